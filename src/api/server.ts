@@ -1,0 +1,164 @@
+/**
+ * The HTTP API of a node. The log is served the way Certificate Transparency serves one; every
+ * malformed or hostile input gets a 4xx `{"error":{"code","message"}}` and changes nothing.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { toBase64, toHex } from '../core/bytes.js';
+import { AidError, isAidError } from '../core/errors.js';
+import type { OrgRecord } from '../contracts/membership.js';
+import type { AidNode } from '../node/node.js';
+import { errorBody, statusOf } from './errors.js';
+import { openApiDocument } from './openapi.js';
+
+export interface ServerOptions {
+  version?: string;
+  /** A pino logger; none by default. Never logs bodies. */
+  logger?: object | false;
+}
+
+const INT_RE = /^(0|[1-9][0-9]{0,15})$/;
+const TXID_RE = /^[0-9a-f]{64}$/;
+
+/** Parses a required non-negative integer query or path value. @throws AidError BAD_REQUEST. */
+function int(value: unknown, name: string): number {
+  if (typeof value !== 'string' || !INT_RE.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new AidError('BAD_REQUEST', `${name} must be a non-negative integer`);
+  }
+  return Number(value);
+}
+
+function optInt(value: unknown, name: string, dflt: number): number {
+  return value === undefined ? dflt : int(value, name);
+}
+
+function txid(value: unknown): string {
+  if (typeof value !== 'string' || !TXID_RE.test(value)) {
+    throw new AidError('BAD_REQUEST', 'a transaction id is 64 lowercase hex characters');
+  }
+  return value;
+}
+
+type Query = Record<string, unknown>;
+
+export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { querystringParser: (s: string) => Object.fromEntries(new URLSearchParams(s)) },
+  });
+  const ledger = node.ledger;
+  const doc = openApiDocument(opts.version ?? '0.0.0');
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (isAidError(error)) {
+      return reply
+        .status(statusOf(error.code))
+        .send(errorBody(error.code, error.message, error.details));
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413)
+      return reply.status(413).send(errorBody('TOO_LARGE', 'request body is too large'));
+    if (status === 415)
+      return reply.status(415).send(errorBody('MALFORMED', 'send application/json'));
+    if (status >= 400 && status < 500)
+      return reply.status(status).send(errorBody('BAD_REQUEST', error.message));
+    app.log.error({ err: error.message }, 'internal error');
+    return reply.status(500).send(errorBody('INTERNAL', 'internal error'));
+  });
+  app.setNotFoundHandler((_req, reply) =>
+    reply.status(404).send(errorBody('NOT_FOUND', 'no such resource')),
+  );
+  app.addHook('onSend', async (req, reply) => {
+    if (req.method === 'GET') reply.header('access-control-allow-origin', '*');
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  const submit = (many: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+    if (typeof req.body !== 'string')
+      throw new AidError('MALFORMED', 'send the submission as application/json');
+    const outcomes = await node.submit(req.body, many);
+    const out = outcomes.map((o) => ({
+      id: o.id,
+      height: o.height,
+      index: o.index,
+      result: o.result,
+      ...(o.duplicate ? { duplicate: true } : {}),
+    }));
+    return reply.send(many ? { results: out } : out[0]);
+  };
+  app.post('/v1/tx', { bodyLimit: 256 * 1024 }, submit(false));
+  app.post('/v1/txs', { bodyLimit: 32 * 1024 * 1024 }, submit(true));
+
+  app.get('/v1/openapi.json', async () => doc);
+  app.get('/v1/health', async (_req, reply) => {
+    const h = node.healthy;
+    return reply
+      .status(h.ok ? 200 : 503)
+      .send({ ...h, chain: ledger.chain, org: node.org, height: ledger.height, size: ledger.size });
+  });
+  app.get('/v1/genesis', async () => ledger.genesis);
+  app.get('/v1/policy', async () => ledger.policy());
+  app.get('/v1/orgs', async () => ({
+    orgs: ledger.stateScan('membership/org/').map((r) => {
+      const o = JSON.parse(r.value) as OrgRecord;
+      return { id: o.id, names: o.names, type: o.type, nodeKey: o.nodeKey, since: o.since };
+    }),
+  }));
+
+  app.get('/v1/tx/:id', async (req) => {
+    const rec = ledger.tx(txid((req.params as Query).id));
+    if (!rec) throw new AidError('NOT_FOUND', 'no such transaction');
+    return rec;
+  });
+
+  app.get('/v1/blocks/:height', async (req) => {
+    const h = int((req.params as Query).height, 'height');
+    const b = ledger.block(h);
+    if (!b) throw new AidError('NOT_FOUND', `no block ${h}`);
+    return { ...b, transactions: ledger.blockTxs(h) };
+  });
+  app.get('/v1/blocks', async (req) => {
+    const q = req.query as Query;
+    const from = optInt(q.from, 'from', 0);
+    const limit = optInt(q.limit, 'limit', 20);
+    if (limit < 1 || limit > 100) throw new AidError('BAD_REQUEST', 'limit is 1 to 100');
+    return { height: ledger.height, blocks: ledger.blocks(from, limit) };
+  });
+
+  app.get('/v1/log/checkpoint', async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').send(ledger.checkpoint().note),
+  );
+  app.get('/v1/log/entries', async (req) => {
+    const q = req.query as Query;
+    const start = int(q.start, 'start');
+    const end = int(q.end, 'end');
+    if (end <= start) throw new AidError('BAD_REQUEST', 'end must exceed start');
+    if (start >= ledger.size)
+      throw new AidError('BAD_REQUEST', `start must be below the log size ${ledger.size}`);
+    return { entries: ledger.leaves(start, end, 1000).map((b) => toBase64(b)) };
+  });
+  app.get('/v1/log/proof/inclusion', async (req) => {
+    const q = req.query as Query;
+    const index = int(q.index, 'index');
+    const size = int(q.size, 'size');
+    const p = ledger.inclusionProof(index, size);
+    return { index, size, leafHash: toHex(p.leafHash), proof: p.proof.map(toHex) };
+  });
+  app.get('/v1/log/proof/consistency', async (req) => {
+    const q = req.query as Query;
+    const first = int(q.first, 'first');
+    const second = int(q.second, 'second');
+    return { first, second, proof: ledger.consistencyProof(first, second).map(toHex) };
+  });
+  app.get('/v1/receipt/:txid', async (req) => {
+    const r = ledger.receipt(txid((req.params as Query).txid));
+    if (!r) throw new AidError('NOT_FOUND', 'no such transaction');
+    return r;
+  });
+  return app;
+}

@@ -1,0 +1,32 @@
+/**
+ * An orderer batch: one block. Every node cuts the same blocks because a block is exactly one
+ * batch; the batch carries its proposer's timestamp, which the block clamps to at least the
+ * previous block's time + 1 ms.
+ */
+import { z } from 'zod';
+import { PrivatePartSchema, type PrivatePart } from './tx.js';
+
+export interface BatchItem {
+  /** The transaction's exact RFC 8785 text. */
+  tx: string;
+  private?: PrivatePart;
+}
+
+export interface Batch {
+  /** Unique per proposal, so a batch delivered twice is applied once. */
+  id: string;
+  /** The node that proposed it. */
+  proposer: string;
+  /** The proposer's clock, in milliseconds. */
+  time: number;
+  items: BatchItem[];
+}
+
+export const BatchSchema = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{32}$/),
+  proposer: z.string().min(1).max(63),
+  time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  items: z.array(
+    z.strictObject({ tx: z.string().max(1_000_000), private: PrivatePartSchema.optional() }),
+  ),
+});

@@ -1,0 +1,475 @@
+#!/usr/bin/env node
+/**
+ * The `aidledger` command. Errors end as one line on stderr and an exit code:
+ * 1 a check failed (verification, fork, rewrite), 2 bad usage or configuration, 3 unreachable.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { pino } from 'pino';
+import { ORG_TYPES, parseGenesis } from '../chain/genesis.js';
+import { parsePolicy } from '../chain/policy.js';
+import { verifyReceipt } from '../chain/receipt.js';
+import { signingText, type SignedTx } from '../chain/tx.js';
+import { fromHex, toHex } from '../core/bytes.js';
+import { canonicalJson, parseJson } from '../core/canonical.js';
+import { publicKeyFromSeed, randomSeed } from '../core/ed25519.js';
+import { AidError, isAidError } from '../core/errors.js';
+import { verifyHex } from '../ledger/node-ed25519.js';
+import { fastSha256 } from '../ledger/node-hash.js';
+import { verifyLedgerFile } from '../ledger/verify.js';
+import { paths } from '../node/config.js';
+import { demoActivity, writeDemoDir } from '../node/demo.js';
+import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../node/keyfile.js';
+import { AidNode } from '../node/node.js';
+import { buildServer } from '../api/server.js';
+import { AidClient } from '../sdk/client.js';
+import { buildSubmission } from '../sdk/build.js';
+import { auditLog } from '../sdk/audit.js';
+import { witnessStep, type WitnessState } from '../sdk/witness.js';
+import { progress } from './progress.js';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+function exitCodeOf(e: unknown): number {
+  if (!isAidError(e)) return 1;
+  switch (e.code) {
+    case 'CONFIG':
+    case 'MALFORMED':
+    case 'BAD_REQUEST':
+      return 2;
+    case 'UNAVAILABLE':
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new AidError('CONFIG', `cannot read ${path}`, { cause });
+  }
+  return parseJson(text);
+}
+
+/** A JSON argument given inline or as @file. */
+function jsonArg(value: string): unknown {
+  return value.startsWith('@') ? readJsonFile(value.slice(1)) : parseJson(value);
+}
+
+function int(name: string) {
+  return (v: string): number => {
+    if (!/^(0|[1-9][0-9]{0,15})$/.test(v))
+      throw new AidError('BAD_REQUEST', `${name} must be a non-negative integer`);
+    return Number(v);
+  };
+}
+
+const out = (s: string): void => {
+  process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+};
+
+async function policyFrom(client: AidClient, file: string | undefined) {
+  return file ? parsePolicy(readJsonFile(file)) : client.policy();
+}
+
+/** The portable check, on node:crypto: the same strict rule, much faster. */
+const fastVerifyTx = (tx: SignedTx) => verifyHex(tx.signer, signingText(tx), tx.sig);
+
+async function initDir(
+  dir: string,
+  o: { demo?: boolean; seed: string; chain?: string; org?: string; type?: string; name?: string },
+): Promise<void> {
+  if (existsSync(paths.genesis(dir))) throw new AidError('CONFIG', `${dir} already holds a node`);
+  mkdirSync(dir, { recursive: true });
+  if (o.demo) {
+    const genesis = writeDemoDir(dir, o.seed, Date.now());
+    const node = await AidNode.open(dir);
+    try {
+      for (const round of demoActivity(o.seed, genesis.chain, Date.now())) {
+        await node.submit(canonicalJson(round.map((tx) => ({ tx }))), true);
+      }
+      out(
+        `demo consortium written to ${dir}: ${node.ledger.height + 1} blocks, ${node.ledger.size} log entries`,
+      );
+    } finally {
+      await node.close();
+    }
+    return;
+  }
+  if (!o.org || !o.chain) throw new AidError('CONFIG', 'init needs --chain and --org (or --demo)');
+  const admin = randomSeed();
+  const nodeSeed = randomSeed();
+  const name = o.name ?? o.org;
+  const genesis = parseGenesis({
+    chain: o.chain,
+    time: Date.now(),
+    orgs: [
+      {
+        id: o.org,
+        type: o.type ?? 'government',
+        names: { 'zh-Hant': name, 'zh-Hans': name, en: name },
+        rootKey: toHex(publicKeyFromSeed(admin)),
+        nodeKey: toHex(publicKeyFromSeed(nodeSeed)),
+      },
+    ],
+    governanceQuorum: 1,
+    checkpointQuorum: 1,
+    protocol: [{ version: 1, fromHeight: 0 }],
+  });
+  mkdirSync(paths.keys(dir), { recursive: true });
+  writeFileSync(paths.genesis(dir), JSON.stringify(genesis, null, 2) + '\n', { flag: 'wx' });
+  writeFileSync(
+    paths.config(dir),
+    JSON.stringify({ org: o.org, maxTxs: 1000, maxWaitMs: 20 }, null, 2) + '\n',
+    { flag: 'wx' },
+  );
+  writeKeyFile(paths.nodeKey(dir), keyFileFromSeed(nodeSeed));
+  writeKeyFile(
+    join(paths.keys(dir), `${o.org}.admin.json`),
+    keyFileFromSeed(admin, `${o.org}/admin`),
+  );
+  const node = await AidNode.open(dir);
+  await node.close();
+  out(
+    `node for ${o.org} on chain ${o.chain} written to ${dir}; admin key in ${join(paths.keys(dir), `${o.org}.admin.json`)}`,
+  );
+}
+
+export function program(): Command {
+  const cli = new Command('aidledger')
+    .description('AidLedger: a permissioned ledger that makes medical aid transparent')
+    .version(VERSION)
+    .showHelpAfterError();
+
+  cli
+    .command('init')
+    .description('create a node directory: genesis, keys, configuration')
+    .requiredOption('--dir <dir>', 'node directory')
+    .option('--demo', 'a demo consortium with a few dozen transactions of activity')
+    .option('--seed <seed>', 'seed for the demo keys', 'demo')
+    .option('--chain <id>', 'chain id, e.g. example.org/aid')
+    .option('--org <id>', 'the founding organisation id')
+    .addOption(new Option('--type <type>', 'organisation type').choices([...ORG_TYPES]))
+    .option('--name <name>', 'organisation name')
+    .action(
+      async (o: {
+        dir: string;
+        demo?: boolean;
+        seed: string;
+        chain?: string;
+        org?: string;
+        type?: string;
+        name?: string;
+      }) => {
+        await initDir(o.dir, o);
+      },
+    );
+
+  cli
+    .command('start')
+    .description('run the node and its HTTP API')
+    .requiredOption('--dir <dir>', 'node directory')
+    .option('--port <port>', 'HTTP port', int('port'), 8080)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--demo', 'initialise a demo consortium first if the directory is empty')
+    .action(async (o: { dir: string; port: number; host: string; demo?: boolean }) => {
+      const log = pino({ base: { org: undefined } });
+      if (o.demo && !existsSync(paths.genesis(o.dir)))
+        await initDir(o.dir, { demo: true, seed: 'demo' });
+      const node = await AidNode.open(o.dir, {
+        log: (level, msg, fields) => log[level](fields ?? {}, msg),
+      });
+      const app = buildServer(node, { version: VERSION, logger: false });
+      await app.listen({ port: o.port, host: o.host });
+      const base = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${o.port}`;
+      out(
+        [
+          `AidLedger node of ${node.org} on chain ${node.ledger.chain}: height ${node.ledger.height}, ${node.ledger.size} log entries`,
+          `  API              ${base}/v1/health`,
+          `  OpenAPI          ${base}/v1/openapi.json`,
+          `  checkpoint       ${base}/v1/log/checkpoint`,
+          `  latest blocks    ${base}/v1/blocks?from=0&limit=20`,
+          `  verifier policy  ${base}/v1/policy`,
+          `  check it all:    aidledger verify --remote ${base}`,
+          `Stop with Ctrl-C.`,
+        ].join('\n'),
+      );
+      const stop = async () => {
+        await app.close();
+        await node.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  cli
+    .command('verify')
+    .description(
+      'verify a ledger: --dir re-executes everything; --remote checks what an outsider can',
+    )
+    .option('--dir <dir>', 'node directory')
+    .option('--remote <url>', 'node URL')
+    .option('--policy <file>', 'verifier policy (for --remote; default: the node’s own)')
+    .action(async (o: { dir?: string; remote?: string; policy?: string }) => {
+      if (!!o.dir === !!o.remote)
+        throw new AidError('CONFIG', 'give exactly one of --dir and --remote');
+      if (o.dir) {
+        const bar = progress('verify');
+        try {
+          const r = await verifyLedgerFile(paths.ledger(o.dir), {
+            onProgress: (d, t) => bar.update(d, t),
+          });
+          bar.stop();
+          out(
+            `sound: ${r.blocks} blocks, ${r.txs} transactions (${r.refused} refused, ${r.erased} with erased private parts), ${r.leaves} log entries`,
+          );
+          out(`root ${r.root}`);
+          out(`state ${r.state}`);
+        } finally {
+          bar.stop();
+        }
+        return;
+      }
+      const client = new AidClient(o.remote!);
+      const policy = await policyFrom(client, o.policy);
+      const bar = progress('audit');
+      try {
+        const r = await auditLog(client, policy, {
+          verifyTx: fastVerifyTx,
+          hash: fastSha256,
+          onProgress: (d, t) => bar.update(d, t),
+        });
+        bar.stop();
+        out(
+          `sound: ${r.size} log entries, ${r.blocks} blocks, ${r.txs} transactions (${r.refused} refused); checkpoint signed by ${r.signers.join(', ')}`,
+        );
+      } finally {
+        bar.stop();
+      }
+    });
+
+  cli
+    .command('witness')
+    .description('follow a node’s checkpoints; alarm (exit 1) on a fork or a rewrite')
+    .argument('<url>', 'node URL')
+    .option('--state <file>', 'where the last checkpoint seen is kept between runs')
+    .option(
+      '--policy <file>',
+      'verifier policy (default: fetched once from the node and pinned in the state)',
+    )
+    .option('--interval <seconds>', 'poll every N seconds; without it, check once', int('interval'))
+    .action(async (url: string, o: { state?: string; policy?: string; interval?: number }) => {
+      const client = new AidClient(url);
+      const saved =
+        o.state && existsSync(o.state)
+          ? (readJsonFile(o.state) as { checkpoint: WitnessState; policy: unknown })
+          : undefined;
+      const policy = o.policy
+        ? parsePolicy(readJsonFile(o.policy))
+        : saved
+          ? parsePolicy(saved.policy)
+          : await client.policy();
+      let state = saved?.checkpoint;
+      for (;;) {
+        const step = await witnessStep(client, policy, state);
+        state = step.state;
+        if (o.state)
+          writeFileSync(o.state, JSON.stringify({ checkpoint: state, policy }, null, 2) + '\n');
+        out(
+          `${new Date().toISOString()} ok: size ${state.size} root ${state.root}${step.grew ? '' : ' (unchanged)'}`,
+        );
+        if (o.interval === undefined) return;
+        await new Promise((r) => setTimeout(r, o.interval! * 1000));
+      }
+    });
+
+  cli
+    .command('verify-receipt')
+    .description('check a receipt offline under a verifier policy')
+    .argument('<file>', 'receipt JSON')
+    .requiredOption('--policy <file>', 'verifier policy JSON')
+    .action((file: string, o: { policy: string }) => {
+      const verdict = verifyReceipt(readJsonFile(file), parsePolicy(readJsonFile(o.policy)));
+      for (const s of verdict.steps) out(`${s.ok ? 'ok  ' : 'FAIL'} ${s.step}: ${s.detail}`);
+      if (!verdict.ok)
+        throw new AidError('VERIFY_FAILED', `receipt is not valid (${verdict.steps.at(-1)?.step})`);
+      out('receipt is valid');
+    });
+
+  cli
+    .command('receipt')
+    .description('fetch the receipt of a transaction')
+    .argument('<txid>', 'transaction id')
+    .requiredOption('--url <url>', 'node URL')
+    .option('--out <file>', 'write it to a file')
+    .action(async (txid: string, o: { url: string; out?: string }) => {
+      const r = await new AidClient(o.url).receipt(txid);
+      const text = JSON.stringify(r, null, 2) + '\n';
+      if (o.out) writeFileSync(o.out, text);
+      else out(text);
+    });
+
+  const keys = cli.command('keys').description('make and inspect Ed25519 key files');
+  keys
+    .command('new')
+    .description('make a new key pair on this machine')
+    .requiredOption('--out <file>', 'key file to write (mode 0600; never overwritten)')
+    .option('--member <id>', 'the member id it is for')
+    .action((o: { out: string; member?: string }) => {
+      const k = keyFileFromSeed(randomSeed(), o.member);
+      writeKeyFile(o.out, k);
+      out(k.publicKey);
+    });
+  keys
+    .command('show')
+    .description('print the public key of a key file')
+    .argument('<file>', 'key file')
+    .action((file: string) => out(readKeyFile(file).publicKey));
+
+  cli
+    .command('tx')
+    .description('sign a JSON payload with a key file and submit it; prints the outcome')
+    .requiredOption('--url <url>', 'node URL')
+    .requiredOption('--key <file>', 'key file')
+    .requiredOption('--type <type>', 'transaction type, <contract>.<action>')
+    .requiredOption('--payload <json>', 'payload JSON, or @file')
+    .option('--facts <json>', 'private facts JSON, or @file: only a salted commitment is signed')
+    .option('--nonce <nonce>', 'nonce (default: random)')
+    .option('--chain <id>', 'chain id (default: the node’s)')
+    .action(
+      async (o: {
+        url: string;
+        key: string;
+        type: string;
+        payload: string;
+        facts?: string;
+        nonce?: string;
+        chain?: string;
+      }) => {
+        const client = new AidClient(o.url);
+        const key = readKeyFile(o.key);
+        const chain = o.chain ?? ((await client.health()).chain as string);
+        const payload = jsonArg(o.payload);
+        const facts = o.facts === undefined ? undefined : jsonArg(o.facts);
+        if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+          throw new AidError('MALFORMED', 'payload must be a JSON object');
+        if (
+          facts !== undefined &&
+          (typeof facts !== 'object' || facts === null || Array.isArray(facts))
+        )
+          throw new AidError('MALFORMED', 'facts must be a JSON object');
+        const sub = buildSubmission(
+          {
+            chain,
+            type: o.type,
+            payload: payload as Record<string, unknown>,
+            ...(facts ? { facts: facts as Record<string, unknown> } : {}),
+            ...(o.nonce ? { nonce: o.nonce } : {}),
+          },
+          key.seedBytes,
+        );
+        const r = await client.submit(sub);
+        out(JSON.stringify(r));
+        if (!r.result.ok) process.exitCode = 1;
+      },
+    );
+
+  const log = cli.command('log').description('read the log as Certificate Transparency serves one');
+  log
+    .command('checkpoint')
+    .description('print the latest signed checkpoint')
+    .requiredOption('--url <url>', 'node URL')
+    .action(async (o: { url: string }) => {
+      process.stdout.write(await new AidClient(o.url).checkpoint());
+    });
+  log
+    .command('entries')
+    .description('print leaves start <= i < end as JSON lines')
+    .requiredOption('--url <url>', 'node URL')
+    .requiredOption('--start <n>', 'first index', int('start'))
+    .requiredOption('--end <n>', 'one past the last index', int('end'))
+    .action(async (o: { url: string; start: number; end: number }) => {
+      const client = new AidClient(o.url);
+      for (let at = o.start; at < o.end;) {
+        const page = await client.entries(at, o.end);
+        if (page.length === 0) break;
+        for (const e of page) out(new TextDecoder().decode(e));
+        at += page.length;
+      }
+    });
+  const proof = log.command('proof').description('fetch RFC 9162 proofs');
+  proof
+    .command('inclusion')
+    .requiredOption('--url <url>', 'node URL')
+    .requiredOption('--index <n>', 'leaf index', int('index'))
+    .requiredOption('--size <n>', 'tree size', int('size'))
+    .action(async (o: { url: string; index: number; size: number }) => {
+      const p = await new AidClient(o.url).inclusionProof(o.index, o.size);
+      out(
+        JSON.stringify(
+          { index: o.index, size: o.size, leafHash: toHex(p.leafHash), proof: p.proof.map(toHex) },
+          null,
+          2,
+        ),
+      );
+    });
+  proof
+    .command('consistency')
+    .requiredOption('--url <url>', 'node URL')
+    .requiredOption('--first <n>', 'older size', int('first'))
+    .requiredOption('--second <n>', 'newer size', int('second'))
+    .action(async (o: { url: string; first: number; second: number }) => {
+      const p = await new AidClient(o.url).consistencyProof(o.first, o.second);
+      out(JSON.stringify({ first: o.first, second: o.second, proof: p.map(toHex) }, null, 2));
+    });
+
+  cli
+    .command('erase')
+    .description(
+      'erase the private part of a transaction on this node (right to erasure); the log keeps its commitment',
+    )
+    .requiredOption('--dir <dir>', 'node directory')
+    .requiredOption('--tx <id>', 'transaction id')
+    .action(async (o: { dir: string; tx: string }) => {
+      fromHex(o.tx, 32, 'transaction id');
+      const { Ledger } = await import('../ledger/ledger.js');
+      const ledger = Ledger.open({ path: paths.ledger(o.dir) });
+      try {
+        out(
+          ledger.erasePrivate(o.tx)
+            ? `erased the private part of ${o.tx}`
+            : `no private part held for ${o.tx}`,
+        );
+      } finally {
+        ledger.close();
+      }
+    });
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    const code = isAidError(e) ? e.code : 'ERROR';
+    process.stderr.write(`aidledger: ${code}: ${(e as Error).message}\n`);
+    return exitCodeOf(e);
+  }
+}
+
+const isMain =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain || process.argv[1]?.endsWith('/aidledger')) {
+  const code = await main(process.argv);
+  if (code !== 0) process.exit(code);
+}

@@ -1,0 +1,95 @@
+/**
+ * The contract runtime's vocabulary. A contract is a deterministic module: a schema per action, the
+ * roles allowed to call it, and a pure `apply` over a state view, the block time and the checked
+ * private facts. No clock, randomness, I/O or floats; keys are `<contract>/<id>`.
+ */
+import type { z } from 'zod';
+import { AidError, type ExecutionCode } from '../core/errors.js';
+import type { Genesis } from '../chain/genesis.js';
+
+/** Read and write access to the contract state during one transaction. Values are JSON. */
+export interface StateView {
+  get<T>(key: string): T | undefined;
+  put(key: string, value: unknown): void;
+  del(key: string): void;
+}
+
+export const ROLES = [
+  'admin',
+  'clerk',
+  'social-worker',
+  'reviewer',
+  'finance',
+  'program-manager',
+  'auditor',
+  'regulator',
+  'operator',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Signer {
+  key: string;
+  member: string;
+  org: string;
+  roles: readonly Role[];
+}
+
+export interface ActionContext {
+  height: number;
+  /** The block time in milliseconds: the only clock a contract sees. */
+  time: number;
+  txId: string;
+  signer: Signer;
+  state: StateView;
+  /** The private facts, already checked against the commitment; absent when there are none. */
+  facts: Record<string, unknown> | undefined;
+}
+
+export interface Action<P = unknown> {
+  schema: z.ZodType<P>;
+  /** Roles any one of which may call the action; 'member' lets any active member call it. */
+  roles: readonly Role[] | 'member';
+  /** Whether the action needs a private part. */
+  private?: 'required' | 'forbidden';
+  apply(ctx: ActionContext, payload: P): void;
+}
+
+export interface Contract {
+  name: string;
+  actions: Readonly<Record<string, Action<never>>>;
+}
+
+/** Defines an action with its payload type inferred from the schema. */
+export function action<S extends z.ZodType>(a: {
+  schema: S;
+  roles: readonly Role[] | 'member';
+  private?: 'required' | 'forbidden';
+  apply(ctx: ActionContext, payload: z.infer<S>): void;
+}): Action<never> {
+  return a as unknown as Action<never>;
+}
+
+/** What a signer's key currently is, according to the membership state. */
+export type KeyStatus =
+  { kind: 'unknown' } | { kind: 'revoked'; member: string } | { kind: 'active'; signer: Signer };
+
+/** One version of the contract code, in force from a height given by the genesis schedule. */
+export interface Protocol {
+  version: number;
+  contracts: ReadonlyMap<string, Contract>;
+  /** Writes the genesis state. */
+  genesis(g: Genesis, state: StateView): void;
+  resolveKey(state: StateView, key: string): KeyStatus;
+}
+
+/** A refusal by a contract: recorded in the log with its code, changes nothing but the nonce. */
+export class ContractError extends AidError {
+  constructor(code: ExecutionCode, message: string) {
+    super(code, message);
+    this.name = 'ContractError';
+  }
+}
+
+export function refuse(code: ExecutionCode, message: string): never {
+  throw new ContractError(code, message);
+}

@@ -1,0 +1,68 @@
+/**
+ * One error type for the whole product. Every failure carries a stable string code;
+ * only the edges (HTTP API, CLI) translate codes into statuses and exit codes.
+ */
+
+/** Codes for input refused at the door: never ordered, never logged. */
+export type AdmissionCode =
+  | 'MALFORMED'
+  | 'NON_CANONICAL'
+  | 'WRONG_CHAIN'
+  | 'BAD_SIGNATURE'
+  | 'UNKNOWN_KEY'
+  | 'UNKNOWN_TYPE'
+  | 'STALE_TIME'
+  | 'COMMITMENT_MISMATCH'
+  | 'PRIVATE_MISSING'
+  | 'TOO_LARGE'
+  | 'TOO_MANY';
+
+/** Codes recorded in the log for a transaction that was ordered but refused. */
+export type ExecutionCode =
+  | 'KEY_REVOKED'
+  | 'NONCE_USED'
+  | 'FORBIDDEN_ROLE'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'INVALID_STATE'
+  | 'WRONG_ORG'
+  | 'ALREADY_VOTED'
+  | 'KEY_IN_USE'
+  | 'LAST_ADMIN';
+
+export type ErrorCode =
+  | AdmissionCode
+  | ExecutionCode
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'BAD_PROOF'
+  | 'BAD_CHECKPOINT'
+  | 'POLICY_NOT_MET'
+  | 'FORK'
+  | 'INCONSISTENT'
+  | 'VERIFY_FAILED'
+  | 'CONFIG'
+  | 'UNAVAILABLE'
+  | 'DIVERGED'
+  | 'TIMEOUT';
+
+export class AidError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AidError';
+    this.code = code;
+    this.details = options?.details;
+  }
+}
+
+/** True when `e` is an AidError, optionally with the given code. */
+export function isAidError(e: unknown, code?: ErrorCode): e is AidError {
+  return e instanceof AidError && (code === undefined || e.code === code);
+}

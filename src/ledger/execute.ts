@@ -1,0 +1,86 @@
+/**
+ * Executes one ordered transaction against the block's state (DESIGN §3, "admission vs
+ * execution"). Order of checks: nonce (a reused nonce changes nothing at all), then the nonce is
+ * used up, then key status, action, role, private part and the contract's own rules. A refusal
+ * keeps only the nonce write.
+ */
+import type { TxResult } from '../chain/leaf.js';
+import type { PrivatePart, SignedTx } from '../chain/tx.js';
+import type { TxId } from '../chain/schemas.js';
+import { isAidError } from '../core/errors.js';
+import { findAction } from '../contracts/registry.js';
+import type { Protocol } from '../contracts/runtime.js';
+import { Overlay } from './overlay.js';
+
+/** A transaction that passed admission: parsed, canonical, signature checked. */
+export interface AdmittedItem {
+  id: TxId;
+  /** The transaction's exact RFC 8785 text. */
+  text: string;
+  tx: SignedTx;
+  private: PrivatePart | undefined;
+}
+
+export function nonceKey(tx: SignedTx): string {
+  return `ledger/nonce/${tx.signer}/${tx.nonce}`;
+}
+
+/**
+ * Runs `item` over `block`, merging its writes on success (and only the nonce on refusal).
+ * Returns the result recorded in the log, and the writes this transaction made.
+ */
+export function executeTx(
+  protocol: Protocol,
+  block: Overlay,
+  item: AdmittedItem,
+  height: number,
+  time: number,
+): { result: TxResult; writes: Map<string, string | null> } {
+  const tx = item.tx;
+  const nk = nonceKey(tx);
+  if (block.read(nk) != null)
+    return { result: { ok: false, code: 'NONCE_USED' }, writes: new Map() };
+  const nonceOnly = (code: string) => {
+    block.set(nk, '1');
+    return { result: { ok: false as const, code }, writes: new Map([[nk, '1']]) };
+  };
+
+  const ledgerView = new Overlay((k) => block.read(k)).view('');
+  const status = protocol.resolveKey(ledgerView, tx.signer);
+  if (status.kind === 'unknown') return nonceOnly('UNKNOWN_KEY');
+  if (status.kind === 'revoked') return nonceOnly('KEY_REVOKED');
+  const signer = status.signer;
+
+  const action = findAction(protocol, tx.type);
+  if (!action) return nonceOnly('UNKNOWN_TYPE');
+  if (action.roles !== 'member' && !signer.roles.some((r) => action.roles.includes(r))) {
+    return nonceOnly('FORBIDDEN_ROLE');
+  }
+  if (action.private === 'required' && item.private === undefined)
+    return nonceOnly('PRIVATE_MISSING');
+  if (action.private === 'forbidden' && tx.private !== undefined) return nonceOnly('MALFORMED');
+  const parsed = action.schema.safeParse(tx.payload);
+  if (!parsed.success) return nonceOnly('MALFORMED');
+
+  const txView = new Overlay((k) => block.read(k));
+  txView.set(nk, '1');
+  const contract = tx.type.slice(0, tx.type.indexOf('.'));
+  try {
+    action.apply(
+      {
+        height,
+        time,
+        txId: item.id,
+        signer,
+        state: txView.view(`${contract}/`),
+        facts: item.private?.facts,
+      },
+      parsed.data as never,
+    );
+  } catch (e) {
+    if (isAidError(e) && e.name === 'ContractError') return nonceOnly(e.code);
+    throw e;
+  }
+  txView.mergeInto(block);
+  return { result: { ok: true }, writes: txView.writes };
+}

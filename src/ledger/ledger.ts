@@ -1,0 +1,587 @@
+/**
+ * The ledger of one node: executes ordered batches into blocks, appends their leaves to the RFC
+ * 9162 log, keeps the contract state and its chained digest, signs checkpoints, and answers
+ * reads and proofs. Each block is one SQLite transaction.
+ */
+import type Database from 'better-sqlite3';
+import type { Batch } from '../chain/batch.js';
+import { genesisHash, parseGenesis, protocolAt, type Genesis } from '../chain/genesis.js';
+import {
+  blockLeafText,
+  parseLeaf,
+  txLeafText,
+  type BlockLeaf,
+  type TxLeaf,
+  type TxResult,
+} from '../chain/leaf.js';
+import type { Policy } from '../chain/policy.js';
+import { RECEIPT_FORMAT, type Receipt } from '../chain/receipt.js';
+import type { TxId } from '../chain/schemas.js';
+import { fromHex, toBase64, toHex, equalBytes } from '../core/bytes.js';
+import { canonicalJson, parseJson } from '../core/canonical.js';
+import { AidError } from '../core/errors.js';
+import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merkle.js';
+import { encodeVerifierKey, formatCheckpoint, signNoteLine } from '../core/note.js';
+import { keys as membershipKeys, type Config, type OrgRecord } from '../contracts/membership.js';
+import { getProtocol } from '../contracts/registry.js';
+import type { KeyStatus, Protocol } from '../contracts/runtime.js';
+import { ZERO_DIGEST, stateDigest } from './digest.js';
+import { executeTx, type AdmittedItem } from './execute.js';
+import { nodeSigner } from './node-ed25519.js';
+import { fastSha256 } from './node-hash.js';
+import { Overlay } from './overlay.js';
+import { openDatabase } from './store.js';
+import { StoredTree } from './tree.js';
+
+export interface NodeIdentity {
+  /** The organisation the node belongs to; its checkpoint signatures are under this name. */
+  org: string;
+  seed: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+export interface LedgerOptions {
+  path: string;
+  /** Required when the file is new. */
+  genesis?: Genesis;
+  /** The key this node signs checkpoints with. */
+  identity?: NodeIdentity;
+  /** Extra protocol versions (contract code) beyond the built-in ones. */
+  protocols?: ReadonlyMap<number, Protocol>;
+  readonly?: boolean;
+}
+
+export interface CommitOutcome {
+  id: TxId;
+  height: number;
+  index: number;
+  result: TxResult;
+  /** The transaction was already in the log; this is its original result. */
+  duplicate: boolean;
+}
+
+export interface BlockInfo {
+  height: number;
+  time: number;
+  protocol: number;
+  txs: number;
+  /** Log index of the block's first transaction leaf (or of its block leaf when empty). */
+  first: number;
+  /** Log index of the block's closing leaf. */
+  leaf: number;
+  prev: string;
+  state: string;
+  hash: string;
+  proposer: string;
+  batch: string;
+}
+
+interface BlockRow {
+  height: number;
+  leaf: number;
+  first: number;
+  txs: number;
+  time: number;
+  protocol: number;
+  state: Buffer;
+  hash: Buffer;
+  proposer: string;
+  batch: string;
+}
+
+export interface TxRecord {
+  id: TxId;
+  tx: TxLeaf['tx'];
+  result: TxResult;
+  height: number;
+  index: number;
+}
+
+export class Ledger {
+  readonly db: Database.Database;
+  readonly genesis: Genesis;
+  readonly chain: string;
+  private readonly tree: StoredTree;
+  private readonly protocols: ReadonlyMap<number, Protocol> | undefined;
+  private readonly signer: ((m: Uint8Array) => Uint8Array) | undefined;
+  private readonly identity: NodeIdentity | undefined;
+  private head: { height: number; time: number; hash: Uint8Array; state: Uint8Array } | undefined;
+  private readonly st: ReturnType<typeof prepare>;
+
+  private constructor(db: Database.Database, genesis: Genesis, opts: LedgerOptions) {
+    this.db = db;
+    this.genesis = genesis;
+    this.chain = genesis.chain;
+    this.protocols = opts.protocols;
+    this.identity = opts.identity;
+    this.signer = opts.identity ? nodeSigner(opts.identity.seed) : undefined;
+    this.st = prepare(db);
+    const size = (this.st.maxLeaf.get() ?? -1) + 1;
+    this.tree = new StoredTree(db, size, fastSha256);
+    const last = this.st.lastBlock.get();
+    if (last) {
+      this.head = { height: last.height, time: last.time, hash: last.hash, state: last.state };
+      if (last.leaf !== size - 1)
+        throw new AidError('VERIFY_FAILED', 'the log does not end with a block leaf');
+    }
+  }
+
+  /** Opens (or, given a genesis, creates) a ledger file. @throws AidError CONFIG. */
+  static open(opts: LedgerOptions): Ledger {
+    const db = openDatabase(opts.path, { readonly: opts.readonly ?? false });
+    try {
+      const stored = db
+        .prepare<[], string>("SELECT value FROM meta WHERE key = 'genesis'")
+        .pluck()
+        .get();
+      let genesis: Genesis;
+      if (stored !== undefined) {
+        genesis = parseGenesis(parseJson(stored));
+        if (opts.genesis && canonicalJson(opts.genesis) !== canonicalJson(genesis)) {
+          throw new AidError('CONFIG', 'this ledger file was made from another genesis');
+        }
+      } else {
+        if (!opts.genesis)
+          throw new AidError('CONFIG', `${opts.path} holds no ledger and no genesis was given`);
+        genesis = opts.genesis;
+        db.prepare("INSERT INTO meta (key, value) VALUES ('genesis', ?)").run(
+          canonicalJson(genesis),
+        );
+      }
+      const ledger = new Ledger(db, genesis, opts);
+      if (ledger.head === undefined && !opts.readonly) ledger.commitGenesis();
+      return ledger;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  get height(): number {
+    return this.head?.height ?? -1;
+  }
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  get headTime(): number {
+    return this.head?.time ?? 0;
+  }
+
+  get stateDigestHex(): string {
+    return this.head ? toHex(this.head.state) : '';
+  }
+
+  protocolFor(height: number): Protocol {
+    return getProtocol(protocolAt(this.genesis, height), this.protocols);
+  }
+
+  // ---- state ------------------------------------------------------------------------------
+
+  stateGet(key: string): string | undefined {
+    return this.st.getState.get(key);
+  }
+
+  /** Committed values under a key prefix, in key order. */
+  stateScan(prefix: string, limit = 10_000): { key: string; value: string }[] {
+    return this.st.scanState.all(prefix, prefix + '\uffff', limit);
+  }
+
+  keyStatus(publicKeyHex: string): KeyStatus {
+    const view = new Overlay((k) => this.stateGet(k)).view('');
+    return this.protocolFor(this.height + 1).resolveKey(view, publicKeyHex);
+  }
+
+  /** The verifier policy the current membership implies. */
+  policy(): Policy {
+    const cfg = JSON.parse(this.stateGet(membershipKeys.config) ?? 'null') as Config | null;
+    if (!cfg) throw new AidError('UNAVAILABLE', 'no membership state');
+    const signers = this.stateScan('membership/org/')
+      .map((r) => JSON.parse(r.value) as OrgRecord)
+      .filter((o) => o.nodeKey !== null)
+      .map((o) => ({ org: o.id, vkey: encodeVerifierKey(o.id, fromHex(o.nodeKey!, 32)) }));
+    return { origin: this.chain, quorum: cfg.checkpointQuorum, signers };
+  }
+
+  // ---- commit -----------------------------------------------------------------------------
+
+  private commitGenesis(): void {
+    const overlay = new Overlay((k) => this.stateGet(k));
+    const protocol = this.protocolFor(0);
+    protocol.genesis(this.genesis, overlay.view(''));
+    this.writeBlock({
+      height: 0,
+      time: this.genesis.time,
+      prev: fromHex(genesisHash(this.genesis), 32),
+      protocol: protocol.version,
+      overlay,
+      leaves: [],
+      proposer: 'genesis',
+      batch: '0'.repeat(32),
+    });
+  }
+
+  /**
+   * Executes one ordered batch as the next block and commits it. Transactions already in the
+   * log (or earlier in the batch) are not executed again: their outcome is the original one.
+   */
+  commitBatch(
+    batch: Pick<Batch, 'id' | 'proposer' | 'time'>,
+    items: readonly AdmittedItem[],
+  ): CommitOutcome[] {
+    if (!this.head) throw new AidError('UNAVAILABLE', 'ledger has no genesis block');
+    const height = this.head.height + 1;
+    const time = Math.max(batch.time, this.head.time + 1);
+    const protocol = this.protocolFor(height);
+    const overlay = new Overlay((k) => this.stateGet(k));
+    const outcomes: CommitOutcome[] = [];
+    const seen = new Map<string, CommitOutcome>();
+    const leaves: PendingLeaf[] = [];
+    let index = this.tree.size;
+    for (const item of items) {
+      const prior = seen.get(item.id) ?? this.outcomeOf(item.id);
+      if (prior) {
+        outcomes.push({ ...prior, duplicate: true });
+        continue;
+      }
+      const { result, writes } = executeTx(protocol, overlay, item, height, time);
+      const out: CommitOutcome = { id: item.id, height, index, result, duplicate: false };
+      seen.set(item.id, out);
+      outcomes.push(out);
+      leaves.push({ text: txLeafText(item.text, result), item, writes });
+      index++;
+    }
+    this.writeBlock({
+      height,
+      time,
+      prev: this.head.hash,
+      protocol: protocol.version,
+      overlay,
+      leaves,
+      proposer: batch.proposer,
+      batch: batch.id,
+    });
+    return outcomes;
+  }
+
+  private writeBlock(b: {
+    height: number;
+    time: number;
+    prev: Uint8Array;
+    protocol: number;
+    overlay: Overlay;
+    leaves: PendingLeaf[];
+    proposer: string;
+    batch: string;
+  }): void {
+    const first = this.tree.size;
+    const state = stateDigest(this.head?.state ?? ZERO_DIGEST, b.overlay.writes);
+    const blockText = blockLeafText({
+      height: b.height,
+      prev: toHex(b.prev),
+      time: b.time,
+      protocol: b.protocol,
+      txs: b.leaves.length,
+      state: toHex(state),
+    });
+    const blockBytes = Buffer.from(blockText, 'utf8');
+    const blockHash = leafHash(blockBytes, fastSha256);
+    const st = this.st;
+    try {
+      this.db.transaction(() => {
+        let idx = first;
+        for (const l of b.leaves) {
+          const bytes = Buffer.from(l.text, 'utf8');
+          this.tree.append(leafHash(bytes, fastSha256));
+          st.putLeaf.run(idx, bytes);
+          st.putTx.run(Buffer.from(l.item.id, 'hex'), idx, b.height);
+          if (l.item.private) {
+            st.putPrivate.run(
+              Buffer.from(l.item.id, 'hex'),
+              Buffer.from(l.item.private.salt, 'hex'),
+              canonicalJson(l.item.private.facts),
+            );
+            let seq = 0;
+            for (const [k, v] of l.writes) st.putTxWrite.run(idx, seq++, k, v);
+          }
+          idx++;
+        }
+        this.tree.append(blockHash);
+        st.putLeaf.run(idx, blockBytes);
+        for (const [k, v] of b.overlay.writes) {
+          if (v === null) st.delState.run(k);
+          else st.putState.run(k, v);
+        }
+        this.tree.flush();
+        st.putBlock.run({
+          height: b.height,
+          leaf: idx,
+          first,
+          txs: b.leaves.length,
+          time: b.time,
+          protocol: b.protocol,
+          state,
+          hash: blockHash,
+          proposer: b.proposer,
+          batch: b.batch,
+        });
+        this.signCheckpoint(this.tree.size, this.tree.root());
+      })();
+    } catch (e) {
+      this.tree.rollback();
+      throw e;
+    }
+    this.tree.committed();
+    this.head = { height: b.height, time: b.time, hash: blockHash, state };
+  }
+
+  /**
+   * Signs and stores the checkpoint for `size`. A node never signs two roots for one size: it
+   * refuses with FORK instead. Runs inside the block's transaction, so what it signed is
+   * persisted before anyone can see it.
+   */
+  private signCheckpoint(size: number, root: Uint8Array): void {
+    if (!this.identity || !this.signer) return;
+    const existing = this.st.getCheckpoint.get(size);
+    if (existing) {
+      if (!equalBytes(existing.root, root)) {
+        throw new AidError('FORK', `refusing to sign a second root for size ${size}`);
+      }
+      return;
+    }
+    const text = formatCheckpoint({ origin: this.chain, size, root, extensions: [] });
+    const note = `${text}\n${signNoteLine(text, this.identity.org, this.identity.publicKey, this.signer)}`;
+    this.st.putCheckpoint.run(size, root, note);
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  private outcomeOf(id: string): CommitOutcome | undefined {
+    const row = this.st.getTx.get(Buffer.from(id, 'hex'));
+    if (!row) return undefined;
+    const leaf = this.leafLeaf(row.leaf);
+    if (leaf.kind !== 'tx')
+      throw new AidError('VERIFY_FAILED', `leaf ${row.leaf} is not a transaction`);
+    return {
+      id: id as TxId,
+      height: row.height,
+      index: row.leaf,
+      result: leaf.result,
+      duplicate: true,
+    };
+  }
+
+  /** The original outcome of a committed transaction, or undefined. */
+  findTx(id: string): CommitOutcome | undefined {
+    return this.outcomeOf(id);
+  }
+
+  tx(id: string): TxRecord | undefined {
+    const row = this.st.getTx.get(Buffer.from(id, 'hex'));
+    if (!row) return undefined;
+    const leaf = this.leafLeaf(row.leaf) as TxLeaf;
+    return {
+      id: id as TxId,
+      tx: leaf.tx,
+      result: leaf.result,
+      height: row.height,
+      index: row.leaf,
+    };
+  }
+
+  private leafLeaf(idx: number): TxLeaf | BlockLeaf {
+    const bytes = this.st.getLeaf.get(idx);
+    if (!bytes) throw new AidError('NOT_FOUND', `no leaf ${idx}`);
+    return parseLeaf(bytes.toString('utf8'));
+  }
+
+  /** Exact leaf bytes for start <= i < end (at most `max`). */
+  leaves(start: number, end: number, max = 1000): Buffer[] {
+    const stop = Math.min(end, this.size, start + max);
+    if (stop <= start) return [];
+    return this.st.leafRange.all(start, stop);
+  }
+
+  private blockInfo(r: BlockRow): BlockInfo {
+    const leaf = this.leafLeaf(r.leaf) as BlockLeaf;
+    return {
+      height: r.height,
+      time: r.time,
+      protocol: r.protocol,
+      txs: r.txs,
+      first: r.first,
+      leaf: r.leaf,
+      prev: leaf.prev,
+      state: toHex(r.state),
+      hash: toHex(r.hash),
+      proposer: r.proposer,
+      batch: r.batch,
+    };
+  }
+
+  block(height: number): BlockInfo | undefined {
+    const r = this.st.getBlock.get(height);
+    return r ? this.blockInfo(r) : undefined;
+  }
+
+  blocks(from: number, limit: number): BlockInfo[] {
+    return this.st.blockRange.all(from, limit).map((r) => this.blockInfo(r));
+  }
+
+  /** The transactions of a block: id, type, signer, result and log index. */
+  blockTxs(
+    height: number,
+  ): { id: string; index: number; type: string; signer: string; result: TxResult }[] {
+    const r = this.st.getBlock.get(height);
+    if (!r) return [];
+    return this.leaves(r.first, r.leaf, r.txs).map((bytes, i) => {
+      const l = parseLeaf(bytes.toString('utf8')) as TxLeaf;
+      return {
+        id: toHex(fastSha256(Buffer.from(canonicalJson(l.tx), 'utf8'))),
+        index: r.first + i,
+        type: l.tx.type,
+        signer: l.tx.signer,
+        result: l.result,
+      };
+    });
+  }
+
+  /** The newest checkpoint note this node holds. */
+  checkpoint(): { size: number; root: Uint8Array; note: string } {
+    const c = this.st.lastCheckpoint.get();
+    if (!c) throw new AidError('UNAVAILABLE', 'no checkpoint yet');
+    return c;
+  }
+
+  checkpointAt(size: number): { size: number; root: Uint8Array; note: string } | undefined {
+    return this.st.getCheckpoint.get(size);
+  }
+
+  /** Replaces the stored note for a size (adding cosignatures over the same body). */
+  storeCheckpointNote(size: number, note: string): void {
+    this.st.updateCheckpoint.run(note, size);
+  }
+
+  private checkRange(n: number, what: string, max: number): void {
+    if (!Number.isSafeInteger(n) || n < 0 || n > max) {
+      throw new AidError('BAD_REQUEST', `${what} must be an integer from 0 to ${max}`);
+    }
+  }
+
+  rootAt(size: number): Uint8Array {
+    this.checkRange(size, 'size', this.size);
+    return rootAt(this.tree, size, fastSha256);
+  }
+
+  inclusionProof(index: number, size: number): { leafHash: Uint8Array; proof: Uint8Array[] } {
+    this.checkRange(size, 'size', this.size);
+    if (size === 0 || !Number.isSafeInteger(index) || index < 0 || index >= size) {
+      throw new AidError('BAD_REQUEST', 'index must be below size');
+    }
+    return {
+      leafHash: this.tree.node(0, index),
+      proof: inclusionProof(this.tree, index, size, fastSha256),
+    };
+  }
+
+  consistencyProof(first: number, second: number): Uint8Array[] {
+    this.checkRange(second, 'second', this.size);
+    this.checkRange(first, 'first', second);
+    return consistencyProof(this.tree, first, second, fastSha256);
+  }
+
+  /** A receipt for a committed transaction against the newest checkpoint. */
+  receipt(id: string): Receipt | undefined {
+    const row = this.st.getTx.get(Buffer.from(id, 'hex'));
+    if (!row) return undefined;
+    const cp = this.checkpoint();
+    const bytes = this.st.getLeaf.get(row.leaf)!;
+    return {
+      format: RECEIPT_FORMAT,
+      txid: id,
+      index: row.leaf,
+      leaf: toBase64(bytes),
+      proof: inclusionProof(this.tree, row.leaf, cp.size, fastSha256).map(toHex),
+      checkpoint: cp.note,
+    };
+  }
+
+  /** The private part of a transaction, if this node holds it and it was not erased. */
+  privatePart(id: string): { salt: string; facts: unknown } | undefined {
+    const r = this.st.getPrivate.get(Buffer.from(id, 'hex'));
+    return r ? { salt: r.salt.toString('hex'), facts: JSON.parse(r.facts) } : undefined;
+  }
+
+  /** Erases a private part (right to erasure); the log and its commitment stay. */
+  erasePrivate(id: string): boolean {
+    return this.st.delPrivate.run(Buffer.from(id, 'hex')).changes > 0;
+  }
+}
+
+interface PendingLeaf {
+  text: string;
+  item: AdmittedItem;
+  writes: Map<string, string | null>;
+}
+
+function prepare(db: Database.Database) {
+  return {
+    maxLeaf: db.prepare<[], number | null>('SELECT max(idx) FROM leaves').pluck(),
+    lastBlock: db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY height DESC LIMIT 1'),
+    getBlock: db.prepare<[number], BlockRow>('SELECT * FROM blocks WHERE height = ?'),
+    blockRange: db.prepare<[number, number], BlockRow>(
+      'SELECT * FROM blocks WHERE height >= ? ORDER BY height LIMIT ?',
+    ),
+    getState: db.prepare<[string], string>('SELECT value FROM state WHERE key = ?').pluck(),
+    scanState: db.prepare<[string, string, number], { key: string; value: string }>(
+      'SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
+    ),
+    putState: db.prepare<[string, string]>(
+      'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    delState: db.prepare<[string]>('DELETE FROM state WHERE key = ?'),
+    putLeaf: db.prepare<[number, Buffer]>('INSERT INTO leaves (idx, data) VALUES (?, ?)'),
+    getLeaf: db.prepare<[number], Buffer>('SELECT data FROM leaves WHERE idx = ?').pluck(),
+    leafRange: db
+      .prepare<[number, number], Buffer>(
+        'SELECT data FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx',
+      )
+      .pluck(),
+    putTx: db.prepare<[Buffer, number, number]>(
+      'INSERT INTO txs (id, leaf, height) VALUES (?, ?, ?)',
+    ),
+    getTx: db.prepare<[Buffer], { leaf: number; height: number }>(
+      'SELECT leaf, height FROM txs WHERE id = ?',
+    ),
+    putPrivate: db.prepare<[Buffer, Buffer, string]>(
+      'INSERT OR REPLACE INTO private_parts (txid, salt, facts) VALUES (?, ?, ?)',
+    ),
+    getPrivate: db.prepare<[Buffer], { salt: Buffer; facts: string }>(
+      'SELECT salt, facts FROM private_parts WHERE txid = ?',
+    ),
+    delPrivate: db.prepare<[Buffer]>('DELETE FROM private_parts WHERE txid = ?'),
+    putTxWrite: db.prepare<[number, number, string, string | null]>(
+      'INSERT INTO tx_writes (leaf, seq, key, value) VALUES (?, ?, ?, ?)',
+    ),
+    putBlock: db.prepare<[Record<string, unknown>]>(
+      'INSERT INTO blocks (height, leaf, first, txs, time, protocol, state, hash, proposer, batch) VALUES (@height, @leaf, @first, @txs, @time, @protocol, @state, @hash, @proposer, @batch)',
+    ),
+    getCheckpoint: db.prepare<[number], { size: number; root: Buffer; note: string }>(
+      'SELECT size, root, note FROM checkpoints WHERE size = ?',
+    ),
+    lastCheckpoint: db.prepare<[], { size: number; root: Buffer; note: string }>(
+      'SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1',
+    ),
+    putCheckpoint: db.prepare<[number, Uint8Array, string]>(
+      'INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)',
+    ),
+    updateCheckpoint: db.prepare<[string, number]>(
+      'UPDATE checkpoints SET note = ? WHERE size = ?',
+    ),
+  };
+}

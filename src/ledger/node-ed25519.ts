@@ -1,0 +1,48 @@
+/**
+ * Ed25519 through node:crypto (OpenSSL) for the server's hot paths, behind the same strict rule
+ * as core/ed25519.ts: the byte-level precheck runs first, and OpenSSL's verification is
+ * cofactorless, as the portable verifier is. Keys are cached as KeyObjects.
+ */
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { strictPrecheck } from '../core/ed25519.js';
+
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+const publicKeys = new Map<string, KeyObject>();
+
+function publicKeyObject(hex: string): KeyObject {
+  let k = publicKeys.get(hex);
+  if (!k) {
+    k = createPublicKey({
+      key: Buffer.concat([SPKI_PREFIX, Buffer.from(hex, 'hex')]),
+      format: 'der',
+      type: 'spki',
+    });
+    if (publicKeys.size > 100_000) publicKeys.clear();
+    publicKeys.set(hex, k);
+  }
+  return k;
+}
+
+/** Strict verification of a signature given as hex, over UTF-8 text. Never throws. */
+export function verifyHex(publicKeyHex: string, message: string, signatureHex: string): boolean {
+  try {
+    const pub = Buffer.from(publicKeyHex, 'hex');
+    const sig = Buffer.from(signatureHex, 'hex');
+    if (!strictPrecheck(pub, sig)) return false;
+    return verify(null, Buffer.from(message, 'utf8'), publicKeyObject(publicKeyHex), sig);
+  } catch {
+    return false;
+  }
+}
+
+/** A signing function over a 32-byte seed, with the key object built once. */
+export function nodeSigner(seed: Uint8Array): (message: Uint8Array) => Uint8Array {
+  const key = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  return (message) => sign(null, message, key);
+}

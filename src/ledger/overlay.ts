@@ -1,0 +1,52 @@
+/**
+ * Layered state views. A block overlay collects the block's writes over the committed state; a
+ * transaction overlay sits on it and is merged only if the transaction succeeds. Values are kept
+ * as RFC 8785 text so the state digest hashes exactly what is stored.
+ */
+import { canonicalJson } from '../core/canonical.js';
+import { AidError } from '../core/errors.js';
+import type { StateView } from '../contracts/runtime.js';
+
+/** Reads committed state: the value's canonical text, or undefined when absent. */
+export type StateReader = (key: string) => string | undefined;
+
+export class Overlay {
+  readonly writes = new Map<string, string | null>();
+  constructor(private readonly base: (key: string) => string | null | undefined) {}
+
+  read(key: string): string | null | undefined {
+    return this.writes.has(key) ? this.writes.get(key) : this.base(key);
+  }
+
+  /** A contract's view, allowed to write only under `prefix` (its own `<contract>/` keys). */
+  view(prefix: string): StateView {
+    return {
+      get: <T>(key: string): T | undefined => {
+        const v = this.read(key);
+        return v === null || v === undefined ? undefined : (JSON.parse(v) as T);
+      },
+      put: (key, value) => {
+        this.checkKey(key, prefix);
+        this.writes.set(key, canonicalJson(value));
+      },
+      del: (key) => {
+        this.checkKey(key, prefix);
+        this.writes.set(key, null);
+      },
+    };
+  }
+
+  set(key: string, value: string | null): void {
+    this.writes.set(key, value);
+  }
+
+  private checkKey(key: string, prefix: string): void {
+    if (!key.startsWith(prefix) || key.length > 1024) {
+      throw new AidError('CONFIG', `contract wrote ${key} outside ${prefix}`);
+    }
+  }
+
+  mergeInto(parent: Overlay): void {
+    for (const [k, v] of this.writes) parent.writes.set(k, v);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The node's SQLite file (WAL, synchronous=FULL). Each block is written in one SQLite transaction,
+ * so after a crash a block is whole or absent, and nothing acknowledged is lost.
+ */
+import Database from 'better-sqlite3';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- Exact leaf bytes (RFC 8785 text) of the global log, by log index.
+CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+-- Perfect subtree hashes: id = level * 2^40 + index.
+CREATE TABLE IF NOT EXISTS nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS txs (id BLOB PRIMARY KEY, leaf INTEGER NOT NULL, height INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blocks (
+  height INTEGER PRIMARY KEY,
+  leaf INTEGER NOT NULL,
+  first INTEGER NOT NULL,
+  txs INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  protocol INTEGER NOT NULL,
+  state BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  proposer TEXT NOT NULL,
+  batch TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- Personal and medical facts, apart from the log; erasable.
+CREATE TABLE IF NOT EXISTS private_parts (txid BLOB PRIMARY KEY, salt BLOB NOT NULL, facts TEXT NOT NULL) WITHOUT ROWID;
+-- The writes of transactions that carry a private part, so a replay can go on once it is erased.
+CREATE TABLE IF NOT EXISTS tx_writes (leaf INTEGER NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, value TEXT, PRIMARY KEY (leaf, seq)) WITHOUT ROWID;
+-- Every checkpoint this node signed: never two roots for one size.
+CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL);
+`;
+
+export function openDatabase(path: string, opts: { readonly?: boolean } = {}): Database.Database {
+  const db = new Database(path, {
+    readonly: opts.readonly ?? false,
+    fileMustExist: opts.readonly ?? false,
+  });
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(SCHEMA);
+  }
+  db.pragma('cache_size = -32000');
+  return db;
+}

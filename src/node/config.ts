@@ -1,0 +1,52 @@
+/**
+ * A node's directory: `genesis.json`, `node.json` (which organisation it is, block cutting), its
+ * checkpoint key in `keys/node.json`, and the ledger in `ledger.sqlite`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseGenesis, type Genesis } from '../chain/genesis.js';
+import { parseJson } from '../core/canonical.js';
+import { AidError } from '../core/errors.js';
+import { readKeyFile, type KeyFile } from './keyfile.js';
+
+export const NodeConfigSchema = z.strictObject({
+  org: z.string().min(2).max(63),
+  maxTxs: z.number().int().min(1).max(10_000).default(1000),
+  maxWaitMs: z.number().int().min(1).max(60_000).default(20),
+});
+export type NodeConfig = z.infer<typeof NodeConfigSchema>;
+
+export interface NodeDir {
+  dir: string;
+  genesis: Genesis;
+  config: NodeConfig;
+  nodeKey: KeyFile & { seedBytes: Uint8Array };
+  ledgerPath: string;
+}
+
+export const paths = {
+  genesis: (dir: string) => join(dir, 'genesis.json'),
+  config: (dir: string) => join(dir, 'node.json'),
+  keys: (dir: string) => join(dir, 'keys'),
+  nodeKey: (dir: string) => join(dir, 'keys', 'node.json'),
+  ledger: (dir: string) => join(dir, 'ledger.sqlite'),
+};
+
+function readJson(path: string): unknown {
+  if (!existsSync(path))
+    throw new AidError('CONFIG', `${path} does not exist (run aidledger init)`);
+  return parseJson(readFileSync(path, 'utf8'));
+}
+
+/** Reads and checks a node directory. @throws AidError CONFIG. */
+export function readNodeDir(dir: string): NodeDir {
+  const genesis = parseGenesis(readJson(paths.genesis(dir)));
+  const c = NodeConfigSchema.safeParse(readJson(paths.config(dir)));
+  if (!c.success)
+    throw new AidError('CONFIG', `${paths.config(dir)}: ${c.error.issues[0]?.message}`);
+  const nodeKey = readKeyFile(paths.nodeKey(dir));
+  const org = genesis.orgs.find((o) => o.id === c.data.org);
+  if (!org) throw new AidError('CONFIG', `organisation ${c.data.org} is not in the genesis`);
+  return { dir, genesis, config: c.data, nodeKey, ledgerPath: paths.ledger(dir) };
+}

@@ -1,0 +1,145 @@
+/**
+ * The composition root of an embedded node: the ledger, the signature pool, the orderer and the
+ * submit path that ties them together. A submission is answered once its block is committed.
+ */
+import type { Genesis } from '../chain/genesis.js';
+import { fromHex } from '../core/bytes.js';
+import { AidError } from '../core/errors.js';
+import type { Protocol } from '../contracts/runtime.js';
+import { admitBody, DEFAULT_LIMITS, type AdmissionLimits } from '../ledger/admission.js';
+import type { AdmittedItem } from '../ledger/execute.js';
+import { Ledger, type CommitOutcome } from '../ledger/ledger.js';
+import { SigPool } from '../ledger/sig-pool.js';
+import type { OrderedBatch, Orderer } from '../ordering/orderer.js';
+import { SoloOrderer } from '../ordering/solo.js';
+import { readNodeDir, type NodeDir } from './config.js';
+
+interface Waiter {
+  resolve: (o: CommitOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface NodeOptions {
+  limits?: AdmissionLimits;
+  sigWorkers?: number;
+  protocols?: ReadonlyMap<number, Protocol>;
+  /** Overrides the block cutting of node.json. */
+  maxTxs?: number;
+  maxWaitMs?: number;
+  log?: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export class AidNode {
+  readonly ledger: Ledger;
+  readonly pool: SigPool;
+  readonly orderer: Orderer<AdmittedItem>;
+  readonly genesis: Genesis;
+  readonly org: string;
+  private readonly limits: AdmissionLimits;
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly log: NonNullable<NodeOptions['log']>;
+  private fault: AidError | undefined;
+
+  private constructor(nd: NodeDir, opts: NodeOptions) {
+    this.genesis = nd.genesis;
+    this.org = nd.config.org;
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
+    this.log = opts.log ?? (() => undefined);
+    this.ledger = Ledger.open({
+      path: nd.ledgerPath,
+      genesis: nd.genesis,
+      identity: {
+        org: nd.config.org,
+        seed: nd.nodeKey.seedBytes,
+        publicKey: fromHex(nd.nodeKey.publicKey, 32),
+      },
+      ...(opts.protocols ? { protocols: opts.protocols } : {}),
+    });
+    this.pool = new SigPool(opts.sigWorkers);
+    this.orderer = new SoloOrderer<AdmittedItem>({
+      proposer: nd.config.org,
+      maxTxs: opts.maxTxs ?? nd.config.maxTxs,
+      maxWaitMs: opts.maxWaitMs ?? nd.config.maxWaitMs,
+    });
+  }
+
+  /** Opens the node in `dir` and starts ordering. @throws AidError CONFIG. */
+  static async open(dir: string, opts: NodeOptions = {}): Promise<AidNode> {
+    const node = new AidNode(readNodeDir(dir), opts);
+    await node.orderer.start((b) => node.deliver(b));
+    return node;
+  }
+
+  get healthy(): { ok: boolean; fault?: string } {
+    return this.fault ? { ok: false, fault: this.fault.message } : { ok: true };
+  }
+
+  /**
+   * Admits a request body (one submission, or an array when `many`), orders what is new and
+   * resolves with each one's outcome once committed. Already committed transactions are answered
+   * with their original outcome at once. @throws AidError with an admission code.
+   */
+  async submit(body: string, many: boolean, now = Date.now()): Promise<CommitOutcome[]> {
+    if (this.fault)
+      throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault.message}`);
+    const { items, sigJobs } = admitBody(this.ledger, body, many, now, this.limits);
+    const ok = await this.pool.verify(sigJobs);
+    const bad = ok.indexOf(false);
+    if (bad >= 0) {
+      throw new AidError(
+        'BAD_SIGNATURE',
+        'signature does not verify under the signer key',
+        many ? { details: { index: bad } } : undefined,
+      );
+    }
+    const results: Promise<CommitOutcome>[] = [];
+    const fresh: AdmittedItem[] = [];
+    for (const item of items) {
+      const known = this.ledger.findTx(item.id);
+      if (known) {
+        results.push(Promise.resolve(known));
+        continue;
+      }
+      results.push(
+        new Promise<CommitOutcome>((resolve, reject) => {
+          const list = this.waiters.get(item.id);
+          if (list) list.push({ resolve, reject });
+          else this.waiters.set(item.id, [{ resolve, reject }]);
+        }),
+      );
+      fresh.push(item);
+    }
+    if (fresh.length > 0) await this.orderer.propose(fresh);
+    return Promise.all(results);
+  }
+
+  private deliver(batch: OrderedBatch<AdmittedItem>): void {
+    let outcomes: CommitOutcome[];
+    try {
+      outcomes = this.ledger.commitBatch(batch, batch.items);
+    } catch (e) {
+      const err =
+        e instanceof AidError
+          ? e
+          : new AidError('UNAVAILABLE', `commit failed: ${(e as Error).message}`, { cause: e });
+      this.log('error', 'block commit failed', { code: err.code, message: err.message });
+      if (err.code === 'FORK') this.fault = err;
+      for (const item of batch.items) this.settle(item.id, (w) => w.reject(err));
+      return;
+    }
+    for (const o of outcomes) this.settle(o.id, (w) => w.resolve(o));
+  }
+
+  private settle(id: string, f: (w: Waiter) => void): void {
+    const list = this.waiters.get(id);
+    if (!list) return;
+    this.waiters.delete(id);
+    for (const w of list) f(w);
+  }
+
+  async close(): Promise<void> {
+    await this.orderer.stop();
+    await this.pool.close();
+    this.ledger.close();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The HTTP client of a node, for Node and browsers (it needs only `fetch`). Submissions are sent
+ * in their RFC 8785 form; error bodies become AidErrors with the server's code.
+ */
+import type { BlockLeaf, TxResult } from '../chain/leaf.js';
+import { parsePolicy, type Policy } from '../chain/policy.js';
+import type { Receipt } from '../chain/receipt.js';
+import type { SignedTx, Submission } from '../chain/tx.js';
+import { fromBase64, fromHex } from '../core/bytes.js';
+import { canonicalJson } from '../core/canonical.js';
+import { AidError, type ErrorCode } from '../core/errors.js';
+
+export interface Outcome {
+  id: string;
+  height: number;
+  index: number;
+  result: TxResult;
+  duplicate?: boolean;
+}
+
+export interface ClientOptions {
+  fetch?: typeof fetch;
+  /** Request timeout in milliseconds. */
+  timeoutMs?: number;
+}
+
+export class AidClient {
+  readonly base: string;
+  private readonly fetchFn: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(baseUrl: string, opts: ClientOptions = {}) {
+    this.base = baseUrl.replace(/\/+$/, '');
+    this.fetchFn = opts.fetch ?? ((...a) => fetch(...a));
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+  }
+
+  private async request(path: string, init?: RequestInit): Promise<Response> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.base + path, {
+        ...init,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (cause) {
+      throw new AidError('UNAVAILABLE', `cannot reach ${this.base}: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    if (!res.ok) {
+      let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } =
+        {};
+      try {
+        body = (await res.json()) as typeof body;
+      } catch {
+        // not a JSON error body
+      }
+      const code = (body.error?.code ??
+        (res.status === 404 ? 'NOT_FOUND' : 'UNAVAILABLE')) as ErrorCode;
+      throw new AidError(
+        code,
+        body.error?.message ?? `HTTP ${res.status}`,
+        body.error?.details ? { details: body.error.details } : undefined,
+      );
+    }
+    return res;
+  }
+
+  private async json<T>(path: string, init?: RequestInit): Promise<T> {
+    return (await (await this.request(path, init)).json()) as T;
+  }
+
+  /** Submits one transaction; resolves once committed. */
+  submit(sub: Submission): Promise<Outcome> {
+    return this.json('/v1/tx', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: canonicalJson(sub),
+    });
+  }
+
+  /** Submits up to 1,000 transactions in one request; all are admitted or none. */
+  async submitMany(subs: readonly Submission[]): Promise<Outcome[]> {
+    const r = await this.json<{ results: Outcome[] }>('/v1/txs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: canonicalJson(subs),
+    });
+    return r.results;
+  }
+
+  /** Posts a prepared body as is (for pre-serialised batches). */
+  async submitRaw(path: '/v1/tx' | '/v1/txs', body: string): Promise<unknown> {
+    return this.json(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+  }
+
+  tx(
+    id: string,
+  ): Promise<{ id: string; tx: SignedTx; result: TxResult; height: number; index: number }> {
+    return this.json(`/v1/tx/${encodeURIComponent(id)}`);
+  }
+
+  block(height: number): Promise<Record<string, unknown>> {
+    return this.json(`/v1/blocks/${height}`);
+  }
+
+  blocks(
+    from: number,
+    limit: number,
+  ): Promise<{ height: number; blocks: (Omit<BlockLeaf, 'kind'> & Record<string, unknown>)[] }> {
+    return this.json(`/v1/blocks?from=${from}&limit=${limit}`);
+  }
+
+  async checkpoint(): Promise<string> {
+    return (await this.request('/v1/log/checkpoint')).text();
+  }
+
+  /** Exact leaf bytes for start <= i < end; may return fewer (page on). */
+  async entries(start: number, end: number): Promise<Uint8Array[]> {
+    const r = await this.json<{ entries: string[] }>(`/v1/log/entries?start=${start}&end=${end}`);
+    return r.entries.map((e) => fromBase64(e, 'entry'));
+  }
+
+  async inclusionProof(
+    index: number,
+    size: number,
+  ): Promise<{ leafHash: Uint8Array; proof: Uint8Array[] }> {
+    const r = await this.json<{ leafHash: string; proof: string[] }>(
+      `/v1/log/proof/inclusion?index=${index}&size=${size}`,
+    );
+    return { leafHash: fromHex(r.leafHash, 32), proof: r.proof.map((p) => fromHex(p, 32)) };
+  }
+
+  async consistencyProof(first: number, second: number): Promise<Uint8Array[]> {
+    const r = await this.json<{ proof: string[] }>(
+      `/v1/log/proof/consistency?first=${first}&second=${second}`,
+    );
+    return r.proof.map((p) => fromHex(p, 32));
+  }
+
+  receipt(txid: string): Promise<Receipt> {
+    return this.json(`/v1/receipt/${encodeURIComponent(txid)}`);
+  }
+
+  async policy(): Promise<Policy> {
+    return parsePolicy(await this.json('/v1/policy'));
+  }
+
+  genesis(): Promise<unknown> {
+    return this.json('/v1/genesis');
+  }
+
+  health(): Promise<{ ok: boolean; chain: string; height: number; size: number }> {
+    return this.json('/v1/health');
+  }
+}
