@@ -88,6 +88,13 @@ const RolesSchema = z
   .max(ROLES.length)
   .refine((r) => new Set(r).size === r.length, 'roles are listed once');
 const MemberName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase name, up to 63');
+/** Personal facts of a staff member: never in the log, only in the private part. */
+const StaffFacts = z.strictObject({
+  fullName: z.string().min(1).max(200),
+  staffNumber: z.string().max(64).optional(),
+  email: z.string().max(200).optional(),
+  phone: z.string().max(64).optional(),
+});
 const MemberRef = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}\/[a-z0-9][a-z0-9._-]{0,62}$/);
 
 function config(state: StateView): Config {
@@ -214,7 +221,9 @@ export const membership: Contract = {
     enrol: action({
       schema: z.strictObject({ name: MemberName, roles: RolesSchema, key: hex32 }),
       roles: ADMIN,
-      private: 'forbidden',
+      // A member's real name and contact stay beside the log, erasable when they leave.
+      private: 'optional',
+      facts: StaffFacts,
       apply(ctx, p) {
         const id = `${ctx.signer.org}/${p.name}`;
         if (ctx.state.get(keys.member(id)) !== undefined)
@@ -236,7 +245,6 @@ export const membership: Contract = {
     revoke: action({
       schema: z.strictObject({ member: MemberRef }),
       roles: ADMIN,
-      private: 'forbidden',
       apply(ctx, p) {
         const m = getMember(ctx.state, p.member);
         if (m.org !== ctx.signer.org)
@@ -254,7 +262,6 @@ export const membership: Contract = {
     setRoles: action({
       schema: z.strictObject({ member: MemberRef, roles: RolesSchema }),
       roles: ADMIN,
-      private: 'forbidden',
       apply(ctx, p) {
         const m = getMember(ctx.state, p.member);
         if (m.org !== ctx.signer.org)
@@ -270,7 +277,6 @@ export const membership: Contract = {
     rotateKey: action({
       schema: z.strictObject({ key: hex32 }),
       roles: 'member',
-      private: 'forbidden',
       apply(ctx, p) {
         const m = getMember(ctx.state, ctx.signer.member);
         claimKey(ctx.state, p.key, m.id);
@@ -281,7 +287,6 @@ export const membership: Contract = {
     setNodeKey: action({
       schema: z.strictObject({ key: hex32 }),
       roles: ADMIN,
-      private: 'forbidden',
       apply(ctx, p) {
         const org = getOrg(ctx.state, ctx.signer.org);
         if (ctx.state.get(keys.key(p.key)) !== undefined)
@@ -295,7 +300,6 @@ export const membership: Contract = {
     propose: action({
       schema: z.strictObject({ id: MemberName, change: Change }),
       roles: ADMIN,
-      private: 'forbidden',
       apply(ctx, p) {
         if (ctx.state.get(keys.proposal(p.id)) !== undefined)
           refuse('ALREADY_EXISTS', `proposal ${p.id} exists`);
@@ -313,7 +317,6 @@ export const membership: Contract = {
     vote: action({
       schema: z.strictObject({ proposal: MemberName, approve: z.boolean() }),
       roles: ADMIN,
-      private: 'forbidden',
       apply(ctx, p) {
         const prop =
           ctx.state.get<ProposalRecord>(keys.proposal(p.proposal)) ??

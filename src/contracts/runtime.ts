@@ -49,8 +49,10 @@ export interface Action<P = unknown> {
   schema: z.ZodType<P>;
   /** Roles any one of which may call the action; 'member' lets any active member call it. */
   roles: readonly Role[] | 'member';
-  /** Whether the action needs a private part. */
-  private?: 'required' | 'forbidden';
+  /** Whether the action takes a private part; without this, it takes none. */
+  private?: 'required' | 'optional';
+  /** The shape of the private facts, checked at admission and again at execution. */
+  facts?: z.ZodType;
   apply(ctx: ActionContext, payload: P): void;
 }
 
@@ -63,7 +65,8 @@ export interface Contract {
 export function action<S extends z.ZodType>(a: {
   schema: S;
   roles: readonly Role[] | 'member';
-  private?: 'required' | 'forbidden';
+  private?: 'required' | 'optional';
+  facts?: z.ZodType;
   apply(ctx: ActionContext, payload: z.infer<S>): void;
 }): Action<never> {
   return a as unknown as Action<never>;

@@ -125,8 +125,7 @@ export function admitBody(
     if (tx.private === undefined && part !== undefined)
       refuse('MALFORMED', 'a private part was sent but the transaction commits to none', at);
     if (tx.private !== undefined) {
-      if (action.private === 'forbidden')
-        refuse('MALFORMED', `${tx.type} takes no private part`, at);
+      if (action.private === undefined) refuse('MALFORMED', `${tx.type} takes no private part`, at);
       if (part === undefined)
         refuse(
           'PRIVATE_MISSING',
@@ -135,6 +134,11 @@ export function admitBody(
         );
       if (privateCommitment(part, fastSha256) !== tx.private.commitment) {
         refuse('COMMITMENT_MISMATCH', 'the private part does not match its commitment', at);
+      }
+      const facts = action.facts?.safeParse(part.facts);
+      if (facts && !facts.success) {
+        const issue = facts.error.issues[0];
+        refuse('MALFORMED', `private.facts.${issue?.path.join('.')}: ${issue?.message}`, at);
       }
     } else if (action.private === 'required') {
       refuse('PRIVATE_MISSING', `${tx.type} needs a private part`, at);

@@ -58,7 +58,10 @@ export function executeTx(
   }
   if (action.private === 'required' && item.private === undefined)
     return nonceOnly('PRIVATE_MISSING');
-  if (action.private === 'forbidden' && tx.private !== undefined) return nonceOnly('MALFORMED');
+  if (action.private === undefined && tx.private !== undefined) return nonceOnly('MALFORMED');
+  if (item.private && action.facts && !action.facts.safeParse(item.private.facts).success) {
+    return nonceOnly('MALFORMED');
+  }
   const parsed = action.schema.safeParse(tx.payload);
   if (!parsed.success) return nonceOnly('MALFORMED');
 
