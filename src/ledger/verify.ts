@@ -406,13 +406,19 @@ function compareState(db: Database.Database, replay: Database.Database, height: 
   const b = replay
     .prepare<[], { key: string; value: string }>('SELECT key, value FROM state ORDER BY key')
     .iterate();
-  for (;;) {
-    const x = a.next();
-    const y = b.next();
-    if (x.done && y.done) return;
-    if (x.done || y.done || x.value.key !== y.value.key || x.value.value !== y.value.value) {
-      const key = x.done ? (y.value as { key: string }).key : x.value.key;
-      throw new VerifyError(height, `stored state differs from the replayed state at ${key}`);
+  try {
+    for (;;) {
+      const x = a.next();
+      const y = b.next();
+      if (x.done && y.done) return;
+      if (x.done || y.done || x.value.key !== y.value.key || x.value.value !== y.value.value) {
+        const key = x.done ? (y.value as { key: string }).key : x.value.key;
+        throw new VerifyError(height, `stored state differs from the replayed state at ${key}`);
+      }
     }
+  } finally {
+    // An open iterator keeps its connection busy and would stop it from closing.
+    a.return?.();
+    b.return?.();
   }
 }
