@@ -3,10 +3,10 @@
  * The `aidledger` command. Errors end as one line on stderr and an exit code:
  * 1 a check failed (verification, fork, rewrite), 2 bad usage or configuration, 3 unreachable.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { pino } from 'pino';
 import { ORG_TYPES, parseGenesis } from '../chain/genesis.js';
 import { parsePolicy } from '../chain/policy.js';
 import { verifyReceipt } from '../chain/receipt.js';
@@ -19,10 +19,7 @@ import { verifyHex } from '../ledger/node-ed25519.js';
 import { fastSha256 } from '../ledger/node-hash.js';
 import { verifyLedgerFile } from '../ledger/verify.js';
 import { paths } from '../node/config.js';
-import { demoActivity, writeDemoDir } from '../node/demo.js';
 import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../node/keyfile.js';
-import { AidNode } from '../node/node.js';
-import { buildServer } from '../api/server.js';
 import { AidClient } from '../sdk/client.js';
 import { buildSubmission } from '../sdk/build.js';
 import { auditLog } from '../sdk/audit.js';
@@ -89,6 +86,9 @@ async function initDir(
 ): Promise<void> {
   if (existsSync(paths.genesis(dir))) throw new AidError('CONFIG', `${dir} already holds a node`);
   mkdirSync(dir, { recursive: true });
+  // Loaded here, not at start-up: commands that read a node over HTTP stay quick.
+  const { AidNode } = await import('../node/node.js');
+  const { demoActivity, writeDemoDir } = await import('../node/demo.js');
   if (o.demo) {
     const genesis = writeDemoDir(dir, o.seed, Date.now());
     const node = await AidNode.open(dir);
@@ -181,6 +181,9 @@ export function program(): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--demo', 'initialise a demo consortium first if the directory is empty')
     .action(async (o: { dir: string; port: number; host: string; demo?: boolean }) => {
+      const { pino } = await import('pino');
+      const { AidNode } = await import('../node/node.js');
+      const { buildServer } = await import('../api/server.js');
       const log = pino({ base: { org: undefined } });
       if (o.demo && !existsSync(paths.genesis(o.dir)))
         await initDir(o.dir, { demo: true, seed: 'demo' });
@@ -467,9 +470,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isMain =
-  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain || process.argv[1]?.endsWith('/aidledger')) {
+// Run when this file is the program (directly, or through the npm bin symlink).
+const isMain = (() => {
+  try {
+    return (
+      process.argv[1] !== undefined &&
+      realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+    );
+  } catch {
+    return false;
+  }
+})();
+if (isMain) {
   const code = await main(process.argv);
   if (code !== 0) process.exit(code);
 }

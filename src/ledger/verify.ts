@@ -214,7 +214,15 @@ async function run(
   let next = readBlock(0);
   while (next) {
     const b = next;
-    next = readBlock(height + 1);
+    // Read ahead so the next block's signatures are checked while this one executes; a problem
+    // found ahead is reported only once this block has passed, so the first bad block is named.
+    let ahead: unknown;
+    try {
+      next = readBlock(height + 1);
+    } catch (e) {
+      ahead = e;
+      next = undefined;
+    }
     const row = getBlockRow.get(height);
     if (!row) throw new VerifyError(height, 'block row is missing');
     if (b.block.height !== height)
@@ -308,6 +316,7 @@ async function run(
     prevState = digest;
     prevTime = b.block.time;
     height++;
+    if (ahead !== undefined) throw ahead;
     opts.onProgress?.(acc.size, total);
   }
   if (acc.size !== total) throw new VerifyError(height, 'leaves after the last block');

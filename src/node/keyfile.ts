@@ -43,6 +43,14 @@ export function readKeyFile(path: string): KeyFile & { seedBytes: Uint8Array } {
   return { ...r.data, seedBytes };
 }
 
+/** Writes a new key file; @throws AidError CONFIG when the file exists (never overwritten). */
 export function writeKeyFile(path: string, k: KeyFile): void {
-  writeFileSync(path, JSON.stringify(k, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(path, JSON.stringify(k, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new AidError('CONFIG', `${path} exists; a key file is never overwritten`, { cause });
+    }
+    throw cause;
+  }
 }
