@@ -22,7 +22,7 @@ import {
   verifyInclusion,
 } from '../src/core/merkle.js';
 import { parseCheckpoint, parseNote } from '../src/core/note.js';
-import { body, get, post, pubOf, seedOf, startNode, txBy, type TestNode } from './helpers.js';
+import { body, get, post, privateEnrol, pubOf, startNode, txBy, type TestNode } from './helpers.js';
 
 let t: TestNode;
 let counter = 0;
@@ -91,19 +91,9 @@ describe('submitting transactions', () => {
 
   it('keeps personal facts beside the log: only the salted commitment is logged', async () => {
     const facts = { fullName: 'Canary Zhang Wei 張偉', phone: '+86-13800000000' };
-    const part = makePrivatePart(facts);
-    const tx = signTx(
-      {
-        chain: t.chain,
-        type: 'membership.enrol',
-        payload: { name: `staff${++counter}`, roles: ['reviewer'], key: uniqueKey() },
-        private: { commitment: privateCommitment(part) },
-        nonce: `p${counter}`,
-        time: Date.now(),
-      },
-      seedOf('city-bureau/admin'),
-    );
-    const r = await post(t.url, '/v1/tx', body({ tx, private: part }));
+    const sub = privateEnrol(t.chain, 'city-bureau/admin', `staff${++counter}`, facts);
+    const part = sub.private;
+    const r = await post(t.url, '/v1/tx', body(sub));
     assert.equal(r.status, 200, JSON.stringify(r.json));
     assert.deepEqual(r.json.result, { ok: true });
     const entries = await get(t.url, `/v1/log/entries?start=0&end=${t.node.ledger.size}`);
@@ -546,17 +536,8 @@ function forge(tx: SignedTx): SignedTx {
 function privateSub(
   alter: (p: ReturnType<typeof makePrivatePart>) => ReturnType<typeof makePrivatePart>,
 ): Submission {
-  const part = makePrivatePart({ fullName: 'Test Person' });
-  const tx = signTx(
-    {
-      chain: t.chain,
-      type: 'membership.enrol',
-      payload: { name: `q${++counter}`, roles: ['clerk'], key: uniqueKey() },
-      private: { commitment: privateCommitment(part) },
-      nonce: `q${counter}`,
-      time: Date.now(),
-    },
-    seedOf('city-bureau/admin'),
-  );
-  return { tx, private: alter(part) };
+  const sub = privateEnrol(t.chain, 'city-bureau/admin', `q${++counter}`, {
+    fullName: 'Test Person',
+  });
+  return { tx: sub.tx, private: alter(sub.private) };
 }

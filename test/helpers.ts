@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/api/server.js';
-import { signTx, type SignedTx, type Submission } from '../src/chain/tx.js';
+import {
+  makePrivatePart,
+  privateCommitment,
+  signTx,
+  type SignedTx,
+  type Submission,
+} from '../src/chain/tx.js';
 import { toHex } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { publicKeyFromSeed } from '../src/core/ed25519.js';
@@ -122,4 +128,27 @@ export async function get(url: string, path: string) {
     json = undefined;
   }
   return { status: res.status, text, json };
+}
+
+/** An enrolment by `signer` whose staff facts travel as its private part. */
+export function privateEnrol(
+  chain: string,
+  signer: string,
+  name: string,
+  facts: Record<string, unknown>,
+  txNonce = `p${process.pid}-${++nonce}`,
+): Submission & { private: NonNullable<Submission['private']> } {
+  const part = makePrivatePart(facts);
+  const tx = signTx(
+    {
+      chain,
+      type: 'membership.enrol',
+      payload: { name, roles: ['clerk'], key: toHex(crypto.getRandomValues(new Uint8Array(32))) },
+      private: { commitment: privateCommitment(part) },
+      nonce: txNonce,
+      time: Date.now(),
+    },
+    seedOf(signer),
+  );
+  return { tx, private: part };
 }

@@ -11,7 +11,6 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { parsePolicy } from '../src/chain/policy.js';
 import { verifyReceipt } from '../src/chain/receipt.js';
-import { makePrivatePart, privateCommitment, signTx } from '../src/chain/tx.js';
 import { fromBase64, toBase64, toHex } from '../src/core/bytes.js';
 import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
 import { encodeVerifierKey } from '../src/core/note.js';
@@ -27,10 +26,10 @@ import {
   body,
   post,
   pubOf,
-  seedOf,
   SEED,
   startNode,
   tempDir,
+  privateEnrol,
   txBy,
   type TestNode,
 } from './helpers.js';
@@ -143,19 +142,11 @@ describe('witness', () => {
 describe('erasure of private parts', () => {
   it('erases the facts, and both verify --dir and the outsider audit still pass', async () => {
     const t = await startNode();
-    const part = makePrivatePart({ fullName: 'Erasable Person', email: 'erase@example.org' });
-    const tx = signTx(
-      {
-        chain: t.chain,
-        type: 'membership.enrol',
-        payload: { name: 'leaver', roles: ['clerk'], key: toHex(randomSeed()) },
-        private: { commitment: privateCommitment(part) },
-        nonce: 'erase-1',
-        time: Date.now(),
-      },
-      seedOf('east-hospital/admin'),
-    );
-    const r = await post(t.url, '/v1/tx', body({ tx, private: part }));
+    const sub = privateEnrol(t.chain, 'east-hospital/admin', 'leaver', {
+      fullName: 'Erasable Person',
+      email: 'erase@example.org',
+    });
+    const r = await post(t.url, '/v1/tx', body(sub));
     assert.deepEqual(r.json.result, { ok: true });
     await submitAll(t, 3);
     const id = r.json.id as string;

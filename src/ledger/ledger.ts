@@ -30,7 +30,7 @@ import { executeTx, type AdmittedItem } from './execute.js';
 import { nodeSigner } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
-import { openDatabase } from './store.js';
+import { openDatabase, type BlockRow } from './store.js';
 import { StoredTree } from './tree.js';
 
 export interface NodeIdentity {
@@ -72,19 +72,6 @@ export interface BlockInfo {
   prev: string;
   state: string;
   hash: string;
-  proposer: string;
-  batch: string;
-}
-
-interface BlockRow {
-  height: number;
-  leaf: number;
-  first: number;
-  txs: number;
-  time: number;
-  protocol: number;
-  state: Buffer;
-  hash: Buffer;
   proposer: string;
   batch: string;
 }

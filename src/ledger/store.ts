@@ -45,3 +45,17 @@ export function openDatabase(path: string, opts: { readonly?: boolean } = {}): D
   db.pragma('cache_size = -32000');
   return db;
 }
+
+/** A row of the `blocks` table. */
+export interface BlockRow {
+  height: number;
+  leaf: number;
+  first: number;
+  txs: number;
+  time: number;
+  protocol: number;
+  state: Buffer;
+  hash: Buffer;
+  proposer: string;
+  batch: string;
+}

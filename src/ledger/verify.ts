@@ -25,7 +25,7 @@ import { executeTx, type AdmittedItem } from './execute.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { SigPool } from './sig-pool.js';
-import { openDatabase } from './store.js';
+import { openDatabase, type BlockRow } from './store.js';
 import { encodeVerifierKey } from '../core/note.js';
 
 export interface VerifyReport {
@@ -108,18 +108,7 @@ async function run(
       else rPut.run(k, v);
     }
   });
-  const getBlockRow = db.prepare<
-    [number],
-    {
-      leaf: number;
-      first: number;
-      txs: number;
-      time: number;
-      protocol: number;
-      state: Buffer;
-      hash: Buffer;
-    }
-  >('SELECT * FROM blocks WHERE height = ?');
+  const getBlockRow = db.prepare<[number], BlockRow>('SELECT * FROM blocks WHERE height = ?');
   const getTx = db.prepare<[Buffer], { leaf: number; height: number }>(
     'SELECT leaf, height FROM txs WHERE id = ?',
   );
