@@ -29,7 +29,7 @@ describe('stored Merkle tree', () => {
   const db = openDatabase(join(t.dir, 'tree.sqlite'));
   const N = 300;
   const hashes = Array.from({ length: N }, (_, i) => leafHash(utf8(`leaf ${i}`)));
-  const tree = new StoredTree(db, 0, fastSha256);
+  const tree = new StoredTree(db, 0, fastSha256, (i) => hashes[i]!);
   // Appended in uneven blocks, each flushed in its own transaction, as the ledger does.
   for (let i = 0; i < N;) {
     const n = Math.min(N - i, 1 + (i % 7));
@@ -43,7 +43,7 @@ describe('stored Merkle tree', () => {
   const refRoot = (n: number) => rootOfLeafHashes(hashes.slice(0, n));
 
   it('has the reference root at every size, also when reopened from the file', () => {
-    const reopened = new StoredTree(db, N, fastSha256);
+    const reopened = new StoredTree(db, N, fastSha256, (i) => hashes[i]!);
     for (let n = 0; n <= N; n++) {
       assert.ok(equalBytes(rootAt(tree, n, fastSha256), refRoot(n)), `size ${n}`);
     }

@@ -2,26 +2,67 @@
  * RFC 8785 JSON Canonicalization Scheme (JCS). Signing, ids and log leaves all hash the canonical
  * bytes, and a node accepts a document only if the bytes it received already are canonical.
  */
-import canonicalize from 'canonicalize';
 import { AidError } from './errors.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+const MAX_DEPTH = 100;
+
+function malformed(why: string): never {
+  throw new AidError('MALFORMED', `value has no RFC 8785 form: ${why}`);
+}
+
+// RFC 8785 §3.2: ECMAScript JSON.stringify serialises strings (§3.2.2.2) and numbers
+// (§3.2.2.3) exactly as JCS requires; JCS adds sorted keys (§3.2.3, by UTF-16 code units,
+// which is Array.prototype.sort's default) and refuses what I-JSON forbids.
+function write(v: unknown, depth: number): string {
+  switch (typeof v) {
+    case 'string':
+      if (!v.isWellFormed()) malformed('lone surrogate in a string');
+      return JSON.stringify(v);
+    case 'number':
+      if (!Number.isFinite(v)) malformed('NaN or Infinity');
+      return JSON.stringify(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (depth >= MAX_DEPTH) malformed(`nested deeper than ${MAX_DEPTH}`);
+      if (Array.isArray(v)) {
+        let s = '[';
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (i > 0) s += ',';
+          s +=
+            x === undefined || typeof x === 'function' || typeof x === 'symbol'
+              ? 'null'
+              : write(x, depth + 1);
+        }
+        return s + ']';
+      }
+      const o = v as Record<string, unknown>;
+      let s = '{';
+      let first = true;
+      for (const k of Object.keys(o).sort()) {
+        const x = o[k];
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        if (!k.isWellFormed()) malformed('lone surrogate in a key');
+        s += (first ? '' : ',') + JSON.stringify(k) + ':' + write(x, depth + 1);
+        first = false;
+      }
+      return s + '}';
+    }
+    default:
+      return malformed(`a ${typeof v} is not JSON`);
+  }
+}
+
 /**
  * RFC 8785 serialisation of a JSON value. @throws AidError MALFORMED for values JSON cannot
- * represent (NaN, Infinity, lone surrogates, cycles, undefined at the top).
+ * represent (NaN, Infinity, lone surrogates, bigint, undefined at the top, nesting deeper than 100).
  */
 export function canonicalJson(value: unknown): string {
-  let out: string | undefined;
-  try {
-    out = canonicalize(value);
-  } catch (cause) {
-    throw new AidError('MALFORMED', `value has no RFC 8785 form: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  if (out === undefined) throw new AidError('MALFORMED', 'value has no RFC 8785 form');
-  return out;
+  return write(value, 0);
 }
 
 /** Parses JSON text; @throws AidError MALFORMED instead of SyntaxError. */

@@ -1,8 +1,9 @@
 /**
  * Admission: what is refused at the door, never ordered and never logged (DESIGN §3). A body is
- * accepted only in its exact RFC 8785 form; then chain, type, payload schema, time, private part
- * and commitment, and a known key are checked here, and the signatures by the caller (in
- * parallel). Each refusal names the index of the offending submission.
+ * accepted only in its exact RFC 8785 form. The checks that need no state (shape, canonical
+ * form, chain, type, payload and facts schemas, time, commitment, signature) run on the worker
+ * pool, spread over every core; the node's own thread then only checks that each signer key is
+ * known. Each refusal names the index of the offending submission.
  */
 import {
   SubmissionSchema,
@@ -13,11 +14,12 @@ import {
 } from '../chain/tx.js';
 import { canonicalJson, parseJson } from '../core/canonical.js';
 import { AidError, type AdmissionCode } from '../core/errors.js';
-import { findAction } from '../contracts/registry.js';
+import { findAction, getProtocol } from '../contracts/registry.js';
+import type { Protocol } from '../contracts/runtime.js';
 import type { AdmittedItem } from './execute.js';
 import type { Ledger } from './ledger.js';
+import { verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
-import type { SigJob } from './sig-pool.js';
 
 export interface AdmissionLimits {
   /** Largest accepted transaction, in bytes of its canonical text. */
@@ -34,26 +36,135 @@ export const DEFAULT_LIMITS: AdmissionLimits = {
   maxSkewMs: 5 * 60_000,
 };
 
+/** What the stateless checks need to know. */
+export interface CheckContext {
+  chain: string;
+  /** The protocol version that will execute the next block. */
+  version: number;
+  now: number;
+  limits: AdmissionLimits;
+}
+
+export type ItemCheck =
+  | { ok: true; txText: string; itemText: string; id: string }
+  | { ok: false; code: AdmissionCode; message: string; itemText?: string };
+
+const fail = (code: AdmissionCode, message: string, itemText?: string): ItemCheck =>
+  itemText === undefined ? { ok: false, code, message } : { ok: false, code, message, itemText };
+
+/**
+ * Every check of one submission that needs no ledger state, the signature included. Pure but
+ * for the clock in `ctx`; runs on worker threads.
+ */
+export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol): ItemCheck {
+  const r = SubmissionSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    return fail('MALFORMED', `${issue?.path.join('.') || 'submission'}: ${issue?.message}`);
+  }
+  const { tx, private: part }: Submission = r.data;
+  let txText: string;
+  let itemText: string;
+  try {
+    txText = canonicalJson((value as { tx: unknown }).tx);
+    const p = (value as { private?: unknown }).private;
+    itemText =
+      p === undefined ? `{"tx":${txText}}` : `{"private":${canonicalJson(p)},"tx":${txText}}`;
+  } catch (e) {
+    return fail('MALFORMED', (e as Error).message);
+  }
+  const { limits } = ctx;
+  if (txText.length > limits.maxTxBytes) {
+    return fail('TOO_LARGE', `a transaction is at most ${limits.maxTxBytes} bytes`, itemText);
+  }
+  if (tx.chain !== ctx.chain)
+    return fail('WRONG_CHAIN', `this node keeps chain ${ctx.chain}`, itemText);
+  const action = findAction(protocol, tx.type);
+  if (!action) return fail('UNKNOWN_TYPE', `no action ${tx.type}`, itemText);
+  const payload = action.schema.safeParse(tx.payload);
+  if (!payload.success) {
+    const issue = payload.error.issues[0];
+    return fail('MALFORMED', `payload.${issue?.path.join('.')}: ${issue?.message}`, itemText);
+  }
+  if (Math.abs(tx.time - ctx.now) > limits.maxSkewMs) {
+    return fail('STALE_TIME', 'transaction time is too far from the node clock', itemText);
+  }
+  if (tx.private === undefined && part !== undefined) {
+    return fail(
+      'MALFORMED',
+      'a private part was sent but the transaction commits to none',
+      itemText,
+    );
+  }
+  if (tx.private !== undefined) {
+    if (action.private === undefined)
+      return fail('MALFORMED', `${tx.type} takes no private part`, itemText);
+    if (part === undefined) {
+      return fail(
+        'PRIVATE_MISSING',
+        'the transaction commits to a private part that was not sent',
+        itemText,
+      );
+    }
+    if (privateCommitment(part, fastSha256) !== tx.private.commitment) {
+      return fail(
+        'COMMITMENT_MISMATCH',
+        'the private part does not match its commitment',
+        itemText,
+      );
+    }
+    const facts = action.facts?.safeParse(part.facts);
+    if (facts && !facts.success) {
+      const issue = facts.error.issues[0];
+      return fail(
+        'MALFORMED',
+        `private.facts.${issue?.path.join('.')}: ${issue?.message}`,
+        itemText,
+      );
+    }
+  } else if (action.private === 'required') {
+    return fail('PRIVATE_MISSING', `${tx.type} needs a private part`, itemText);
+  }
+  if (!verifyHex(tx.signer, signingTextOf(txText), tx.sig)) {
+    return fail('BAD_SIGNATURE', 'signature does not verify under the signer key', itemText);
+  }
+  return { ok: true, txText, itemText, id: txIdOf(txText, fastSha256) };
+}
+
+/** Runs `checkItem` over many submissions, in parallel where it can. */
+export type ItemChecker = (values: unknown[], ctx: CheckContext) => Promise<ItemCheck[]>;
+
+/** The checker on the calling thread, with any protocol (also ones only this process knows). */
+export function inlineChecker(protocolOf: (version: number) => Protocol): ItemChecker {
+  return (values, ctx) => {
+    const p = protocolOf(ctx.version);
+    return Promise.resolve(values.map((v) => checkItem(v, ctx, p)));
+  };
+}
+
+/** The checker a worker thread runs: built-in protocols only. */
+export function builtinCheck(values: unknown[], ctx: CheckContext): ItemCheck[] {
+  const p = getProtocol(ctx.version);
+  return values.map((v) => checkItem(v, ctx, p));
+}
+
 function refuse(code: AdmissionCode, message: string, index: number | undefined): never {
   throw new AidError(code, message, index === undefined ? undefined : { details: { index } });
 }
 
-export interface Admitted {
-  items: AdmittedItem[];
-  sigJobs: SigJob[];
-}
-
 /**
- * Checks a request body: one submission (`many` false) or a JSON array of them.
- * @throws AidError with an admission code and `details.index`.
+ * Checks a request body: one submission (`many` false) or a JSON array of them. Either every
+ * submission is admitted or none is.
+ * @throws AidError with an admission code and, for arrays, `details.index`.
  */
-export function admitBody(
+export async function admitBody(
   ledger: Ledger,
   body: string,
   many: boolean,
   now: number,
+  check: ItemChecker,
   limits = DEFAULT_LIMITS,
-): Admitted {
+): Promise<AdmittedItem[]> {
   const value = parseJson(body);
   const list: unknown[] = many
     ? Array.isArray(value)
@@ -61,92 +172,69 @@ export function admitBody(
       : refuse('MALFORMED', 'body must be a JSON array of submissions', undefined)
     : [value];
   if (list.length === 0) refuse('MALFORMED', 'no submissions', undefined);
-  if (list.length > limits.maxBatch)
+  if (list.length > limits.maxBatch) {
     refuse('TOO_MANY', `at most ${limits.maxBatch} submissions a request`, undefined);
-
-  const subs: Submission[] = [];
-  const texts: string[] = [];
-  const itemTexts: string[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const r = SubmissionSchema.safeParse(list[i]);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      refuse(
-        'MALFORMED',
-        `${issue?.path.join('.') || 'submission'}: ${issue?.message}`,
-        many ? i : undefined,
-      );
-    }
-    subs.push(r.data);
-    const txText = canonicalJson(list[i] && (list[i] as { tx: unknown }).tx);
-    texts.push(txText);
-    const p = (list[i] as { private?: unknown }).private;
-    itemTexts.push(
-      p === undefined ? `{"tx":${txText}}` : `{"private":${canonicalJson(p)},"tx":${txText}}`,
-    );
   }
-  // The exact bytes received must be the canonical form; find the first item that is not.
-  const expected = many ? `[${itemTexts.join(',')}]` : itemTexts[0]!;
-  if (expected !== body) {
-    let at = many ? 1 : 0;
-    let bad = 0;
-    for (; bad < itemTexts.length; bad++) {
-      const t = itemTexts[bad]!;
-      if (body.slice(at, at + t.length) !== t) break;
-      at += t.length + 1;
+  const ctx: CheckContext = {
+    chain: ledger.chain,
+    version: ledger.protocolFor(ledger.height + 1).version,
+    now,
+    limits,
+  };
+  const checks = await check(list, ctx);
+  const at = (i: number) => (many ? i : undefined);
+  const signerOf = (i: number) => (list[i] as { tx: { signer: string } }).tx.signer;
+
+  // The first refused submission, in order; an unknown key is named before a bad signature.
+  for (let i = 0; i < checks.length; i++) {
+    const c = checks[i]!;
+    if (c.ok) continue;
+    if (c.code === 'BAD_SIGNATURE' && ledger.keyStatus(signerOf(i)).kind === 'unknown') {
+      refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
     }
+    if (c.code === 'MALFORMED' && c.itemText === undefined) refuse(c.code, c.message, at(i));
+    // Past the shape checks, a non-canonical encoding is named first.
+    const nc = firstNonCanonical(body, many, checks);
+    if (nc >= 0 && nc <= i && checks[nc]!.itemText !== undefined) {
+      refuse('NON_CANONICAL', 'submissions are accepted only in their RFC 8785 form', at(nc));
+    }
+    refuse(c.code, c.message, at(i));
+  }
+  // The exact bytes received must be the canonical form.
+  const texts = checks.map((c) => c.itemText!);
+  const expected = many ? `[${texts.join(',')}]` : texts[0]!;
+  if (expected !== body) {
+    const nc = firstNonCanonical(body, many, checks);
     refuse(
       'NON_CANONICAL',
       'submissions are accepted only in their RFC 8785 form',
-      many ? Math.min(bad, itemTexts.length - 1) : undefined,
+      at(nc < 0 ? 0 : nc),
     );
   }
-
-  const protocol = ledger.protocolFor(ledger.height + 1);
   const items: AdmittedItem[] = [];
-  const sigJobs: SigJob[] = [];
-  for (let i = 0; i < subs.length; i++) {
-    const { tx, private: part } = subs[i]!;
-    const text = texts[i]!;
-    const at = many ? i : undefined;
-    if (text.length > limits.maxTxBytes)
-      refuse('TOO_LARGE', `a transaction is at most ${limits.maxTxBytes} bytes`, at);
-    if (tx.chain !== ledger.chain)
-      refuse('WRONG_CHAIN', `this node keeps chain ${ledger.chain}`, at);
-    const action = findAction(protocol, tx.type);
-    if (!action) refuse('UNKNOWN_TYPE', `no action ${tx.type}`, at);
-    const payload = action.schema.safeParse(tx.payload);
-    if (!payload.success) {
-      const issue = payload.error.issues[0];
-      refuse('MALFORMED', `payload.${issue?.path.join('.')}: ${issue?.message}`, at);
+  for (let i = 0; i < list.length; i++) {
+    const c = checks[i] as Extract<ItemCheck, { ok: true }>;
+    const sub = list[i] as Submission;
+    if (ledger.keyStatus(sub.tx.signer).kind === 'unknown') {
+      refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
     }
-    if (Math.abs(tx.time - now) > limits.maxSkewMs)
-      refuse('STALE_TIME', 'transaction time is too far from the node clock', at);
-    if (tx.private === undefined && part !== undefined)
-      refuse('MALFORMED', 'a private part was sent but the transaction commits to none', at);
-    if (tx.private !== undefined) {
-      if (action.private === undefined) refuse('MALFORMED', `${tx.type} takes no private part`, at);
-      if (part === undefined)
-        refuse(
-          'PRIVATE_MISSING',
-          'the transaction commits to a private part that was not sent',
-          at,
-        );
-      if (privateCommitment(part, fastSha256) !== tx.private.commitment) {
-        refuse('COMMITMENT_MISMATCH', 'the private part does not match its commitment', at);
-      }
-      const facts = action.facts?.safeParse(part.facts);
-      if (facts && !facts.success) {
-        const issue = facts.error.issues[0];
-        refuse('MALFORMED', `private.facts.${issue?.path.join('.')}: ${issue?.message}`, at);
-      }
-    } else if (action.private === 'required') {
-      refuse('PRIVATE_MISSING', `${tx.type} needs a private part`, at);
-    }
-    if (ledger.keyStatus(tx.signer).kind === 'unknown')
-      refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at);
-    items.push({ id: txIdOf(text, fastSha256), text, tx, private: part });
-    sigJobs.push({ key: tx.signer, message: signingTextOf(text), sig: tx.sig });
+    items.push({
+      id: c.id as AdmittedItem['id'],
+      text: c.txText,
+      tx: sub.tx,
+      private: sub.private,
+    });
   }
-  return { items, sigJobs };
+  return items;
+}
+
+/** The index of the first submission whose canonical text is not where it should be in the body. */
+function firstNonCanonical(body: string, many: boolean, checks: ItemCheck[]): number {
+  let at = many ? 1 : 0;
+  for (let j = 0; j < checks.length; j++) {
+    const t = checks[j]!.itemText;
+    if (t === undefined || body.slice(at, at + t.length) !== t) return j;
+    at += t.length + 1;
+  }
+  return -1;
 }

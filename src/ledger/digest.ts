@@ -9,28 +9,44 @@ import { compareUtf8 } from '../core/bytes.js';
 
 export const ZERO_DIGEST = new Uint8Array(32);
 
+// UTF-16 order (the default sort) equals UTF-8 byte order unless a key holds a code unit from
+// U+D800 up: only then is the slower code point comparison needed.
+const HIGH_UNITS = /[\ud800-\uffff]/;
+
+/** Keys in the order of their UTF-8 bytes. */
+export function sortKeysUtf8(keys: string[]): string[] {
+  keys.sort();
+  if (keys.some((k) => HIGH_UNITS.test(k))) keys.sort(compareUtf8);
+  return keys;
+}
+
 export function stateDigest(
   prev: Uint8Array,
   writes: ReadonlyMap<string, string | null>,
 ): Uint8Array {
-  const h = createHash('sha256');
-  h.update(prev);
-  const len = Buffer.alloc(4);
-  for (const key of [...writes.keys()].sort(compareUtf8)) {
-    const k = Buffer.from(key, 'utf8');
-    len.writeUInt32BE(k.length);
-    h.update(len);
-    h.update(k);
-    const v = writes.get(key);
-    if (v === null || v === undefined) {
-      h.update(Buffer.of(0));
+  const keys = sortKeysUtf8([...writes.keys()]);
+  let size = 32;
+  for (const k of keys) {
+    const v = writes.get(k);
+    size +=
+      4 + Buffer.byteLength(k, 'utf8') + 1 + (v == null ? 0 : 4 + Buffer.byteLength(v, 'utf8'));
+  }
+  const buf = Buffer.allocUnsafe(size);
+  buf.set(prev, 0);
+  let at = 32;
+  for (const k of keys) {
+    const kl = buf.write(k, at + 4, 'utf8');
+    buf.writeUInt32BE(kl, at);
+    at += 4 + kl;
+    const v = writes.get(k);
+    if (v == null) {
+      buf[at++] = 0;
     } else {
-      const b = Buffer.from(v, 'utf8');
-      len.writeUInt32BE(b.length);
-      h.update(Buffer.of(1));
-      h.update(len);
-      h.update(b);
+      buf[at++] = 1;
+      const vl = buf.write(v, at + 4, 'utf8');
+      buf.writeUInt32BE(vl, at);
+      at += 4 + vl;
     }
   }
-  return h.digest();
+  return createHash('sha256').update(buf).digest();
 }

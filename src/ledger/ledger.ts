@@ -32,6 +32,7 @@ import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
 import { StoredTree } from './tree.js';
+import { Bloom, StateTable } from './state-table.js';
 
 export interface NodeIdentity {
   /** The organisation the node belongs to; its checkpoint signatures are under this name. */
@@ -94,6 +95,9 @@ export class Ledger {
   private readonly identity: NodeIdentity | undefined;
   private head: { height: number; time: number; hash: Uint8Array; state: Uint8Array } | undefined;
   private readonly st: ReturnType<typeof prepare>;
+  private readonly state: StateTable;
+  /** Every committed transaction id, so most lookups of a new id cost no SQLite read. */
+  private txIds: Bloom;
 
   private constructor(db: Database.Database, genesis: Genesis, opts: LedgerOptions) {
     this.db = db;
@@ -103,14 +107,26 @@ export class Ledger {
     this.identity = opts.identity;
     this.signer = opts.identity ? nodeSigner(opts.identity.seed) : undefined;
     this.st = prepare(db);
+    this.state = new StateTable(db);
+    this.txIds = this.loadTxIds((this.st.countTxs.get() ?? 0) * 2 + 1_000_000);
     const size = (this.st.maxLeaf.get() ?? -1) + 1;
-    this.tree = new StoredTree(db, size, fastSha256);
+    this.tree = new StoredTree(db, size, fastSha256, (i) => {
+      const bytes = this.st.getLeaf.get(i);
+      if (!bytes) throw new AidError('NOT_FOUND', `no leaf ${i}`);
+      return leafHash(bytes, fastSha256);
+    });
     const last = this.st.lastBlock.get();
     if (last) {
       this.head = { height: last.height, time: last.time, hash: last.hash, state: last.state };
       if (last.leaf !== size - 1)
         throw new AidError('VERIFY_FAILED', 'the log does not end with a block leaf');
     }
+  }
+
+  private loadTxIds(capacity: number): Bloom {
+    const bloom = new Bloom(capacity);
+    for (const id of this.st.allTxIds.iterate()) bloom.add(id.toString('hex'));
+    return bloom;
   }
 
   /** Opens (or, given a genesis, creates) a ledger file. @throws AidError CONFIG. */
@@ -171,7 +187,7 @@ export class Ledger {
   // ---- state ------------------------------------------------------------------------------
 
   stateGet(key: string): string | undefined {
-    return this.st.getState.get(key);
+    return this.state.get(key);
   }
 
   /** Committed values under a key prefix, in key order. */
@@ -300,10 +316,7 @@ export class Ledger {
         }
         this.tree.append(blockHash);
         st.putLeaf.run(idx, blockBytes);
-        for (const [k, v] of b.overlay.writes) {
-          if (v === null) st.delState.run(k);
-          else st.putState.run(k, v);
-        }
+        this.state.write(b.overlay.writes);
         this.tree.flush();
         st.putBlock.run({
           height: b.height,
@@ -321,9 +334,13 @@ export class Ledger {
       })();
     } catch (e) {
       this.tree.rollback();
+      this.state.rolledBack(b.overlay.writes);
       throw e;
     }
     this.tree.committed();
+    this.state.committed(b.overlay.writes);
+    for (const l of b.leaves) this.txIds.add(l.item.id);
+    if (this.txIds.count > this.txIds.capacity) this.txIds = this.loadTxIds(this.txIds.count * 2);
     this.head = { height: b.height, time: b.time, hash: blockHash, state };
   }
 
@@ -349,6 +366,7 @@ export class Ledger {
   // ---- reads ------------------------------------------------------------------------------
 
   private outcomeOf(id: string): CommitOutcome | undefined {
+    if (!this.txIds.mayHave(id)) return undefined;
     const row = this.st.getTx.get(Buffer.from(id, 'hex'));
     if (!row) return undefined;
     const leaf = this.leafLeaf(row.leaf);
@@ -524,14 +542,9 @@ function prepare(db: Database.Database) {
     blockRange: db.prepare<[number, number], BlockRow>(
       'SELECT * FROM blocks WHERE height >= ? ORDER BY height LIMIT ?',
     ),
-    getState: db.prepare<[string], string>('SELECT value FROM state WHERE key = ?').pluck(),
     scanState: db.prepare<[string, string, number], { key: string; value: string }>(
       'SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
     ),
-    putState: db.prepare<[string, string]>(
-      'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ),
-    delState: db.prepare<[string]>('DELETE FROM state WHERE key = ?'),
     putLeaf: db.prepare<[number, Buffer]>('INSERT INTO leaves (idx, data) VALUES (?, ?)'),
     getLeaf: db.prepare<[number], Buffer>('SELECT data FROM leaves WHERE idx = ?').pluck(),
     leafRange: db
@@ -542,6 +555,8 @@ function prepare(db: Database.Database) {
     putTx: db.prepare<[Buffer, number, number]>(
       'INSERT INTO txs (id, leaf, height) VALUES (?, ?, ?)',
     ),
+    countTxs: db.prepare<[], number>('SELECT count(*) FROM txs').pluck(),
+    allTxIds: db.prepare<[], Buffer>('SELECT id FROM txs').pluck(),
     getTx: db.prepare<[Buffer], { leaf: number; height: number }>(
       'SELECT leaf, height FROM txs WHERE id = ?',
     ),

@@ -40,9 +40,11 @@ export function openDatabase(path: string, opts: { readonly?: boolean } = {}): D
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    // Fewer, larger WAL checkpoints: pages dirtied by many blocks are copied back once.
+    db.pragma('wal_autocheckpoint = 8192');
     db.exec(SCHEMA);
   }
-  db.pragma('cache_size = -32000');
+  db.pragma('cache_size = -16000');
   return db;
 }
 

@@ -1,7 +1,9 @@
 /**
  * The log's Merkle tree, stored as the hashes of its perfect subtrees (level, index), so the root
  * and proofs for any past size cost O(log n) reads. The right edge ("frontier") is kept in memory
- * for appends; the upper levels, which every proof touches, are cached.
+ * for appends; the upper levels, which every proof touches, are cached. Level 0 (the leaf hashes)
+ * is not stored: a proof needs at most two leaf hashes, cheaper to recompute than to write one
+ * row per leaf.
  */
 import type Database from 'better-sqlite3';
 import { AidError } from '../core/errors.js';
@@ -29,6 +31,8 @@ export class StoredTree implements SubtreeSource {
     db: Database.Database,
     size: number,
     private readonly h: HashFn,
+    /** The hash of leaf `index` (read from the stored leaves). */
+    private readonly leafHashAt: (index: number) => Uint8Array,
   ) {
     this.getNode = db.prepare<[number], Buffer>('SELECT hash FROM nodes WHERE id = ?').pluck();
     this.putNode = db.prepare<[number, Uint8Array]>('INSERT INTO nodes (id, hash) VALUES (?, ?)');
@@ -54,6 +58,7 @@ export class StoredTree implements SubtreeSource {
     const id = nodeId(level, index);
     const hit = this.pending.get(id) ?? this.cache.get(id);
     if (hit) return hit;
+    if (level === 0) return this.leafHashAt(index);
     const row = this.getNode.get(id);
     if (!row) throw new AidError('NOT_FOUND', `tree node ${level}/${index} is missing`);
     if (level >= CACHE_FROM_LEVEL) this.cache.set(id, row);
@@ -90,7 +95,7 @@ export class StoredTree implements SubtreeSource {
 
   /** Writes the pending nodes; call inside the block's SQLite transaction. */
   flush(): void {
-    for (const [id, hash] of this.pending) this.putNode.run(id, hash);
+    for (const [id, hash] of this.pending) if (id >= LEVEL_SHIFT) this.putNode.run(id, hash);
   }
 
   /** After the transaction committed: pending nodes become committed. */

@@ -113,7 +113,7 @@ export function writeDemoDir(dir: string, seed: string, time: number): Genesis {
   writeFileSync(paths.genesis(dir), JSON.stringify(genesis, null, 2) + '\n', { flag: 'wx' });
   writeFileSync(
     paths.config(dir),
-    JSON.stringify({ org: DEMO_NODE_ORG, maxTxs: 1000, maxWaitMs: 20 }, null, 2) + '\n',
+    JSON.stringify({ org: DEMO_NODE_ORG, maxTxs: 4000, maxWaitMs: 20 }, null, 2) + '\n',
     { flag: 'wx' },
   );
   writeKeyFile(paths.nodeKey(dir), keyFileFromSeed(demoSeed(seed, `${DEMO_NODE_ORG}/node`)));

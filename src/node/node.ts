@@ -6,7 +6,14 @@ import type { Genesis } from '../chain/genesis.js';
 import { fromHex } from '../core/bytes.js';
 import { AidError } from '../core/errors.js';
 import type { Protocol } from '../contracts/runtime.js';
-import { admitBody, DEFAULT_LIMITS, type AdmissionLimits } from '../ledger/admission.js';
+import { getProtocol } from '../contracts/registry.js';
+import {
+  admitBody,
+  DEFAULT_LIMITS,
+  inlineChecker,
+  type AdmissionLimits,
+  type ItemChecker,
+} from '../ledger/admission.js';
 import type { AdmittedItem } from '../ledger/execute.js';
 import { Ledger, type CommitOutcome } from '../ledger/ledger.js';
 import { SigPool } from '../ledger/sig-pool.js';
@@ -36,6 +43,7 @@ export class AidNode {
   readonly genesis: Genesis;
   readonly org: string;
   private readonly limits: AdmissionLimits;
+  private readonly check: ItemChecker;
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly log: NonNullable<NodeOptions['log']>;
   private fault: AidError | undefined;
@@ -56,6 +64,11 @@ export class AidNode {
       ...(opts.protocols ? { protocols: opts.protocols } : {}),
     });
     this.pool = new SigPool(opts.sigWorkers);
+    // Protocols only this process knows (tests, upgrades in preparation) are checked inline;
+    // the built-in ones on the worker pool.
+    this.check = opts.protocols
+      ? inlineChecker((v) => getProtocol(v, opts.protocols))
+      : (values, ctx) => this.pool.check(values, ctx);
     this.orderer = new SoloOrderer<AdmittedItem>({
       proposer: nd.config.org,
       maxTxs: opts.maxTxs ?? nd.config.maxTxs,
@@ -82,16 +95,7 @@ export class AidNode {
   async submit(body: string, many: boolean, now = Date.now()): Promise<CommitOutcome[]> {
     if (this.fault)
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault.message}`);
-    const { items, sigJobs } = admitBody(this.ledger, body, many, now, this.limits);
-    const ok = await this.pool.verify(sigJobs);
-    const bad = ok.indexOf(false);
-    if (bad >= 0) {
-      throw new AidError(
-        'BAD_SIGNATURE',
-        'signature does not verify under the signer key',
-        many ? { details: { index: bad } } : undefined,
-      );
-    }
+    const items = await admitBody(this.ledger, body, many, now, this.check, this.limits);
     const results: Promise<CommitOutcome>[] = [];
     const fresh: AdmittedItem[] = [];
     for (const item of items) {

@@ -1,0 +1,106 @@
+/**
+ * Shared helpers of the benchmark children: how a child reports its figure (with its peak RSS),
+ * progress lines, medians, and where the cached 1M-transaction ledger lives.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The demo seed every benchmark consortium is derived from. */
+export const SEED = 'bench';
+
+/** A fixed genesis time for the cached ledger, so its content does not depend on the day. */
+export const LEDGER_GENESIS_TIME = Date.UTC(2025, 0, 1);
+
+/** Where the 1M ledger is cached between runs (override for quick trials). */
+export const LEDGER_DIR = process.env.AIDLEDGER_BENCH_1M_DIR ?? '/tmp/aidledger-bench-1m';
+export const LEDGER_PATH = join(LEDGER_DIR, 'ledger.sqlite');
+export const LEDGER_MARKER = join(LEDGER_DIR, 'built.json');
+/** Transactions in the cached ledger. */
+export const LEDGER_TXS = Number(process.env.AIDLEDGER_BENCH_1M_N ?? 1_000_000);
+/** Marker format; bump when the way the ledger is built changes. */
+export const LEDGER_FORMAT = 1;
+
+export interface Marker {
+  format: number;
+  /** Fingerprint of the store schema the file was built under (see schemaFingerprint). */
+  schema: string;
+  txs: number;
+  blocks: number;
+  leaves: number;
+  buildSeconds: number;
+  /** Of the build time, seconds spent in commitBatch (the rest overlaps signing). */
+  commitSeconds?: number;
+  builtAt: string;
+}
+
+export type ChildResult = Record<string, unknown> & { maxRssKB: number };
+
+/** Sends the child's result (with its peak RSS in KB) to the parent, or prints it as JSON. */
+export function finish(result: Record<string, unknown>): void {
+  const out: ChildResult = { ...result, maxRssKB: process.resourceUsage().maxRSS };
+  if (process.send) {
+    process.send(out, () => process.exit(0));
+  } else {
+    process.stdout.write(JSON.stringify(out) + '\n');
+    process.exit(0);
+  }
+}
+
+/** Reports a failure the same way, so the parent prints it instead of a figure. */
+export function fail(e: unknown): void {
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? message) : message}\n`);
+  finish({ error: message });
+}
+
+export function logger(name: string): (msg: string) => void {
+  const t0 = Date.now();
+  return (msg) =>
+    process.stderr.write(`  [${name} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+}
+
+/** Seconds since `t0` (from process.hrtime.bigint()). */
+export function secondsSince(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** The cached marker when it describes a finished build of the wanted size, else undefined. */
+export function readMarker(): Marker | undefined {
+  if (!existsSync(LEDGER_MARKER) || !existsSync(LEDGER_PATH)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(LEDGER_MARKER, 'utf8')) as Marker;
+    return m.format === LEDGER_FORMAT && m.txs === LEDGER_TXS && m.schema === schemaFingerprint()
+      ? m
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SHA-256 (first 16 hex) of the SQL schema in the compiled src/ledger/store.js, so a cached ledger
+ * is rebuilt when the file layout changes (a changed leaf or state format shows up as a verify
+ * failure instead, which makes run.js rebuild once).
+ */
+export function schemaFingerprint(): string {
+  const js = readFileSync(new URL('../src/ledger/store.js', import.meta.url), 'utf8');
+  const m = /const SCHEMA = `([^`]*)`/.exec(js);
+  return createHash('sha256')
+    .update(m ? m[1]! : js)
+    .digest('hex')
+    .slice(0, 16);
+}

@@ -1,0 +1,214 @@
+/**
+ * Figure 2, ingest: pre-signed transactions through `POST /v1/txs` of a real node process
+ * (admission, signature verification, execution, commit, log append). This process generates the
+ * load: it signs N enrolments first (not timed), serialises them into bodies of 1,000, then sends
+ * them over a few keep-alive connections and times first send to last response. The server's
+ * peak RSS is read from /proc/<pid>/status (VmHWM) before it is stopped.
+ * Usage: node dist/bench/ingest.js [transactions] [connections]
+ * Set AIDLEDGER_BENCH_SERVER_PROF=<dir> to run the server under --cpu-prof.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SignedTx } from '../src/chain/tx.js';
+import { canonicalJson } from '../src/core/canonical.js';
+import { writeDemoDir } from '../src/node/demo.js';
+import { fail, finish, logger, median, percentile, secondsSince, SEED } from './common.js';
+import { DEMO_CHAIN, SignPool } from './txgen.js';
+
+const log = logger('ingest');
+const PER_BODY = 1000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(dir: string, port: number): Promise<ChildProcess> {
+  const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const prof = process.env.AIDLEDGER_BENCH_SERVER_PROF;
+  const args = [
+    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+    main,
+    'start',
+    '--dir',
+    dir,
+    '--port',
+    String(port),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}${err}`)), 30_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.length > 10_000) err = err.slice(-10_000);
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      if (out.length < 10_000) out += d.toString();
+      if (out.includes('AidLedger node')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${out}${err}`));
+    });
+  });
+}
+
+function vmHwmKB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+function post(
+  agent: Agent,
+  port: number,
+  path: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function main(): Promise<Record<string, unknown>> {
+  const n = Number(process.argv[2] ?? 120_000);
+  const connections = Number(process.argv[3] ?? 4);
+  const dir = mkdtempSync(join(tmpdir(), 'aidledger-bench-ingest-'));
+  let server: ChildProcess | undefined;
+  try {
+    writeDemoDir(dir, SEED, Date.now() - 1000);
+    const port = await freePort();
+    server = await startServer(dir, port);
+    log(`node pid ${server.pid} on port ${port}; signing ${n} transactions`);
+
+    // Sign just before sending: `time` must be within 5 minutes of the node's clock.
+    const tSign = process.hrtime.bigint();
+    const pool = new SignPool();
+    const texts = await pool.signMany({ seed: SEED, chain: DEMO_CHAIN, time: Date.now() }, 0, n);
+    await pool.close();
+    const bodies: string[] = [];
+    for (let at = 0; at < n; at += PER_BODY) {
+      const subs = texts.slice(at, at + PER_BODY).map((t) => ({ tx: JSON.parse(t) as SignedTx }));
+      bodies.push(canonicalJson(subs));
+    }
+    texts.length = 0;
+    const bytes = bodies.reduce((s, b) => s + b.length, 0);
+    log(
+      `signed and serialised in ${secondsSince(tSign).toFixed(1)}s: ${bodies.length} bodies, ` +
+        `${(bytes / 1e6).toFixed(1)} MB; sending over ${connections} connections`,
+    );
+    (globalThis as { gc?: () => void }).gc?.();
+
+    const agent = new Agent({ keepAlive: true, maxSockets: connections });
+    let next = 0;
+    let ok = 0;
+    let failed = 0;
+    let firstError: string | undefined;
+    const latencies: number[] = [];
+    const t0 = process.hrtime.bigint();
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= bodies.length) return;
+        const tr = process.hrtime.bigint();
+        const res = await post(agent, port, '/v1/txs', bodies[i]!);
+        latencies.push(secondsSince(tr) * 1000);
+        const expected = Math.min(PER_BODY, n - i * PER_BODY);
+        if (res.status !== 200) {
+          failed += expected;
+          firstError ??= `HTTP ${res.status}: ${res.text.slice(0, 300)}`;
+          continue;
+        }
+        const { results } = JSON.parse(res.text) as {
+          results: { result: { ok: boolean; code?: string }; duplicate?: boolean }[];
+        };
+        for (const r of results) {
+          if (r.result.ok && !r.duplicate) ok++;
+          else {
+            failed++;
+            firstError ??= JSON.stringify(r);
+          }
+        }
+        if (results.length !== expected) {
+          failed += Math.max(0, expected - results.length);
+          firstError ??= `${results.length} results for ${expected} submissions`;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: connections }, () => worker()));
+    const seconds = secondsSince(t0);
+    agent.destroy();
+    const serverMaxRssKB = vmHwmKB(server.pid!);
+    const txPerSec = ok / seconds;
+    log(
+      `${ok} committed ok, ${failed} failed in ${seconds.toFixed(2)}s = ${Math.round(txPerSec)} tx/s; ` +
+        `request latency median ${median(latencies).toFixed(0)} ms, p90 ${percentile(latencies, 0.9).toFixed(0)} ms; ` +
+        `server VmHWM ${(serverMaxRssKB / 1024).toFixed(0)} MB`,
+    );
+    if (firstError) log(`first failure: ${firstError}`);
+    await stopServer(server);
+    return {
+      txs: n,
+      ok,
+      failed,
+      firstError,
+      seconds,
+      txPerSec,
+      connections,
+      serverMaxRssKB,
+      latencyMedianMs: median(latencies),
+    };
+  } finally {
+    if (server) await stopServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(finish, fail);

@@ -1,0 +1,94 @@
+/**
+ * Figure 4: inclusion and consistency proofs on the cached ledger (1M+ leaves), opened read-only,
+ * timed one call at a time over random (index, size) and (first, second) pairs.
+ * Usage: node dist/bench/proofs.js [pairs] [ledger.sqlite]
+ */
+import { verifyConsistency, verifyInclusion } from '../src/core/merkle.js';
+import { Ledger } from '../src/ledger/ledger.js';
+import { fastSha256 } from '../src/ledger/node-hash.js';
+import { fail, finish, LEDGER_PATH, logger, median, percentile } from './common.js';
+
+const log = logger('proofs');
+
+/** A small deterministic generator (mulberry32), so runs draw the same pairs. */
+function rng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const x = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return Math.floor(x * n);
+  };
+}
+
+function timeEach<T>(pairs: readonly T[], f: (p: T) => unknown): number[] {
+  const us: number[] = [];
+  for (const p of pairs) {
+    const t0 = process.hrtime.bigint();
+    f(p);
+    us.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  return us;
+}
+
+function main(): void {
+  const pairs = Number(process.argv[2] ?? 2000);
+  const path = process.argv[3] ?? LEDGER_PATH;
+  const ledger = Ledger.open({ path, readonly: true });
+  const size = ledger.size;
+  const rand = rng(9162);
+  const incl = (k: number) =>
+    Array.from({ length: k }, () => {
+      const s = 1 + rand(size);
+      return [rand(s), s] as const;
+    });
+  const cons = (k: number) =>
+    Array.from({ length: k }, () => {
+      const second = 1 + rand(size);
+      return [1 + rand(second), second] as const;
+    });
+
+  // Correctness spot checks (untimed) against roots computed by the ledger.
+  let bad = 0;
+  for (const [i, s] of incl(20)) {
+    const p = ledger.inclusionProof(i, s);
+    if (!verifyInclusion(i, s, p.leafHash, p.proof, ledger.rootAt(s), fastSha256)) bad++;
+  }
+  for (const [a, b] of cons(20)) {
+    const p = ledger.consistencyProof(a, b);
+    if (!verifyConsistency(a, b, ledger.rootAt(a), ledger.rootAt(b), p, fastSha256)) bad++;
+  }
+  if (bad > 0) throw new Error(`${bad} of 40 spot-checked proofs do not verify`);
+
+  // Cold: the first proofs on a freshly opened file; then the timed set.
+  const coldIncl = timeEach(incl(200), ([i, s]) => ledger.inclusionProof(i, s));
+  const coldCons = timeEach(cons(200), ([a, b]) => ledger.consistencyProof(a, b));
+  const inclusionUs = timeEach(incl(pairs), ([i, s]) => ledger.inclusionProof(i, s));
+  const consistencyUs = timeEach(cons(pairs), ([a, b]) => ledger.consistencyProof(a, b));
+  ledger.close();
+  const r = {
+    leaves: size,
+    pairs,
+    inclusionMedianUs: median(inclusionUs),
+    inclusionP99Us: percentile(inclusionUs, 0.99),
+    consistencyMedianUs: median(consistencyUs),
+    consistencyP99Us: percentile(consistencyUs, 0.99),
+    coldInclusionMedianUs: median(coldIncl),
+    coldConsistencyMedianUs: median(coldCons),
+  };
+  log(
+    `${size} leaves: inclusion median ${r.inclusionMedianUs.toFixed(1)} µs ` +
+      `(p99 ${r.inclusionP99Us.toFixed(1)}), consistency median ${r.consistencyMedianUs.toFixed(1)} µs ` +
+      `(p99 ${r.consistencyP99Us.toFixed(1)}); first 200 after open: ` +
+      `${r.coldInclusionMedianUs.toFixed(1)} / ${r.coldConsistencyMedianUs.toFixed(1)} µs`,
+  );
+  finish(r);
+}
+
+try {
+  main();
+} catch (e) {
+  fail(e);
+}

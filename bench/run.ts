@@ -1,0 +1,265 @@
+/**
+ * The AidLedger benchmark. Each figure runs in its own child process so its peak RSS can be
+ * reported; all figures and ratios come from this one run. Nothing is asserted: the machine is
+ * shared and noisy, so the table prints value, target and ratio, and a reader judges.
+ *
+ *   1. bound        Ed25519 verifications/s on one core (verifyHex: node:crypto, cached KeyObject)
+ *   2. ingest       POST /v1/txs on a real node process          target >= 1.0 x bound
+ *   3. verify       verifyLedgerFile on a 1,000,000-tx ledger    target >= 0.6 x cores x bound
+ *   4. proofs       inclusion / consistency at 1M+ leaves        target < 200 us each
+ *
+ * The bound is measured first and again last; its figure is the median of all passes.
+ * Usage: npm run bench   (node --expose-gc dist/bench/run.js)
+ */
+import { fork } from 'node:child_process';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { LEDGER_PATH, LEDGER_TXS, median, readMarker, type ChildResult } from './common.js';
+
+type Result = ChildResult & { error?: string } & Record<string, unknown>;
+
+interface ChildRun {
+  result: Result;
+  wallSeconds: number;
+}
+
+function runChild(name: string, args: string[] = []): Promise<ChildRun> {
+  const script = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
+  const t0 = Date.now();
+  process.stderr.write(`\n> ${name} ${args.join(' ')}\n`);
+  return new Promise((resolve) => {
+    let result: Result | undefined;
+    const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (m) => {
+      result = m as Result;
+    });
+    child.on('error', (e) => {
+      result ??= { error: e.message, maxRssKB: NaN };
+    });
+    child.on('exit', (code, signal) => {
+      const wallSeconds = (Date.now() - t0) / 1000;
+      resolve({
+        result: result ?? {
+          error: `${name} exited with ${signal ?? code} before reporting`,
+          maxRssKB: NaN,
+        },
+        wallSeconds,
+      });
+    });
+  });
+}
+
+const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+const fix = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const mb = (kb: number) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MB` : 'n/a');
+const num = (r: Result, k: string): number => (typeof r[k] === 'number' ? r[k] : NaN);
+
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  ratio: string;
+  /** 'met', 'MISSED' or '' (no target). */
+  status: string;
+}
+
+function status(met: boolean | undefined): string {
+  return met === undefined ? '' : met ? 'met' : 'MISSED';
+}
+
+function table(rows: Row[]): string {
+  const head: Row = {
+    figure: 'figure',
+    value: 'value',
+    target: 'target',
+    ratio: 'ratio',
+    status: '',
+  };
+  const all = [head, ...rows];
+  const w = (k: keyof Row) => Math.max(...all.map((r) => r[k].length));
+  const line = (r: Row) =>
+    [
+      r.figure.padEnd(w('figure')),
+      r.value.padStart(w('value')),
+      r.target.padEnd(w('target')),
+      r.ratio.padStart(w('ratio')),
+      r.status,
+    ]
+      .join(' | ')
+      .trimEnd();
+  const rule = ['figure', 'value', 'target', 'ratio']
+    .map((k) => '-'.repeat(w(k as keyof Row)))
+    .concat('------')
+    .join('-+-');
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const cores = availableParallelism();
+  const cpu = cpus()[0]?.model ?? 'unknown cpu';
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  const loadAtStart = load();
+  process.stderr.write(
+    `AidLedger benchmark: node ${process.version}, ${cores} cores (${cpu}), ` +
+      `${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadAtStart}\n`,
+  );
+
+  const bound1 = await runChild('bound');
+  const ingest = await runChild('ingest');
+  const cachedBefore = readMarker() !== undefined;
+  let build = await runChild('build');
+  let verify: ChildRun | undefined;
+  let proofs: ChildRun | undefined;
+  const measure = async () => {
+    verify = build.result.error ? undefined : await runChild('verify');
+    proofs = build.result.error ? undefined : await runChild('proofs');
+  };
+  await measure();
+  const failed = verify?.result.error ?? proofs?.result.error;
+  if (failed && build.result.cached === true) {
+    // A cached ledger from an older build of src/ may no longer fit: build it afresh once.
+    process.stderr.write(`the cached ledger failed (${failed}); rebuilding it once\n`);
+    build = await runChild('build', ['--force']);
+    await measure();
+  }
+  const bound2 = await runChild('bound');
+
+  const rates = [bound1, bound2].flatMap((b) =>
+    Array.isArray(b.result.rates) ? (b.result.rates as number[]) : [],
+  );
+  const bound = median(rates);
+  const rows: Row[] = [];
+  const err = (figure: string, r: Result | undefined) =>
+    rows.push({
+      figure,
+      value: 'ERROR',
+      target: (r?.error ?? 'not run').slice(0, 80),
+      ratio: '',
+      status: '',
+    });
+
+  rows.push({
+    figure: '1. bound: Ed25519 verify/s, 1 core (verifyHex)',
+    value: `${int(bound)}/s`,
+    target: `(first ${int(num(bound1.result, 'perSec'))}, last ${int(num(bound2.result, 'perSec'))})`,
+    ratio: '1.00 x bound',
+    status: '',
+  });
+
+  const ir = ingest.result;
+  if (ir.error) err('2. ingest: POST /v1/txs committed tx/s', ir);
+  else {
+    const v = num(ir, 'txPerSec');
+    rows.push({
+      figure: `2. ingest: POST /v1/txs committed tx/s (${int(num(ir, 'ok'))} ok, ${int(num(ir, 'failed'))} failed)`,
+      value: `${int(v)}/s`,
+      target: `>= 1.00 x bound = ${int(bound)}/s`,
+      ratio: `${fix(v / bound, 2)} x bound`,
+      status: status(v >= bound && num(ir, 'failed') === 0),
+    });
+    const rss = num(ir, 'serverMaxRssKB');
+    rows.push({
+      figure: '2. ingest: server peak RSS (VmHWM)',
+      value: mb(rss),
+      target: '< 300 MB',
+      ratio: `${fix(rss / 1024 / 300, 2)} x limit`,
+      status: status(rss / 1024 < 300),
+    });
+  }
+
+  const br = build.result;
+  if (br.error) err('3. build of the 1M ledger', br);
+  else
+    rows.push({
+      figure: `3. build ${int(num(br, 'txs'))}-tx ledger (${br.cached ? 'cached' : 'built this run'})`,
+      value: `${fix(num(br, 'buildSeconds'), 1)} s`,
+      target: '(set-up, not a figure)',
+      ratio: `${int(num(br, 'txs') / num(br, 'buildSeconds'))} tx/s`,
+      status: '',
+    });
+
+  const vr = verify?.result;
+  if (!vr || vr.error) err('3. verify: verifyLedgerFile tx/s', vr);
+  else {
+    const v = num(vr, 'txPerSec');
+    const ref = cores * bound;
+    rows.push({
+      figure: `3. verify: verifyLedgerFile tx/s (${int(num(vr, 'txs'))} txs, ${fix(num(vr, 'seconds'), 1)} s)`,
+      value: `${int(v)}/s`,
+      target: `>= 0.60 x ${cores} cores x bound = ${int(0.6 * ref)}/s`,
+      ratio: `${fix(v / ref, 2)} x cores x bound`,
+      status: status(v >= 0.6 * ref),
+    });
+    rows.push({
+      figure: '3. verify: peak RSS',
+      value: mb(vr.maxRssKB),
+      target: '< 300 MB',
+      ratio: `${fix(vr.maxRssKB / 1024 / 300, 2)} x limit`,
+      status: status(vr.maxRssKB / 1024 < 300),
+    });
+  }
+
+  const pr = proofs?.result;
+  if (!pr || pr.error) err('4. proofs', pr);
+  else {
+    for (const [k, label] of [
+      ['inclusion', 'inclusion'],
+      ['consistency', 'consistency'],
+    ] as const) {
+      const v = num(pr, `${k}MedianUs`);
+      rows.push({
+        figure: `4. ${label} proof at ${int(num(pr, 'leaves'))} leaves, median (p99 ${fix(num(pr, `${k}P99Us`), 0)} us)`,
+        value: `${fix(v, 1)} us`,
+        target: '< 200 us',
+        ratio: `${fix(v / 200, 2)} x limit`,
+        status: status(v < 200),
+      });
+    }
+    rows.push({
+      figure: '4. proofs: peak RSS',
+      value: mb(pr.maxRssKB),
+      target: '(no target)',
+      ratio: '',
+      status: '',
+    });
+  }
+  rows.push({
+    figure: '1. bound: peak RSS',
+    value: mb(Math.max(bound1.result.maxRssKB, bound2.result.maxRssKB)),
+    target: '(no target)',
+    ratio: '',
+    status: '',
+  });
+
+  const total = (Date.now() - t0) / 1000;
+  const walls = [
+    ['bound', bound1.wallSeconds + bound2.wallSeconds],
+    ['ingest', ingest.wallSeconds],
+    ['build', build.wallSeconds],
+    ['verify', verify?.wallSeconds ?? 0],
+    ['proofs', proofs?.wallSeconds ?? 0],
+  ] as const;
+  process.stdout.write(
+    [
+      '',
+      `AidLedger benchmark - ${new Date().toISOString()} - node ${process.version}, ${cores} cores, ${cpu}`,
+      `bound = median of ${rates.length} passes over ${int(num(bound1.result, 'signatures'))} distinct signatures, measured first and last in this run`,
+      `load average (1/5/15 min) at start ${loadAtStart}, at end ${load()} (other work on this machine skews every figure)`,
+      `ledger ${LEDGER_PATH} (${int(LEDGER_TXS)} txs, ${build.result.cached === true ? 'reused from cache' : cachedBefore ? 'the cached one failed, rebuilt in this run' : 'built in this run'})`,
+      '',
+      table(rows),
+      '',
+      `child wall times: ${walls.map(([k, s]) => `${k} ${s.toFixed(1)}s`).join(', ')}; total ${total.toFixed(1)} s`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

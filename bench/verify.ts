@@ -1,0 +1,29 @@
+/**
+ * Figure 3: full verification of the cached ledger with `verifyLedgerFile` (re-execution, every
+ * signature on the worker pool, the stored tree, checkpoints, the final state).
+ * Usage: node dist/bench/verify.js [ledger.sqlite]
+ */
+import { verifyLedgerFile } from '../src/ledger/verify.js';
+import { fail, finish, LEDGER_PATH, logger, secondsSince } from './common.js';
+
+const log = logger('verify');
+
+async function main(): Promise<void> {
+  const path = process.argv[2] ?? LEDGER_PATH;
+  const t0 = process.hrtime.bigint();
+  let lastLog = 0;
+  const report = await verifyLedgerFile(path, {
+    onProgress: (done, total) => {
+      const now = Date.now();
+      if (now - lastLog < 15_000) return;
+      lastLog = now;
+      const s = secondsSince(t0);
+      log(`${done}/${total} leaves, ${Math.round(done / s)} leaves/s`);
+    },
+  });
+  const seconds = secondsSince(t0);
+  log(`sound: ${report.blocks} blocks, ${report.txs} txs in ${seconds.toFixed(1)}s`);
+  finish({ seconds, txPerSec: report.txs / seconds, ...report });
+}
+
+main().catch(fail);

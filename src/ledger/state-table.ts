@@ -1,0 +1,122 @@
+/**
+ * The contract state table with a read cache in front of it: a bounded LRU of values, and a Bloom
+ * filter of every key present, so the reads that find nothing (a fresh nonce, a new member, a new
+ * key: most reads on the hot path) cost no SQLite lookup. The ledger and `verify` share it.
+ */
+import type Database from 'better-sqlite3';
+
+const CACHE_ENTRIES = 20_000;
+const BITS_PER_KEY = 12;
+const PROBES = 8;
+
+/** Two independent 32-bit FNV-1a hashes of a string's UTF-16 units, for double hashing. */
+function hashes(key: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return [a >>> 0, (b >>> 0) | 1];
+}
+
+/** A Bloom filter over strings: `mayHave` is false only for strings never added. */
+export class Bloom {
+  private bits: Uint32Array;
+  private readonly m: number;
+  count = 0;
+
+  constructor(readonly capacity: number) {
+    this.m = Math.max(1024, capacity * BITS_PER_KEY);
+    this.bits = new Uint32Array(Math.ceil(this.m / 32));
+  }
+
+  add(key: string): void {
+    const [h1, h2] = hashes(key);
+    for (let i = 0; i < PROBES; i++) {
+      const bit = (h1 + Math.imul(i, h2)) >>> 0;
+      const j = bit % this.m;
+      this.bits[j >>> 5]! |= 1 << (j & 31);
+    }
+    this.count++;
+  }
+
+  mayHave(key: string): boolean {
+    const [h1, h2] = hashes(key);
+    for (let i = 0; i < PROBES; i++) {
+      const j = ((h1 + Math.imul(i, h2)) >>> 0) % this.m;
+      if ((this.bits[j >>> 5]! & (1 << (j & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+export class StateTable {
+  private readonly getStmt: Database.Statement<[string], string>;
+  private readonly putStmt: Database.Statement<[string, string]>;
+  private readonly delStmt: Database.Statement<[string]>;
+  private readonly keysStmt: Database.Statement<[], string>;
+  private readonly cache = new Map<string, string | null>();
+  private bloom: Bloom;
+
+  constructor(private readonly db: Database.Database) {
+    this.getStmt = db.prepare<[string], string>('SELECT value FROM state WHERE key = ?').pluck();
+    this.putStmt = db.prepare<[string, string]>(
+      'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+    this.delStmt = db.prepare<[string]>('DELETE FROM state WHERE key = ?');
+    this.keysStmt = db.prepare<[], string>('SELECT key FROM state').pluck();
+    this.bloom = this.rebuild(
+      (db.prepare<[], number>('SELECT count(*) FROM state').pluck().get() ?? 0) * 2 + 1_000_000,
+    );
+  }
+
+  private rebuild(capacity: number): Bloom {
+    const bloom = new Bloom(capacity);
+    for (const key of this.keysStmt.iterate()) bloom.add(key);
+    return bloom;
+  }
+
+  get(key: string): string | undefined {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      // Refresh its place in the LRU order.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit ?? undefined;
+    }
+    if (!this.bloom.mayHave(key)) return undefined;
+    const v = this.getStmt.get(key);
+    this.remember(key, v ?? null);
+    return v;
+  }
+
+  private remember(key: string, value: string | null): void {
+    if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, value);
+  }
+
+  /** Writes a block's final writes; call inside its SQLite transaction. */
+  write(writes: ReadonlyMap<string, string | null>): void {
+    for (const [k, v] of writes) {
+      if (v === null) this.delStmt.run(k);
+      else this.putStmt.run(k, v);
+    }
+  }
+
+  /** After the transaction committed: the cache and the filter learn the writes. */
+  committed(writes: ReadonlyMap<string, string | null>): void {
+    for (const [k, v] of writes) {
+      if (v !== null) this.bloom.add(k);
+      if (this.cache.has(k)) this.cache.set(k, v);
+    }
+    if (this.bloom.count > this.bloom.capacity) this.bloom = this.rebuild(this.bloom.count * 2);
+  }
+
+  /** After the transaction failed: nothing cached may describe it. */
+  rolledBack(writes: ReadonlyMap<string, string | null>): void {
+    for (const k of writes.keys()) this.cache.delete(k);
+  }
+}
