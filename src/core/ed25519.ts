@@ -29,6 +29,13 @@ function nonCanonicalPoint(p: Uint8Array): boolean {
   return p[0]! >= 0xed;
 }
 
+const SMALL_ORDER_FIRST = new Set([...SMALL_ORDER].map((h) => parseInt(h.slice(0, 2), 16)));
+
+/** True when `p` encodes a point of small order; the first byte rules out almost every key. */
+function maybeSmallOrder(p: Uint8Array): boolean {
+  return SMALL_ORDER_FIRST.has(p[0]!) && SMALL_ORDER.has(toHex(p));
+}
+
 /** True when a 32-byte little-endian scalar is >= L. */
 function scalarOutOfRange(s: Uint8Array): boolean {
   for (let i = 31; i >= 0; i--) {
@@ -46,7 +53,7 @@ export function strictPrecheck(publicKey: Uint8Array, signature: Uint8Array): bo
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   const r = signature.subarray(0, 32);
   if (nonCanonicalPoint(publicKey) || nonCanonicalPoint(r)) return false;
-  if (SMALL_ORDER.has(toHex(publicKey)) || SMALL_ORDER.has(toHex(r))) return false;
+  if (maybeSmallOrder(publicKey) || maybeSmallOrder(r)) return false;
   return !scalarOutOfRange(signature.subarray(32));
 }
 

@@ -20,11 +20,12 @@ export function sortKeysUtf8(keys: string[]): string[] {
   return keys;
 }
 
+/** @param keys the keys of `writes` in UTF-8 order, when the caller has them already. */
 export function stateDigest(
   prev: Uint8Array,
   writes: ReadonlyMap<string, string | null>,
+  keys = sortKeysUtf8([...writes.keys()]),
 ): Uint8Array {
-  const keys = sortKeysUtf8([...writes.keys()]);
   let size = 32;
   for (const k of keys) {
     const v = writes.get(k);

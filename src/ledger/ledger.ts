@@ -25,7 +25,7 @@ import { encodeVerifierKey, formatCheckpoint, signNoteLine } from '../core/note.
 import { keys as membershipKeys, type Config, type OrgRecord } from '../contracts/membership.js';
 import { getProtocol } from '../contracts/registry.js';
 import type { KeyStatus, Protocol } from '../contracts/runtime.js';
-import { ZERO_DIGEST, stateDigest } from './digest.js';
+import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
 import { executeTx, type AdmittedItem } from './execute.js';
 import { nodeSigner } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
@@ -283,7 +283,8 @@ export class Ledger {
     batch: string;
   }): void {
     const first = this.tree.size;
-    const state = stateDigest(this.head?.state ?? ZERO_DIGEST, b.overlay.writes);
+    const keys = sortKeysUtf8([...b.overlay.writes.keys()]);
+    const state = stateDigest(this.head?.state ?? ZERO_DIGEST, b.overlay.writes, keys);
     const blockText = blockLeafText({
       height: b.height,
       prev: toHex(b.prev),
@@ -316,7 +317,7 @@ export class Ledger {
         }
         this.tree.append(blockHash);
         st.putLeaf.run(idx, blockBytes);
-        this.state.write(b.overlay.writes);
+        this.state.write(b.overlay.writes, keys);
         this.tree.flush();
         st.putBlock.run({
           height: b.height,

@@ -98,9 +98,13 @@ export class StateTable {
     this.cache.set(key, value);
   }
 
-  /** Writes a block's final writes; call inside its SQLite transaction. */
-  write(writes: ReadonlyMap<string, string | null>): void {
-    for (const [k, v] of writes) {
+  /**
+   * Writes a block's final writes; call inside its SQLite transaction. `keys` in UTF-8 order
+   * (the table's own order) make the inserts walk the B-tree in step.
+   */
+  write(writes: ReadonlyMap<string, string | null>, keys: Iterable<string> = writes.keys()): void {
+    for (const k of keys) {
+      const v = writes.get(k)!;
       if (v === null) this.delStmt.run(k);
       else this.putStmt.run(k, v);
     }

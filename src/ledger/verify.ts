@@ -15,17 +15,18 @@ import { privateCommitment, signingTextOf, txIdOf } from '../chain/tx.js';
 import { equalBytes, fromHex, toHex } from '../core/bytes.js';
 import { parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
-import { leafHash, MerkleAccumulator } from '../core/merkle.js';
+import { leafHash, MerkleAccumulator, nodeHash } from '../core/merkle.js';
 import { parseCheckpoint, parseNote, parseVerifierKey, verifiedSigners } from '../core/note.js';
 import { getProtocol } from '../contracts/registry.js';
 import type { Protocol } from '../contracts/runtime.js';
 import type { OrgRecord } from '../contracts/membership.js';
-import { ZERO_DIGEST, stateDigest } from './digest.js';
+import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
 import { executeTx, type AdmittedItem } from './execute.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { SigPool } from './sig-pool.js';
 import { openDatabase, type BlockRow } from './store.js';
+import { StateTable } from './state-table.js';
 import { encodeVerifierKey } from '../core/note.js';
 
 export interface VerifyReport {
@@ -68,8 +69,11 @@ export async function verifyLedgerFile(
   const db = openDatabase(path, { readonly: true });
   const scratch = mkdtempSync(join(tmpdir(), 'aidledger-verify-'));
   const replay = new Database(join(scratch, 'state.sqlite'));
+  // The replay state is private to this process: no journal, no syncing, no file locking.
   replay.pragma('journal_mode = OFF');
   replay.pragma('synchronous = OFF');
+  replay.pragma('locking_mode = EXCLUSIVE');
+  replay.pragma('cache_size = -16000');
   replay.exec('CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
   const pool = new SigPool(opts.sigWorkers);
   try {
@@ -97,17 +101,13 @@ async function run(
   const genesis: Genesis = parseGenesis(parseJson(genesisText));
   const total = db.prepare<[], number>('SELECT count(*) FROM leaves').pluck().get() ?? 0;
 
-  const rGet = replay.prepare<[string], string>('SELECT value FROM state WHERE key = ?').pluck();
-  const rPut = replay.prepare<[string, string]>(
-    'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  const replayState = new StateTable(replay);
+  const applyWrites = replay.transaction((w: Map<string, string | null>, keys: string[]) =>
+    replayState.write(w, keys),
   );
-  const rDel = replay.prepare<[string]>('DELETE FROM state WHERE key = ?');
-  const applyWrites = replay.transaction((w: Map<string, string | null>) => {
-    for (const [k, v] of w) {
-      if (v === null) rDel.run(k);
-      else rPut.run(k, v);
-    }
-  });
+  // One read transaction over the whole ledger file: a consistent view, and no lock taken and
+  // released around every read.
+  db.exec('BEGIN');
   const getBlockRow = db.prepare<[number], BlockRow>('SELECT * FROM blocks WHERE height = ?');
   const getTx = db.prepare<[Buffer], { leaf: number; height: number }>(
     'SELECT leaf, height FROM txs WHERE id = ?',
@@ -118,7 +118,6 @@ async function run(
   const getWrites = db.prepare<[number], { key: string; value: string | null }>(
     'SELECT key, value FROM tx_writes WHERE leaf = ? ORDER BY seq',
   );
-  const getNode = db.prepare<[number], Buffer>('SELECT hash FROM nodes WHERE id = ?').pluck();
   const checkpoints = db
     .prepare<[], { size: number; root: Buffer; note: string }>(
       'SELECT size, root, note FROM checkpoints ORDER BY size',
@@ -128,7 +127,7 @@ async function run(
   let cpAt = 0;
 
   const acc = new MerkleAccumulator(fastSha256);
-  const nodeCheck = new NodeChecker(getNode);
+  const nodeCheck = new NodeChecker(db);
   let prevHash = fromHex(genesisHash(genesis), 32);
   let prevState: Uint8Array = ZERO_DIGEST;
   let prevTime = -1;
@@ -232,7 +231,7 @@ async function run(
       );
     const protocol = getProtocol(version, opts.protocols);
 
-    const overlay = new Overlay((k) => rGet.get(k));
+    const overlay = new Overlay((k) => replayState.get(k));
     if (height === 0) {
       protocol.genesis(genesis, overlay.view(''));
     }
@@ -274,10 +273,11 @@ async function run(
       }
       if (!t.leaf.result.ok) refused++;
       const lh = leafHash(Buffer.from(t.leafText, 'utf8'), fastSha256);
-      nodeCheck.append(acc, lh, height);
+      nodeCheck.append(acc, lh);
       txs++;
     }
-    const digest = stateDigest(prevState, overlay.writes);
+    const keys = sortKeysUtf8([...overlay.writes.keys()]);
+    const digest = stateDigest(prevState, overlay.writes, keys);
     if (toHex(digest) !== b.block.state)
       throw new VerifyError(height, 'state digest differs from re-execution');
     if (!equalBytes(row.state, digest))
@@ -289,12 +289,14 @@ async function run(
         height,
         `signature of the transaction at leaf ${b.txs[bad]!.index} does not verify`,
       );
-    applyWrites(overlay.writes);
+    applyWrites(overlay.writes, keys);
+    replayState.committed(overlay.writes);
 
     const bh = leafHash(b.blockBytes, fastSha256);
     if (!equalBytes(row.hash, bh))
       throw new VerifyError(height, 'stored block hash differs from its leaf');
-    nodeCheck.append(acc, bh, height);
+    nodeCheck.append(acc, bh);
+    nodeCheck.check(height);
     while (cpAt < checkpoints.length && checkpoints[cpAt]!.size <= acc.size) {
       const cp = checkpoints[cpAt++]!;
       if (cp.size !== acc.size)
@@ -325,34 +327,52 @@ async function run(
 
 /**
  * Compares every recomputed perfect subtree above the leaves with the stored one used to serve
- * proofs (leaf hashes are not stored: they are recomputed from the leaves themselves).
+ * proofs (leaf hashes are not stored: they are recomputed from the leaves themselves). The nodes
+ * a block completes are read back with one range query per level.
  */
 class NodeChecker {
-  constructor(private readonly getNode: Database.Statement<[number], Buffer>) {}
   private readonly edge: { level: number; hash: Uint8Array }[] = [];
   private count = 0;
+  private readonly made = new Map<number, { first: number; hashes: Uint8Array[] }>();
+  private readonly range: Database.Statement<[number, number], Buffer>;
 
-  append(acc: MerkleAccumulator, lh: Uint8Array, height: number): void {
+  constructor(db: Database.Database) {
+    this.range = db
+      .prepare<[number, number], Buffer>(
+        'SELECT hash FROM nodes WHERE id >= ? AND id < ? ORDER BY id',
+      )
+      .pluck();
+  }
+
+  append(acc: MerkleAccumulator, lh: Uint8Array): void {
     acc.appendLeafHash(lh);
     let node = { level: 0, hash: lh };
     let index = this.count;
     while (this.edge.length > 0 && this.edge[this.edge.length - 1]!.level === node.level) {
       const left = this.edge.pop()!;
-      node = {
-        level: node.level + 1,
-        hash: fastSha256(Buffer.concat([Buffer.of(1), left.hash, node.hash])),
-      };
+      node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash, fastSha256) };
       index = (index - 1) / 2;
-      this.check(node.level, index, node.hash, height);
+      const list = this.made.get(node.level);
+      if (list) list.hashes.push(node.hash);
+      else this.made.set(node.level, { first: index, hashes: [node.hash] });
     }
     this.edge.push(node);
     this.count++;
   }
 
-  private check(level: number, index: number, hash: Uint8Array, height: number): void {
-    const stored = this.getNode.get(level * 2 ** 40 + index);
-    if (!stored || !equalBytes(stored, hash))
-      throw new VerifyError(height, `stored tree node ${level}/${index} is wrong`);
+  /** Checks the nodes made since the last call against the stored ones. */
+  check(height: number): void {
+    for (const [level, { first, hashes }] of this.made) {
+      const base = level * 2 ** 40 + first;
+      const stored = this.range.all(base, base + hashes.length);
+      for (let i = 0; i < hashes.length; i++) {
+        const s = stored[i];
+        if (!s || !equalBytes(s, hashes[i]!)) {
+          throw new VerifyError(height, `stored tree node ${level}/${first + i} is wrong`);
+        }
+      }
+    }
+    this.made.clear();
   }
 }
 
