@@ -61,7 +61,11 @@ export class StateTable {
   private readonly cache = new Map<string, string | null>();
   private bloom: Bloom;
 
-  constructor(private readonly db: Database.Database) {
+  /** @param expectedKeys how many keys the table will grow to, if known (sizes the filter). */
+  constructor(
+    private readonly db: Database.Database,
+    expectedKeys = 0,
+  ) {
     this.getStmt = db.prepare<[string], string>('SELECT value FROM state WHERE key = ?').pluck();
     this.putStmt = db.prepare<[string, string]>(
       'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -69,7 +73,10 @@ export class StateTable {
     this.delStmt = db.prepare<[string]>('DELETE FROM state WHERE key = ?');
     this.keysStmt = db.prepare<[], string>('SELECT key FROM state').pluck();
     this.bloom = this.rebuild(
-      (db.prepare<[], number>('SELECT count(*) FROM state').pluck().get() ?? 0) * 2 + 1_000_000,
+      Math.max(
+        expectedKeys,
+        (db.prepare<[], number>('SELECT count(*) FROM state').pluck().get() ?? 0) * 2,
+      ) + 1_000_000,
     );
   }
 

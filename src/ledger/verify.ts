@@ -101,7 +101,8 @@ async function run(
   const genesis: Genesis = parseGenesis(parseJson(genesisText));
   const total = db.prepare<[], number>('SELECT count(*) FROM leaves').pluck().get() ?? 0;
 
-  const replayState = new StateTable(replay);
+  // A transaction writes a few keys: size the replay's filter for the whole log at once.
+  const replayState = new StateTable(replay, total * 4);
   const applyWrites = replay.transaction((w: Map<string, string | null>, keys: string[]) =>
     replayState.write(w, keys),
   );
@@ -127,6 +128,7 @@ async function run(
   let cpAt = 0;
 
   const acc = new MerkleAccumulator(fastSha256);
+  const txIndex = new TxIndexCheck();
   const nodeCheck = new NodeChecker(db);
   let prevHash = fromHex(genesisHash(genesis), 32);
   let prevState: Uint8Array = ZERO_DIGEST;
@@ -237,9 +239,7 @@ async function run(
     }
     for (const t of b.txs) {
       const id = txIdOf(t.text, fastSha256);
-      const txRow = getTx.get(Buffer.from(id, 'hex'));
-      if (!txRow || txRow.leaf !== t.index || txRow.height !== height)
-        throw new VerifyError(height, `transaction ${id} is not indexed at leaf ${t.index}`);
+      txIndex.add(id, t.index, height);
       let part = undefined;
       if (t.leaf.tx.private) {
         const p = getPrivate.get(Buffer.from(id, 'hex'));
@@ -310,6 +310,31 @@ async function run(
     if (ahead !== undefined) throw ahead;
     opts.onProgress?.(acc.size, total);
   }
+  if (!txIndex.matches(db)) {
+    // The index of transaction ids differs somewhere: walk the log again to name the first
+    // transaction it misplaces.
+    const leafRange = db
+      .prepare<[number, number], Buffer>(
+        'SELECT data FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx',
+      )
+      .pluck();
+    for (let h = 0; h < height; h++) {
+      const row = getBlockRow.get(h)!;
+      const leaves = leafRange.all(row.first, row.leaf);
+      for (let i = 0; i < leaves.length; i++) {
+        const text = leaves[i]!.toString('utf8');
+        const id = txIdOf(text.slice(text.indexOf(',"tx":') + 6, -1), fastSha256);
+        const at = getTx.get(Buffer.from(id, 'hex'));
+        if (!at || at.leaf !== row.first + i || at.height !== h) {
+          throw new VerifyError(h, `transaction ${id} is not indexed at leaf ${row.first + i}`);
+        }
+      }
+    }
+    throw new VerifyError(
+      height - 1,
+      'the transaction index holds entries that are not in the log',
+    );
+  }
   if (acc.size !== total) throw new VerifyError(height, 'leaves after the last block');
   if (height !== blockCount)
     throw new VerifyError(height, `${blockCount} block rows, ${height} blocks in the log`);
@@ -323,6 +348,50 @@ async function run(
     root: toHex(acc.root()),
     state: toHex(prevState),
   };
+}
+
+/**
+ * Checks the index of transaction ids (id → leaf, height) without a random read per
+ * transaction: an order-independent sum of SHA-256(id, leaf, height) over the log, in eight
+ * 32-bit lanes, is compared with the same sum over one sequential scan of the index.
+ */
+class TxIndexCheck {
+  private readonly sum = new Uint32Array(8);
+  private count = 0;
+
+  private static fold(sum: Uint32Array, id: Buffer, leaf: number, height: number): void {
+    const b = Buffer.allocUnsafe(48);
+    id.copy(b, 0);
+    b.writeUIntBE(leaf, 32, 6);
+    b.writeUIntBE(0, 38, 2);
+    b.writeUIntBE(height, 40, 6);
+    b.writeUIntBE(0, 46, 2);
+    const h = fastSha256(b);
+    for (let i = 0; i < 8; i++)
+      sum[i] =
+        (sum[i]! +
+          ((h[i * 4]! << 24) | (h[i * 4 + 1]! << 16) | (h[i * 4 + 2]! << 8) | h[i * 4 + 3]!)) >>>
+        0;
+  }
+
+  add(id: string, leaf: number, height: number): void {
+    const raw = Buffer.from(id, 'hex');
+    TxIndexCheck.fold(this.sum, raw, leaf, height);
+    this.count++;
+  }
+
+  matches(db: Database.Database): boolean {
+    const sum = new Uint32Array(8);
+    let n = 0;
+    const rows = db.prepare<[], { id: Buffer; leaf: number; height: number }>(
+      'SELECT id, leaf, height FROM txs',
+    );
+    for (const r of rows.iterate()) {
+      TxIndexCheck.fold(sum, r.id, r.leaf, r.height);
+      n++;
+    }
+    return n === this.count && sum.every((x, i) => x === this.sum[i]);
+  }
 }
 
 /**
