@@ -167,6 +167,8 @@ describe('governance and the verifier policy', () => {
   let t: TestNode;
   before(async () => (t = await startNode()));
   after(async () => t.close());
+  const res = async (signer: string, type: string, payload: Record<string, unknown>) =>
+    (await tx(signer, type, payload)).json.result;
   const tx = (signer: string, type: string, payload: Record<string, unknown>) =>
     post(t.url, '/v1/tx', body({ tx: txBy(t.chain, signer, type, payload) }));
 
@@ -178,39 +180,31 @@ describe('governance and the verifier policy', () => {
       rootKey: pubOf('new-clinic/admin'),
     };
     assert.deepEqual(
-      (
-        await tx('city-bureau/admin', 'membership.propose', {
-          id: 'admit-new-clinic',
-          change: { kind: 'admitOrg', org },
-        })
-      ).json.result,
+      await res('city-bureau/admin', 'membership.propose', {
+        id: 'admit-new-clinic',
+        change: { kind: 'admitOrg', org },
+      }),
       { ok: true },
     );
     assert.deepEqual(
-      (
-        await tx('hope-foundation/admin', 'membership.vote', {
-          proposal: 'admit-new-clinic',
-          approve: true,
-        })
-      ).json.result,
+      await res('hope-foundation/admin', 'membership.vote', {
+        proposal: 'admit-new-clinic',
+        approve: true,
+      }),
       { ok: true },
     );
     assert.deepEqual(
-      (
-        await tx('hope-foundation/admin', 'membership.vote', {
-          proposal: 'admit-new-clinic',
-          approve: true,
-        })
-      ).json.result,
+      await res('hope-foundation/admin', 'membership.vote', {
+        proposal: 'admit-new-clinic',
+        approve: true,
+      }),
       { ok: false, code: 'ALREADY_VOTED' },
     );
     assert.deepEqual(
-      (
-        await tx('east-hospital/admin', 'membership.vote', {
-          proposal: 'admit-new-clinic',
-          approve: true,
-        })
-      ).json.result,
+      await res('east-hospital/admin', 'membership.vote', {
+        proposal: 'admit-new-clinic',
+        approve: true,
+      }),
       { ok: true },
     );
     // Three of the four votes needed: not admitted, its admin cannot act.
@@ -220,12 +214,10 @@ describe('governance and the verifier policy', () => {
       'UNKNOWN_KEY',
     );
     assert.deepEqual(
-      (
-        await tx('audit-office/admin', 'membership.vote', {
-          proposal: 'admit-new-clinic',
-          approve: true,
-        })
-      ).json.result,
+      await res('audit-office/admin', 'membership.vote', {
+        proposal: 'admit-new-clinic',
+        approve: true,
+      }),
       { ok: true },
     );
     assert.ok(t.node.ledger.stateGet('membership/org/new-clinic'));
@@ -234,12 +226,10 @@ describe('governance and the verifier policy', () => {
       { ok: true },
     );
     assert.deepEqual(
-      (
-        await tx('audit-office/admin', 'membership.vote', {
-          proposal: 'admit-new-clinic',
-          approve: true,
-        })
-      ).json.result,
+      await res('audit-office/admin', 'membership.vote', {
+        proposal: 'admit-new-clinic',
+        approve: true,
+      }),
       { ok: false, code: 'INVALID_STATE' },
     );
   });
@@ -251,12 +241,10 @@ describe('governance and the verifier policy', () => {
       key: pubOf('city-bureau/reviewer-1'),
     });
     assert.deepEqual(
-      (
-        await tx('city-bureau/reviewer-1', 'membership.propose', {
-          id: 'p2',
-          change: { kind: 'setGovernanceQuorum', quorum: 2 },
-        })
-      ).json.result,
+      await res('city-bureau/reviewer-1', 'membership.propose', {
+        id: 'p2',
+        change: { kind: 'setGovernanceQuorum', quorum: 2 },
+      }),
       { ok: false, code: 'FORBIDDEN_ROLE' },
     );
     assert.deepEqual(
@@ -273,27 +261,21 @@ describe('governance and the verifier policy', () => {
 
   it('lets a member rotate their key; the old key signs nothing more', async () => {
     assert.deepEqual(
-      (
-        await tx('city-bureau/reviewer-1', 'membership.rotateKey', {
-          key: pubOf('city-bureau/reviewer-1#2'),
-        })
-      ).json.result,
+      await res('city-bureau/reviewer-1', 'membership.rotateKey', {
+        key: pubOf('city-bureau/reviewer-1#2'),
+      }),
       { ok: true },
     );
     assert.deepEqual(
-      (
-        await tx('city-bureau/reviewer-1', 'membership.rotateKey', {
-          key: pubOf('city-bureau/reviewer-1#3'),
-        })
-      ).json.result,
+      await res('city-bureau/reviewer-1', 'membership.rotateKey', {
+        key: pubOf('city-bureau/reviewer-1#3'),
+      }),
       { ok: false, code: 'KEY_REVOKED' },
     );
     assert.deepEqual(
-      (
-        await tx('city-bureau/reviewer-1#2', 'membership.rotateKey', {
-          key: pubOf('city-bureau/reviewer-1#3'),
-        })
-      ).json.result,
+      await res('city-bureau/reviewer-1#2', 'membership.rotateKey', {
+        key: pubOf('city-bureau/reviewer-1#3'),
+      }),
       { ok: true },
     );
   });
@@ -305,11 +287,9 @@ describe('governance and the verifier policy', () => {
       ['city-bureau'],
     );
     assert.deepEqual(
-      (
-        await tx('hope-foundation/admin', 'membership.setNodeKey', {
-          key: pubOf('hope-foundation/node'),
-        })
-      ).json.result,
+      await res('hope-foundation/admin', 'membership.setNodeKey', {
+        key: pubOf('hope-foundation/node'),
+      }),
       { ok: true },
     );
     const after = await t.client.policy();
