@@ -21,8 +21,10 @@ export interface AdmittedItem {
   private: PrivatePart | undefined;
 }
 
+export const NONCE_PREFIX = 'ledger/nonce/';
+
 export function nonceKey(tx: SignedTx): string {
-  return `ledger/nonce/${tx.signer}/${tx.nonce}`;
+  return `${NONCE_PREFIX}${tx.signer}/${tx.nonce}`;
 }
 
 /**
@@ -45,8 +47,7 @@ export function executeTx(
     return { result: { ok: false as const, code }, writes: new Map([[nk, '1']]) };
   };
 
-  const ledgerView = new Overlay((k) => block.read(k)).view('');
-  const status = protocol.resolveKey(ledgerView, tx.signer);
+  const status = protocol.resolveKey(block.readView(), tx.signer);
   if (status.kind === 'unknown') return nonceOnly('UNKNOWN_KEY');
   if (status.kind === 'revoked') return nonceOnly('KEY_REVOKED');
   const signer = status.signer;

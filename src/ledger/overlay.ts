@@ -12,7 +12,25 @@ export type StateReader = (key: string) => string | undefined;
 
 export class Overlay {
   readonly writes = new Map<string, string | null>();
+  private reader: StateView | undefined;
   constructor(private readonly base: (key: string) => string | null | undefined) {}
+
+  /** A view that reads through this overlay and writes nothing; made once, reused. */
+  readView(): StateView {
+    this.reader ??= {
+      get: <T>(key: string): T | undefined => {
+        const v = this.read(key);
+        return v === null || v === undefined ? undefined : (JSON.parse(v) as T);
+      },
+      put: (key) => {
+        throw new AidError('CONFIG', `read-only view cannot write ${key}`);
+      },
+      del: (key) => {
+        throw new AidError('CONFIG', `read-only view cannot delete ${key}`);
+      },
+    };
+    return this.reader;
+  }
 
   read(key: string): string | null | undefined {
     return this.writes.has(key) ? this.writes.get(key) : this.base(key);
