@@ -212,10 +212,17 @@ export async function admitBody(
     );
   }
   const items: AdmittedItem[] = [];
+  // A batch usually comes from a few signers: look each one up once.
+  const known = new Map<string, boolean>();
   for (let i = 0; i < list.length; i++) {
     const c = checks[i] as Extract<ItemCheck, { ok: true }>;
     const sub = list[i] as Submission;
-    if (ledger.keyStatus(sub.tx.signer).kind === 'unknown') {
+    let isKnown = known.get(sub.tx.signer);
+    if (isKnown === undefined) {
+      isKnown = ledger.keyStatus(sub.tx.signer).kind !== 'unknown';
+      known.set(sub.tx.signer, isKnown);
+    }
+    if (!isKnown) {
       refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
     }
     items.push({

@@ -24,7 +24,7 @@ import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merk
 import { encodeVerifierKey, formatCheckpoint, signNoteLine } from '../core/note.js';
 import { keys as membershipKeys, type Config, type OrgRecord } from '../contracts/membership.js';
 import { getProtocol } from '../contracts/registry.js';
-import type { KeyStatus, Protocol } from '../contracts/runtime.js';
+import type { KeyStatus, Protocol, StateView } from '../contracts/runtime.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
 import { executeTx, type AdmittedItem } from './execute.js';
 import { nodeSigner } from './node-ed25519.js';
@@ -96,6 +96,8 @@ export class Ledger {
   private head: { height: number; time: number; hash: Uint8Array; state: Uint8Array } | undefined;
   private readonly st: ReturnType<typeof prepare>;
   private readonly state: StateTable;
+  /** Reads the committed state (an overlay with no writes). */
+  private committedView: StateView | undefined;
   /** Every committed transaction id, so most lookups of a new id cost no SQLite read. */
   private txIds: Bloom;
 
@@ -196,8 +198,8 @@ export class Ledger {
   }
 
   keyStatus(publicKeyHex: string): KeyStatus {
-    const view = new Overlay((k) => this.stateGet(k)).view('');
-    return this.protocolFor(this.height + 1).resolveKey(view, publicKeyHex);
+    this.committedView ??= new Overlay((k) => this.stateGet(k)).readView();
+    return this.protocolFor(this.height + 1).resolveKey(this.committedView, publicKeyHex);
   }
 
   /** The verifier policy the current membership implies. */

@@ -25,7 +25,7 @@ export class SigPool {
     for (let i = 0; i < Math.max(1, size); i++) {
       // Small heaps: a worker holds one chunk of submissions at a time.
       const w = new Worker(new URL('./sig-worker.js', import.meta.url), {
-        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
+        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
       });
       w.on('message', (m: { id: number; result: unknown }) => {
         const done = this.pending.get(m.id);

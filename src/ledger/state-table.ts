@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 
-const CACHE_ENTRIES = 20_000;
+const CACHE_ENTRIES = 8_192;
 const BITS_PER_KEY = 12;
 const PROBES = 8;
 
