@@ -4,8 +4,6 @@
  */
 import { AidError } from './errors.js';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 const MAX_DEPTH = 100;
 
 function malformed(why: string): never {

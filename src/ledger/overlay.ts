@@ -7,9 +7,6 @@ import { canonicalJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
 import type { StateView } from '../contracts/runtime.js';
 
-/** Reads committed state: the value's canonical text, or undefined when absent. */
-export type StateReader = (key: string) => string | undefined;
-
 export class Overlay {
   readonly writes = new Map<string, string | null>();
   private reader: StateView | undefined;

@@ -56,7 +56,6 @@ interface PendingBlock {
   height: number;
   txs: { index: number; text: string; leaf: TxLeaf; leafText: string }[];
   block: BlockLeaf;
-  blockIndex: number;
   blockBytes: Buffer;
   sigs: Promise<boolean[]>;
 }
@@ -193,7 +192,6 @@ async function run(
           height: h,
           txs: list,
           block: leaf,
-          blockIndex: idx,
           blockBytes: data,
           sigs: pool.verify(jobs),
         };
