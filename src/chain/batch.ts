@@ -3,8 +3,7 @@
  * batch; the batch carries its proposer's timestamp, which the block clamps to at least the
  * previous block's time + 1 ms.
  */
-import { z } from 'zod';
-import { PrivatePartSchema, type PrivatePart } from './tx.js';
+import type { PrivatePart } from './tx.js';
 
 export interface BatchItem {
   /** The transaction's exact RFC 8785 text. */
@@ -21,12 +20,3 @@ export interface Batch {
   time: number;
   items: BatchItem[];
 }
-
-export const BatchSchema = z.strictObject({
-  id: z.string().regex(/^[0-9a-f]{32}$/),
-  proposer: z.string().min(1).max(63),
-  time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  items: z.array(
-    z.strictObject({ tx: z.string().max(1_000_000), private: PrivatePartSchema.optional() }),
-  ),
-});

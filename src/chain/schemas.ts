@@ -10,20 +10,11 @@ export const hex64 = z.string().regex(/^[0-9a-f]{128}$/, 'must be 64 bytes of lo
 export const TxIdSchema = hex32.brand<'TxId'>();
 export type TxId = z.infer<typeof TxIdSchema>;
 
-export const PublicKeySchema = hex32.brand<'PublicKey'>();
-export type PublicKeyHex = z.infer<typeof PublicKeySchema>;
-
 export const OrgIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and "-", 2 to 63 characters')
   .brand<'OrgId'>();
 export type OrgId = z.infer<typeof OrgIdSchema>;
-
-export const MemberIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}\/[a-z0-9][a-z0-9._-]{0,62}$/, '<org>/<name>')
-  .brand<'MemberId'>();
-export type MemberId = z.infer<typeof MemberIdSchema>;
 
 export const ChainIdSchema = z
   .string()

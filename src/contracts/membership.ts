@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { GenesisOrgSchema, type Genesis, type GenesisOrg, type OrgType } from '../chain/genesis.js';
 import { hex32, type Names } from '../chain/schemas.js';
+import { fromHex } from '../core/bytes.js';
+import { encodeVerifierKey } from '../core/note.js';
 import {
   action,
   refuse,
@@ -353,4 +355,14 @@ export function resolveKey(state: StateView, key: string): KeyStatus {
   const m = state.get<MemberRecord>(keys.member(k.member));
   if (m === undefined || m.status !== 'active') return { kind: 'revoked', member: k.member };
   return { kind: 'active', signer: { key, member: m.id, org: m.org, roles: m.roles } };
+}
+
+/**
+ * The checkpoint signers the organisations imply: every organisation with a node key, that key as
+ * a C2SP verifier key named by the organisation id. The verifier policy is built from this.
+ */
+export function checkpointSigners(orgs: readonly OrgRecord[]): { org: string; vkey: string }[] {
+  return orgs
+    .filter((o) => o.nodeKey !== null)
+    .map((o) => ({ org: o.id, vkey: encodeVerifierKey(o.id, fromHex(o.nodeKey!, 32)) }));
 }

@@ -21,8 +21,13 @@ import { fromHex, toBase64, toHex, equalBytes } from '../core/bytes.js';
 import { canonicalJson, parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
 import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merkle.js';
-import { encodeVerifierKey, formatCheckpoint, signNoteLine } from '../core/note.js';
-import { keys as membershipKeys, type Config, type OrgRecord } from '../contracts/membership.js';
+import { formatCheckpoint, signNoteLine } from '../core/note.js';
+import {
+  checkpointSigners,
+  keys as membershipKeys,
+  type Config,
+  type OrgRecord,
+} from '../contracts/membership.js';
 import { getProtocol } from '../contracts/registry.js';
 import type { KeyStatus, Protocol, StateView } from '../contracts/runtime.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
@@ -206,10 +211,9 @@ export class Ledger {
   policy(): Policy {
     const cfg = JSON.parse(this.stateGet(membershipKeys.config) ?? 'null') as Config | null;
     if (!cfg) throw new AidError('UNAVAILABLE', 'no membership state');
-    const signers = this.stateScan('membership/org/')
-      .map((r) => JSON.parse(r.value) as OrgRecord)
-      .filter((o) => o.nodeKey !== null)
-      .map((o) => ({ org: o.id, vkey: encodeVerifierKey(o.id, fromHex(o.nodeKey!, 32)) }));
+    const signers = checkpointSigners(
+      this.stateScan('membership/org/').map((r) => JSON.parse(r.value) as OrgRecord),
+    );
     return { origin: this.chain, quorum: cfg.checkpointQuorum, signers };
   }
 
@@ -464,15 +468,6 @@ export class Ledger {
     const c = this.st.lastCheckpoint.get();
     if (!c) throw new AidError('UNAVAILABLE', 'no checkpoint yet');
     return c;
-  }
-
-  checkpointAt(size: number): { size: number; root: Uint8Array; note: string } | undefined {
-    return this.st.getCheckpoint.get(size);
-  }
-
-  /** Replaces the stored note for a size (adding cosignatures over the same body). */
-  storeCheckpointNote(size: number, note: string): void {
-    this.st.updateCheckpoint.run(note, size);
   }
 
   private checkRange(n: number, what: string, max: number): void {

@@ -19,7 +19,7 @@ import { leafHash, MerkleAccumulator, nodeHash } from '../core/merkle.js';
 import { parseCheckpoint, parseNote, parseVerifierKey, verifiedSigners } from '../core/note.js';
 import { getProtocol } from '../contracts/registry.js';
 import type { Protocol } from '../contracts/runtime.js';
-import type { OrgRecord } from '../contracts/membership.js';
+import { checkpointSigners, type OrgRecord } from '../contracts/membership.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
 import { executeTx, type AdmittedItem } from './execute.js';
 import { fastSha256 } from './node-hash.js';
@@ -27,7 +27,6 @@ import { Overlay } from './overlay.js';
 import { SigPool } from './sig-pool.js';
 import { openDatabase, type BlockRow } from './store.js';
 import { StateTable } from './state-table.js';
-import { encodeVerifierKey } from '../core/note.js';
 
 export interface VerifyReport {
   blocks: number;
@@ -102,6 +101,11 @@ async function run(
 
   // A transaction writes a few keys: size the replay's filter for the whole log at once.
   const replayState = new StateTable(replay, total * 4);
+  const replayOrgs = replay
+    .prepare<[string, string], string>(
+      'SELECT value FROM state WHERE key >= ? AND key < ? ORDER BY key',
+    )
+    .pluck();
   const applyWrites = replay.transaction((w: Map<string, string | null>, keys: string[]) =>
     replayState.write(w, keys),
   );
@@ -299,7 +303,7 @@ async function run(
       const cp = checkpoints[cpAt++]!;
       if (cp.size !== acc.size)
         throw new VerifyError(height, `a checkpoint of size ${cp.size} ends inside a block`);
-      checkCheckpoint(cp, acc.root(), genesis.chain, replayPolicyKeys(replay), height);
+      checkCheckpoint(cp, acc.root(), genesis.chain, replayPolicyKeys(replayOrgs), height);
     }
     prevHash = bh;
     prevState = digest;
@@ -443,16 +447,12 @@ class NodeChecker {
   }
 }
 
-function replayPolicyKeys(replay: Database.Database) {
-  const rows = replay
-    .prepare<[string, string], { value: string }>(
-      'SELECT value FROM state WHERE key >= ? AND key < ? ORDER BY key',
-    )
-    .all('membership/org/', 'membership/org/\uffff');
-  return rows
-    .map((r) => JSON.parse(r.value) as OrgRecord)
-    .filter((o) => o.nodeKey !== null)
-    .map((o) => parseVerifierKey(encodeVerifierKey(o.id, fromHex(o.nodeKey!, 32))));
+/** The node keys the replayed membership names, to check each signed checkpoint against. */
+function replayPolicyKeys(orgs: Database.Statement<[string, string], string>) {
+  const records = orgs
+    .all('membership/org/', 'membership/org/\uffff')
+    .map((v) => JSON.parse(v) as OrgRecord);
+  return checkpointSigners(records).map((s) => parseVerifierKey(s.vkey));
 }
 
 function checkCheckpoint(
