@@ -56,7 +56,11 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='crypto']",
           message: 'contracts are deterministic',
         },
-        { selector: 'Literal[raw=/\\d\\.\\d|e-/]', message: 'no floating point in contracts' },
+        // Numeric literals with a fraction or a negative exponent (strings start with a quote).
+        {
+          selector: 'Literal[raw=/^[0-9]*\\.[0-9]|^[0-9.]+e-/i]',
+          message: 'no floating point in contracts',
+        },
       ],
       'no-restricted-imports': [
         'error',

@@ -10,6 +10,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   BAD_SIGNATURE: 401,
   UNKNOWN_KEY: 403,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   TOO_LARGE: 413,
   TOO_MANY: 413,

@@ -9,6 +9,9 @@ import type { OrgRecord } from '../contracts/membership.js';
 import type { AidNode } from '../node/node.js';
 import { errorBody, statusOf } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { AidQueries } from '../ledger/aid-queries.js';
+import { registerAidRoutes } from './aid-routes.js';
+import { Auth } from './auth.js';
 
 export interface ServerOptions {
   version?: string;
@@ -74,7 +77,8 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     reply.status(404).send(errorBody('NOT_FOUND', 'no such resource')),
   );
   app.addHook('onSend', async (req, reply) => {
-    if (req.method === 'GET') reply.header('access-control-allow-origin', '*');
+    if (req.method === 'GET' && req.url.startsWith('/v1/') && !req.headers.authorization)
+      reply.header('access-control-allow-origin', '*');
     reply.header('x-content-type-options', 'nosniff');
   });
 
@@ -155,6 +159,9 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     const second = int(q.second, 'second');
     return { first, second, proof: ledger.consistencyProof(first, second).map(toHex) };
   });
+  const queries = new AidQueries(ledger);
+  registerAidRoutes(app, queries, new Auth(ledger, queries));
+
   app.get('/v1/receipt/:txid', async (req) => {
     const r = ledger.receipt(txid((req.params as Query).txid));
     if (!r) throw new AidError('NOT_FOUND', 'no such transaction');

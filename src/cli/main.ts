@@ -18,7 +18,8 @@ import { AidError, isAidError } from '../core/errors.js';
 import { verifyHex } from '../ledger/node-ed25519.js';
 import { fastSha256 } from '../ledger/node-hash.js';
 import { verifyLedgerFile } from '../ledger/verify.js';
-import { paths } from '../node/config.js';
+import { paths, readConsortiumKey, writeConsortiumKey } from '../node/config.js';
+import { consortiumSecrets } from '../ledger/secrets.js';
 import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../node/keyfile.js';
 import { AidClient } from '../sdk/client.js';
 import { buildSubmission } from '../sdk/build.js';
@@ -132,6 +133,8 @@ async function initDir(
     { flag: 'wx' },
   );
   writeKeyFile(paths.nodeKey(dir), keyFileFromSeed(nodeSeed));
+  // The consortium key: shared with every member node that joins, never with anyone else.
+  writeConsortiumKey(dir, randomSeed());
   writeKeyFile(
     join(paths.keys(dir), `${o.org}.admin.json`),
     keyFileFromSeed(admin, `${o.org}/admin`),
@@ -228,8 +231,10 @@ export function program(): Command {
       if (o.dir) {
         const bar = progress('verify');
         try {
+          const key = readConsortiumKey(o.dir);
           const r = await verifyLedgerFile(paths.ledger(o.dir), {
             onProgress: (d, t) => bar.update(d, t),
+            ...(key ? { secrets: consortiumSecrets(key) } : {}),
           });
           bar.stop();
           out(

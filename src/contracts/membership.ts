@@ -115,6 +115,9 @@ function claimKey(state: StateView, key: string, member: string): void {
   if (state.get<KeyRecord>(keys.key(key)) !== undefined) {
     refuse('KEY_IN_USE', 'that key already belongs to a member');
   }
+  // An applicant account's key (see accounts.ts) cannot become a member's too.
+  if (state.get(`accounts/k/${key}`) !== undefined)
+    refuse('KEY_IN_USE', 'that key belongs to an applicant account');
   state.put(keys.key(key), { member, status: 'active' } satisfies KeyRecord);
 }
 

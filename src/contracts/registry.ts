@@ -4,19 +4,33 @@
  * version that executed it.
  */
 import { AidError } from '../core/errors.js';
+import { accounts, resolveAccount } from './accounts.js';
+import { attest } from './attest.js';
+import { audit } from './audit.js';
+import { cases } from './cases.js';
+import { donations, funds } from './donations.js';
 import { membership, membershipGenesis, resolveKey } from './membership.js';
-import type { Contract, Protocol } from './runtime.js';
+import { programs } from './programs.js';
+import type { Contract, KeyStatus, Protocol, StateView } from './runtime.js';
+
+/** A member key first; otherwise an applicant account's. */
+function resolveAnyKey(state: StateView, key: string): KeyStatus {
+  const m = resolveKey(state, key);
+  return m.kind === 'unknown' ? resolveAccount(state, key) : m;
+}
 
 function protocol(version: number, contracts: Contract[]): Protocol {
   return {
     version,
     contracts: new Map(contracts.map((c) => [c.name, c])),
     genesis: membershipGenesis,
-    resolveKey,
+    resolveKey: resolveAnyKey,
   };
 }
 
-const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map([[1, protocol(1, [membership])]]);
+const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map([
+  [1, protocol(1, [membership, accounts, programs, attest, cases, donations, funds, audit])],
+]);
 
 /** The newest protocol version this build knows. */
 export const LATEST_PROTOCOL = 1;

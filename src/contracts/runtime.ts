@@ -25,13 +25,29 @@ export const ROLES = [
   'regulator',
   'operator',
 ] as const;
-export type Role = (typeof ROLES)[number];
+/** A role a member of an organisation can hold. */
+export type MemberRole = (typeof ROLES)[number];
+/** Member roles, and 'applicant': the holder of an applicant account, who belongs to no org. */
+export type Role = MemberRole | 'applicant';
 
 export interface Signer {
   key: string;
+  /** `<org>/<name>` for a member; `applicant` for an applicant account. */
   member: string;
+  /** Empty for an applicant account. */
   org: string;
   roles: readonly Role[];
+}
+
+/**
+ * Keyed hashes under the consortium secret, which every member node holds and the public never
+ * sees: deterministic across the consortium's nodes, unguessable outside it.
+ */
+export interface Secrets {
+  /** `p<version>:<hex>`: the pseudonym of a validated national ID. */
+  pseudonym(kind: string, canonicalId: string): string;
+  /** The fingerprint of a normalised text (an invoice line), hex. */
+  fingerprint(text: string): string;
 }
 
 export interface ActionContext {
@@ -43,6 +59,9 @@ export interface ActionContext {
   state: StateView;
   /** The private facts, already checked against the commitment; absent when there are none. */
   facts: Record<string, unknown> | undefined;
+  /** The transaction's commitment to its private part, when it has one. */
+  commitment: string | undefined;
+  secrets: Secrets;
 }
 
 export interface Action<P = unknown> {
@@ -53,12 +72,16 @@ export interface Action<P = unknown> {
   private?: 'required' | 'optional';
   /** The shape of the private facts, checked at admission and again at execution. */
   facts?: z.ZodType;
+  /** Signed by a key no one knows yet, which the action itself registers. */
+  selfSigned?: boolean;
   apply(ctx: ActionContext, payload: P): void;
 }
 
 export interface Contract {
   name: string;
   actions: Readonly<Record<string, Action<never>>>;
+  /** Other contracts' state this one writes through their exported functions. */
+  writes?: readonly string[];
 }
 
 /** Defines an action with its payload type inferred from the schema. */
@@ -67,6 +90,7 @@ export function action<S extends z.ZodType>(a: {
   roles: readonly Role[] | 'member';
   private?: 'required' | 'optional';
   facts?: z.ZodType;
+  selfSigned?: boolean;
   apply(ctx: ActionContext, payload: z.infer<S>): void;
 }): Action<never> {
   return a as unknown as Action<never>;

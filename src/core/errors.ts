@@ -28,12 +28,22 @@ export type ExecutionCode =
   | 'WRONG_ORG'
   | 'ALREADY_VOTED'
   | 'KEY_IN_USE'
-  | 'LAST_ADMIN';
+  | 'LAST_ADMIN'
+  | 'FROZEN'
+  | 'DUPLICATE_CLAIM'
+  | 'INSUFFICIENT_FUNDS'
+  | 'CONFLICT_OF_INTEREST'
+  | 'ALREADY_REVIEWED'
+  | 'CURRENCY_MISMATCH'
+  | 'SOURCES_MISMATCH'
+  | 'NOT_APPLICANT';
 
 export type ErrorCode =
   | AdmissionCode
   | ExecutionCode
   | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'BAD_PROOF'
   | 'BAD_CHECKPOINT'

@@ -184,12 +184,17 @@ export async function admitBody(
   const checks = await check(list, ctx);
   const at = (i: number) => (many ? i : undefined);
   const signerOf = (i: number) => (list[i] as { tx: { signer: string } }).tx.signer;
+  const typeOf = (i: number) => (list[i] as { tx: { type: string } }).tx.type;
 
   // The first refused submission, in order; an unknown key is named before a bad signature.
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i]!;
     if (c.ok) continue;
-    if (c.code === 'BAD_SIGNATURE' && ledger.keyStatus(signerOf(i)).kind === 'unknown') {
+    if (
+      c.code === 'BAD_SIGNATURE' &&
+      ledger.keyStatus(signerOf(i)).kind === 'unknown' &&
+      !findAction(ledger.protocolFor(ledger.height + 1), typeOf(i))?.selfSigned
+    ) {
       refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
     }
     if (c.code === 'MALFORMED' && c.itemText === undefined) refuse(c.code, c.message, at(i));
@@ -212,6 +217,7 @@ export async function admitBody(
     );
   }
   const items: AdmittedItem[] = [];
+  const protocol = ledger.protocolFor(ledger.height + 1);
   // A batch usually comes from a few signers: look each one up once.
   const known = new Map<string, boolean>();
   for (let i = 0; i < list.length; i++) {
@@ -222,7 +228,8 @@ export async function admitBody(
       isKnown = ledger.keyStatus(sub.tx.signer).kind !== 'unknown';
       known.set(sub.tx.signer, isKnown);
     }
-    if (!isKnown) {
+    // A self-signed action (an applicant registering an account) brings its own new key.
+    if (!isKnown && !findAction(protocol, sub.tx.type)?.selfSigned) {
       refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
     }
     items.push({

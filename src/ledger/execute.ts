@@ -9,7 +9,7 @@ import type { PrivatePart, SignedTx } from '../chain/tx.js';
 import type { TxId } from '../chain/schemas.js';
 import { isAidError } from '../core/errors.js';
 import { findAction } from '../contracts/registry.js';
-import type { Protocol } from '../contracts/runtime.js';
+import type { Protocol, Secrets, Signer } from '../contracts/runtime.js';
 import { Overlay } from './overlay.js';
 
 /** A transaction that passed admission: parsed, canonical, signature checked. */
@@ -37,6 +37,7 @@ export function executeTx(
   item: AdmittedItem,
   height: number,
   time: number,
+  secrets: Secrets,
 ): { result: TxResult; writes: Map<string, string | null> } {
   const tx = item.tx;
   const nk = nonceKey(tx);
@@ -47,14 +48,22 @@ export function executeTx(
     return { result: { ok: false as const, code }, writes: new Map([[nk, '1']]) };
   };
 
-  const status = protocol.resolveKey(block.readView(), tx.signer);
-  if (status.kind === 'unknown') return nonceOnly('UNKNOWN_KEY');
-  if (status.kind === 'revoked') return nonceOnly('KEY_REVOKED');
-  const signer = status.signer;
-
   const action = findAction(protocol, tx.type);
+  const status = protocol.resolveKey(block.readView(), tx.signer);
+  let signer: Signer;
+  if (status.kind === 'active') signer = status.signer;
+  else if (status.kind === 'unknown' && action?.selfSigned)
+    signer = { key: tx.signer, member: '', org: '', roles: [] };
+  else return nonceOnly(status.kind === 'unknown' ? 'UNKNOWN_KEY' : 'KEY_REVOKED');
+
   if (!action) return nonceOnly('UNKNOWN_TYPE');
-  if (action.roles !== 'member' && !signer.roles.some((r) => action.roles.includes(r))) {
+  if (action.selfSigned && status.kind !== 'unknown') return nonceOnly('KEY_IN_USE');
+  const allowed =
+    action.selfSigned === true ||
+    (action.roles === 'member'
+      ? signer.org !== ''
+      : signer.roles.some((r) => action.roles.includes(r)));
+  if (!allowed) {
     return nonceOnly('FORBIDDEN_ROLE');
   }
   if (action.private === 'required' && item.private === undefined)
@@ -68,7 +77,8 @@ export function executeTx(
 
   const txView = new Overlay((k) => block.read(k));
   txView.set(nk, '1');
-  const contract = tx.type.slice(0, tx.type.indexOf('.'));
+  const name = tx.type.slice(0, tx.type.indexOf('.'));
+  const contract = protocol.contracts.get(name)!;
   try {
     action.apply(
       {
@@ -76,8 +86,10 @@ export function executeTx(
         time,
         txId: item.id,
         signer,
-        state: txView.view(`${contract}/`),
+        state: txView.view([`${name}/`, ...(contract.writes ?? [])]),
         facts: item.private?.facts,
+        commitment: tx.private?.commitment,
+        secrets,
       },
       parsed.data as never,
     );

@@ -29,7 +29,8 @@ import {
   type OrgRecord,
 } from '../contracts/membership.js';
 import { getProtocol } from '../contracts/registry.js';
-import type { KeyStatus, Protocol, StateView } from '../contracts/runtime.js';
+import type { KeyStatus, Protocol, Secrets, StateView } from '../contracts/runtime.js';
+import { NO_SECRETS } from './secrets.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
 import { executeTx, type AdmittedItem } from './execute.js';
 import { nodeSigner } from './node-ed25519.js';
@@ -37,6 +38,7 @@ import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
 import { StoredTree } from './tree.js';
+import { CaseIndex } from './projections.js';
 import { Bloom, StateTable } from './state-table.js';
 
 export interface NodeIdentity {
@@ -54,6 +56,8 @@ export interface LedgerOptions {
   identity?: NodeIdentity;
   /** Extra protocol versions (contract code) beyond the built-in ones. */
   protocols?: ReadonlyMap<number, Protocol>;
+  /** The consortium secret's keyed hashes; without it, actions that need them cannot run. */
+  secrets?: Secrets;
   readonly?: boolean;
 }
 
@@ -96,11 +100,14 @@ export class Ledger {
   readonly chain: string;
   private readonly tree: StoredTree;
   private readonly protocols: ReadonlyMap<number, Protocol> | undefined;
+  private readonly secrets: Secrets;
   private readonly signer: ((m: Uint8Array) => Uint8Array) | undefined;
   private readonly identity: NodeIdentity | undefined;
   private head: { height: number; time: number; hash: Uint8Array; state: Uint8Array } | undefined;
   private readonly st: ReturnType<typeof prepare>;
   private readonly state: StateTable;
+  /** The case list projection. */
+  readonly cases: CaseIndex;
   /** Reads the committed state (an overlay with no writes). */
   private committedView: StateView | undefined;
   /** Every committed transaction id, so most lookups of a new id cost no SQLite read. */
@@ -111,10 +118,12 @@ export class Ledger {
     this.genesis = genesis;
     this.chain = genesis.chain;
     this.protocols = opts.protocols;
+    this.secrets = opts.secrets ?? NO_SECRETS;
     this.identity = opts.identity;
     this.signer = opts.identity ? nodeSigner(opts.identity.seed) : undefined;
     this.st = prepare(db);
     this.state = new StateTable(db);
+    this.cases = new CaseIndex(db);
     this.txIds = this.loadTxIds((this.st.countTxs.get() ?? 0) * 2 + 1_000_000);
     const size = (this.st.maxLeaf.get() ?? -1) + 1;
     this.tree = new StoredTree(db, size, fastSha256, (i) => {
@@ -202,6 +211,11 @@ export class Ledger {
     return this.st.scanState.all(prefix, prefix + '\uffff', limit);
   }
 
+  /** Committed values under `prefix` from the key `from` on, in key order. */
+  stateScanFrom(prefix: string, from: string, limit: number): { key: string; value: string }[] {
+    return this.st.scanState.all(from < prefix ? prefix : from, prefix + '\uffff', limit);
+  }
+
   keyStatus(publicKeyHex: string): KeyStatus {
     this.committedView ??= new Overlay((k) => this.stateGet(k)).readView();
     return this.protocolFor(this.height + 1).resolveKey(this.committedView, publicKeyHex);
@@ -222,7 +236,7 @@ export class Ledger {
   private commitGenesis(): void {
     const overlay = new Overlay((k) => this.stateGet(k));
     const protocol = this.protocolFor(0);
-    protocol.genesis(this.genesis, overlay.view(''));
+    protocol.genesis(this.genesis, overlay.view(['']));
     this.writeBlock({
       height: 0,
       time: this.genesis.time,
@@ -258,7 +272,7 @@ export class Ledger {
         outcomes.push({ ...prior, duplicate: true });
         continue;
       }
-      const { result, writes } = executeTx(protocol, overlay, item, height, time);
+      const { result, writes } = executeTx(protocol, overlay, item, height, time, this.secrets);
       const out: CommitOutcome = { id: item.id, height, index, result, duplicate: false };
       seen.set(item.id, out);
       outcomes.push(out);
@@ -324,6 +338,7 @@ export class Ledger {
         this.tree.append(blockHash);
         st.putLeaf.run(idx, blockBytes);
         this.state.write(b.overlay.writes, keys);
+        this.cases.apply(b.overlay.writes);
         this.tree.flush();
         st.putBlock.run({
           height: b.height,

@@ -33,19 +33,19 @@ export class Overlay {
     return this.writes.has(key) ? this.writes.get(key) : this.base(key);
   }
 
-  /** A contract's view, allowed to write only under `prefix` (its own `<contract>/` keys). */
-  view(prefix: string): StateView {
+  /** A contract's view, allowed to write only under `prefixes` (its own `<contract>/` keys). */
+  view(prefixes: readonly string[]): StateView {
     return {
       get: <T>(key: string): T | undefined => {
         const v = this.read(key);
         return v === null || v === undefined ? undefined : (JSON.parse(v) as T);
       },
       put: (key, value) => {
-        this.checkKey(key, prefix);
+        this.checkKey(key, prefixes);
         this.writes.set(key, canonicalJson(value));
       },
       del: (key) => {
-        this.checkKey(key, prefix);
+        this.checkKey(key, prefixes);
         this.writes.set(key, null);
       },
     };
@@ -55,9 +55,9 @@ export class Overlay {
     this.writes.set(key, value);
   }
 
-  private checkKey(key: string, prefix: string): void {
-    if (!key.startsWith(prefix) || key.length > 1024) {
-      throw new AidError('CONFIG', `contract wrote ${key} outside ${prefix}`);
+  private checkKey(key: string, prefixes: readonly string[]): void {
+    if (!prefixes.some((p) => key.startsWith(p)) || key.length > 1024) {
+      throw new AidError('CONFIG', `contract wrote ${key} outside ${prefixes.join(', ')}`);
     }
   }
 

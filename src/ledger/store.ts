@@ -3,6 +3,7 @@
  * so after a crash a block is whole or absent, and nothing acknowledged is lost.
  */
 import Database from 'better-sqlite3';
+import { PROJECTION_SCHEMA } from './projections.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -43,6 +44,7 @@ export function openDatabase(path: string, opts: { readonly?: boolean } = {}): D
     // Fewer, larger WAL checkpoints: pages dirtied by many blocks are copied back once.
     db.pragma('wal_autocheckpoint = 8192');
     db.exec(SCHEMA);
+    db.exec(PROJECTION_SCHEMA);
   }
   db.pragma('cache_size = -16000');
   return db;

@@ -18,7 +18,8 @@ import { AidError } from '../core/errors.js';
 import { leafHash, MerkleAccumulator, nodeHash } from '../core/merkle.js';
 import { parseCheckpoint, parseNote, parseVerifierKey, verifiedSigners } from '../core/note.js';
 import { getProtocol } from '../contracts/registry.js';
-import type { Protocol } from '../contracts/runtime.js';
+import type { Protocol, Secrets } from '../contracts/runtime.js';
+import { NO_SECRETS } from './secrets.js';
 import { checkpointSigners, type OrgRecord } from '../contracts/membership.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
 import { executeTx, type AdmittedItem } from './execute.js';
@@ -41,6 +42,8 @@ export interface VerifyReport {
 
 export interface VerifyOptions {
   protocols?: ReadonlyMap<number, Protocol>;
+  /** The consortium secret, needed to re-run transactions whose private parts are kept. */
+  secrets?: Secrets;
   onProgress?: (leaves: number, total: number) => void;
   sigWorkers?: number;
 }
@@ -237,7 +240,7 @@ async function run(
 
     const overlay = new Overlay((k) => replayState.get(k));
     if (height === 0) {
-      protocol.genesis(genesis, overlay.view(''));
+      protocol.genesis(genesis, overlay.view(['']));
     }
     for (const t of b.txs) {
       const id = txIdOf(t.text, fastSha256);
@@ -265,7 +268,14 @@ async function run(
         for (const w of getWrites.all(t.index)) overlay.set(w.key, w.value);
       } else {
         const item: AdmittedItem = { id, text: t.text, tx: t.leaf.tx, private: part };
-        const { result } = executeTx(protocol, overlay, item, height, b.block.time);
+        const { result } = executeTx(
+          protocol,
+          overlay,
+          item,
+          height,
+          b.block.time,
+          opts.secrets ?? NO_SECRETS,
+        );
         if (resultJson(result) !== resultJson(t.leaf.result)) {
           throw new VerifyError(
             height,

@@ -1,12 +1,14 @@
 /**
  * A node's directory: `genesis.json`, `node.json` (which organisation it is, block cutting), its
- * checkpoint key in `keys/node.json`, and the ledger in `ledger.sqlite`.
+ * checkpoint key in `keys/node.json`, the consortium key in `keys/consortium.json`, and the ledger
+ * in `ledger.sqlite`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseGenesis, type Genesis } from '../chain/genesis.js';
 import { parseJson } from '../core/canonical.js';
+import { fromHex, toHex } from '../core/bytes.js';
 import { AidError } from '../core/errors.js';
 import { readKeyFile, type KeyFile } from './keyfile.js';
 
@@ -22,6 +24,8 @@ export interface NodeDir {
   genesis: Genesis;
   config: NodeConfig;
   nodeKey: KeyFile & { seedBytes: Uint8Array };
+  /** The consortium key (pseudonyms, fingerprints), when this node holds it. */
+  consortiumKey: Uint8Array | undefined;
   ledgerPath: string;
 }
 
@@ -30,6 +34,7 @@ export const paths = {
   config: (dir: string) => join(dir, 'node.json'),
   keys: (dir: string) => join(dir, 'keys'),
   nodeKey: (dir: string) => join(dir, 'keys', 'node.json'),
+  consortiumKey: (dir: string) => join(dir, 'keys', 'consortium.json'),
   ledger: (dir: string) => join(dir, 'ledger.sqlite'),
 };
 
@@ -48,5 +53,34 @@ export function readNodeDir(dir: string): NodeDir {
   const nodeKey = readKeyFile(paths.nodeKey(dir));
   const org = genesis.orgs.find((o) => o.id === c.data.org);
   if (!org) throw new AidError('CONFIG', `organisation ${c.data.org} is not in the genesis`);
-  return { dir, genesis, config: c.data, nodeKey, ledgerPath: paths.ledger(dir) };
+  return {
+    dir,
+    genesis,
+    config: c.data,
+    nodeKey,
+    consortiumKey: readConsortiumKey(dir),
+    ledgerPath: paths.ledger(dir),
+  };
+}
+
+export const ConsortiumKeySchema = z.strictObject({
+  version: z.literal(1),
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** The consortium key file, `{"version":1,"key":hex}`, or undefined when the node holds none. */
+export function readConsortiumKey(dir: string): Uint8Array | undefined {
+  const path = paths.consortiumKey(dir);
+  if (!existsSync(path)) return undefined;
+  const r = ConsortiumKeySchema.safeParse(readJson(path));
+  if (!r.success) throw new AidError('CONFIG', `${path} is not a consortium key file`);
+  return fromHex(r.data.key, 32);
+}
+
+export function writeConsortiumKey(dir: string, key: Uint8Array): void {
+  writeFileSync(
+    paths.consortiumKey(dir),
+    JSON.stringify({ version: 1, key: toHex(key) }, null, 2) + '\n',
+    { mode: 0o600, flag: 'wx' },
+  );
 }

@@ -13,7 +13,7 @@ import { toHex, utf8 } from '../core/bytes.js';
 import { publicKeyFromSeed } from '../core/ed25519.js';
 import { sha256 } from '../core/hash.js';
 import { keyFileFromSeed, writeKeyFile } from './keyfile.js';
-import { paths } from './config.js';
+import { paths, writeConsortiumKey } from './config.js';
 
 export const DEMO_CHAIN = 'demo.aidledger/ledger';
 
@@ -117,6 +117,7 @@ export function writeDemoDir(dir: string, seed: string, time: number): Genesis {
     { flag: 'wx' },
   );
   writeKeyFile(paths.nodeKey(dir), keyFileFromSeed(demoSeed(seed, `${DEMO_NODE_ORG}/node`)));
+  writeConsortiumKey(dir, demoSeed(seed, 'consortium'));
   for (const o of ORGS)
     writeKeyFile(
       join(paths.keys(dir), `${o.id}.admin.json`),

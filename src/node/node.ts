@@ -17,6 +17,7 @@ import {
 import type { AdmittedItem } from '../ledger/execute.js';
 import { Ledger, type CommitOutcome } from '../ledger/ledger.js';
 import { SigPool } from '../ledger/sig-pool.js';
+import { consortiumSecrets } from '../ledger/secrets.js';
 import type { OrderedBatch, Orderer } from '../ordering/orderer.js';
 import { SoloOrderer } from '../ordering/solo.js';
 import { readNodeDir, type NodeDir } from './config.js';
@@ -62,6 +63,7 @@ export class AidNode {
         publicKey: fromHex(nd.nodeKey.publicKey, 32),
       },
       ...(opts.protocols ? { protocols: opts.protocols } : {}),
+      ...(nd.consortiumKey ? { secrets: consortiumSecrets(nd.consortiumKey) } : {}),
     });
     this.pool = new SigPool(opts.sigWorkers);
     // Protocols only this process knows (tests, upgrades in preparation) are checked inline;

@@ -1,0 +1,212 @@
+/**
+ * The medical-aid reads of the HTTP API. `/v1/public/…` carries no personal data and needs no
+ * sign-in; everything else needs a bearer token (see auth.ts) and shows each viewer only the
+ * cases their role lets them see: a hospital its own, a program's staff their program's,
+ * regulators and auditors all, an applicant their own.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { pickLang, type Lang } from '../chain/aid-text.js';
+import { AidError } from '../core/errors.js';
+import { CASE_STATES, type CaseState } from '../contracts/case-record.js';
+import type { AidQueries } from '../ledger/aid-queries.js';
+import type { CaseFilter } from '../ledger/projections.js';
+import { canAssess, canSeeCase, requireViewer, seesAll, type Auth, type Viewer } from './auth.js';
+
+type Query = Record<string, unknown>;
+
+const TXID_RE = /^[0-9a-f]{64}$/;
+const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+function id(value: unknown, what = 'id'): string {
+  if (typeof value !== 'string' || !TXID_RE.test(value))
+    throw new AidError('BAD_REQUEST', `${what} is 64 lowercase hex characters`);
+  return value;
+}
+
+function slug(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !SLUG_RE.test(value))
+    throw new AidError('BAD_REQUEST', `${what} is lowercase letters, digits and "-"`);
+  return value;
+}
+
+function optNum(value: unknown, what: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new AidError('BAD_REQUEST', `${what} is an integer from ${min} to ${max}`);
+  return n;
+}
+
+function langOf(req: FastifyRequest): Lang {
+  const q = (req.query as Query).lang;
+  return pickLang(typeof q === 'string' ? q : req.headers['accept-language']);
+}
+
+/** The opaque cursor of a case page: where the next page starts. */
+function encodeCursor(c: { submitted: number; id: string }): string {
+  return Buffer.from(`${c.submitted}:${c.id}`).toString('base64url');
+}
+
+function decodeCursor(value: unknown): { submitted: number; id: string } | undefined {
+  if (value === undefined) return undefined;
+  const m =
+    typeof value === 'string'
+      ? /^([0-9]{1,16}):([0-9a-f]{64})$/.exec(Buffer.from(value, 'base64url').toString('utf8'))
+      : null;
+  if (!m) throw new AidError('BAD_REQUEST', 'cursor is the nextCursor of a previous page');
+  return { submitted: Number(m[1]), id: m[2]! };
+}
+
+/** Filters and paging of a case list from the query string. */
+function caseFilter(q: Query): CaseFilter {
+  const state = q.state;
+  if (state !== undefined && !CASE_STATES.includes(state as CaseState))
+    throw new AidError('BAD_REQUEST', `state is one of ${CASE_STATES.join(', ')}`);
+  const f: CaseFilter = { limit: optNum(q.limit, 'limit', 1, 200) ?? 50 };
+  if (q.program !== undefined) f.program = slug(q.program, 'program');
+  if (state !== undefined) f.state = state as CaseState;
+  if (q.hospital !== undefined) f.hospital = slug(q.hospital, 'hospital');
+  const from = optNum(q.from, 'from', 0, Number.MAX_SAFE_INTEGER);
+  const to = optNum(q.to, 'to', 0, Number.MAX_SAFE_INTEGER);
+  if (from !== undefined) f.from = from;
+  if (to !== undefined) f.to = to;
+  const after = decodeCursor(q.cursor);
+  if (after) f.after = after;
+  return f;
+}
+
+function page<T extends { submitted: number; id: string }>(rows: T[], limit: number) {
+  const last = rows[rows.length - 1];
+  return {
+    cases: rows,
+    ...(rows.length === limit && last ? { nextCursor: encodeCursor(last) } : {}),
+  };
+}
+
+export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Auth): void {
+  const viewerOf = (req: FastifyRequest): Viewer | undefined =>
+    auth.viewer(req.headers.authorization);
+
+  app.post('/v1/auth/challenge', async (req) => {
+    const body = parseBody(req.body);
+    return auth.challenge(body.key);
+  });
+  app.post('/v1/auth/token', async (req) => auth.token(parseBody(req.body)));
+  app.get('/v1/me', async (req) => ({ viewer: requireViewer(viewerOf(req)) }));
+
+  // ---- public: no personal data ----------------------------------------------------------
+  app.get('/v1/public/programs', async (req) => ({
+    programs: q.publicPrograms(langOf(req)).map((p) => ({
+      id: p.id,
+      name: p.name,
+      currency: p.currency,
+      budget: p.budget,
+      received: p.received,
+      committed: p.committed,
+      paid: p.paid,
+      available: p.available,
+    })),
+  }));
+  app.get('/v1/public/donations/:id/trace', async (req) =>
+    q.trace(id((req.params as Query).id), langOf(req)),
+  );
+  app.get('/v1/public/donations', async (req) => {
+    const limit = optNum((req.query as Query).limit, 'limit', 1, 500) ?? 100;
+    return {
+      donations: q.donations(limit).map((d) => ({
+        id: d.id,
+        org: d.org,
+        donor: d.donor,
+        amount: d.amount,
+        currency: d.currency,
+        program: d.program,
+        time: d.time,
+      })),
+    };
+  });
+  app.get('/v1/public/cases', async (req) => {
+    const f = caseFilter(req.query as Query);
+    const lang = langOf(req);
+    const rows = q.cases(f).map((r) => q.publicCase(q.caseRecord(r.id), lang));
+    return page(rows, f.limit);
+  });
+  app.get('/v1/public/cases/:id', async (req) => {
+    const rec = q.caseRecord(id((req.params as Query).id));
+    return { ...q.publicCase(rec, langOf(req)), funding: q.caseFunding(rec.id) };
+  });
+  app.get('/v1/public/journal', async (req) => {
+    const qq = req.query as Query;
+    const after = optNum(qq.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const limit = optNum(qq.limit, 'limit', 1, 500) ?? 100;
+    return { entries: q.journal(after, limit) };
+  });
+
+  // Program definitions, rules included, are published: anyone may read them.
+  app.get('/v1/programs', async (req) => ({ programs: q.publicPrograms(langOf(req)) }));
+  app.get('/v1/programs/:id', async (req) => {
+    const pid = slug((req.params as Query).id, 'program');
+    const rec = q.programRecord(pid);
+    return {
+      ...q.publicProgram(rec, langOf(req)),
+      definition: q.programVersion(pid),
+      versions: q.programVersions(pid),
+    };
+  });
+  app.get('/v1/programs/:id/versions/:v', async (req) => {
+    const p = req.params as Query;
+    const v = optNum(p.v, 'version', 1, 1_000_000)!;
+    return q.programVersion(slug(p.id, 'program'), v);
+  });
+
+  // ---- signed in ---------------------------------------------------------------------------
+  const visibleCase = (req: FastifyRequest) => {
+    const v = requireViewer(viewerOf(req));
+    const rec = q.caseRecord(id((req.params as Query).id, 'case'));
+    if (!canSeeCase(v, rec)) throw new AidError('FORBIDDEN', 'this case is not yours to see');
+    return { v, rec };
+  };
+
+  app.get('/v1/cases', async (req) => {
+    const v = requireViewer(viewerOf(req));
+    const f = caseFilter(req.query as Query);
+    if (!seesAll(v)) {
+      if (v.org === '') f.applicant = v.key;
+      else if (v.orgType === 'hospital') f.hospital = v.org;
+      else f.owner = v.org;
+      if (
+        v.orgType === 'hospital' &&
+        (req.query as Query).hospital !== undefined &&
+        (req.query as Query).hospital !== v.org
+      )
+        throw new AidError('FORBIDDEN', 'a hospital sees its own cases');
+    }
+    return page(q.cases(f), f.limit);
+  });
+  app.get('/v1/cases/:id', async (req) => {
+    const { rec } = visibleCase(req);
+    return { case: rec, funding: q.caseFunding(rec.id) };
+  });
+  app.get('/v1/cases/:id/explain', async (req) => {
+    const { rec } = visibleCase(req);
+    return q.explain(rec.id, langOf(req), true);
+  });
+  app.get('/v1/cases/:id/sources', async (req) => {
+    const { v, rec } = visibleCase(req);
+    if (!canAssess(v, rec))
+      throw new AidError('FORBIDDEN', 'only the program’s reviewers and managers assess a case');
+    return q.assessmentSources(rec.id);
+  });
+}
+
+function parseBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'string') throw new AidError('BAD_REQUEST', 'send application/json');
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    throw new AidError('BAD_REQUEST', 'the body is not JSON');
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new AidError('BAD_REQUEST', 'the body is a JSON object');
+  return v as Record<string, unknown>;
+}

@@ -1,0 +1,404 @@
+/**
+ * Reads of the medical-aid state for the API, the CLI and the demo: programs and their money,
+ * cases and their explanations, donations traced to the cases they paid. Public views carry no
+ * personal data; the views with private facts are for callers the API has authorised.
+ */
+import {
+  FACT_LABELS,
+  REASON_LABELS,
+  SOURCE_LABELS,
+  STATE_LABELS,
+  STEP_LABELS,
+  OUTCOME_LABELS,
+  type Lang,
+} from '../chain/aid-text.js';
+import type { Names } from '../chain/schemas.js';
+import { AidError } from '../core/errors.js';
+import { attestKeys, type PatientAttestations } from '../contracts/attest.js';
+import { caseKeys, type CaseRecord } from '../contracts/case-record.js';
+import {
+  donationKeys,
+  type AllocationRecord,
+  type DonationRecord,
+} from '../contracts/donations.js';
+import { fundsKeys, programFunds, type JournalEntry, type Lot } from '../contracts/journal.js';
+import { keys as membershipKeys, type OrgRecord } from '../contracts/membership.js';
+import {
+  label,
+  programKeys,
+  type ProgramRecord,
+  type ProgramVersion,
+} from '../contracts/programs.js';
+import type { StateView } from '../contracts/runtime.js';
+import type { Ledger } from './ledger.js';
+import { Overlay } from './overlay.js';
+import type { CaseFilter, CaseRow } from './projections.js';
+
+export interface PublicProgram {
+  id: string;
+  owner: string;
+  name: string;
+  names: Names;
+  currency: string;
+  version: number;
+  open: boolean;
+  frozen: boolean;
+  budget: string;
+  received: string;
+  committed: string;
+  paid: string;
+  available: string;
+  returned: string;
+  cases: Record<string, number>;
+}
+
+export interface Explanation {
+  case: string;
+  program: string;
+  programName: string;
+  version: number;
+  lang: Lang;
+  state: string;
+  stateLabel: string;
+  eligible: boolean;
+  reason?: string;
+  reasonLabel?: string;
+  review: 'auto' | 'one' | 'two';
+  conditions: {
+    name: string;
+    label: string;
+    expr: string;
+    passed: boolean;
+    reason?: string;
+    reasonLabel?: string;
+    detail?: string;
+    facts: {
+      name: string;
+      label: string;
+      source: string;
+      sourceLabel: string;
+      by?: string;
+      value?: unknown;
+    }[];
+  }[];
+  amount: {
+    currency: string;
+    steps: { step: string; label: string; value: string }[];
+    granted: string;
+    approved?: string;
+    reducedFrom?: string;
+  };
+  reviews: { member: string; org: string; approve: boolean; reason: string; time: number }[];
+  /** Whether the fact values were shown (an authorised reader, private parts not erased). */
+  values: boolean;
+}
+
+export class AidQueries {
+  private readonly view: StateView;
+
+  constructor(private readonly ledger: Ledger) {
+    this.view = new Overlay((k) => ledger.stateGet(k)).readView();
+  }
+
+  get<T>(key: string): T | undefined {
+    return this.view.get<T>(key);
+  }
+
+  private scan<T>(prefix: string, limit?: number): T[] {
+    return this.ledger.stateScan(prefix, limit).map((r) => JSON.parse(r.value) as T);
+  }
+
+  org(id: string): OrgRecord | undefined {
+    return this.get<OrgRecord>(membershipKeys.org(id));
+  }
+
+  private orgName(id: string, lang: Lang): string {
+    const o = this.org(id);
+    return o ? o.names[lang] : id;
+  }
+
+  programRecord(id: string): ProgramRecord {
+    return this.get<ProgramRecord>(programKeys.program(id)) ?? notFound(`no program ${id}`);
+  }
+
+  programVersion(id: string, version?: number): ProgramVersion {
+    const v = version ?? this.programRecord(id).version;
+    return (
+      this.get<ProgramVersion>(programKeys.version(id, v)) ?? notFound(`no version ${v} of ${id}`)
+    );
+  }
+
+  programVersions(id: string): { version: number; tx: string; time: number }[] {
+    this.programRecord(id);
+    return this.scan<ProgramVersion>(`programs/v/${id}/`).map((v) => ({
+      version: v.version,
+      tx: v.tx,
+      time: v.time,
+    }));
+  }
+
+  frozen(kind: 'case' | 'program' | 'org', id: string): unknown {
+    return this.get(`audit/freeze/${kind}/${id}`);
+  }
+
+  /** Every program with its money: what the public portal and `GET /v1/public/programs` show. */
+  publicPrograms(lang: Lang = 'en'): PublicProgram[] {
+    return this.scan<ProgramRecord>('programs/p/').map((p) => this.publicProgram(p, lang));
+  }
+
+  publicProgram(p: ProgramRecord, lang: Lang = 'en'): PublicProgram {
+    const spec = this.programVersion(p.id, p.version);
+    const f = programFunds(this.view, p.id);
+    return {
+      id: p.id,
+      owner: p.owner,
+      name: label(spec.names, lang),
+      names: spec.names,
+      currency: p.currency,
+      version: p.version,
+      open: p.open,
+      frozen: this.frozen('program', p.id) !== undefined,
+      budget: spec.budget,
+      received: f.received.toString(),
+      committed: (f.reserved + f.payable).toString(),
+      paid: f.paid.toString(),
+      available: f.available.toString(),
+      returned: f.returned.toString(),
+      cases: this.ledger.cases.countByState(p.id),
+    };
+  }
+
+  caseRecord(id: string): CaseRecord {
+    return this.get<CaseRecord>(caseKeys.case(id)) ?? notFound(`no case ${id}`);
+  }
+
+  cases(filter: CaseFilter): CaseRow[] {
+    return this.ledger.cases.query(filter);
+  }
+
+  /**
+   * The private parts an assessment of the case must carry: the application, the hospital's
+   * verification and every attestation in force for the patient, salts and all.
+   * @throws AidError NOT_FOUND when one of them was erased or this node does not hold it.
+   */
+  assessmentSources(id: string): { sources: { tx: string; salt: string; facts: unknown }[] } {
+    const rec = this.caseRecord(id);
+    const att = this.get<PatientAttestations>(attestKeys.patient(rec.patient));
+    const txs = [rec.sources.submit.tx];
+    if (rec.sources.verify) txs.push(rec.sources.verify.tx);
+    for (const tx of Object.keys(att?.commitments ?? {})) txs.push(tx);
+    return {
+      sources: txs.map((tx) => {
+        const p = this.ledger.privatePart(tx);
+        if (!p) throw new AidError('NOT_FOUND', `the private part of ${tx} is not held (erased?)`);
+        return { tx, salt: p.salt, facts: p.facts };
+      }),
+    };
+  }
+
+  /** A case's decision in the reader's language; fact values only when `withValues`. */
+  explain(id: string, lang: Lang, withValues: boolean): Explanation {
+    const rec = this.caseRecord(id);
+    const d = rec.decision ?? notFound(`case ${id} has not been assessed yet`);
+    const spec = this.programVersion(rec.program, d.version);
+    const values = withValues ? this.decisionValues(d.tx) : undefined;
+    const fmtReason = (r: string | undefined) =>
+      r === undefined ? {} : { reason: r, reasonLabel: REASON_LABELS[r]?.[lang] ?? r };
+    const steps = (
+      [
+        'expense',
+        'claimedElsewhere',
+        'deductible',
+        'afterDeductible',
+        'rated',
+        'perCaseCap',
+        'perPatientYearCap',
+        'usedThisYear',
+        'amount',
+      ] as const
+    ).map((step) => ({
+      step,
+      label:
+        step === 'rated'
+          ? `${STEP_LABELS.rated![lang]} (${d.benefit.rateBp / 100}%)`
+          : STEP_LABELS[step]![lang],
+      value: String(d.benefit[step]),
+    }));
+    return {
+      case: rec.id,
+      program: rec.program,
+      programName: label(spec.names, lang),
+      version: d.version,
+      lang,
+      state: rec.state,
+      stateLabel: STATE_LABELS[rec.state]?.[lang] ?? rec.state,
+      eligible: d.eligible,
+      ...fmtReason(rec.reason),
+      review: d.review,
+      conditions: d.conditions.map((c) => {
+        const def = spec.conditions.find((x) => x.name === c.name);
+        return {
+          name: c.name,
+          label: def ? label(def.labels, lang) : c.name,
+          expr: def?.expr ?? '',
+          passed: c.passed,
+          ...fmtReason(c.reason),
+          ...(c.detail === undefined ? {} : { detail: c.detail }),
+          facts: c.facts.map((f) => ({
+            name: f.name,
+            label: FACT_LABELS[f.name]?.[lang] ?? f.name,
+            source: f.source,
+            sourceLabel: SOURCE_LABELS[f.source][lang].replace(
+              '{org}',
+              f.by === undefined ? '' : this.orgName(f.by, lang),
+            ),
+            ...(f.by === undefined ? {} : { by: f.by }),
+            ...(values && f.tx !== undefined && values.has(`${f.tx}:${f.name}`)
+              ? { value: values.get(`${f.tx}:${f.name}`) }
+              : {}),
+          })),
+        };
+      }),
+      amount: {
+        currency: spec.currency,
+        steps,
+        granted: d.benefit.amount,
+        ...(rec.amount === undefined ? {} : { approved: rec.amount }),
+        ...(rec.reducedFrom === undefined ? {} : { reducedFrom: rec.reducedFrom }),
+      },
+      reviews: rec.reviews.map((r) => ({
+        member: r.member,
+        org: r.org,
+        approve: r.approve,
+        reason: r.reason,
+        time: r.time,
+      })),
+      values: values !== undefined,
+    };
+  }
+
+  /** The fact values an assessment evaluated, keyed `<source tx>:<fact>`, from its private part. */
+  private decisionValues(assessTx: string): Map<string, unknown> | undefined {
+    const p = this.ledger.privatePart(assessTx) as
+      { facts: { sources: { tx: string; facts: Record<string, unknown> }[] } } | undefined;
+    if (!p) return undefined;
+    const out = new Map<string, unknown>();
+    for (const s of p.facts.sources) {
+      const f = s.facts;
+      const person = (f.declared ?? f.facts) as Record<string, unknown> | undefined;
+      for (const [k, v] of Object.entries(person ?? {})) out.set(`${s.tx}:${k}`, v);
+      if (Array.isArray(f.lines)) {
+        const lines = f.lines as { amount: string; insurancePaid: string }[];
+        const total = lines.reduce((a, l) => a + BigInt(l.amount), 0n);
+        const ins = lines.reduce((a, l) => a + BigInt(l.insurancePaid), 0n);
+        out.set(`${s.tx}:diagnoses`, f.diagnoses);
+        if (f.age !== undefined) out.set(`${s.tx}:age`, f.age);
+        out.set(`${s.tx}:invoiceTotal`, total.toString());
+        out.set(`${s.tx}:insurancePaid`, ins.toString());
+        out.set(`${s.tx}:ownExpense`, (total - ins).toString());
+      }
+    }
+    return out;
+  }
+
+  /** What the public may see of a case: no patient, no facts, only the path and the money. */
+  publicCase(rec: CaseRecord, lang: Lang) {
+    return {
+      id: rec.id,
+      program: rec.program,
+      owner: rec.owner,
+      hospital: rec.hospital,
+      state: rec.state,
+      stateLabel: STATE_LABELS[rec.state]?.[lang] ?? rec.state,
+      submitted: rec.submitted,
+      updated: rec.updated,
+      ...(rec.amount === undefined ? {} : { amount: rec.amount }),
+      ...(rec.reducedFrom === undefined ? {} : { reducedFrom: rec.reducedFrom }),
+      ...(rec.outcome === undefined
+        ? {}
+        : { outcome: rec.outcome, outcomeLabel: OUTCOME_LABELS[rec.outcome]?.[lang] }),
+      history: rec.history,
+    };
+  }
+
+  donation(id: string): DonationRecord {
+    return this.get<DonationRecord>(donationKeys.donation(id)) ?? notFound(`no donation ${id}`);
+  }
+
+  allocation(id: string): AllocationRecord {
+    return (
+      this.get<AllocationRecord>(donationKeys.allocation(id)) ?? notFound(`no allocation ${id}`)
+    );
+  }
+
+  donations(limit = 500): DonationRecord[] {
+    return this.scan<DonationRecord>('donations/d/', limit);
+  }
+
+  /** Where a donation's (or an allocation's) money went: lot by lot, case by case. */
+  trace(id: string, lang: Lang = 'en') {
+    const d = this.get<DonationRecord>(donationKeys.donation(id));
+    const a = d ? undefined : this.get<AllocationRecord>(donationKeys.allocation(id));
+    if (!d && !a) notFound(`no donation or allocation ${id}`);
+    const lots = d
+      ? d.lots.map((l) => ({ program: l.program, lot: l.lot }))
+      : [{ program: a!.program, lot: a!.lot }];
+    const out = lots.map((l) => {
+      const lot = this.get<Lot>(fundsKeys.lot(l.program, l.lot))!;
+      return {
+        program: l.program,
+        lot: l.lot,
+        amount: lot.amount,
+        remaining: lot.remaining,
+        returned: lot.returned,
+        cases: lot.uses.map((u) => {
+          const c = this.get<CaseRecord>(caseKeys.case(u.case));
+          return {
+            case: u.case,
+            amount: u.amount,
+            state: c?.state ?? 'unknown',
+            stateLabel: c ? (STATE_LABELS[c.state]?.[lang] ?? c.state) : '',
+            hospital: c?.hospital ?? '',
+            paid: c !== undefined && ['confirmed', 'closed'].includes(c.state),
+          };
+        }),
+      };
+    });
+    const spent = out.reduce((s, l) => s + l.cases.reduce((x, c) => x + BigInt(c.amount), 0n), 0n);
+    return {
+      kind: d ? ('donation' as const) : ('allocation' as const),
+      id,
+      org: d ? d.org : a!.org,
+      ...(d
+        ? {
+            donor: d.donor,
+            amount: d.amount,
+            currency: d.currency,
+            program: d.program,
+            unassigned: d.unassigned,
+            rail: d.rail.kind,
+            time: d.time,
+          }
+        : { amount: a!.amount, program: a!.program, reference: a!.reference, time: a!.time }),
+      spent: spent.toString(),
+      lots: out,
+    };
+  }
+
+  /** Which donations and allocations paid a case. */
+  caseFunding(id: string) {
+    const rec = this.caseRecord(id);
+    return rec.fundedBy.map((f) => ({ ...f, source: f.source, lot: f.lot }));
+  }
+
+  journal(after = 0, limit = 100): JournalEntry[] {
+    const first = `funds/j/${(after + 1).toString().padStart(12, '0')}`;
+    return this.ledger
+      .stateScanFrom('funds/j/', first, limit)
+      .map((r) => JSON.parse(r.value) as JournalEntry);
+  }
+}
+
+function notFound(message: string): never {
+  throw new AidError('NOT_FOUND', message);
+}

@@ -1,0 +1,145 @@
+/**
+ * Fixtures for the medical-aid tests: a demo-consortium node over real HTTP with its members
+ * enrolled, and helpers that sign as any demo member or applicant, sign in, and assess.
+ */
+import { challengeText } from '../src/api/auth.js';
+import type { Submission } from '../src/chain/tx.js';
+import { toHex } from '../src/core/bytes.js';
+import { canonicalJson } from '../src/core/canonical.js';
+import { publicKeyFromSeed, signEd25519 } from '../src/core/ed25519.js';
+import { demoActivity } from '../src/node/demo.js';
+import { buildSubmission } from '../src/sdk/build.js';
+import { post, SEED, seedOf, startNode, type TestNode } from './helpers.js';
+
+/** Parsed response bodies, read by path in assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface AidNode extends TestNode {
+  /** Signs as the demo member (or applicant label) and submits; answers the committed outcome. */
+  send(
+    signer: string,
+    type: string,
+    payload: Record<string, unknown>,
+    facts?: Record<string, unknown>,
+  ): Promise<{ id: string; ok: boolean; code?: string; status: number; error?: string }>;
+  token(signer: string): Promise<string>;
+  read(path: string, signer?: string): Promise<{ status: number; json: Json }>;
+  /** Assesses a case: fetches its sources as `signer` and submits the assessment. */
+  assess(signer: string, caseId: string): Promise<{ id: string; ok: boolean; code?: string }>;
+}
+
+let counter = 0;
+
+/** A node with the demo consortium's members enrolled (round 1 of the demo activity). */
+export async function startAidNode(): Promise<AidNode> {
+  const t = await startNode();
+  const enrol = demoActivity(SEED, t.chain, Date.now())[0]!;
+  const r = await post(t.url, '/v1/txs', canonicalJson(enrol.map((tx) => ({ tx }))));
+  if (r.status !== 200) throw new Error(`enrolment failed: ${JSON.stringify(r.json)}`);
+  const tokens = new Map<string, string>();
+
+  const send: AidNode['send'] = async (signer, type, payload, facts) => {
+    const sub: Submission = buildSubmission(
+      {
+        chain: t.chain,
+        type,
+        payload,
+        ...(facts ? { facts } : {}),
+        nonce: `t${process.pid}-${++counter}`,
+      },
+      seedOf(signer),
+    );
+    const res = await post(t.url, '/v1/tx', canonicalJson(sub));
+    const j = res.json as { id: string; result?: { ok: boolean; code?: string } };
+    return {
+      id: j.id,
+      ok: res.status === 200 && j.result?.ok === true,
+      status: res.status,
+      ...(j.result?.code ? { code: j.result.code } : {}),
+      ...(res.json.error ? { code: res.json.error.code, error: res.json.error.message } : {}),
+    };
+  };
+
+  const token = async (signer: string) => {
+    const cached = tokens.get(signer);
+    if (cached) return cached;
+    const key = toHex(publicKeyFromSeed(seedOf(signer)));
+    const c = await post(t.url, '/v1/auth/challenge', JSON.stringify({ key }));
+    const challenge = c.json.challenge as string;
+    const sig = toHex(
+      signEd25519(seedOf(signer), new TextEncoder().encode(challengeText(t.chain, challenge))),
+    );
+    const r = await post(t.url, '/v1/auth/token', JSON.stringify({ key, challenge, sig }));
+    if (r.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(r.json)}`);
+    tokens.set(signer, r.json.token as string);
+    return r.json.token as string;
+  };
+
+  const read = async (path: string, signer?: string) => {
+    const headers: Record<string, string> = {};
+    if (signer) headers.authorization = `Bearer ${await token(signer)}`;
+    const res = await fetch(t.url + path, { headers });
+    return { status: res.status, json: (await res.json()) as Json };
+  };
+
+  const assess = async (signer: string, caseId: string) => {
+    const s = await read(`/v1/cases/${caseId}/sources`, signer);
+    if (s.status !== 200) throw new Error(`sources: ${JSON.stringify(s.json)}`);
+    return send(signer, 'cases.assess', { case: caseId }, s.json);
+  };
+
+  return { ...t, send, token, read, assess };
+}
+
+export const LANGS3 = (en: string, hans = en, hant = hans) => ({
+  'zh-Hant': hant,
+  'zh-Hans': hans,
+  en,
+});
+
+/** A program spec with sensible defaults; `over` replaces top-level fields. */
+export function programSpec(
+  id: string,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    names: LANGS3(`Program ${id}`, `项目${id}`, `項目${id}`),
+    currency: 'CNY',
+    timeZone: 'Asia/Shanghai',
+    budget: '100000000',
+    conditions: [
+      {
+        name: 'income-limit',
+        labels: LANGS3(
+          'household income per person at most 24,000 a year',
+          '家庭人均年收入不超过24000元',
+          '家庭人均年收入不超過24000元',
+        ),
+        expr: 'householdIncomePerCapita <= 2400000',
+      },
+    ],
+    benefit: {
+      deductible: '0',
+      rateBp: 10000,
+      perCaseCap: '10000000',
+      perPatientYearCap: '20000000',
+    },
+    documents: [{ name: 'invoice', labels: LANGS3('hospital invoice', '医院发票', '醫院發票') }],
+    review: { autoApproveUpTo: '5000000', twoReviewersAbove: '8000000' },
+    open: true,
+    ...over,
+  };
+}
+
+/** A valid mainland ID number with a given 6-digit sequence (its check character computed). */
+export function cnId(seq: number): string {
+  const body = `11010519900101${String(seq % 1000).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * w[i]!;
+  return body + '10X98765432'[sum % 11]!;
+}
+
+export const applicantSeed = (label: string) => seedOf(`applicant/${label}`);
