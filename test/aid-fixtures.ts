@@ -143,3 +143,68 @@ export function cnId(seq: number): string {
 }
 
 export const applicantSeed = (label: string) => seedOf(`applicant/${label}`);
+
+export interface Line {
+  invoice: string;
+  line: number;
+  amount: string;
+  insurancePaid: string;
+}
+
+const SOCIAL_WORKER: Record<string, string> = {
+  'general-hospital': 'general-hospital/social-worker-1',
+  'children-hospital': 'children-hospital/social-worker-1',
+};
+const CLERK: Record<string, string> = {
+  'general-hospital': 'general-hospital/social-worker-1',
+  'children-hospital': 'children-hospital/clerk-1',
+};
+
+/**
+ * A case submitted by the hospital's social worker and verified by its staff. Returns the case
+ * id and the outcome of the verification.
+ */
+export async function verifiedCase(
+  n: AidNode,
+  o: {
+    program: string;
+    hospital?: string;
+    patient: string;
+    lines: Line[];
+    declared?: Record<string, unknown>;
+    diagnoses?: string[];
+    age?: number;
+    name?: string;
+  },
+): Promise<{ id: string; verify: { id: string; ok: boolean; code?: string } }> {
+  const hospital = o.hospital ?? 'general-hospital';
+  const sub = await n.send(
+    SOCIAL_WORKER[hospital]!,
+    'cases.submit',
+    { program: o.program, hospital },
+    {
+      patient: { kind: 'cn', id: o.patient },
+      ...(o.name ? { name: o.name } : {}),
+      declared: o.declared ?? { householdIncomePerCapita: '1000000' },
+    },
+  );
+  if (!sub.ok) throw new Error(`submit: ${JSON.stringify(sub)}`);
+  const verify = await n.send(
+    CLERK[hospital]!,
+    'cases.verify',
+    { case: sub.id },
+    {
+      diagnoses: o.diagnoses ?? ['C91.0'],
+      lines: o.lines,
+      ...(o.age === undefined ? {} : { age: o.age }),
+    },
+  );
+  return { id: sub.id, verify };
+}
+
+export const line = (invoice: string, no: number, amount: string, insurancePaid = '0'): Line => ({
+  invoice,
+  line: no,
+  amount,
+  insurancePaid,
+});

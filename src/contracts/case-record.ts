@@ -67,6 +67,8 @@ export interface BenefitSteps {
   usedThisYear: string;
   year: number;
   amount: string;
+  /** What the formula gives if no other case had claimed these lines. */
+  unguarded: string;
 }
 
 export interface Decision {

@@ -294,12 +294,15 @@ function benefit(ctx: ActionContext, rec: CaseRecord, spec: ProgramVersion): Ben
   const expense = rec.lines.reduce((a, l) => a + big(l.net), 0n);
   const open = rem.reduce((a, r) => a + r, 0n);
   const deductible = big(spec.benefit.deductible);
-  const afterDeductible = max(0n, open - deductible);
-  const rated = (afterDeductible * BigInt(spec.benefit.rateBp)) / 10_000n;
   const year = civilYear(ctx.time, spec.timeZone);
   const used = patientUsed(ctx.state, rec.patient, rec.program, year);
   const yearLeft = max(0n, big(spec.benefit.perPatientYearCap) - used);
-  const amount = min(min(rated, big(spec.benefit.perCaseCap)), yearLeft);
+  const formula = (base: bigint) => {
+    const afterDeductible = max(0n, base - deductible);
+    const rated = (afterDeductible * BigInt(spec.benefit.rateBp)) / 10_000n;
+    return { afterDeductible, rated, amount: min(min(rated, big(spec.benefit.perCaseCap)), yearLeft) };
+  };
+  const { afterDeductible, rated, amount } = formula(open);
   return {
     expense: str(expense),
     claimedElsewhere: str(expense - open),
@@ -312,6 +315,7 @@ function benefit(ctx: ActionContext, rec: CaseRecord, spec: ProgramVersion): Ben
     usedThisYear: str(used),
     year,
     amount: str(amount),
+    unguarded: str(formula(expense).amount),
   };
 }
 
@@ -331,7 +335,9 @@ function approve(ctx: ActionContext, rec: CaseRecord): CaseRecord {
   claim(ctx.state, rec.id, rec.lines, spread(amount, remaining(ctx.state, rec.id, rec.lines)));
   addPatientUse(ctx.state, rec.patient, rec.program, now.year, amount);
   const next: CaseRecord = { ...rec, amount: str(amount), year: now.year, reason: 'approved' };
-  if (amount < granted) next.reducedFrom = str(granted);
+  // Reduced by the claims guard: what the formula gives had no other case claimed these lines.
+  const unguarded = big(rec.decision!.benefit.unguarded);
+  if (amount < unguarded) next.reducedFrom = str(unguarded);
   return fundOrWait(ctx, next);
 }
 

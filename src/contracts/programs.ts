@@ -24,11 +24,43 @@ import type { OrgType } from '../chain/genesis.js';
 
 const OrgTypeList = z.array(z.enum(['hospital', 'government', 'charity', 'auditor'])).min(1);
 
+/** Rules compiled once per expression: CEL planning costs more than evaluation. */
+const compiled = new Map<string, CompiledRule>();
+export function ruleOf(expr: string): CompiledRule {
+  let r = compiled.get(expr);
+  if (!r) {
+    r = compileRule(expr);
+    if (compiled.size > 4096) compiled.clear();
+    compiled.set(expr, r);
+  }
+  return r;
+}
+
+/** Why a rule cannot be published (it does not compile, uses floats, reads unknown facts). */
+function ruleProblem(expr: string): string | undefined {
+  let rule: CompiledRule;
+  try {
+    rule = ruleOf(expr);
+  } catch (e) {
+    if (isAidError(e)) return e.message;
+    throw e;
+  }
+  const unknown = rule.reads.filter((r) => !Object.hasOwn(FACTS, r));
+  return unknown.length > 0 ? `reads unknown facts: ${unknown.join(', ')}` : undefined;
+}
+
 export const ConditionSchema = z.strictObject({
   name: SlugSchema,
   labels: NamesSchema,
-  /** A CEL expression over the facts, true when the condition holds. */
-  expr: z.string().min(1).max(2000),
+  /** A CEL expression over the facts, true when the condition holds; checked at the door. */
+  expr: z
+    .string()
+    .min(1)
+    .max(2000)
+    .superRefine((expr, ctx) => {
+      const problem = ruleProblem(expr);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** Facts this condition accepts only when attested, and by which kinds of organisation. */
   attested: z
     .array(z.strictObject({ fact: FactNameSchema, by: OrgTypeList }))
@@ -106,30 +138,10 @@ export function getVersion(state: StateView, id: string, v: number): ProgramVers
   );
 }
 
-/** Rules compiled once per expression: CEL planning costs more than evaluation. */
-const compiled = new Map<string, CompiledRule>();
-export function ruleOf(expr: string): CompiledRule {
-  let r = compiled.get(expr);
-  if (!r) {
-    r = compileRule(expr);
-    if (compiled.size > 4096) compiled.clear();
-    compiled.set(expr, r);
-  }
-  return r;
-}
-
 function checkConditions(spec: ProgramSpec): void {
   for (const c of spec.conditions) {
-    let rule: CompiledRule;
-    try {
-      rule = ruleOf(c.expr);
-    } catch (e) {
-      if (isAidError(e)) refuse('INVALID_STATE', `condition ${c.name}: ${e.message}`);
-      throw e;
-    }
-    const unknown = rule.reads.filter((r) => !Object.hasOwn(FACTS, r));
-    if (unknown.length > 0)
-      refuse('INVALID_STATE', `condition ${c.name} reads unknown facts: ${unknown.join(', ')}`);
+    const problem = ruleProblem(c.expr);
+    if (problem !== undefined) refuse('INVALID_STATE', `condition ${c.name}: ${problem}`);
     for (const a of c.attested ?? []) {
       const allowed: readonly OrgType[] = FACTS[a.fact].attestedBy;
       const bad = a.by.filter((t) => !allowed.includes(t));
@@ -153,7 +165,8 @@ export const programs: Contract = {
       schema: ProgramSpecSchema,
       roles: ['program-manager', 'admin'],
       apply(ctx, spec) {
-        const org = signerOrg(ctx, ['government', 'charity']);
+        // Bureaus, charities, and hospitals with funds of their own.
+        const org = signerOrg(ctx, ['government', 'charity', 'hospital']);
         checkNotFrozen(ctx.state, { program: spec.id, orgs: [org.id] });
         checkConditions(spec);
         const prev = ctx.state.get<ProgramRecord>(programKeys.program(spec.id));

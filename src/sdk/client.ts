@@ -70,6 +70,23 @@ export class AidClient {
     return (await (await this.request(path, init)).json()) as T;
   }
 
+  /** GETs a JSON document; `token` (from `signIn`) signs the request in as its key's holder. */
+  get<T>(path: string, token?: string): Promise<T> {
+    return this.json(
+      path,
+      token === undefined ? undefined : { headers: { authorization: `Bearer ${token}` } },
+    );
+  }
+
+  /** POSTs a JSON body that is not a submission (submissions go through `submit`). */
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.json(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   /** Submits one transaction; resolves once committed. */
   submit(sub: Submission): Promise<Outcome> {
     return this.json('/v1/tx', {

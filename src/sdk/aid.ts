@@ -1,0 +1,423 @@
+/**
+ * Medical aid through a node's HTTP API: signing in with a member's or an applicant's key, and
+ * typed reads of programs, donation traces and cases. Public reads need no sign-in; case reads
+ * need a bearer token and show each reader only the cases their role lets them see. The types
+ * below are the wire shapes the node answers with.
+ */
+import type { Lang } from '../chain/aid-text.js';
+import type { Names } from '../chain/schemas.js';
+import { toHex, utf8 } from '../core/bytes.js';
+import { publicKeyFromSeed, signEd25519 } from '../core/ed25519.js';
+import { AidError } from '../core/errors.js';
+import { AidClient } from './client.js';
+
+/** The domain-separation line of the sign-in text. */
+export const AUTH_CONTEXT = 'aidledger-auth/v1';
+
+/** The text a client signs to prove it holds its key: `aidledger-auth/v1\n<chain>\n<challenge>`. */
+export function authText(chain: string, challenge: string): string {
+  return `${AUTH_CONTEXT}\n${chain}\n${challenge}`;
+}
+
+const asClient = (c: AidClient | string): AidClient =>
+  typeof c === 'string' ? new AidClient(c) : c;
+
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  const s = q.toString();
+  return s === '' ? '' : `?${s}`;
+}
+
+/**
+ * Signs in: asks the node for a challenge, signs it with the 32-byte Ed25519 seed and exchanges
+ * it for a bearer token (good for 15 minutes on that node). `chain` is the node's chain id.
+ * @throws AidError UNAUTHORIZED when the key is unknown or revoked, UNAVAILABLE when the node
+ * cannot be reached or answers with something other than a challenge or a token.
+ */
+export async function signIn(
+  client: AidClient | string,
+  chain: string,
+  seed: Uint8Array,
+): Promise<string> {
+  const c = asClient(client);
+  const key = toHex(publicKeyFromSeed(seed));
+  const { challenge } = await c.post<{ challenge?: unknown }>('/v1/auth/challenge', { key });
+  if (typeof challenge !== 'string')
+    throw new AidError('UNAVAILABLE', 'the node answered without a challenge');
+  const sig = toHex(signEd25519(seed, utf8(authText(chain, challenge))));
+  const { token } = await c.post<{ token?: unknown }>('/v1/auth/token', { key, challenge, sig });
+  if (typeof token !== 'string')
+    throw new AidError('UNAVAILABLE', 'the node answered without a token');
+  return token;
+}
+
+/**
+ * An authenticated GET of any `/v1/…` path with a token from `signIn`.
+ * @throws AidError with the node's code: UNAUTHORIZED, FORBIDDEN, NOT_FOUND, BAD_REQUEST.
+ */
+export function readSignedIn<T>(client: AidClient | string, token: string, path: string) {
+  return asClient(client).get<T>(path, token);
+}
+
+// ---- programs ----------------------------------------------------------------------------
+
+/** A program as the public portal lists it: its money, no personal data. */
+export interface PublicProgramSummary {
+  id: string;
+  name: string;
+  currency: string;
+  budget: string;
+  received: string;
+  committed: string;
+  paid: string;
+  available: string;
+}
+
+/** A program with its owner, version, status and money (amounts are minor units). */
+export interface ProgramView extends PublicProgramSummary {
+  owner: string;
+  names: Names;
+  version: number;
+  open: boolean;
+  frozen: boolean;
+  returned: string;
+  /** Cases by state. */
+  cases: Record<string, number>;
+}
+
+export interface ProgramCondition {
+  name: string;
+  labels: Names;
+  /** CEL over the case's facts. */
+  expr: string;
+  attested?: { fact: string; by: string[] }[];
+}
+
+/** One published version of a program: its spec as signed, and who published it when. */
+export interface ProgramDefinition {
+  id: string;
+  names: Names;
+  currency: string;
+  timeZone: string;
+  budget: string;
+  conditions: ProgramCondition[];
+  benefit: {
+    deductible: string;
+    rateBp: number;
+    perCaseCap: string;
+    perPatientYearCap: string;
+  };
+  documents: { name: string; labels: Names }[];
+  review: { autoApproveUpTo: string; twoReviewersAbove: string };
+  open: boolean;
+  owner: string;
+  version: number;
+  tx: string;
+  time: number;
+}
+
+export interface ProgramDetail extends ProgramView {
+  definition: ProgramDefinition;
+  versions: { version: number; tx: string; time: number }[];
+}
+
+/** Every program with its money, as `GET /v1/public/programs` shows them to anyone. */
+export async function publicPrograms(
+  client: AidClient | string,
+  lang: Lang = 'en',
+): Promise<PublicProgramSummary[]> {
+  const r = await asClient(client).get<{ programs: PublicProgramSummary[] }>(
+    `/v1/public/programs${query({ lang })}`,
+  );
+  return r.programs;
+}
+
+/** Every program with owner, version, status and case counts. */
+export async function programs(
+  client: AidClient | string,
+  lang: Lang = 'en',
+): Promise<ProgramView[]> {
+  const r = await asClient(client).get<{ programs: ProgramView[] }>(
+    `/v1/programs${query({ lang })}`,
+  );
+  return r.programs;
+}
+
+/** A program with its current definition and version list. @throws AidError NOT_FOUND. */
+export function program(
+  client: AidClient | string,
+  id: string,
+  lang: Lang = 'en',
+): Promise<ProgramDetail> {
+  return asClient(client).get(`/v1/programs/${enc(id)}${query({ lang })}`);
+}
+
+/** One published version of a program's definition. @throws AidError NOT_FOUND. */
+export function programVersion(
+  client: AidClient | string,
+  id: string,
+  version: number,
+): Promise<ProgramDefinition> {
+  return asClient(client).get(`/v1/programs/${enc(id)}/versions/${version}`);
+}
+
+// ---- donations ---------------------------------------------------------------------------
+
+export type Donor =
+  | { kind: 'org'; org: string }
+  | { kind: 'person'; alias: string }
+  | { kind: 'anonymous' };
+
+/** Where a donation's or an allocation's money went, lot by lot and case by case. */
+export interface DonationTrace {
+  kind: 'donation' | 'allocation';
+  id: string;
+  org: string;
+  amount: string;
+  program: string | null;
+  time: number;
+  /** Of a donation. */
+  donor?: Donor;
+  currency?: string;
+  unassigned?: string;
+  rail?: string;
+  /** Of an allocation. */
+  reference?: string;
+  /** What cases hold of it. */
+  spent: string;
+  lots: {
+    program: string;
+    lot: number;
+    amount: string;
+    remaining: string;
+    returned: string;
+    cases: {
+      case: string;
+      amount: string;
+      state: string;
+      stateLabel: string;
+      hospital: string;
+      /** The hospital confirmed it received the money. */
+      paid: boolean;
+    }[];
+  }[];
+}
+
+/** Traces a donation or an allocation by its transaction id. @throws AidError NOT_FOUND. */
+export function donationTrace(
+  client: AidClient | string,
+  id: string,
+  lang: Lang = 'en',
+): Promise<DonationTrace> {
+  return asClient(client).get(`/v1/public/donations/${enc(id)}/trace${query({ lang })}`);
+}
+
+// ---- cases -------------------------------------------------------------------------------
+
+export interface CaseFilter {
+  program?: string;
+  state?: string;
+  hospital?: string;
+  /** Submitted at or after, ms since the epoch. */
+  from?: number;
+  /** Submitted before, ms since the epoch. */
+  to?: number;
+  /** 1 to 200; the node's default is 50. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface CaseRow {
+  id: string;
+  program: string;
+  owner: string;
+  hospital: string;
+  state: string;
+  submitted: number;
+  updated: number;
+}
+
+/** A page of cases, newest first; `nextCursor` is there when more may follow. */
+export interface CasePage {
+  cases: CaseRow[];
+  nextCursor?: string;
+}
+
+export interface FundedBy {
+  lot: number;
+  source: { kind: 'donation' | 'allocation'; id: string };
+  amount: string;
+}
+
+export interface ConditionResult {
+  name: string;
+  passed: boolean;
+  reason?: 'false' | 'missing-fact' | 'not-attested' | 'error';
+  detail?: string;
+  facts: {
+    name: string;
+    source: 'declared' | 'attested' | 'missing';
+    tx?: string;
+    by?: string;
+    byType?: string;
+  }[];
+}
+
+export interface BenefitSteps {
+  expense: string;
+  claimedElsewhere: string;
+  deductible: string;
+  afterDeductible: string;
+  rateBp: number;
+  rated: string;
+  perCaseCap: string;
+  perPatientYearCap: string;
+  usedThisYear: string;
+  year: number;
+  amount: string;
+}
+
+/** A case as the contracts keep it: no personal or medical facts, only where they are. */
+export interface CaseRecord {
+  id: string;
+  program: string;
+  owner: string;
+  hospital: string;
+  applicant: { kind: 'account'; key: string } | { kind: 'member'; member: string };
+  /** A keyed hash of the patient's pseudonym. */
+  patient: string;
+  state: string;
+  submitted: number;
+  updated: number;
+  sources: {
+    submit: { tx: string; commitment: string };
+    verify?: { tx: string; commitment: string; member: string };
+  };
+  lines: { fp: string; net: string }[];
+  decision?: {
+    version: number;
+    tx: string;
+    time: number;
+    eligible: boolean;
+    conditions: ConditionResult[];
+    benefit: BenefitSteps;
+    review: 'auto' | 'one' | 'two';
+  };
+  reviews: {
+    member: string;
+    org: string;
+    approve: boolean;
+    reason: string;
+    time: number;
+    tx: string;
+    round: number;
+  }[];
+  round: number;
+  reviewsNeeded: number;
+  amount?: string;
+  reducedFrom?: string;
+  year?: number;
+  waitSeq?: number;
+  fundedBy: FundedBy[];
+  payments: { reference: string; time: number; tx: string; confirmed?: number }[];
+  reason?: string;
+  outcome?: string;
+  feedback?: { rating: number; time: number; tx: string };
+  appealed: boolean;
+  history: { state: string; time: number; tx: string; by: string }[];
+}
+
+export interface CaseView {
+  case: CaseRecord;
+  /** The lots that paid the case. */
+  funding: FundedBy[];
+}
+
+/** A case's decision in the reader's language, fact values included for those who may see them. */
+export interface CaseExplanation {
+  case: string;
+  program: string;
+  programName: string;
+  version: number;
+  lang: Lang;
+  state: string;
+  stateLabel: string;
+  eligible: boolean;
+  reason?: string;
+  reasonLabel?: string;
+  review: 'auto' | 'one' | 'two';
+  conditions: {
+    name: string;
+    label: string;
+    expr: string;
+    passed: boolean;
+    reason?: string;
+    reasonLabel?: string;
+    detail?: string;
+    facts: {
+      name: string;
+      label: string;
+      source: string;
+      sourceLabel: string;
+      by?: string;
+      value?: unknown;
+    }[];
+  }[];
+  amount: {
+    currency: string;
+    steps: { step: string; label: string; value: string }[];
+    granted: string;
+    approved?: string;
+    reducedFrom?: string;
+  };
+  reviews: { member: string; org: string; approve: boolean; reason: string; time: number }[];
+  values: boolean;
+}
+
+/**
+ * The private parts an assessment carries, salts and all: submit them as the private facts of
+ * `cases.assess` exactly as they come.
+ */
+export interface AssessmentSources {
+  sources: { tx: string; salt: string; facts: Record<string, unknown> }[];
+}
+
+/** The cases the signed-in reader may see, newest first. */
+export function listCases(
+  client: AidClient | string,
+  token: string,
+  filter: CaseFilter = {},
+): Promise<CasePage> {
+  return readSignedIn(client, token, `/v1/cases${query({ ...filter })}`);
+}
+
+/** A case and the lots that paid it. @throws AidError NOT_FOUND, FORBIDDEN. */
+export function getCase(client: AidClient | string, token: string, id: string): Promise<CaseView> {
+  return readSignedIn(client, token, `/v1/cases/${enc(id)}`);
+}
+
+/** Why a case was decided as it was. @throws AidError NOT_FOUND (not yet assessed), FORBIDDEN. */
+export function explainCase(
+  client: AidClient | string,
+  token: string,
+  id: string,
+  lang: Lang = 'en',
+): Promise<CaseExplanation> {
+  return readSignedIn(client, token, `/v1/cases/${enc(id)}/explain${query({ lang })}`);
+}
+
+/**
+ * The private parts an assessment of the case needs; only the program's reviewers, managers
+ * and operators may take them. @throws AidError FORBIDDEN, NOT_FOUND (a part was erased).
+ */
+export function caseSources(
+  client: AidClient | string,
+  token: string,
+  id: string,
+): Promise<AssessmentSources> {
+  return readSignedIn(client, token, `/v1/cases/${enc(id)}/sources`);
+}
