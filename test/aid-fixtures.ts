@@ -32,8 +32,8 @@ export interface AidNode extends TestNode {
 let counter = 0;
 
 /** A node with the demo consortium's members enrolled (round 1 of the demo activity). */
-export async function startAidNode(): Promise<AidNode> {
-  const t = await startNode();
+export async function startAidNode(opts: Parameters<typeof startNode>[0] = {}): Promise<AidNode> {
+  const t = await startNode(opts);
   const enrol = demoActivity(SEED, t.chain, Date.now())[0]!;
   const r = await post(t.url, '/v1/txs', canonicalJson(enrol.map((tx) => ({ tx }))));
   if (r.status !== 200) throw new Error(`enrolment failed: ${JSON.stringify(r.json)}`);

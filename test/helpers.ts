@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../src/api/server.js';
+import { buildServer, type ServerOptions } from '../src/api/server.js';
 import {
   makePrivatePart,
   privateCommitment,
@@ -74,11 +74,13 @@ export interface TestNode {
 }
 
 /** A demo-consortium node (no activity yet) served over real HTTP on a loopback port. */
-export async function startNode(opts: NodeOptions & { dir?: string } = {}): Promise<TestNode> {
+export async function startNode(
+  opts: NodeOptions & { dir?: string; server?: ServerOptions } = {},
+): Promise<TestNode> {
   const t = opts.dir ? { dir: opts.dir, cleanup: () => undefined } : tempDir();
   if (!opts.dir) writeDemoDir(t.dir, SEED, Date.now() - 1000);
   const node = await AidNode.open(t.dir, { maxWaitMs: 5, ...opts });
-  const app = buildServer(node);
+  const app = buildServer(node, opts.server);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -2,7 +2,12 @@
  * The HTTP API of a node. The log is served the way Certificate Transparency serves one; every
  * malformed or hostile input gets a 4xx `{"error":{"code","message"}}` and changes nothing.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { toBase64, toHex } from '../core/bytes.js';
 import { AidError, isAidError } from '../core/errors.js';
 import type { OrgRecord } from '../contracts/membership.js';
@@ -15,8 +20,9 @@ import { Auth } from './auth.js';
 
 export interface ServerOptions {
   version?: string;
-  /** A pino logger; none by default. Never logs bodies. */
-  logger?: object | false;
+  /** A pino logger for request lines (method, URL, status, time); none by default. Bodies,
+   * which may hold private parts, and headers, which hold tokens, are never logged. */
+  logger?: FastifyBaseLogger;
 }
 
 const INT_RE = /^(0|[1-9][0-9]{0,15})$/;
@@ -45,7 +51,7 @@ type Query = Record<string, unknown>;
 
 export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyInstance {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     routerOptions: { querystringParser: (s: string) => Object.fromEntries(new URLSearchParams(s)) },
   });

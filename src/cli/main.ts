@@ -26,6 +26,7 @@ import { buildSubmission } from '../sdk/build.js';
 import { auditLog } from '../sdk/audit.js';
 import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
+import { registerAidCommands } from './aid.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -193,7 +194,7 @@ export function program(): Command {
       const node = await AidNode.open(o.dir, {
         log: (level, msg, fields) => log[level](fields ?? {}, msg),
       });
-      const app = buildServer(node, { version: VERSION, logger: false });
+      const app = buildServer(node, { version: VERSION, logger: log });
       await app.listen({ port: o.port, host: o.host });
       const base = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${o.port}`;
       out(
@@ -461,6 +462,7 @@ export function program(): Command {
         ledger.close();
       }
     });
+  registerAidCommands(cli);
   return cli;
 }
 
