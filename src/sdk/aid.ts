@@ -167,9 +167,7 @@ export function programVersion(
 // ---- donations ---------------------------------------------------------------------------
 
 export type Donor =
-  | { kind: 'org'; org: string }
-  | { kind: 'person'; alias: string }
-  | { kind: 'anonymous' };
+  { kind: 'org'; org: string } | { kind: 'person'; alias: string } | { kind: 'anonymous' };
 
 /** Where a donation's or an allocation's money went, lot by lot and case by case. */
 export interface DonationTrace {
