@@ -187,8 +187,10 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
     return { case: rec, funding: q.caseFunding(rec.id) };
   });
   app.get('/v1/cases/:id/explain', async (req) => {
-    const { rec } = visibleCase(req);
-    return q.explain(rec.id, langOf(req), true);
+    const { v, rec } = visibleCase(req);
+    // The values of the facts: for the program's staff, regulators and the applicant; the
+    // treating hospital sees which conditions held, not (say) the income a bureau attested.
+    return q.explain(rec.id, langOf(req), v.org !== rec.hospital || seesAll(v));
   });
   app.get('/v1/cases/:id/sources', async (req) => {
     const { v, rec } = visibleCase(req);

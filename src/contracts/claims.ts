@@ -8,7 +8,7 @@ import { big, str, min, max } from './aid-common.js';
 import { refuse, type Secrets, type StateView } from './runtime.js';
 
 export interface LineRecord {
-  /** The smallest amount net of insurance any hospital statement gave for the line. */
+  /** The amount net of insurance, as the hospital first stated it. */
   net: string;
   covered: string;
   /** The cases holding part of the line, with their part. */
@@ -52,7 +52,7 @@ export function remaining(state: StateView, caseId: string, lines: readonly Case
     const rec = getLine(state, l.fp);
     if (!rec) return big(l.net);
     const others = rec.by.filter((b) => b.case !== caseId).reduce((a, b) => a + big(b.amount), 0n);
-    return max(0n, min(big(l.net), big(rec.net)) - others);
+    return max(0n, big(rec.net) - others);
   });
 }
 
@@ -76,7 +76,7 @@ export function claim(
   lines.forEach((l, i) => {
     const share = shares[i] ?? 0n;
     const rec = getLine(state, l.fp) ?? { net: l.net, covered: '0', by: [] };
-    const net = min(big(rec.net), big(l.net));
+    const net = big(rec.net);
     const by = rec.by.filter((b) => b.case !== caseId);
     const covered = by.reduce((a, b) => a + big(b.amount), 0n) + share;
     if (covered > net) refuse('DUPLICATE_CLAIM', `invoice line ${i + 1} is already covered`);
@@ -100,14 +100,17 @@ export function unclaim(state: StateView, caseId: string, lines: readonly CaseLi
   }
 }
 
-/** Records the net amount of lines a hospital states, keeping the smallest ever stated. */
+/**
+ * Records the lines a hospital states. A line already known must be stated with the same amount
+ * net of insurance: a different figure for one invoice line is refused, never silently taken.
+ */
 export function noteLines(state: StateView, lines: readonly CaseLine[]): void {
-  for (const l of lines) {
+  lines.forEach((l, i) => {
     const rec = getLine(state, l.fp);
-    if (!rec)
-      state.put(claimKeys.line(l.fp), { net: l.net, covered: '0', by: [] } satisfies LineRecord);
-    else if (big(l.net) < big(rec.net)) state.put(claimKeys.line(l.fp), { ...rec, net: l.net });
-  }
+    if (!rec) state.put(claimKeys.line(l.fp), { net: l.net, covered: '0', by: [] } satisfies LineRecord);
+    else if (rec.net !== l.net)
+      refuse('LINE_CONFLICT', `invoice line ${i + 1} was stated before with another amount`);
+  });
 }
 
 export function patientUsed(

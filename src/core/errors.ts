@@ -36,7 +36,8 @@ export type ExecutionCode =
   | 'ALREADY_REVIEWED'
   | 'CURRENCY_MISMATCH'
   | 'SOURCES_MISMATCH'
-  | 'NOT_APPLICANT';
+  | 'NOT_APPLICANT'
+  | 'LINE_CONFLICT';
 
 export type ErrorCode =
   | AdmissionCode

@@ -379,7 +379,13 @@ export class AidQueries {
             rail: d.rail.kind,
             time: d.time,
           }
-        : { amount: a!.amount, program: a!.program, reference: a!.reference, time: a!.time }),
+        : {
+            amount: a!.amount,
+            currency: this.programRecord(a!.program).currency,
+            program: a!.program,
+            reference: a!.reference,
+            time: a!.time,
+          }),
       spent: spent.toString(),
       lots: out,
     };
