@@ -441,17 +441,13 @@ describe('the log, served the way Certificate Transparency serves one', () => {
   it('serves the OpenAPI document and the verifier policy', async () => {
     const doc = await get(t.url, '/v1/openapi.json');
     assert.equal(doc.json!.openapi, '3.1.0');
-    for (const p of [
-      '/v1/tx',
-      '/v1/txs',
-      '/v1/tx/{id}',
-      '/v1/log/entries',
-      '/v1/log/proof/inclusion',
-      '/v1/log/proof/consistency',
-      '/v1/receipt/{txid}',
-      '/v1/policy',
-    ]) {
-      assert.ok(p in (doc.json!.paths as object), p);
+    const paths = doc.json!.paths as Record<string, Record<string, unknown>>;
+    const routes = (t.app as unknown as { routeList: string[] }).routeList;
+    assert.ok(routes.length > 25);
+    for (const r of routes) {
+      const [method, path] = r.split(' ') as [string, string];
+      if (path === '/v1/openapi.json') continue;
+      assert.ok(paths[path]?.[method.toLowerCase()], `${r} is documented`);
     }
     const policy = await get(t.url, '/v1/policy');
     assert.equal(policy.json!.origin, t.chain);

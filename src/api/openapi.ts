@@ -4,6 +4,7 @@ import { BlockLeafSchema, TxResultSchema } from '../chain/leaf.js';
 import { PolicySchema } from '../chain/policy.js';
 import { ReceiptSchema } from '../chain/receipt.js';
 import { SignedTxSchema, SubmissionSchema } from '../chain/tx.js';
+import { actionSchemas, aidPaths, bearerScheme } from './openapi-aid.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
 
@@ -240,6 +241,7 @@ export function openApiDocument(version: string) {
           responses: { 200: json('organisations', { type: 'object' }) },
         },
       },
+      ...aidPaths(),
       '/v1/health': {
         get: {
           summary: 'Liveness, height and size',
@@ -248,6 +250,9 @@ export function openApiDocument(version: string) {
       },
     },
     components: {
+      securitySchemes: { bearer: bearerScheme },
+      /** Every transaction type: its payload and, when it has one, its private facts. */
+      'x-actions': actionSchemas(),
       schemas: {
         Error: {
           type: 'object',

@@ -58,6 +58,14 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   const ledger = node.ledger;
   const doc = openApiDocument(opts.version ?? '0.0.0');
 
+  // Every route, as `METHOD /path/{param}`: the OpenAPI test checks each one is documented.
+  const routes: string[] = [];
+  app.decorate('routeList', routes);
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat())
+      if (m !== 'HEAD') routes.push(`${m} ${r.url.replace(/:([a-z]+)/g, '{$1}')}`);
+  });
+
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),

@@ -1,0 +1,286 @@
+/**
+ * The medical-aid part of the OpenAPI document: the public and signed-in reads, sign-in, and a
+ * schema for the payload and private facts of every transaction type, taken from the contracts.
+ */
+import { z } from 'zod';
+import { CASE_STATES } from '../contracts/case-record.js';
+import { getProtocol, LATEST_PROTOCOL } from '../contracts/registry.js';
+
+const errorRef = { $ref: '#/components/schemas/Error' };
+const err = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: errorRef } },
+});
+const ok = (description: string, properties: Record<string, object> = {}) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object', properties } } },
+});
+const q = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const p = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+const lang = q('lang', 'zh-Hant, zh-Hans or en (else Accept-Language, else English)', {
+  type: 'string',
+  enum: ['zh-Hant', 'zh-Hans', 'en'],
+});
+const signedIn = [{ bearer: [] }];
+const amount = { type: 'string', description: 'decimal string of minor units' };
+
+const caseFilters = [
+  q('program', 'program id'),
+  q('state', 'case state', { type: 'string', enum: [...CASE_STATES] }),
+  q('hospital', 'hospital organisation id'),
+  q('from', 'submitted at or after (ms since the epoch)', { type: 'integer' }),
+  q('to', 'submitted before (ms since the epoch)', { type: 'integer' }),
+  q('limit', '1 to 200, default 50', { type: 'integer' }),
+  q('cursor', 'nextCursor of the previous page'),
+];
+
+export function aidPaths() {
+  return {
+    '/v1/auth/challenge': {
+      post: {
+        summary: 'Start signing in: a one-time challenge for a member or applicant key',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['key'],
+                properties: { key: { type: 'string' } },
+              },
+            },
+          },
+        },
+        responses: {
+          200: ok('challenge', { challenge: { type: 'string' }, expires: { type: 'integer' } }),
+          400: err('bad key'),
+        },
+      },
+    },
+    '/v1/auth/token': {
+      post: {
+        summary:
+          'Exchange the challenge signed with Ed25519 over "aidledger-auth/v1\\n<chain>\\n<challenge>" for a 15-minute bearer token',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['key', 'challenge', 'sig'],
+                properties: {
+                  key: { type: 'string' },
+                  challenge: { type: 'string' },
+                  sig: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          200: ok('token', {
+            token: { type: 'string' },
+            expires: { type: 'integer' },
+            viewer: { type: 'object' },
+          }),
+          401: err('unknown, expired or wrongly signed challenge; unknown or revoked key'),
+        },
+      },
+    },
+    '/v1/me': {
+      get: {
+        summary: 'Who the token speaks for',
+        security: signedIn,
+        responses: { 200: ok('viewer'), 401: err('not signed in') },
+      },
+    },
+    '/v1/public/programs': {
+      get: {
+        summary: 'Every program and its money (no personal data); committed = reserved or payable',
+        parameters: [lang],
+        responses: {
+          200: ok('programs', {
+            programs: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: [
+                  'id',
+                  'name',
+                  'currency',
+                  'budget',
+                  'received',
+                  'committed',
+                  'paid',
+                  'available',
+                ],
+                properties: {
+                  id: { type: 'string' },
+                  name: { type: 'string' },
+                  currency: { type: 'string' },
+                  budget: amount,
+                  received: amount,
+                  committed: amount,
+                  paid: amount,
+                  available: amount,
+                },
+              },
+            },
+          }),
+        },
+      },
+    },
+    '/v1/public/donations': {
+      get: {
+        summary: 'Donations received (donor shown by alias or organisation)',
+        parameters: [q('limit', '1 to 500', { type: 'integer' })],
+        responses: { 200: ok('donations') },
+      },
+    },
+    '/v1/public/donations/{id}/trace': {
+      get: {
+        summary:
+          'Where a donation’s (or an allocation’s) money went: lot by lot, case by case, first in first out',
+        parameters: [p('id', 'donation or allocation id (its transaction id)'), lang],
+        responses: { 200: ok('trace'), 404: err('no such donation or allocation') },
+      },
+    },
+    '/v1/public/cases': {
+      get: {
+        summary: 'Cases without personal data: program, hospital, state, amount, history',
+        parameters: [...caseFilters, lang],
+        responses: {
+          200: ok('a page of cases', { cases: { type: 'array' }, nextCursor: { type: 'string' } }),
+        },
+      },
+    },
+    '/v1/public/cases/{id}': {
+      get: {
+        summary: 'One case without personal data, and the donations and allocations that paid it',
+        parameters: [p('id', 'case id'), lang],
+        responses: { 200: ok('case'), 404: err('no such case') },
+      },
+    },
+    '/v1/public/journal': {
+      get: {
+        summary: 'The double-entry journal of every money movement',
+        parameters: [
+          q('after', 'entries after this sequence number', { type: 'integer' }),
+          q('limit', '1 to 500', { type: 'integer' }),
+        ],
+        responses: { 200: ok('entries') },
+      },
+    },
+    '/v1/programs': {
+      get: {
+        summary: 'Programs with their money and case counts',
+        parameters: [lang],
+        responses: { 200: ok('programs') },
+      },
+    },
+    '/v1/programs/{id}': {
+      get: {
+        summary: 'A program: its current rules, its versions and its money',
+        parameters: [p('id', 'program id'), lang],
+        responses: { 200: ok('program'), 404: err('no such program') },
+      },
+    },
+    '/v1/programs/{id}/versions/{v}': {
+      get: {
+        summary: 'One published version of a program’s rules',
+        parameters: [p('id', 'program id'), p('v', 'version')],
+        responses: { 200: ok('version'), 404: err('no such version') },
+      },
+    },
+    '/v1/cases': {
+      get: {
+        summary:
+          'Cases the viewer may see: a hospital its own, a program’s staff their program’s, regulators and auditors all, an applicant theirs',
+        security: signedIn,
+        parameters: caseFilters,
+        responses: {
+          200: ok('a page of cases', { cases: { type: 'array' }, nextCursor: { type: 'string' } }),
+          401: err('not signed in'),
+          403: err('not yours to see'),
+        },
+      },
+    },
+    '/v1/cases/{id}': {
+      get: {
+        summary: 'A case as the contracts keep it (no personal facts) and its funding',
+        security: signedIn,
+        parameters: [p('id', 'case id')],
+        responses: {
+          200: ok('case'),
+          401: err('not signed in'),
+          403: err('not yours to see'),
+          404: err('no such case'),
+        },
+      },
+    },
+    '/v1/cases/{id}/explain': {
+      get: {
+        summary:
+          'Why a case was decided so, in the reader’s language: each condition, where each fact came from, how the amount was computed, under which rule version',
+        security: signedIn,
+        parameters: [p('id', 'case id'), lang],
+        responses: {
+          200: ok('explanation'),
+          401: err('not signed in'),
+          403: err('not yours to see'),
+          404: err('not assessed yet'),
+        },
+      },
+    },
+    '/v1/cases/{id}/sources': {
+      get: {
+        summary:
+          'The private parts an assessment must carry (for the program’s reviewers and managers): submit them as the private facts of cases.assess',
+        security: signedIn,
+        parameters: [p('id', 'case id')],
+        responses: {
+          200: ok('sources', { sources: { type: 'array' } }),
+          403: err('not an assessor of this program'),
+          404: err('a source was erased'),
+        },
+      },
+    },
+  };
+}
+
+/** A payload and a private-facts schema for every transaction type of the newest protocol. */
+export function actionSchemas(): Record<string, object> {
+  const out: Record<string, object> = {};
+  const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
+  for (const [name, c] of getProtocol(LATEST_PROTOCOL).contracts) {
+    for (const [action, a] of Object.entries(c.actions)) {
+      out[`${name}.${action}`] = {
+        description: `roles: ${a.roles === 'member' ? 'any member' : a.roles.join(', ') || 'self-signed by a new key'}; private part: ${a.private ?? 'none'}`,
+        type: 'object',
+        properties: {
+          payload: schema(a.schema),
+          ...(a.facts ? { private: schema(a.facts) } : {}),
+        },
+      };
+    }
+  }
+  return out;
+}
+
+export const bearerScheme = {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'a token from POST /v1/auth/token',
+};
