@@ -4,10 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { isAidError } from '../src/core/errors.js';
+import { consortiumSecrets } from '../src/ledger/secrets.js';
+import { verifyLedgerFile } from '../src/ledger/verify.js';
+import { readConsortiumKey } from '../src/node/config.js';
 import { cnId, programSpec, startAidNode, type AidNode } from './aid-fixtures.js';
 
 describe('a case from submission to closed', () => {
   let n: AidNode;
+  let caseId = '';
   before(async () => {
     n = await startAidNode();
   });
@@ -89,5 +95,29 @@ describe('a case from submission to closed', () => {
     const trace = await n.read(`/v1/public/donations/${alloc.id}/trace`);
     assert.equal(trace.status, 200, JSON.stringify(trace.json));
     assert.equal(trace.json.lots[0].cases[0].case, sub.id);
+    caseId = sub.id;
+  });
+
+  it('replays every aid transaction in verify, and still after the patient’s facts are erased', async () => {
+    const path = join(n.dir, 'ledger.sqlite');
+    const secrets = consortiumSecrets(readConsortiumKey(n.dir)!);
+    const sound = await verifyLedgerFile(path, { secrets });
+    assert.equal(sound.erased, 0);
+    // Without the consortium key, transactions with private parts cannot be re-run.
+    await assert.rejects(verifyLedgerFile(path), (e) => isAidError(e, 'CONFIG'));
+
+    const rec = (await n.read(`/v1/cases/${caseId}`, 'audit-office/auditor-1')).json.case;
+    const facts = [rec.sources.submit.tx, rec.sources.verify.tx, rec.decision.tx];
+    for (const tx of facts) assert.equal(n.node.ledger.erasePrivate(tx), true);
+    const after = await verifyLedgerFile(path, { secrets });
+    assert.ok(after.erased >= 3);
+    assert.equal(after.state, sound.state);
+    // The decision still explains itself, without the values it read.
+    const ex = await n.read(`/v1/cases/${caseId}/explain?lang=en`, 'city-bureau/reviewer-1');
+    assert.equal(ex.status, 200);
+    assert.equal(ex.json.values, false);
+    assert.equal(ex.json.conditions[0].passed, true);
+    assert.equal(ex.json.conditions[0].facts[0].value, undefined);
+    assert.equal(ex.json.amount.granted, '2500000');
   });
 });
