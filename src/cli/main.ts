@@ -92,15 +92,19 @@ async function initDir(
   const { AidNode } = await import('../node/node.js');
   const { demoActivity, writeDemoDir } = await import('../node/demo.js');
   if (o.demo) {
+    const { runAidDemo, aidDemoSummaryText } = await import('../node/demo-aid.js');
     const genesis = writeDemoDir(dir, o.seed, Date.now());
     const node = await AidNode.open(dir);
     try {
       for (const round of demoActivity(o.seed, genesis.chain, Date.now())) {
         await node.submit(canonicalJson(round.map((tx) => ({ tx }))), true);
       }
+      // Then the medical aid: programs, money and cases, round by round.
+      const aid = await runAidDemo(node, o.seed, genesis.chain);
       out(
         `demo consortium written to ${dir}: ${node.ledger.height + 1} blocks, ${node.ledger.size} log entries`,
       );
+      out(aidDemoSummaryText(aid));
     } finally {
       await node.close();
     }

@@ -300,7 +300,11 @@ function benefit(ctx: ActionContext, rec: CaseRecord, spec: ProgramVersion): Ben
   const formula = (base: bigint) => {
     const afterDeductible = max(0n, base - deductible);
     const rated = (afterDeductible * BigInt(spec.benefit.rateBp)) / 10_000n;
-    return { afterDeductible, rated, amount: min(min(rated, big(spec.benefit.perCaseCap)), yearLeft) };
+    return {
+      afterDeductible,
+      rated,
+      amount: min(min(rated, big(spec.benefit.perCaseCap)), yearLeft),
+    };
   };
   const { afterDeductible, rated, amount } = formula(open);
   return {

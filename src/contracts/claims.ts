@@ -107,7 +107,8 @@ export function unclaim(state: StateView, caseId: string, lines: readonly CaseLi
 export function noteLines(state: StateView, lines: readonly CaseLine[]): void {
   lines.forEach((l, i) => {
     const rec = getLine(state, l.fp);
-    if (!rec) state.put(claimKeys.line(l.fp), { net: l.net, covered: '0', by: [] } satisfies LineRecord);
+    if (!rec)
+      state.put(claimKeys.line(l.fp), { net: l.net, covered: '0', by: [] } satisfies LineRecord);
     else if (rec.net !== l.net)
       refuse('LINE_CONFLICT', `invoice line ${i + 1} was stated before with another amount`);
   });

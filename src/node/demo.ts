@@ -104,6 +104,15 @@ const MEMBERS: { org: string; name: string; roles: string[] }[] = [
   { org: 'children-hospital', name: 'social-worker-1', roles: ['social-worker'] },
   { org: 'east-hospital', name: 'clerk-1', roles: ['clerk'] },
   { org: 'audit-office', name: 'auditor-1', roles: ['auditor', 'regulator'] },
+  // The staff the medical-aid demo (demo-aid.ts) needs besides the above.
+  { org: 'city-bureau', name: 'clerk-1', roles: ['clerk'] },
+  { org: 'hope-foundation', name: 'manager-1', roles: ['program-manager'] },
+  { org: 'hope-foundation', name: 'reviewer-2', roles: ['reviewer'] },
+  { org: 'general-hospital', name: 'clerk-2', roles: ['clerk'] },
+  { org: 'general-hospital', name: 'finance-1', roles: ['finance'] },
+  { org: 'children-hospital', name: 'finance-1', roles: ['finance'] },
+  { org: 'children-hospital', name: 'reviewer-1', roles: ['reviewer'] },
+  { org: 'east-hospital', name: 'finance-1', roles: ['finance'] },
 ];
 
 /** Writes genesis, node config and every demo key into `dir`. */
