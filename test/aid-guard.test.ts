@@ -119,6 +119,93 @@ describe('claims guard, caps, versions, waitlist', () => {
     assert.equal((await caseOf(b.id)).decision, undefined);
   });
 
+  it('reduces at approval when another case took lines after the assessment, and says so', async () => {
+    await n.send(
+      'city-bureau/manager-1',
+      'programs.publish',
+      programSpec('reviewed', {
+        review: { autoApproveUpTo: '0', twoReviewersAbove: '100000000' },
+      }),
+    );
+    await n.send('city-bureau/finance-1', 'funds.allocate', {
+      program: 'reviewed',
+      amount: '5000000',
+      reference: 'R',
+    });
+    const lines = [line('INV-12', 1, '400000')];
+    const a = await verifiedCase(n, { program: 'reviewed', patient: cnId(12), lines });
+    assert.equal((await n.assess('city-bureau/reviewer-1', a.id)).ok, true);
+    assert.equal((await caseOf(a.id)).state, 'assessed');
+    // Meanwhile the foundation pays part of the same line (its own case, other lines too).
+    const b = await verifiedCase(n, {
+      program: 'kids',
+      patient: cnId(12),
+      lines: [line('INV-12', 1, '400000')],
+    });
+    assert.equal((await n.assess('hope-foundation/reviewer-1', b.id)).ok, true);
+    assert.equal((await caseOf(b.id)).amount, '400000');
+    // Nothing is left: the approval is refused and the case waits for a decision.
+    const refusedApproval = await n.send('city-bureau/reviewer-1', 'cases.review', {
+      case: a.id,
+      approve: true,
+      reason: 'ok',
+    });
+    assert.equal(refusedApproval.code, 'DUPLICATE_CLAIM');
+    assert.equal((await caseOf(a.id)).state, 'assessed');
+    // Give part of it back: the foundation cancels, then a smaller claim takes half.
+    assert.equal(
+      (
+        await n.send('hope-foundation/manager-1', 'cases.cancel', {
+          case: b.id,
+          reason: 'paid twice',
+        })
+      ).ok,
+      true,
+    );
+    await n.send(
+      'hope-foundation/admin',
+      'programs.publish',
+      programSpec('kids', {
+        benefit: {
+          deductible: '0',
+          rateBp: 5000,
+          perCaseCap: '10000000',
+          perPatientYearCap: '20000000',
+        },
+      }),
+    );
+    const c = await verifiedCase(n, {
+      program: 'kids',
+      patient: cnId(12),
+      lines: [line('INV-12', 1, '400000')],
+    });
+    assert.equal((await n.assess('hope-foundation/reviewer-1', c.id)).ok, true);
+    assert.equal((await caseOf(c.id)).amount, '200000');
+    assert.equal(
+      (
+        await n.send('city-bureau/reviewer-2', 'cases.review', {
+          case: a.id,
+          approve: true,
+          reason: 'ok',
+        })
+      ).ok,
+      true,
+    );
+    const ra = await caseOf(a.id);
+    assert.equal(ra.state, 'funded');
+    assert.equal(ra.amount, '200000');
+    assert.equal(ra.reducedFrom, '400000');
+    const ex = (await n.read(`/v1/cases/${a.id}/explain?lang=en`, 'city-bureau/reviewer-1')).json;
+    assert.equal(ex.amount.granted, '400000');
+    assert.equal(ex.amount.atApproval, '200000');
+    assert.equal(
+      ex.amount.steps.find((s: { step: string }) => s.step === 'claimedElsewhere').value,
+      '200000',
+    );
+    // The kids program is back to full rate for the tests after this one.
+    await n.send('hope-foundation/admin', 'programs.publish', programSpec('kids'));
+  });
+
   it('frees the lines of a cancelled case for a new claim', async () => {
     const lines = [line('INV-11', 1, '100000')];
     const a = await verifiedCase(n, { program: 'gov', patient: cnId(7), lines });

@@ -95,13 +95,15 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
   app.get('/v1/me', async (req) => ({ viewer: requireViewer(viewerOf(req)) }));
 
   // ---- public: no personal data ----------------------------------------------------------
+  // received is net of money returned to donors or the treasury, so that for every program
+  // received = available + committed + paid, from these figures alone.
   app.get('/v1/public/programs', async (req) => ({
     programs: q.publicPrograms(langOf(req)).map((p) => ({
       id: p.id,
       name: p.name,
       currency: p.currency,
       budget: p.budget,
-      received: p.received,
+      received: (BigInt(p.received) - BigInt(p.returned)).toString(),
       committed: p.committed,
       paid: p.paid,
       available: p.available,

@@ -118,6 +118,8 @@ export interface CaseRecord {
   amount?: string;
   /** The amount before the claims guard reduced it. */
   reducedFrom?: string;
+  /** The formula again at approval, when other cases had taken lines since the assessment. */
+  approvedWith?: BenefitSteps;
   year?: number;
   waitSeq?: number;
   fundedBy: FundedBy[];

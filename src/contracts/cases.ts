@@ -342,6 +342,7 @@ function approve(ctx: ActionContext, rec: CaseRecord): CaseRecord {
   // Reduced by the claims guard: what the formula gives had no other case claimed these lines.
   const unguarded = big(rec.decision!.benefit.unguarded);
   if (amount < unguarded) next.reducedFrom = str(unguarded);
+  if (amount < granted) next.approvedWith = now;
   return fundOrWait(ctx, next);
 }
 

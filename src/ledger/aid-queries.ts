@@ -85,6 +85,8 @@ export interface Explanation {
     currency: string;
     steps: { step: string; label: string; value: string }[];
     granted: string;
+    /** What was left to grant at approval, when less than at assessment. */
+    atApproval?: string;
     approved?: string;
     reducedFrom?: string;
   };
@@ -201,6 +203,8 @@ export class AidQueries {
     const rec = this.caseRecord(id);
     const d = rec.decision ?? notFound(`case ${id} has not been assessed yet`);
     const spec = this.programVersion(rec.program, d.version);
+    // When other cases took lines between assessment and approval, the approval's figures tell.
+    const benefit = rec.approvedWith ?? d.benefit;
     const values = withValues ? this.decisionValues(d.tx) : undefined;
     const fmtReason = (r: string | undefined) =>
       r === undefined ? {} : { reason: r, reasonLabel: REASON_LABELS[r]?.[lang] ?? r };
@@ -220,9 +224,9 @@ export class AidQueries {
       step,
       label:
         step === 'rated'
-          ? `${STEP_LABELS.rated![lang]} (${d.benefit.rateBp / 100}%)`
+          ? `${STEP_LABELS.rated![lang]} (${benefit.rateBp / 100}%)`
           : STEP_LABELS[step]![lang],
-      value: String(d.benefit[step]),
+      value: String(benefit[step]),
     }));
     return {
       case: rec.id,
@@ -263,6 +267,7 @@ export class AidQueries {
         currency: spec.currency,
         steps,
         granted: d.benefit.amount,
+        ...(rec.approvedWith ? { atApproval: rec.approvedWith.amount } : {}),
         ...(rec.amount === undefined ? {} : { approved: rec.amount }),
         ...(rec.reducedFrom === undefined ? {} : { reducedFrom: rec.reducedFrom }),
       },
