@@ -161,7 +161,10 @@ export function program(): Command {
     .command('init')
     .description('create a node directory: genesis, keys, configuration')
     .requiredOption('--dir <dir>', 'node directory')
-    .option('--demo', 'a demo consortium with a few dozen transactions of activity')
+    .option(
+      '--demo',
+      'a demo consortium with its activity: members, aid programs, donations and 200 cases',
+    )
     .option('--seed <seed>', 'seed for the demo keys', 'demo')
     .option('--chain <id>', 'chain id, e.g. example.org/aid')
     .option('--org <id>', 'the founding organisation id')
@@ -209,6 +212,8 @@ export function program(): Command {
           `  checkpoint       ${base}/v1/log/checkpoint`,
           `  latest blocks    ${base}/v1/blocks?from=0&limit=20`,
           `  verifier policy  ${base}/v1/policy`,
+          `  aid programs     ${base}/v1/public/programs`,
+          `  cases (public)   ${base}/v1/public/cases?limit=20`,
           `  check it all:    aidledger verify --remote ${base}`,
           `Stop with Ctrl-C.`,
         ].join('\n'),
