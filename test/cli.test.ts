@@ -108,6 +108,19 @@ void describe('aidledger command', () => {
     assert.equal(readFileSync(paths.genesis(nodeDir), 'utf8'), genesis);
   });
 
+  void it('exits 2 on bad usage: a missing option, an unknown command, a group without its command', async () => {
+    for (const args of [
+      ['case', 'submit', '--program', 'x'],
+      ['bogus'],
+      ['case'],
+      ['verify', '--nope'],
+    ]) {
+      const r = await aidledger(args);
+      assert.equal(r.code, 2, show(r));
+      assert.match(r.stdout + r.stderr, /Usage: aidledger/);
+    }
+  });
+
   void it('--help works for every command and subcommand and exits 0', async () => {
     const commands = [
       [],

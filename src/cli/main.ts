@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ORG_TYPES, parseGenesis } from '../chain/genesis.js';
 import { parsePolicy } from '../chain/policy.js';
 import { verifyReceipt } from '../chain/receipt.js';
@@ -155,7 +155,9 @@ export function program(): Command {
   const cli = new Command('aidledger')
     .description('AidLedger: a permissioned ledger that makes medical aid transparent')
     .version(VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors become exceptions, so they exit 2 like every other bad usage.
+    .exitOverride();
 
   cli
     .command('init')
@@ -480,6 +482,8 @@ export async function main(argv: string[]): Promise<number> {
     await program().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
+    // Help and the version exit 0; any other usage error was printed with its help: exit 2.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     const code = isAidError(e) ? e.code : 'ERROR';
     process.stderr.write(`aidledger: ${code}: ${(e as Error).message}\n`);
     return exitCodeOf(e);
