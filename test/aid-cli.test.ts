@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { paths } from '../src/node/config.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
-import { cnId, LANGS3 } from './aid-fixtures.js';
+import { cnId, programSpec } from './aid-fixtures.js';
 import { body, get, post, SEED, startNode, tempDir, type TestNode } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -69,33 +69,7 @@ function txOf(stdout: string, type: string): string {
   return got[1]!;
 }
 
-const spec = (id: string) => ({
-  id,
-  names: LANGS3(`Program ${id}`, `项目${id}`, `項目${id}`),
-  currency: 'CNY',
-  timeZone: 'Asia/Shanghai',
-  budget: '100000000',
-  conditions: [
-    {
-      name: 'income-limit',
-      labels: LANGS3(
-        'household income per person at most 24,000 a year',
-        '家庭人均年收入不超过24000元',
-        '家庭人均年收入不超過24000元',
-      ),
-      expr: 'householdIncomePerCapita <= 2400000',
-    },
-  ],
-  benefit: {
-    deductible: '0',
-    rateBp: 10000,
-    perCaseCap: '10000000',
-    perPatientYearCap: '20000000',
-  },
-  documents: [{ name: 'invoice', labels: LANGS3('hospital invoice', '医院发票', '醫院發票') }],
-  review: { autoApproveUpTo: '5000000', twoReviewersAbove: '8000000' },
-  open: true,
-});
+const spec = (id: string) => programSpec(id);
 
 void describe('aidledger medical-aid commands', { concurrency: true }, () => {
   before(async () => {

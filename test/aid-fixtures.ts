@@ -2,13 +2,11 @@
  * Fixtures for the medical-aid tests: a demo-consortium node over real HTTP with its members
  * enrolled, and helpers that sign as any demo member or applicant, sign in, and assess.
  */
-import { challengeText } from '../src/api/auth.js';
 import type { Submission } from '../src/chain/tx.js';
-import { toHex } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { publicKeyFromSeed, signEd25519 } from '../src/core/ed25519.js';
 import { demoActivity } from '../src/node/demo.js';
 import { buildSubmission } from '../src/sdk/build.js';
+import { signIn } from '../src/sdk/aid.js';
 import { post, SEED, seedOf, startNode, type TestNode } from './helpers.js';
 
 /** Parsed response bodies, read by path in assertions. */
@@ -62,18 +60,9 @@ export async function startAidNode(opts: Parameters<typeof startNode>[0] = {}): 
   };
 
   const token = async (signer: string) => {
-    const cached = tokens.get(signer);
-    if (cached) return cached;
-    const key = toHex(publicKeyFromSeed(seedOf(signer)));
-    const c = await post(t.url, '/v1/auth/challenge', JSON.stringify({ key }));
-    const challenge = c.json.challenge as string;
-    const sig = toHex(
-      signEd25519(seedOf(signer), new TextEncoder().encode(challengeText(t.chain, challenge))),
-    );
-    const r = await post(t.url, '/v1/auth/token', JSON.stringify({ key, challenge, sig }));
-    if (r.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(r.json)}`);
-    tokens.set(signer, r.json.token as string);
-    return r.json.token as string;
+    let tok = tokens.get(signer);
+    if (!tok) tokens.set(signer, (tok = await signIn(t.url, t.chain, seedOf(signer))));
+    return tok;
   };
 
   const read = async (path: string, signer?: string) => {

@@ -6,13 +6,15 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AidError } from '../core/errors.js';
+import { challengeText } from '../chain/auth.js';
+
+export { AUTH_CONTEXT, challengeText } from '../chain/auth.js';
 import type { OrgType } from '../chain/genesis.js';
 import type { Role } from '../contracts/runtime.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { verifyHex } from '../ledger/node-ed25519.js';
 import type { AidQueries } from '../ledger/aid-queries.js';
 
-export const AUTH_CONTEXT = 'aidledger-auth/v1';
 export const CHALLENGE_TTL_MS = 2 * 60_000;
 export const TOKEN_TTL_MS = 15 * 60_000;
 const MAX_OPEN_CHALLENGES = 10_000;
@@ -24,11 +26,6 @@ export interface Viewer {
   org: string;
   orgType: OrgType | '';
   roles: readonly Role[];
-}
-
-/** The text a client signs to prove it holds its key. */
-export function challengeText(chain: string, challenge: string): string {
-  return `${AUTH_CONTEXT}\n${chain}\n${challenge}`;
 }
 
 const KEY_RE = /^[0-9a-f]{64}$/;

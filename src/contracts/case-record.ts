@@ -5,131 +5,22 @@
  * transactions whose private parts hold the facts.
  */
 import { big, seqKey, str } from './aid-common.js';
-import type { CaseLine } from './claims.js';
-import { balance, account, reserve, type FundedBy } from './journal.js';
+import type { CaseRecord, CaseState } from '../chain/aid-types.js';
+import { balance, account, reserve } from './journal.js';
 import { refuse, type ActionContext, type StateView } from './runtime.js';
 
-export const CASE_STATES = [
-  'submitted',
-  'verified',
-  'assessed',
-  'rejected',
-  'appealed',
-  'waitlisted',
-  'funded',
-  'disbursed',
-  'confirmed',
-  'closed',
-  'withdrawn',
-  'cancelled',
-] as const;
-export type CaseState = (typeof CASE_STATES)[number];
-
-export const OUTCOMES = [
-  'treatment-completed',
-  'improved',
-  'transferred',
-  'discharged-against-advice',
-  'deceased',
-  'other',
-] as const;
-
-export type Applicant = { kind: 'account'; key: string } | { kind: 'member'; member: string };
-
-export interface ConditionResult {
-  name: string;
-  passed: boolean;
-  /** Why it did not pass: the rule was false, a fact was missing, a fact was not attested. */
-  reason?: 'false' | 'missing-fact' | 'not-attested' | 'error';
-  detail?: string;
-  /** The facts the rule read, where each came from; values stay in the private parts. */
-  facts: {
-    name: string;
-    source: 'declared' | 'attested' | 'missing';
-    tx?: string;
-    by?: string;
-    byType?: string;
-  }[];
-}
-
-export interface BenefitSteps {
-  /** Σ of the lines net of insurance. */
-  expense: string;
-  /** The part of that other cases already hold. */
-  claimedElsewhere: string;
-  deductible: string;
-  afterDeductible: string;
-  rateBp: number;
-  rated: string;
-  perCaseCap: string;
-  perPatientYearCap: string;
-  /** What this patient already has from the program in the year. */
-  usedThisYear: string;
-  year: number;
-  amount: string;
-  /** What the formula gives if no other case had claimed these lines. */
-  unguarded: string;
-}
-
-export interface Decision {
-  version: number;
-  tx: string;
-  time: number;
-  eligible: boolean;
-  conditions: ConditionResult[];
-  benefit: BenefitSteps;
-  /** How the case is reviewed: automatically, or by one or two reviewers. */
-  review: 'auto' | 'one' | 'two';
-}
-
-export interface Review {
-  member: string;
-  org: string;
-  approve: boolean;
-  reason: string;
-  time: number;
-  tx: string;
-  round: number;
-}
-
-export interface Source {
-  tx: string;
-  commitment: string;
-}
-
-export interface CaseRecord {
-  id: string;
-  program: string;
-  owner: string;
-  hospital: string;
-  applicant: Applicant;
-  /** A keyed hash of the patient pseudonym: recognises the patient across programs. */
-  patient: string;
-  state: CaseState;
-  submitted: number;
-  updated: number;
-  sources: { submit: Source; verify?: Source & { member: string } };
-  lines: CaseLine[];
-  decision?: Decision;
-  reviews: Review[];
-  round: number;
-  reviewsNeeded: number;
-  /** Approved amount, once approved. */
-  amount?: string;
-  /** The amount before the claims guard reduced it. */
-  reducedFrom?: string;
-  /** The formula again at approval, when other cases had taken lines since the assessment. */
-  approvedWith?: BenefitSteps;
-  year?: number;
-  waitSeq?: number;
-  fundedBy: FundedBy[];
-  payments: { reference: string; time: number; tx: string; confirmed?: number }[];
-  reason?: string;
-  outcome?: (typeof OUTCOMES)[number];
-  feedback?: { rating: number; time: number; tx: string };
-  appealed: boolean;
-  history: { state: CaseState; time: number; tx: string; by: string }[];
-}
+export {
+  CASE_STATES,
+  OUTCOMES,
+  type Applicant,
+  type BenefitSteps,
+  type CaseRecord,
+  type CaseState,
+  type ConditionResult,
+  type Decision,
+  type Review,
+  type Source,
+} from '../chain/aid-types.js';
 
 export const caseKeys = {
   case: (id: string) => `cases/c/${id}`,

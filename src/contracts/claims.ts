@@ -4,7 +4,10 @@
  * normalised), and what all cases together reserve or pay for it never exceeds the amount the
  * patient owes after insurance. Per-patient annual caps are kept here too, by patient key.
  */
+import type { CaseLine } from '../chain/aid-types.js';
 import { big, str, min, max } from './aid-common.js';
+
+export type { CaseLine };
 import { refuse, type Secrets, type StateView } from './runtime.js';
 
 export interface LineRecord {
@@ -13,12 +16,6 @@ export interface LineRecord {
   covered: string;
   /** The cases holding part of the line, with their part. */
   by: { case: string; amount: string }[];
-}
-
-/** A line of a case: its fingerprint and its amount net of insurance. */
-export interface CaseLine {
-  fp: string;
-  net: string;
 }
 
 export const claimKeys = {

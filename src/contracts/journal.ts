@@ -6,7 +6,10 @@
  * funded from the lots first in, first out, so each lot knows which cases it paid and each case
  * which lots paid it.
  */
+import type { FundedBy, LotSource } from '../chain/aid-types.js';
 import { str, big, min, seqKey } from './aid-common.js';
+
+export type { FundedBy, LotSource };
 import { refuse, type ActionContext, type StateView } from './runtime.js';
 
 export type AccountName = string;
@@ -37,11 +40,6 @@ export interface JournalEntry {
   memo: string;
 }
 
-export interface LotSource {
-  kind: 'donation' | 'allocation';
-  id: string;
-}
-
 export interface Lot {
   program: string;
   seq: number;
@@ -51,12 +49,6 @@ export interface Lot {
   returned: string;
   /** Cases this lot's money funded, in the order it did, with what is still theirs. */
   uses: { case: string; amount: string }[];
-}
-
-export interface FundedBy {
-  lot: number;
-  source: LotSource;
-  amount: string;
 }
 
 export const fundsKeys = {

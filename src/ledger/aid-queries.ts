@@ -13,6 +13,9 @@ import {
   type Lang,
 } from '../chain/aid-text.js';
 import type { Names } from '../chain/schemas.js';
+import type { Explanation } from '../chain/aid-types.js';
+
+export type { Explanation };
 import { AidError } from '../core/errors.js';
 import { attestKeys, type PatientAttestations } from '../contracts/attest.js';
 import { caseKeys, type CaseRecord } from '../contracts/case-record.js';
@@ -50,49 +53,6 @@ export interface PublicProgram {
   available: string;
   returned: string;
   cases: Record<string, number>;
-}
-
-export interface Explanation {
-  case: string;
-  program: string;
-  programName: string;
-  version: number;
-  lang: Lang;
-  state: string;
-  stateLabel: string;
-  eligible: boolean;
-  reason?: string;
-  reasonLabel?: string;
-  review: 'auto' | 'one' | 'two';
-  conditions: {
-    name: string;
-    label: string;
-    expr: string;
-    passed: boolean;
-    reason?: string;
-    reasonLabel?: string;
-    detail?: string;
-    facts: {
-      name: string;
-      label: string;
-      source: string;
-      sourceLabel: string;
-      by?: string;
-      value?: unknown;
-    }[];
-  }[];
-  amount: {
-    currency: string;
-    steps: { step: string; label: string; value: string }[];
-    granted: string;
-    /** What was left to grant at approval, when less than at assessment. */
-    atApproval?: string;
-    approved?: string;
-    reducedFrom?: string;
-  };
-  reviews: { member: string; org: string; approve: boolean; reason: string; time: number }[];
-  /** Whether the fact values were shown (an authorised reader, private parts not erased). */
-  values: boolean;
 }
 
 export class AidQueries {

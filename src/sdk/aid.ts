@@ -4,20 +4,22 @@
  * need a bearer token and show each reader only the cases their role lets them see. The types
  * below are the wire shapes the node answers with.
  */
+import type {
+  BenefitSteps,
+  CaseRecord,
+  ConditionResult,
+  Explanation,
+  FundedBy,
+} from '../chain/aid-types.js';
 import type { Lang } from '../chain/aid-text.js';
+import { challengeText } from '../chain/auth.js';
 import type { Names } from '../chain/schemas.js';
 import { toHex, utf8 } from '../core/bytes.js';
 import { publicKeyFromSeed, signEd25519 } from '../core/ed25519.js';
 import { AidError } from '../core/errors.js';
 import { AidClient } from './client.js';
 
-/** The domain-separation line of the sign-in text. */
-export const AUTH_CONTEXT = 'aidledger-auth/v1';
-
-/** The text a client signs to prove it holds its key: `aidledger-auth/v1\n<chain>\n<challenge>`. */
-export function authText(chain: string, challenge: string): string {
-  return `${AUTH_CONTEXT}\n${chain}\n${challenge}`;
-}
+export { AUTH_CONTEXT, challengeText as authText } from '../chain/auth.js';
 
 const asClient = (c: AidClient | string): AidClient =>
   typeof c === 'string' ? new AidClient(c) : c;
@@ -47,7 +49,7 @@ export async function signIn(
   const { challenge } = await c.post<{ challenge?: unknown }>('/v1/auth/challenge', { key });
   if (typeof challenge !== 'string')
     throw new AidError('UNAVAILABLE', 'the node answered without a challenge');
-  const sig = toHex(signEd25519(seed, utf8(authText(chain, challenge))));
+  const sig = toHex(signEd25519(seed, utf8(challengeText(chain, challenge))));
   const { token } = await c.post<{ token?: unknown }>('/v1/auth/token', { key, challenge, sig });
   if (typeof token !== 'string')
     throw new AidError('UNAVAILABLE', 'the node answered without a token');
@@ -245,90 +247,6 @@ export interface CasePage {
   nextCursor?: string;
 }
 
-export interface FundedBy {
-  lot: number;
-  source: { kind: 'donation' | 'allocation'; id: string };
-  amount: string;
-}
-
-export interface ConditionResult {
-  name: string;
-  passed: boolean;
-  reason?: 'false' | 'missing-fact' | 'not-attested' | 'error';
-  detail?: string;
-  facts: {
-    name: string;
-    source: 'declared' | 'attested' | 'missing';
-    tx?: string;
-    by?: string;
-    byType?: string;
-  }[];
-}
-
-export interface BenefitSteps {
-  expense: string;
-  claimedElsewhere: string;
-  deductible: string;
-  afterDeductible: string;
-  rateBp: number;
-  rated: string;
-  perCaseCap: string;
-  perPatientYearCap: string;
-  usedThisYear: string;
-  year: number;
-  amount: string;
-}
-
-/** A case as the contracts keep it: no personal or medical facts, only where they are. */
-export interface CaseRecord {
-  id: string;
-  program: string;
-  owner: string;
-  hospital: string;
-  applicant: { kind: 'account'; key: string } | { kind: 'member'; member: string };
-  /** A keyed hash of the patient's pseudonym. */
-  patient: string;
-  state: string;
-  submitted: number;
-  updated: number;
-  sources: {
-    submit: { tx: string; commitment: string };
-    verify?: { tx: string; commitment: string; member: string };
-  };
-  lines: { fp: string; net: string }[];
-  decision?: {
-    version: number;
-    tx: string;
-    time: number;
-    eligible: boolean;
-    conditions: ConditionResult[];
-    benefit: BenefitSteps;
-    review: 'auto' | 'one' | 'two';
-  };
-  reviews: {
-    member: string;
-    org: string;
-    approve: boolean;
-    reason: string;
-    time: number;
-    tx: string;
-    round: number;
-  }[];
-  round: number;
-  reviewsNeeded: number;
-  amount?: string;
-  reducedFrom?: string;
-  year?: number;
-  waitSeq?: number;
-  fundedBy: FundedBy[];
-  payments: { reference: string; time: number; tx: string; confirmed?: number }[];
-  reason?: string;
-  outcome?: string;
-  feedback?: { rating: number; time: number; tx: string };
-  appealed: boolean;
-  history: { state: string; time: number; tx: string; by: string }[];
-}
-
 export interface CaseView {
   case: CaseRecord;
   /** The lots that paid the case. */
@@ -336,45 +254,8 @@ export interface CaseView {
 }
 
 /** A case's decision in the reader's language, fact values included for those who may see them. */
-export interface CaseExplanation {
-  case: string;
-  program: string;
-  programName: string;
-  version: number;
-  lang: Lang;
-  state: string;
-  stateLabel: string;
-  eligible: boolean;
-  reason?: string;
-  reasonLabel?: string;
-  review: 'auto' | 'one' | 'two';
-  conditions: {
-    name: string;
-    label: string;
-    expr: string;
-    passed: boolean;
-    reason?: string;
-    reasonLabel?: string;
-    detail?: string;
-    facts: {
-      name: string;
-      label: string;
-      source: string;
-      sourceLabel: string;
-      by?: string;
-      value?: unknown;
-    }[];
-  }[];
-  amount: {
-    currency: string;
-    steps: { step: string; label: string; value: string }[];
-    granted: string;
-    approved?: string;
-    reducedFrom?: string;
-  };
-  reviews: { member: string; org: string; approve: boolean; reason: string; time: number }[];
-  values: boolean;
-}
+export type CaseExplanation = Explanation;
+export type { BenefitSteps, CaseRecord, ConditionResult, FundedBy };
 
 /**
  * The private parts an assessment carries, salts and all: submit them as the private facts of
