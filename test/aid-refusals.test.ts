@@ -235,6 +235,26 @@ describe('medical-aid refusals', () => {
       },
     );
     await refused('KEY_IN_USE', 'city-bureau/reviewer-1', 'accounts.register', { lang: 'en' });
+    // An invoice line stated again with another amount.
+    const known = await n.send(
+      'general-hospital/social-worker-1',
+      'cases.submit',
+      { program: 'gov', hospital: 'general-hospital' },
+      {
+        patient: { kind: 'cn', id: cnId(12) },
+        declared: {},
+      },
+    );
+    await refused(
+      'LINE_CONFLICT',
+      'general-hospital/social-worker-1',
+      'cases.verify',
+      { case: known.id },
+      {
+        diagnoses: ['C91.0'],
+        lines: [line('R-1', 1, '500001')],
+      },
+    );
     await refused('WRONG_ORG', 'hope-foundation/admin', 'programs.publish', programSpec('gov'));
     // Two reviewers are needed, and the second must be someone else.
     assert.equal(
