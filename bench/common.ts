@@ -73,6 +73,19 @@ export function percentile(xs: readonly number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 }
 
+/** A small deterministic generator (mulberry32), so runs draw the same samples. */
+export function rng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const x = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return Math.floor(x * n);
+  };
+}
+
 /** Seconds since `t0` (from process.hrtime.bigint()). */
 export function secondsSince(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
@@ -97,10 +110,69 @@ export function readMarker(): Marker | undefined {
  * failure instead, which makes run.js rebuild once).
  */
 export function schemaFingerprint(): string {
-  const js = readFileSync(new URL('../src/ledger/store.js', import.meta.url), 'utf8');
-  const m = /const SCHEMA = `([^`]*)`/.exec(js);
-  return createHash('sha256')
-    .update(m ? m[1]! : js)
-    .digest('hex')
-    .slice(0, 16);
+  const h = createHash('sha256');
+  // The store's tables and the projections written beside them.
+  for (const [file, name] of [
+    ['../src/ledger/store.js', 'SCHEMA'],
+    ['../src/ledger/projections.js', 'PROJECTION_SCHEMA'],
+  ] as const) {
+    const js = readFileSync(new URL(file, import.meta.url), 'utf8');
+    const m = new RegExp(`const ${name} = \`([^\`]*)\``).exec(js);
+    h.update(m ? m[1]! : js);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Invoice lines recorded in the cached claims ledger (figure 6); smaller for quick runs. */
+export const CLAIMS_LINES = Number(process.env.AIDLEDGER_BENCH_CLAIMS_N ?? 1_000_000);
+/** Where it is cached: by default one directory per size, so a quick run keeps the 1M one. */
+export const CLAIMS_DIR =
+  process.env.AIDLEDGER_BENCH_CLAIMS_DIR ??
+  `/tmp/aidledger-bench-claims-${CLAIMS_LINES === 1_000_000 ? '1m' : CLAIMS_LINES}`;
+export const CLAIMS_PATH = join(CLAIMS_DIR, 'ledger.sqlite');
+export const CLAIMS_MARKER = join(CLAIMS_DIR, 'built.json');
+/** Marker format of the claims ledger; bump when the way it is built changes. */
+export const CLAIMS_FORMAT = 1;
+
+export interface ClaimsMarker {
+  format: number;
+  schema: string;
+  /** Fingerprint of the compiled contracts that wrote the state (see codeFingerprint). */
+  code: string;
+  lines: number;
+  /** `claims/line/` keys in the state: `lines` rounded up to whole cases. */
+  recordedLines: number;
+  cases: number;
+  linesPerCase: number;
+  txs: number;
+  blocks: number;
+  buildSeconds: number;
+  builtAt: string;
+}
+
+/** The cached claims marker when it describes a finished build of the wanted size. */
+export function readClaimsMarker(): ClaimsMarker | undefined {
+  if (!existsSync(CLAIMS_MARKER) || !existsSync(CLAIMS_PATH)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(CLAIMS_MARKER, 'utf8')) as ClaimsMarker;
+    return m.format === CLAIMS_FORMAT &&
+      m.lines === CLAIMS_LINES &&
+      m.schema === schemaFingerprint() &&
+      m.code === codeFingerprint()
+      ? m
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SHA-256 (first 16 hex) of the compiled contracts whose state the claims benchmark reads
+ * (claims, cases, case records, the journal), so a change to them rebuilds the cached ledger.
+ */
+export function codeFingerprint(): string {
+  const h = createHash('sha256');
+  for (const f of ['claims', 'cases', 'case-record', 'journal'])
+    h.update(readFileSync(new URL(`../src/contracts/${f}.js`, import.meta.url)));
+  return h.digest('hex').slice(0, 16);
 }

@@ -6,22 +6,9 @@
 import { verifyConsistency, verifyInclusion } from '../src/core/merkle.js';
 import { Ledger } from '../src/ledger/ledger.js';
 import { fastSha256 } from '../src/ledger/node-hash.js';
-import { fail, finish, LEDGER_PATH, logger, median, percentile } from './common.js';
+import { fail, finish, LEDGER_PATH, logger, median, percentile, rng } from './common.js';
 
 const log = logger('proofs');
-
-/** A small deterministic generator (mulberry32), so runs draw the same pairs. */
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const x = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.floor(x * n);
-  };
-}
 
 function timeEach<T>(pairs: readonly T[], f: (p: T) => unknown): number[] {
   const us: number[] = [];

@@ -7,14 +7,26 @@
  *   2. ingest       POST /v1/txs on a real node process          target >= 1.0 x bound
  *   3. verify       verifyLedgerFile on a 1,000,000-tx ledger    target >= 0.6 x cores x bound
  *   4. proofs       inclusion / consistency at 1M+ leaves        target < 200 us each
+ *   5. lifecycle    whole cases (6 txs each) through POST /v1/txs of an in-process node
+ *   6. claims       the claims guard of a new case with 1,000,000 invoice lines recorded
  *
+ * 5 and 6 have no target yet: their ratios are to the bound (5) and to one verification (6).
  * The bound is measured first and again last; its figure is the median of all passes.
  * Usage: npm run bench   (node --expose-gc dist/bench/run.js)
  */
 import { fork } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { LEDGER_PATH, LEDGER_TXS, median, readMarker, type ChildResult } from './common.js';
+import {
+  CLAIMS_LINES,
+  CLAIMS_PATH,
+  LEDGER_PATH,
+  LEDGER_TXS,
+  median,
+  readClaimsMarker,
+  readMarker,
+  type ChildResult,
+} from './common.js';
 
 type Result = ChildResult & { error?: string } & Record<string, unknown>;
 
@@ -110,6 +122,7 @@ async function main(): Promise<void> {
 
   const bound1 = await runChild('bound');
   const ingest = await runChild('ingest');
+  const lifecycle = await runChild('lifecycle');
   const cachedBefore = readMarker() !== undefined;
   let build = await runChild('build');
   let verify: ChildRun | undefined;
@@ -125,6 +138,16 @@ async function main(): Promise<void> {
     process.stderr.write(`the cached ledger failed (${failed}); rebuilding it once\n`);
     build = await runChild('build', ['--force']);
     await measure();
+  }
+  const claimsCachedBefore = readClaimsMarker() !== undefined;
+  let claimsBuild = await runChild('claims-build');
+  let claims = claimsBuild.result.error ? undefined : await runChild('claims');
+  if (claims?.result.error && claimsBuild.result.cached === true) {
+    process.stderr.write(
+      `the cached claims ledger failed (${claims.result.error}); rebuilding it once\n`,
+    );
+    claimsBuild = await runChild('claims-build', ['--force']);
+    claims = claimsBuild.result.error ? undefined : await runChild('claims');
   }
   const bound2 = await runChild('bound');
 
@@ -227,6 +250,97 @@ async function main(): Promise<void> {
       status: '',
     });
   }
+  const lr = lifecycle.result;
+  if (lr.error) err('5. lifecycle: cases closed/s', lr);
+  else {
+    const perSec = num(lr, 'lifecyclesPerSec');
+    const txPerSec = num(lr, 'txPerSec');
+    const failed = num(lr, 'failed');
+    rows.push({
+      figure: `5. lifecycle: cases closed/s (${int(num(lr, 'cases'))} cases, ${int(num(lr, 'lanes'))} x 1,000 at a time)`,
+      value: `${int(perSec)}/s`,
+      target: '(no target)',
+      ratio: `${fix((6 * perSec) / bound, 3)} x bound / 6`,
+      status: '',
+    });
+    rows.push({
+      figure: `5. lifecycle: committed tx/s, 6 a case (${int(num(lr, 'ok'))} ok, ${int(failed)} failed)`,
+      value: `${int(txPerSec)}/s`,
+      target: '(no target)',
+      ratio: `${fix(txPerSec / bound, 3)} x bound`,
+      status: failed > 0 || typeof lr.firstFailure === 'string' ? 'FAILED' : '',
+    });
+    if (typeof lr.firstFailure === 'string')
+      rows.push({
+        figure: '5. lifecycle: first failure',
+        value: 'ERROR',
+        target: lr.firstFailure.slice(0, 80),
+        ratio: '',
+        status: '',
+      });
+    const k = num(lr, 'roundCases');
+    rows.push({
+      figure: `5. lifecycle: cases closed/s, last ${int(k)} cases`,
+      value: `${int(num(lr, 'lastRoundPerSec'))}/s`,
+      target: `(first ${int(k)}: ${int(num(lr, 'firstRoundPerSec'))}/s)`,
+      ratio: `${fix(num(lr, 'lastRoundPerSec') / num(lr, 'firstRoundPerSec'), 2)} x first`,
+      status: '',
+    });
+    rows.push({
+      figure: '5. lifecycle: peak RSS (node and load in one process)',
+      value: mb(lr.maxRssKB),
+      target: '(no target)',
+      ratio: '',
+      status: '',
+    });
+  }
+
+  const cb = claimsBuild.result;
+  if (cb.error) err('6. build of the claims ledger', cb);
+  else
+    rows.push({
+      figure: `6. build ${int(num(cb, 'recordedLines'))}-line claims ledger (${cb.cached ? 'cached' : 'built this run'})`,
+      value: `${fix(num(cb, 'buildSeconds'), 1)} s`,
+      target: '(set-up, not a figure)',
+      ratio: `${int(num(cb, 'recordedLines') / num(cb, 'buildSeconds'))} lines/s`,
+      status: '',
+    });
+  const cr = claims?.result;
+  if (!cr || cr.error) err('6. claims guard', cr);
+  else {
+    const verifyUs = 1e6 / bound;
+    const lines = int(num(cr, 'linesPerClaim'));
+    const kinds = [
+      ['miss', `${lines} new lines`],
+      ['hit', `${lines} recorded lines`],
+      ['mixed', 'half new, half recorded'],
+    ] as const;
+    rows.push({
+      figure: `6. claims ledger open, Bloom filters of ${int(num(cr, 'stateKeys'))} state keys`,
+      value: `${fix(num(cr, 'openSeconds'), 1)} s`,
+      target: '(no target)',
+      ratio: '',
+      status: '',
+    });
+    for (const [k, label] of kinds) {
+      const v = num(cr, `${k}MedianUs`);
+      rows.push({
+        figure: `6. claims guard at ${int(num(cr, 'lines'))} lines: ${label}, median (p99 ${fix(num(cr, `${k}P99Us`), 0)} us, ${fix(num(cr, `${k}MedianUsPerLine`), 1)} us a line)`,
+        value: `${fix(v, 1)} us`,
+        target: '(no target)',
+        ratio: `${fix(v / verifyUs, 2)} x 1 verify`,
+        status: '',
+      });
+    }
+    const fp = num(cr, 'fingerprintMedianUsPerLine');
+    rows.push({
+      figure: '6. claims: line fingerprint (HMAC-SHA-256), median a line',
+      value: `${fix(fp, 1)} us`,
+      target: '(no target)',
+      ratio: `${fix(fp / verifyUs, 2)} x 1 verify`,
+      status: '',
+    });
+  }
   rows.push({
     figure: '1. bound: peak RSS',
     value: mb(Math.max(bound1.result.maxRssKB, bound2.result.maxRssKB)),
@@ -239,9 +353,12 @@ async function main(): Promise<void> {
   const walls = [
     ['bound', bound1.wallSeconds + bound2.wallSeconds],
     ['ingest', ingest.wallSeconds],
+    ['lifecycle', lifecycle.wallSeconds],
     ['build', build.wallSeconds],
     ['verify', verify?.wallSeconds ?? 0],
     ['proofs', proofs?.wallSeconds ?? 0],
+    ['claims-build', claimsBuild.wallSeconds],
+    ['claims', claims?.wallSeconds ?? 0],
   ] as const;
   process.stdout.write(
     [
@@ -250,6 +367,7 @@ async function main(): Promise<void> {
       `bound = median of ${rates.length} passes over ${int(num(bound1.result, 'signatures'))} distinct signatures, measured first and last in this run`,
       `load average (1/5/15 min) at start ${loadAtStart}, at end ${load()} (other work on this machine skews every figure)`,
       `ledger ${LEDGER_PATH} (${int(LEDGER_TXS)} txs, ${build.result.cached === true ? 'reused from cache' : cachedBefore ? 'the cached one failed, rebuilt in this run' : 'built in this run'})`,
+      `claims ledger ${CLAIMS_PATH} (${int(CLAIMS_LINES)} lines, ${claimsBuild.result.cached === true ? 'reused from cache' : claimsCachedBefore ? 'the cached one failed, rebuilt in this run' : 'built in this run'})`,
       '',
       table(rows),
       '',

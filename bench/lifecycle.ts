@@ -1,0 +1,354 @@
+/**
+ * Figure 5, case lifecycles: whole cases through a real node, from application to closed. The
+ * node runs in this process (AidNode over a real SQLite file in a temp dir, its HTTP API on a
+ * loopback port) and every transaction goes through `POST /v1/txs`, 1,000 submissions a body.
+ *
+ * Set-up (not timed): the demo members are enrolled, the city bureau publishes a program that
+ * approves cases up to 50,000.00 automatically and allocates it the money for every case (in one
+ * allocation, so one FIFO lot, per 1,000 cases, or with `--one-lot` all in one), and each
+ * applicant registers an account of their own. Then, before the clock starts, each case's
+ * application (by its applicant), verification (by its hospital's clerk, with its invoice lines),
+ * disbursement, receipt confirmation and closing are signed. Timed: `lanes` groups of 1,000
+ * cases at a time each go submit → verify → assess → disburse → confirm → close, one body per
+ * stage; the assessment is built in the loop, as a reviewer would: its private part is the
+ * case's sources (AidQueries.assessmentSources), readable only once the verification committed.
+ * That is 6 signed transactions a case; every one must commit ok, and every case must end
+ * closed with the program's money paid out. Each case has `lines` invoice lines (5) of 5,000.00
+ * net of insurance. The load runs on this process's thread too: the time it spent building the
+ * assessments is reported. At the end the ledger file's size and what its `tx_writes` hold are
+ * reported (copies of FIFO lots grow with the cases a lot funded).
+ * Usage: node dist/bench/lifecycle.js [cases] [lanes] [lines per case] [--one-lot]
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../src/api/server.js';
+import { canonicalJson } from '../src/core/canonical.js';
+import { AidQueries } from '../src/ledger/aid-queries.js';
+import { demoActivity, writeDemoDir } from '../src/node/demo.js';
+import { AidNode } from '../src/node/node.js';
+import {
+  applicantKey,
+  cnId,
+  DEMO_CHAIN,
+  HOSPITALS,
+  member,
+  post,
+  postBatch,
+  programSpec,
+  signed,
+  type Signed,
+} from './aid.js';
+import { fail, finish, logger, median, percentile, secondsSince, SEED } from './common.js';
+
+const log = logger('lifecycle');
+const PER_BODY = 1000;
+const PROGRAM = 'bench-assist';
+const STAGES = ['submit', 'verify', 'assess', 'disburse', 'confirm', 'close'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** One invoice line's amount and what insurance paid of it (minor units). */
+const LINE_AMOUNT = 800_000n;
+const LINE_INSURED = 300_000n;
+
+interface Case {
+  i: number;
+  submit: Signed;
+  verify: Signed;
+  disburse: Signed;
+  confirm: Signed;
+  close: Signed;
+}
+
+async function main(): Promise<Record<string, unknown>> {
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const oneLot = process.argv.includes('--one-lot');
+  const n = Number(args[0] ?? 12_000);
+  const lanes = Number(args[1] ?? 3);
+  const lines = Number(args[2] ?? 5);
+  const perCase = BigInt(lines) * (LINE_AMOUNT - LINE_INSURED);
+  const dir = mkdtempSync(join(tmpdir(), 'aidledger-bench-lifecycle-'));
+  let node: AidNode | undefined;
+  let app: FastifyInstance | undefined;
+  const agent = new Agent({ keepAlive: true, maxSockets: lanes + 1 });
+  try {
+    writeDemoDir(dir, SEED, Date.now() - 1000);
+    const errors: string[] = [];
+    node = await AidNode.open(dir, {
+      log: (level, msg, fields) => {
+        if (level === 'error') errors.push(`${msg} ${JSON.stringify(fields)}`);
+      },
+    });
+    app = buildServer(node);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    const queries = new AidQueries(node.ledger);
+    log(`in-process node on port ${port} (${node.pool.size} signature workers), ${dir}`);
+
+    // ---- set-up, not timed --------------------------------------------------------------
+    const tSetup = process.hrtime.bigint();
+    const must = async (what: string, subs: Signed[] | string) => {
+      if (typeof subs === 'string') {
+        const r = await post(agent, port, '/v1/txs', subs);
+        if (r.status !== 200 || r.text.includes('"ok":false'))
+          throw new Error(`${what}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+        return;
+      }
+      const r = await postBatch(agent, port, subs);
+      if (r.failure) throw new Error(`${what}: ${r.failure}`);
+    };
+    const enrol = demoActivity(SEED, DEMO_CHAIN, Date.now())[0]!;
+    await must('enrolment', canonicalJson(enrol.map((tx) => ({ tx }))));
+    const now = Date.now();
+    const budget = BigInt(n) * perCase;
+    await must('program', [
+      signed(
+        member('city-bureau/manager-1'),
+        'programs.publish',
+        programSpec(PROGRAM, budget),
+        'publish-1',
+        now,
+      ),
+    ]);
+    // The program's money: one allocation for all the cases (`--one-lot`), or by default one
+    // allocation (so one FIFO lot) per 1,000 cases, as a monthly budget tranche would be.
+    const lots = oneLot ? 1 : Math.ceil(n / PER_BODY);
+    await must(
+      'allocation',
+      Array.from({ length: lots }, (_, l) =>
+        signed(
+          member('city-bureau/finance-1'),
+          'funds.allocate',
+          {
+            program: PROGRAM,
+            amount: (oneLot
+              ? budget
+              : BigInt(Math.min(PER_BODY, n - l * PER_BODY)) * perCase
+            ).toString(),
+            reference: `budget 2026/${l + 1}`,
+          },
+          `allocate-${l}`,
+          now,
+        ),
+      ),
+    );
+    const applicants = Array.from({ length: n }, (_, i) => applicantKey(i));
+    const registrations = applicants.map((k, i) =>
+      signed(k, 'accounts.register', { lang: 'zh-Hans' }, `register-${i}`, now),
+    );
+    for (let at = 0; at < n; at += PER_BODY * lanes)
+      await Promise.all(
+        Array.from({ length: lanes }, (_, l) => at + l * PER_BODY)
+          .filter((from) => from < n)
+          .map((from) => must('registration', registrations.slice(from, from + PER_BODY))),
+      );
+    log(`set-up: members, program, ${n} applicant accounts in ${secondsSince(tSetup).toFixed(1)}s`);
+
+    // ---- everything but the assessments is signed before the clock starts ------------------
+    const tSign = process.hrtime.bigint();
+    const signedAt = Date.now();
+    const finance = member('city-bureau/finance-1');
+    const reviewer = member('city-bureau/reviewer-1');
+    const cases: Case[] = applicants.map((k, i) => {
+      const hospital = HOSPITALS[i % HOSPITALS.length]!;
+      const clerk = member(`${hospital}/clerk-1`);
+      const submit = signed(
+        k,
+        'cases.submit',
+        { program: PROGRAM, hospital },
+        `submit-${i}`,
+        signedAt,
+        {
+          patient: { kind: 'cn', id: cnId(i) },
+          declared: { householdIncomePerCapita: '1800000', householdSize: 3 },
+        },
+      );
+      const ref = { case: submit.id };
+      return {
+        i,
+        submit,
+        verify: signed(clerk, 'cases.verify', ref, `verify-${i}`, signedAt, {
+          diagnoses: ['C91.0'],
+          lines: Array.from({ length: lines }, (_, l) => ({
+            invoice: `ZY${String(i).padStart(8, '0')}`,
+            line: l + 1,
+            amount: LINE_AMOUNT.toString(),
+            insurancePaid: LINE_INSURED.toString(),
+          })),
+        }),
+        disburse: signed(
+          finance,
+          'cases.disburse',
+          { ...ref, reference: `PAY-${i}` },
+          `disburse-${i}`,
+          signedAt,
+        ),
+        confirm: signed(clerk, 'cases.confirm', ref, `confirm-${i}`, signedAt),
+        close: signed(
+          clerk,
+          'cases.close',
+          { ...ref, outcome: 'treatment-completed' },
+          `close-${i}`,
+          signedAt,
+        ),
+      };
+    });
+    registrations.length = 0;
+    log(`${5 * n} transactions signed in ${secondsSince(tSign).toFixed(1)}s`);
+    (globalThis as { gc?: () => void }).gc?.();
+
+    // ---- timed: groups of 1,000 cases, `lanes` at a time, stage after stage -----------------
+    const groups: Case[][] = [];
+    for (let at = 0; at < n; at += PER_BODY) groups.push(cases.slice(at, at + PER_BODY));
+    const stageMs = new Map<Stage, number[]>(STAGES.map((s) => [s, []]));
+    const groupDone: number[] = [];
+    let ok = 0;
+    let failed = 0;
+    let firstFailure: string | undefined;
+    let assessBuild = 0;
+    let nextGroup = 0;
+    const heightBefore = node.ledger.height;
+    const t0 = process.hrtime.bigint();
+    const stage = async (s: Stage, subs: Signed[]) => {
+      const ts = process.hrtime.bigint();
+      const r = await postBatch(agent, port, subs);
+      stageMs.get(s)!.push(secondsSince(ts) * 1000);
+      ok += r.ok;
+      failed += subs.length - r.ok;
+      if (r.failure) firstFailure ??= `${s}: ${r.failure}`;
+    };
+    const lane = async () => {
+      for (;;) {
+        const g = groups[nextGroup++];
+        if (!g) return;
+        await stage(
+          'submit',
+          g.map((c) => c.submit),
+        );
+        await stage(
+          'verify',
+          g.map((c) => c.verify),
+        );
+        const tb = process.hrtime.bigint();
+        const time = Date.now();
+        const assess = g.map((c) =>
+          signed(
+            reviewer,
+            'cases.assess',
+            { case: c.submit.id },
+            `assess-${c.i}`,
+            time,
+            queries.assessmentSources(c.submit.id),
+          ),
+        );
+        assessBuild += secondsSince(tb);
+        await stage('assess', assess);
+        await stage(
+          'disburse',
+          g.map((c) => c.disburse),
+        );
+        await stage(
+          'confirm',
+          g.map((c) => c.confirm),
+        );
+        await stage(
+          'close',
+          g.map((c) => c.close),
+        );
+        groupDone.push(secondsSince(t0));
+        log(
+          `${groupDone.length * PER_BODY} cases closed, ` +
+            `${Math.round((groupDone.length * PER_BODY) / secondsSince(t0))} lifecycles/s so far`,
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, () => lane()));
+    const seconds = secondsSince(t0);
+    const blocks = node.ledger.height - heightBefore;
+
+    // ---- checks, not timed ------------------------------------------------------------------
+    const states = node.ledger.cases.countByState(PROGRAM);
+    const paid = BigInt(queries.publicProgram(queries.programRecord(PROGRAM)).paid);
+    if (states.closed !== n)
+      firstFailure ??= `cases by state at the end: ${JSON.stringify(states)}`;
+    if (paid !== BigInt(n) * perCase)
+      firstFailure ??= `program paid ${paid}, expected ${BigInt(n) * perCase}`;
+    if (errors.length > 0) firstFailure ??= errors[0];
+    // Where the file's bytes went: the writes kept for transactions with a private part (so a
+    // replay survives erasure) hold every value such a transaction wrote, a whole FIFO lot too.
+    const db = node.ledger.db;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const fileBytes = statSync(join(dir, 'ledger.sqlite')).size;
+    const tw = db
+      .prepare<[], { rows: number; bytes: number; lots: number }>(
+        "SELECT count(*) AS rows, coalesce(sum(length(value)), 0) AS bytes, coalesce(sum(CASE WHEN key LIKE 'funds/lot/%' THEN length(value) END), 0) AS lots FROM tx_writes",
+      )
+      .get()!;
+
+    const txs = 6 * n;
+    const lifecyclesPerSec = n / seconds;
+    const txPerSec = ok / seconds;
+    // Lifecycles/s of the first and of the last `lanes` groups, which run side by side: shows a
+    // slowdown as the ledger (or a lot) grows.
+    const k = Math.min(lanes, Math.floor(groupDone.length / 2));
+    const last = groupDone.length - 1;
+    const firstRound = k > 0 ? (k * PER_BODY) / groupDone[k - 1]! : NaN;
+    const lastRound = k > 0 ? (k * PER_BODY) / (groupDone[last]! - groupDone[last - k]!) : NaN;
+    const stages = Object.fromEntries(
+      STAGES.map((s) => [
+        s,
+        { medianMs: median(stageMs.get(s)!), p90Ms: percentile(stageMs.get(s)!, 0.9) },
+      ]),
+    );
+    log(
+      `${n} cases (${txs} txs, ${ok} ok, ${failed} failed) in ${seconds.toFixed(2)}s = ` +
+        `${lifecyclesPerSec.toFixed(0)} lifecycles/s, ${txPerSec.toFixed(0)} tx/s, ${blocks} blocks; ` +
+        `first ${k * PER_BODY} cases ${firstRound.toFixed(0)}/s, last ${k * PER_BODY} ${lastRound.toFixed(0)}/s; ` +
+        `building the assessments took ${assessBuild.toFixed(2)}s of this thread`,
+    );
+    log(
+      `stage body latency median (p90), ms: ` +
+        STAGES.map(
+          (s) => `${s} ${stages[s]!.medianMs.toFixed(0)} (${stages[s]!.p90Ms.toFixed(0)})`,
+        ).join(', '),
+    );
+    log(
+      `ledger file ${(fileBytes / 1e6).toFixed(0)} MB; tx_writes ${tw.rows} rows, ` +
+        `${(tw.bytes / 1e6).toFixed(0)} MB of values, ${(tw.lots / 1e6).toFixed(0)} MB of them copies of FIFO lots`,
+    );
+    if (firstFailure) log(`first failure: ${firstFailure}`);
+    return {
+      cases: n,
+      lanes,
+      lines,
+      txs,
+      ok,
+      failed,
+      firstFailure,
+      seconds,
+      lifecyclesPerSec,
+      txPerSec,
+      oneLot,
+      lots,
+      roundCases: k * PER_BODY,
+      firstRoundPerSec: firstRound,
+      lastRoundPerSec: lastRound,
+      assessBuildSeconds: assessBuild,
+      blocks,
+      stages,
+      ledgerBytes: fileBytes,
+      txWritesBytes: tw.bytes,
+      txWritesLotBytes: tw.lots,
+    };
+  } finally {
+    agent.destroy();
+    await app?.close();
+    await node?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(finish, fail);
