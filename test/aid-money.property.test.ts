@@ -13,7 +13,7 @@ import { makePrivatePart, privateCommitment, signTx, txIdOf } from '../src/chain
 import { canonicalJson } from '../src/core/canonical.js';
 import type { CaseRecord } from '../src/contracts/case-record.js';
 import type { LineRecord } from '../src/contracts/claims.js';
-import type { JournalEntry, Lot } from '../src/contracts/journal.js';
+import type { JournalEntry, Lot, LotUse } from '../src/contracts/journal.js';
 import { AidQueries } from '../src/ledger/aid-queries.js';
 import type { AdmittedItem } from '../src/ledger/execute.js';
 import { Ledger } from '../src/ledger/ledger.js';
@@ -305,6 +305,15 @@ class Harness {
       assert.equal(bal('reserved'), amountIn('funded'), `${p}: reserved = funded cases`);
       assert.equal(bal('payable'), amountIn('disbursed'), `${p}: payable = disbursed cases`);
       assert.equal(bal('paid'), amountIn('confirmed', 'closed'), `${p}: paid = confirmed cases`);
+      // Each lot's money is unspent, returned, or held by the cases it funded.
+      for (const l of lots) {
+        const held = sumOf(
+          this.scan<LotUse>(`funds/use/${p}/${String(l.seq).padStart(12, '0')}/`).map((u) =>
+            BigInt(u.value.amount),
+          ),
+        );
+        assert.equal(BigInt(l.remaining) + BigInt(l.returned) + held, BigInt(l.amount));
+      }
       const received = sumOf(lots.map((l) => BigInt(l.amount)));
       assert.equal(
         bal('pool') + bal('reserved') + bal('payable') + bal('paid') + bal('returned'),
@@ -321,8 +330,11 @@ class Harness {
         );
         for (const f of c.fundedBy) {
           const lot = lots.find((l) => l.seq === f.lot)!;
+          assert.ok(f.use >= 1 && f.use <= lot.uses);
           assert.ok(
-            lot.uses.some((u) => u.case === c.id && u.amount === f.amount),
+            this.scan<LotUse>(`funds/use/${p}/${String(f.lot).padStart(12, '0')}/`).some(
+              (u) => u.value.case === c.id && u.value.amount === f.amount,
+            ),
             'the lot knows the case',
           );
         }

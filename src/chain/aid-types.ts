@@ -134,6 +134,8 @@ export interface LotSource {
 
 export interface FundedBy {
   lot: number;
+  /** The number of the lot's use record for this case (`funds/use/<program>/<lot>/<use>`). */
+  use: number;
   source: LotSource;
   amount: string;
 }

@@ -289,7 +289,11 @@ function evaluate(spec: ProgramVersion, facts: Map<FactName, SourcedFact>): Cond
 }
 
 /** The benefit formula, step by step, with what the claims guard and the year cap leave. */
-function benefit(ctx: ActionContext, rec: CaseRecord, spec: ProgramVersion): BenefitSteps {
+function benefit(
+  ctx: ActionContext,
+  rec: CaseRecord,
+  spec: ProgramVersion,
+): BenefitSteps & { rem: bigint[] } {
   const rem = remaining(ctx.state, rec.id, rec.lines);
   const expense = rec.lines.reduce((a, l) => a + big(l.net), 0n);
   const open = rem.reduce((a, r) => a + r, 0n);
@@ -320,6 +324,7 @@ function benefit(ctx: ActionContext, rec: CaseRecord, spec: ProgramVersion): Ben
     year,
     amount: str(amount),
     unguarded: str(formula(expense).amount),
+    rem,
   };
 }
 
@@ -328,15 +333,20 @@ function benefit(ctx: ActionContext, rec: CaseRecord, spec: ProgramVersion): Ben
  * lines meanwhile: reserves the lines and the patient's year cap, then funds or waitlists it.
  * @throws DUPLICATE_CLAIM when its lines have nothing left.
  */
-function approve(ctx: ActionContext, rec: CaseRecord): CaseRecord {
-  const spec = getVersion(ctx.state, rec.program, rec.decision!.version);
+function approve(
+  ctx: ActionContext,
+  rec: CaseRecord,
+  computed?: ReturnType<typeof benefit>,
+): CaseRecord {
   const granted = big(rec.decision!.benefit.amount);
-  const now = benefit(ctx, rec, spec);
+  // Computed in this very transaction (an automatic approval), or again now.
+  const { rem, ...now } =
+    computed ?? benefit(ctx, rec, getVersion(ctx.state, rec.program, rec.decision!.version));
   if (big(now.claimedElsewhere) >= big(now.expense) && big(now.expense) > 0n)
     refuse('DUPLICATE_CLAIM', 'every invoice line of this case is already covered by other cases');
   const amount = min(granted, big(now.amount));
   if (amount === 0n) refuse('INVALID_STATE', 'nothing is left to pay for this case');
-  claim(ctx.state, rec.id, rec.lines, spread(amount, remaining(ctx.state, rec.id, rec.lines)));
+  claim(ctx.state, rec.id, rec.lines, spread(amount, rem));
   addPatientUse(ctx.state, rec.patient, rec.program, now.year, amount);
   const next: CaseRecord = { ...rec, amount: str(amount), year: now.year, reason: 'approved' };
   // Reduced by the claims guard: what the formula gives had no other case claimed these lines.
@@ -465,7 +475,8 @@ export const cases: Contract = {
         const sources = checkedSources(rec, att, AssessFactsSchema.parse(ctx.facts));
         const { facts } = gatherFacts(ctx, rec, sources, att);
         const conditions = evaluate(spec, facts);
-        const steps = benefit(ctx, rec, spec);
+        const computed = benefit(ctx, rec, spec);
+        const { rem: _rem, ...steps } = computed;
         const amount = big(steps.amount);
         if (big(steps.expense) > 0n && big(steps.claimedElsewhere) >= big(steps.expense))
           refuse(
@@ -493,7 +504,7 @@ export const cases: Contract = {
           next = { ...transition(ctx, next, 'rejected'), reason: 'conditions-not-met' };
         else if (amount === 0n)
           next = { ...transition(ctx, next, 'rejected'), reason: 'nothing-to-pay' };
-        else if (review === 'auto') next = approve(ctx, next);
+        else if (review === 'auto') next = approve(ctx, next, computed);
         else
           next = { ...transition(ctx, next, 'assessed'), reviewsNeeded: review === 'two' ? 2 : 1 };
         putCase(ctx.state, next);

@@ -47,8 +47,18 @@ export interface Lot {
   amount: string;
   remaining: string;
   returned: string;
-  /** Cases this lot's money funded, in the order it did, with what is still theirs. */
-  uses: { case: string; amount: string }[];
+  /**
+   * How many use records the lot has made: each case it funded has one, in the order it did
+   * (`funds/use/<program>/<lot>/<use>`), kept apart so funding a case writes a few bytes, not the
+   * lot's whole history.
+   */
+  uses: number;
+}
+
+/** What one case holds of one lot. */
+export interface LotUse {
+  case: string;
+  amount: string;
 }
 
 export const fundsKeys = {
@@ -57,6 +67,9 @@ export const fundsKeys = {
   entry: (seq: number) => `funds/j/${seqKey(seq)}`,
   fifo: (program: string) => `funds/fifo/${program}`,
   lot: (program: string, seq: number) => `funds/lot/${program}/${seqKey(seq)}`,
+  uses: (program: string, lot: number) => `funds/use/${program}/${seqKey(lot)}/`,
+  use: (program: string, lot: number, use: number) =>
+    `funds/use/${program}/${seqKey(lot)}/${seqKey(use)}`,
 };
 
 export function balance(state: StateView, name: AccountName): bigint {
@@ -125,7 +138,7 @@ export function addLot(
     amount: str(amount),
     remaining: str(amount),
     returned: '0',
-    uses: [],
+    uses: 0,
   } satisfies Lot);
   ctx.state.put(fundsKeys.fifo(program), { head: f.head, next: seq + 1 } satisfies Fifo);
   post(ctx, account.pool(program), from, amount, `${source.kind} ${source.id}`);
@@ -151,11 +164,13 @@ export function reserve(
     const take = min(big(lot.remaining), need);
     if (take > 0n) {
       need -= take;
-      out.push({ lot: seq, source: lot.source, amount: str(take) });
+      const use = lot.uses + 1;
+      out.push({ lot: seq, use, source: lot.source, amount: str(take) });
+      s.put(fundsKeys.use(program, seq, use), { case: caseId, amount: str(take) } satisfies LotUse);
       s.put(fundsKeys.lot(program, seq), {
         ...lot,
         remaining: str(big(lot.remaining) - take),
-        uses: [...lot.uses, { case: caseId, amount: str(take) }],
+        uses: use,
       } satisfies Lot);
     }
     if (need > 0n) seq++;
@@ -182,11 +197,10 @@ export function release(
   let head = fifo(s, program).head;
   for (const f of fundedBy) {
     const lot = getLot(s, program, f.lot);
-    const uses = lot.uses.filter((u) => u.case !== caseId);
+    s.del(fundsKeys.use(program, f.lot, f.use));
     s.put(fundsKeys.lot(program, f.lot), {
       ...lot,
       remaining: str(big(lot.remaining) + big(f.amount)),
-      uses,
     } satisfies Lot);
     total += big(f.amount);
     if (f.lot < head) head = f.lot;

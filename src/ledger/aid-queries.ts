@@ -24,7 +24,13 @@ import {
   type AllocationRecord,
   type DonationRecord,
 } from '../contracts/donations.js';
-import { fundsKeys, programFunds, type JournalEntry, type Lot } from '../contracts/journal.js';
+import {
+  fundsKeys,
+  programFunds,
+  type JournalEntry,
+  type Lot,
+  type LotUse,
+} from '../contracts/journal.js';
 import { keys as membershipKeys, type OrgRecord } from '../contracts/membership.js';
 import {
   label,
@@ -316,7 +322,7 @@ export class AidQueries {
         amount: lot.amount,
         remaining: lot.remaining,
         returned: lot.returned,
-        cases: lot.uses.map((u) => {
+        cases: this.scan<LotUse>(fundsKeys.uses(l.program, l.lot), 100_000).map((u) => {
           const c = this.get<CaseRecord>(caseKeys.case(u.case));
           return {
             case: u.case,
