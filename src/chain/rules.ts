@@ -4,8 +4,31 @@
  * integers are int64 (`bigint`), and anything with floating point is refused when a rule is
  * compiled (double literals, `double()` conversions) or when facts are bound (JS numbers).
  */
-import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import type * as Cel from '@bufbuild/cel';
 import { AidError } from '../core/errors.js';
+
+/**
+ * The CEL engine, loaded on first use: most processes that load the contracts (signature
+ * workers, verifiers of other contracts) never compile a rule, and the engine costs each thread
+ * several megabytes. On Node it loads synchronously through the built-in module loader; a
+ * browser awaits `loadRules()` once before compiling.
+ */
+let cel: typeof Cel | undefined;
+
+function engine(): typeof Cel {
+  if (cel) return cel;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('module') as
+    { createRequire(from: string): (id: string) => unknown } | undefined;
+  if (!mod) throw new AidError('CONFIG', 'call loadRules() before compiling a rule');
+  cel = mod.createRequire(import.meta.url)('@bufbuild/cel') as typeof Cel;
+  return cel;
+}
+
+/** Loads the CEL engine ahead of use (needed once in browsers; harmless elsewhere). */
+export async function loadRules(): Promise<void> {
+  cel ??= await import('@bufbuild/cel');
+}
 
 export type FactValue = bigint | string | boolean | readonly bigint[] | readonly string[];
 export type Facts = Readonly<Record<string, FactValue>>;
@@ -56,13 +79,14 @@ export function compileRule(expr: string): CompiledRule {
   }
   let parsed;
   try {
-    parsed = parse(expr);
+    parsed = engine().parse(expr);
   } catch (cause) {
     throw new AidError('MALFORMED', `rule does not parse: ${(cause as Error).message}`, { cause });
   }
   const reads = new Set<string>();
   const bound = new Set<string>();
   inspect(parsed, reads, bound);
+  const { plan, celEnv, isCelError } = engine();
   const run = plan(celEnv(), parsed);
   return {
     expr,
