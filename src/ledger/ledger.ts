@@ -21,7 +21,13 @@ import { fromHex, toBase64, toHex, equalBytes } from '../core/bytes.js';
 import { canonicalJson, parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
 import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merkle.js';
-import { formatCheckpoint, signNoteLine } from '../core/note.js';
+import {
+  formatCheckpoint,
+  parseNote,
+  parseVerifierKey,
+  signNoteLine,
+  verifiedSigners,
+} from '../core/note.js';
 import {
   checkpointSigners,
   keys as membershipKeys,
@@ -254,7 +260,7 @@ export class Ledger {
    * log (or earlier in the batch) are not executed again: their outcome is the original one.
    */
   commitBatch(
-    batch: Pick<Batch, 'id' | 'proposer' | 'time'>,
+    batch: Pick<Batch, 'id' | 'proposer' | 'time'> & { position?: number },
     items: readonly AdmittedItem[],
   ): CommitOutcome[] {
     if (!this.head) throw new AidError('UNAVAILABLE', 'ledger has no genesis block');
@@ -288,6 +294,7 @@ export class Ledger {
       leaves,
       proposer: batch.proposer,
       batch: batch.id,
+      ...(batch.position === undefined ? {} : { position: batch.position }),
     });
     return outcomes;
   }
@@ -301,6 +308,8 @@ export class Ledger {
     leaves: PendingLeaf[];
     proposer: string;
     batch: string;
+    /** The batch's place in the ordering service (an etcd revision), kept with the block. */
+    position?: number;
   }): void {
     const first = this.tree.size;
     const keys = sortKeysUtf8([...b.overlay.writes.keys()]);
@@ -352,6 +361,7 @@ export class Ledger {
           proposer: b.proposer,
           batch: b.batch,
         });
+        if (b.position !== undefined) st.putMeta.run('orderer.position', String(b.position));
         this.signCheckpoint(this.tree.size, this.tree.root());
       })();
     } catch (e) {
@@ -479,7 +489,47 @@ export class Ledger {
   }
 
   /** The newest checkpoint note this node holds. */
+  /** The ordering-service position of the last batch applied (0 when none). */
+  get position(): number {
+    return Number(this.st.getMeta.get('orderer.position') ?? 0);
+  }
+
+  /** Whether a batch with this id was applied already (a batch written twice comes twice). */
+  hasBatch(id: string): boolean {
+    return this.st.batchBlock.get(id) !== undefined;
+  }
+
+  /** The checkpoint this node signed for `size`, with the cosignatures it has gathered. */
+  checkpointAt(size: number): { size: number; root: Uint8Array; note: string } | undefined {
+    return this.st.getCheckpoint.get(size);
+  }
+
+  /**
+   * Adds a peer's signature line to this node's checkpoint of the same size, once it verifies
+   * under the membership's node key of that organisation over the identical body.
+   * @returns whether it was added; false when already there. @throws AidError BAD_CHECKPOINT.
+   */
+  addCosignature(size: number, line: string): boolean {
+    const cp = this.st.getCheckpoint.get(size);
+    if (!cp) throw new AidError('NOT_FOUND', `no checkpoint of size ${size} here yet`);
+    if (cp.note.includes(line)) return false;
+    const note = cp.note + line;
+    const parsed = parseNote(note);
+    const name = parsed.signatures[parsed.signatures.length - 1]!.name;
+    const signer = this.policy().signers.find((s) => s.org === name);
+    if (!signer) throw new AidError('BAD_CHECKPOINT', `${name} runs no node of this chain`);
+    if (!verifiedSigners(parsed, [parseVerifierKey(signer.vkey)]).has(name))
+      throw new AidError('BAD_CHECKPOINT', `the signature of ${name} does not verify`);
+    this.st.updateCheckpoint.run(note, size);
+    return true;
+  }
+
   checkpoint(): { size: number; root: Uint8Array; note: string } {
+    // The newest checkpoint signed by the policy's quorum of organisations: a final one.
+    const quorum = this.policy().quorum;
+    for (const c of this.st.recentCheckpoints.all()) {
+      if (c.note.split('\n\u2014 ').length - 1 >= quorum) return c;
+    }
     const c = this.st.lastCheckpoint.get();
     if (!c) throw new AidError('UNAVAILABLE', 'no checkpoint yet');
     return c;
@@ -589,6 +639,14 @@ function prepare(db: Database.Database) {
     getCheckpoint: db.prepare<[number], { size: number; root: Buffer; note: string }>(
       'SELECT size, root, note FROM checkpoints WHERE size = ?',
     ),
+    recentCheckpoints: db.prepare<[], { size: number; root: Buffer; note: string }>(
+      'SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 256',
+    ),
+    getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
+    putMeta: db.prepare<[string, string]>(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    batchBlock: db.prepare<[string], number>('SELECT height FROM blocks WHERE batch = ?').pluck(),
     lastCheckpoint: db.prepare<[], { size: number; root: Buffer; note: string }>(
       'SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1',
     ),

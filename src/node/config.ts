@@ -16,6 +16,16 @@ export const NodeConfigSchema = z.strictObject({
   org: z.string().min(2).max(63),
   maxTxs: z.number().int().min(1).max(10_000).default(1000),
   maxWaitMs: z.number().int().min(1).max(60_000).default(20),
+  /** Ordering by an etcd cluster shared by the consortium's nodes; absent: an embedded node. */
+  cluster: z
+    .strictObject({
+      endpoints: z
+        .array(z.string().regex(/^https?:\/\/[^\s]+$/))
+        .min(1)
+        .max(15),
+      prefix: z.string().min(1).max(200).optional(),
+    })
+    .optional(),
 });
 export type NodeConfig = z.infer<typeof NodeConfigSchema>;
 

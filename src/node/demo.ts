@@ -74,19 +74,27 @@ const ORGS: (Omit<GenesisOrg, 'rootKey' | 'nodeKey' | 'id'> & { id: string })[] 
 /** The operator of the embedded demo node. */
 export const DEMO_NODE_ORG = 'city-bureau';
 
-export function demoGenesis(seed: string, time: number): Genesis {
+/** Which organisations run a node, and how many of them must sign a checkpoint. */
+export interface DemoNodes {
+  nodes: readonly string[];
+  checkpointQuorum: number;
+}
+
+const EMBEDDED: DemoNodes = { nodes: [DEMO_NODE_ORG], checkpointQuorum: 1 };
+
+export function demoGenesis(seed: string, time: number, n: DemoNodes = EMBEDDED): Genesis {
   return parseGenesis({
     chain: DEMO_CHAIN,
     time,
     orgs: ORGS.map((o) => ({
       ...o,
       rootKey: toHex(publicKeyFromSeed(demoSeed(seed, `${o.id}/admin`))),
-      ...(o.id === DEMO_NODE_ORG
+      ...(n.nodes.includes(o.id)
         ? { nodeKey: toHex(publicKeyFromSeed(demoSeed(seed, `${o.id}/node`))) }
         : {}),
     })),
     governanceQuorum: 4,
-    checkpointQuorum: 1,
+    checkpointQuorum: n.checkpointQuorum,
     protocol: [{ version: 1, fromHeight: 0 }],
   });
 }
@@ -116,16 +124,27 @@ const MEMBERS: { org: string; name: string; roles: string[] }[] = [
 ];
 
 /** Writes genesis, node config and every demo key into `dir`. */
-export function writeDemoDir(dir: string, seed: string, time: number): Genesis {
-  const genesis = demoGenesis(seed, time);
+export function writeDemoDir(
+  dir: string,
+  seed: string,
+  time: number,
+  /** For one node of a consortium: its organisation, who runs nodes, and the etcd cluster. */
+  member?: DemoNodes & { org: string; cluster: { endpoints: string[]; prefix?: string } },
+): Genesis {
+  const genesis = demoGenesis(seed, time, member ?? EMBEDDED);
+  const org = member?.org ?? DEMO_NODE_ORG;
   mkdirSync(paths.keys(dir), { recursive: true });
   writeFileSync(paths.genesis(dir), JSON.stringify(genesis, null, 2) + '\n', { flag: 'wx' });
   writeFileSync(
     paths.config(dir),
-    JSON.stringify({ org: DEMO_NODE_ORG, maxTxs: 4000, maxWaitMs: 20 }, null, 2) + '\n',
+    JSON.stringify(
+      { org, maxTxs: 4000, maxWaitMs: 20, ...(member ? { cluster: member.cluster } : {}) },
+      null,
+      2,
+    ) + '\n',
     { flag: 'wx' },
   );
-  writeKeyFile(paths.nodeKey(dir), keyFileFromSeed(demoSeed(seed, `${DEMO_NODE_ORG}/node`)));
+  writeKeyFile(paths.nodeKey(dir), keyFileFromSeed(demoSeed(seed, `${org}/node`)));
   writeConsortiumKey(dir, demoSeed(seed, 'consortium'));
   for (const o of ORGS)
     writeKeyFile(

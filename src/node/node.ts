@@ -20,6 +20,8 @@ import { SigPool } from '../ledger/sig-pool.js';
 import { consortiumSecrets } from '../ledger/secrets.js';
 import type { OrderedBatch, Orderer } from '../ordering/orderer.js';
 import { SoloOrderer } from '../ordering/solo.js';
+import { EtcdOrderer } from '../ordering/etcd.js';
+import { clusterPrefix, Cosigner, submissionCodec } from './cluster.js';
 import { readNodeDir, type NodeDir } from './config.js';
 
 interface Waiter {
@@ -48,6 +50,7 @@ export class AidNode {
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly log: NonNullable<NodeOptions['log']>;
   private fault: AidError | undefined;
+  private readonly cosigner: Cosigner | undefined;
 
   private constructor(nd: NodeDir, opts: NodeOptions) {
     this.genesis = nd.genesis;
@@ -71,22 +74,57 @@ export class AidNode {
     this.check = opts.protocols
       ? inlineChecker((v) => getProtocol(v, opts.protocols))
       : (values, ctx) => this.pool.check(values, ctx);
-    this.orderer = new SoloOrderer<AdmittedItem>({
-      proposer: nd.config.org,
-      maxTxs: opts.maxTxs ?? nd.config.maxTxs,
-      maxWaitMs: opts.maxWaitMs ?? nd.config.maxWaitMs,
-    });
+    const cluster = nd.config.cluster;
+    if (cluster) {
+      this.orderer = new EtcdOrderer<AdmittedItem>({
+        endpoints: cluster.endpoints,
+        prefix: `${clusterPrefix(this.ledger.chain, cluster)}`,
+        proposer: nd.config.org,
+        maxTxs: opts.maxTxs ?? nd.config.maxTxs,
+        maxWaitMs: opts.maxWaitMs ?? nd.config.maxWaitMs,
+        after: this.ledger.position,
+        codec: submissionCodec(this.ledger, this.check),
+        log: this.log,
+      });
+      this.cosigner = new Cosigner(
+        this.ledger,
+        nd.config.org,
+        cluster,
+        (e) => this.stopCommitting(e),
+        this.log,
+      );
+    } else {
+      this.orderer = new SoloOrderer<AdmittedItem>({
+        proposer: nd.config.org,
+        maxTxs: opts.maxTxs ?? nd.config.maxTxs,
+        maxWaitMs: opts.maxWaitMs ?? nd.config.maxWaitMs,
+      });
+    }
+  }
+
+  /** After a fork or a divergence: nothing more is committed or signed, and health says why. */
+  private stopCommitting(e: AidError): void {
+    if (this.fault) return;
+    this.fault = e;
+    this.log('error', 'node stopped committing', { code: e.code, message: e.message });
+    for (const id of [...this.waiters.keys()]) this.settle(id, (w) => w.reject(e));
   }
 
   /** Opens the node in `dir` and starts ordering. @throws AidError CONFIG. */
   static async open(dir: string, opts: NodeOptions = {}): Promise<AidNode> {
     const node = new AidNode(readNodeDir(dir), opts);
     await node.orderer.start((b) => node.deliver(b));
+    node.cosigner?.start();
     return node;
   }
 
-  get healthy(): { ok: boolean; fault?: string } {
-    return this.fault ? { ok: false, fault: this.fault.message } : { ok: true };
+  get healthy(): { ok: boolean; fault?: string; code?: string; diverged?: unknown[] } {
+    const peers = this.cosigner?.diverged.length
+      ? { diverged: this.cosigner.diverged.slice(-20) }
+      : {};
+    return this.fault
+      ? { ok: false, code: this.fault.code, fault: this.fault.message, ...peers }
+      : { ok: true, ...peers };
   }
 
   /**
@@ -115,11 +153,25 @@ export class AidNode {
       );
       fresh.push(item);
     }
-    if (fresh.length > 0) await this.orderer.propose(fresh);
+    if (fresh.length > 0) {
+      try {
+        await this.orderer.propose(fresh);
+      } catch (e) {
+        for (const item of fresh) this.settle(item.id, (w) => w.reject(e));
+        void Promise.allSettled(results);
+        throw e;
+      }
+    }
     return Promise.all(results);
   }
 
   private deliver(batch: OrderedBatch<AdmittedItem>): void {
+    if (this.fault) {
+      for (const item of batch.items) this.settle(item.id, (w) => w.reject(this.fault));
+      return;
+    }
+    // A batch written twice to the ordering service (a retried put) is applied once.
+    if (batch.position !== undefined && this.ledger.hasBatch(batch.id)) return;
     let outcomes: CommitOutcome[];
     try {
       outcomes = this.ledger.commitBatch(batch, batch.items);
@@ -129,11 +181,12 @@ export class AidNode {
           ? e
           : new AidError('UNAVAILABLE', `commit failed: ${(e as Error).message}`, { cause: e });
       this.log('error', 'block commit failed', { code: err.code, message: err.message });
-      if (err.code === 'FORK') this.fault = err;
+      if (err.code === 'FORK') this.stopCommitting(err);
       for (const item of batch.items) this.settle(item.id, (w) => w.reject(err));
       return;
     }
     for (const o of outcomes) this.settle(o.id, (w) => w.resolve(o));
+    void this.cosigner?.publish(this.ledger.height);
   }
 
   private settle(id: string, f: (w: Waiter) => void): void {
@@ -145,6 +198,7 @@ export class AidNode {
 
   async close(): Promise<void> {
     await this.orderer.stop();
+    await this.cosigner?.stop();
     await this.pool.close();
     this.ledger.close();
   }

@@ -11,6 +11,8 @@ export interface OrderedBatch<T> {
   /** The proposer's clock in milliseconds; the block clamps it to previous + 1 ms. */
   time: number;
   items: T[];
+  /** Where the batch stands in the ordering service's total order (an etcd revision). */
+  position?: number;
 }
 
 export type Deliver<T> = (batch: OrderedBatch<T>) => Promise<void> | void;

@@ -1,0 +1,222 @@
+/**
+ * A node in a consortium: batches ordered by etcd (see ordering/etcd.ts), and checkpoints
+ * cosigned through etcd. After each block a node publishes its signature line with the root it
+ * signed; it adds every peer's line over the identical checkpoint to its own, so its checkpoint
+ * becomes final once the policy's quorum has signed. A peer that signed another root for a size
+ * has diverged; when a quorum of organisations agrees on a root that is not this node's own,
+ * this node is the one that diverged: it stops committing and says so in its health.
+ */
+import { Etcd3 } from 'etcd3';
+import { toHex } from '../core/bytes.js';
+import { canonicalJson, parseJson } from '../core/canonical.js';
+import { AidError } from '../core/errors.js';
+import type { CheckContext, ItemChecker } from '../ledger/admission.js';
+import { DEFAULT_LIMITS } from '../ledger/admission.js';
+import type { AdmittedItem } from '../ledger/execute.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { BatchCodec } from '../ordering/etcd.js';
+import { etcdOptions } from '../ordering/etcd.js';
+import type { Submission } from '../chain/tx.js';
+
+export interface ClusterConfig {
+  endpoints: string[];
+  /** The etcd key prefix of the chain; defaults to `aidledger/<chain>/`. */
+  prefix?: string | undefined;
+}
+
+export const clusterPrefix = (chain: string, cfg: ClusterConfig): string =>
+  cfg.prefix ?? `aidledger/${chain}/`;
+
+/**
+ * Items travel as their submission text. Every node checks a batch's items the same way, with
+ * the batch's time as the clock, so all nodes keep exactly the same items; the proposer skips
+ * only the signature checks it made at admission.
+ */
+export function submissionCodec(ledger: Ledger, check: ItemChecker): BatchCodec<AdmittedItem> {
+  return {
+    encode: (item) =>
+      canonicalJson(
+        item.private === undefined ? { tx: item.tx } : { private: item.private, tx: item.tx },
+      ),
+    async decode(values, batch, own) {
+      const ctx: CheckContext = {
+        chain: ledger.chain,
+        version: ledger.protocolFor(ledger.height + 1).version,
+        now: batch.time,
+        limits: DEFAULT_LIMITS,
+      };
+      if (own) return own.filter((i) => Math.abs(i.tx.time - batch.time) <= ctx.limits.maxSkewMs);
+      const checks = await check(values, ctx);
+      const items: AdmittedItem[] = [];
+      checks.forEach((c, i) => {
+        if (!c.ok) return;
+        const sub = values[i] as Submission;
+        items.push({
+          id: c.id as AdmittedItem['id'],
+          text: c.txText,
+          tx: sub.tx,
+          private: sub.private,
+        });
+      });
+      return items;
+    },
+  };
+}
+
+interface SignatureRecord {
+  size: number;
+  height: number;
+  root: string;
+  org: string;
+  line: string;
+}
+
+export interface Divergence {
+  org: string;
+  size: number;
+  root: string;
+}
+
+/** Publishes this node's checkpoint signatures and gathers its peers'. */
+export class Cosigner {
+  private readonly client: Etcd3;
+  private next = 1;
+  private stopped = false;
+  private loop: Promise<void> = Promise.resolve();
+  /** Peer signatures for sizes this node has not reached yet. */
+  private readonly pending = new Map<number, SignatureRecord[]>();
+  /** Roots each organisation signed, by size, for the sizes still open. */
+  private readonly roots = new Map<number, Map<string, string>>();
+  readonly diverged: Divergence[] = [];
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly org: string,
+    cfg: ClusterConfig,
+    private readonly onFault: (e: AidError) => void,
+    private readonly log: (
+      level: 'info' | 'error',
+      msg: string,
+      f?: Record<string, unknown>,
+    ) => void,
+  ) {
+    this.client = new Etcd3(etcdOptions(cfg.endpoints));
+    this.prefix = `${clusterPrefix(ledger.chain, cfg)}s/`;
+  }
+
+  private readonly prefix: string;
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Publishes the signature of this node's checkpoint of the current size. */
+  async publish(height: number): Promise<void> {
+    const size = this.ledger.size;
+    const cp = this.ledger.checkpointAt(size);
+    if (!cp) return;
+    const line = cp.note.slice(cp.note.indexOf('\n\n') + 2).split('\n')[0]! + '\n';
+    const rec: SignatureRecord = { size, height, root: toHex(cp.root), org: this.org, line };
+    this.note(rec);
+    try {
+      await this.client
+        .put(`${this.prefix}${size.toString().padStart(16, '0')}/${this.org}`)
+        .value(canonicalJson(rec))
+        .exec();
+    } catch (e) {
+      this.log('error', 'publishing a checkpoint signature failed', {
+        message: (e as Error).message,
+      });
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const res = await this.client
+          .getAll()
+          .prefix(this.prefix)
+          .minModRevision(this.next)
+          .sort('Mod', 'Ascend')
+          .limit(500)
+          .exec();
+        for (const kv of res.kvs) {
+          this.next = Math.max(this.next, Number(kv.mod_revision) + 1);
+          const rec = parseJson(kv.value.toString('utf8')) as SignatureRecord;
+          if (rec.org !== this.org) this.take(rec);
+        }
+        this.retryPending();
+        if (res.kvs.length === 0) await new Promise((r) => setTimeout(r, 100));
+      } catch (e) {
+        if (this.stopped) return;
+        this.log('error', 'reading checkpoint signatures failed', {
+          message: (e as Error).message,
+        });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private retryPending(): void {
+    for (const [size, recs] of this.pending) {
+      if (size > this.ledger.size) continue;
+      this.pending.delete(size);
+      for (const r of recs) this.take(r);
+    }
+  }
+
+  /** Records which root an organisation signed for a size, and judges who diverged. */
+  private note(rec: SignatureRecord): void {
+    let m = this.roots.get(rec.size);
+    if (!m) this.roots.set(rec.size, (m = new Map()));
+    m.set(rec.org, rec.root);
+    const mine = m.get(this.org);
+    if (mine === undefined) return;
+    const quorum = this.ledger.policy().quorum;
+    const count = new Map<string, number>();
+    for (const r of m.values()) count.set(r, (count.get(r) ?? 0) + 1);
+    for (const [root, n] of count) {
+      if (root !== mine && n >= quorum && n > (count.get(mine) ?? 0)) {
+        this.onFault(
+          new AidError(
+            'DIVERGED',
+            `at size ${rec.size} (height ${rec.height}) ${n} organisations signed root ${root}, this node ${mine}: it stops committing`,
+          ),
+        );
+      }
+    }
+    if (rec.org !== this.org && rec.root !== mine) {
+      this.diverged.push({ org: rec.org, size: rec.size, root: rec.root });
+      this.log('error', 'a peer signed another root', { org: rec.org, size: rec.size });
+    }
+    if (this.roots.size > 1024) this.roots.delete(this.roots.keys().next().value!);
+  }
+
+  private take(rec: SignatureRecord): void {
+    if (rec.size > this.ledger.size) {
+      const list = this.pending.get(rec.size) ?? [];
+      list.push(rec);
+      this.pending.set(rec.size, list);
+      return;
+    }
+    const cp = this.ledger.checkpointAt(rec.size);
+    if (!cp) return;
+    this.note({ ...rec });
+    if (toHex(cp.root) !== rec.root) return;
+    try {
+      this.ledger.addCosignature(rec.size, rec.line);
+    } catch (e) {
+      this.log('error', 'a peer signature does not verify', {
+        org: rec.org,
+        size: rec.size,
+        message: (e as Error).message,
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+    this.client.close();
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The cluster orderer: batches go into an etcd cluster (Raft), whose revision is the total order.
+ * Each node puts the batches it cut under `<prefix>b/<batch id>` and applies every batch, its own
+ * and its peers', in revision order from the revision after the last one it applied. The watch
+ * is only a wake-up: batches are read as ranges of revisions, so a gap is never silently
+ * skipped and a watch that stalls delays nothing for long. A batch written twice (a client retry
+ * of a put that had committed) has a later revision but the same id: the node drops it.
+ */
+import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
+import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
+import { canonicalJson, parseJson } from '../core/canonical.js';
+import { AidError } from '../core/errors.js';
+import { newBatchId, type Deliver, type OrderedBatch, type Orderer } from './orderer.js';
+
+/** How the items of a batch are written to etcd and read back (checked) on every node. */
+export interface BatchCodec<T> {
+  /** The item as RFC 8785 JSON text. */
+  encode(item: T): string;
+  /**
+   * The items of a delivered batch. Every node runs the same deterministic checks, so all drop
+   * the same items; `own` are the proposer's own already-checked items, whose signatures it
+   * need not check again.
+   */
+  decode(
+    values: unknown[],
+    batch: { id: string; proposer: string; time: number },
+    own?: T[],
+  ): Promise<T[]>;
+}
+
+export interface EtcdOrdererOptions<T> {
+  endpoints: string[];
+  /** The key prefix of this chain, ending in `/`. */
+  prefix: string;
+  proposer: string;
+  maxTxs: number;
+  maxWaitMs: number;
+  /** Largest batch value in bytes: under etcd's request limit (1.5 MiB by default). */
+  maxBatchBytes?: number;
+  /** The etcd revision of the last batch this node applied; 0 when it applied none. */
+  after: number;
+  codec: BatchCodec<T>;
+  now?: () => number;
+  /** How often to look for batches when the watch brings no news. */
+  pollMs?: number;
+  log?: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Enough for several full batches in one range read (gRPC's default of 4 MB is not). */
+const MAX_RECEIVE = 64 * 1024 * 1024;
+const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
+/** Batches read per range: bounded so a response stays under the receive limit. */
+const RANGE_BATCHES = 16;
+
+/**
+ * The etcd client options every cluster component uses. The client's own defaults block an
+ * endpoint for 5 s after three failures, so when the leader dies every call fails at once for a
+ * while; instead each call has a 3 s deadline and is retried with backoff on any member, which
+ * rides out a leader election (about one deadline).
+ */
+export function etcdOptions(endpoints: string[]): IOptions {
+  return {
+    hosts: endpoints,
+    grpcOptions: {
+      'grpc.max_receive_message_length': MAX_RECEIVE,
+      'grpc.max_send_message_length': MAX_RECEIVE,
+    },
+    dialTimeout: 5000,
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 3000 }),
+    faultHandling: {
+      host: () => noop,
+      global: retry(handleWhen(isRecoverableError), {
+        maxAttempts: 5,
+        backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
+      }),
+    },
+  };
+}
+
+interface Pending<T> {
+  items: T[];
+  texts: string[];
+  bytes: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class EtcdOrderer<T> implements Orderer<T> {
+  private readonly client: Etcd3;
+  private deliver: Deliver<T> | undefined;
+  private queue: Pending<T>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private next: number;
+  private loop: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
+  private watcher: { cancel(): Promise<void> } | undefined;
+  /** Batches this node cut, by id: delivered with the items it already checked. */
+  private readonly own = new Map<string, T[]>();
+  private readonly log: NonNullable<EtcdOrdererOptions<T>['log']>;
+
+  constructor(private readonly opts: EtcdOrdererOptions<T>) {
+    this.client = new Etcd3(etcdOptions(opts.endpoints));
+    this.next = opts.after + 1;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  async start(deliver: Deliver<T>): Promise<void> {
+    this.deliver = deliver;
+    try {
+      const w = await this.client.watch().prefix(`${this.opts.prefix}b/`).create();
+      w.on('put', () => this.poke());
+      w.on('error', () => this.poke());
+      this.watcher = w;
+    } catch (e) {
+      // The range reads below still find every batch; the watch only shortens the wait.
+      this.log('error', 'etcd watch unavailable; polling', { message: (e as Error).message });
+    }
+    this.loop = this.run();
+  }
+
+  /** Queues items for a batch; resolves once the batch holding them is committed in etcd. */
+  propose(items: T[]): Promise<void> {
+    if (this.stopped) return Promise.reject(new AidError('UNAVAILABLE', 'orderer stopped'));
+    const texts = items.map((i) => this.opts.codec.encode(i));
+    const bytes = texts.reduce((a, t) => a + t.length + 1, 0);
+    const limit = this.opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    if (bytes > limit)
+      return Promise.reject(new AidError('TOO_LARGE', `a batch is at most ${limit} bytes`));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ items, texts, bytes, resolve, reject });
+      const queued = this.queue.reduce((a, p) => a + p.items.length, 0);
+      const size = this.queue.reduce((a, p) => a + p.bytes, 0);
+      if (queued >= this.opts.maxTxs || size >= limit) this.cut();
+      else this.timer ??= setTimeout(() => this.cut(), this.opts.maxWaitMs);
+    });
+  }
+
+  /** Writes the queued proposals as batches, each within the item and byte limits. */
+  private cut(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const limit = this.opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    while (this.queue.length > 0) {
+      const group: Pending<T>[] = [];
+      let n = 0;
+      let bytes = 0;
+      while (this.queue.length > 0) {
+        const p = this.queue[0]!;
+        if (group.length > 0 && (n + p.items.length > this.opts.maxTxs || bytes + p.bytes > limit))
+          break;
+        group.push(this.queue.shift()!);
+        n += p.items.length;
+        bytes += p.bytes;
+      }
+      void this.write(group);
+    }
+  }
+
+  private async write(group: Pending<T>[]): Promise<void> {
+    const id = newBatchId();
+    const time = (this.opts.now ?? Date.now)();
+    const items = group.flatMap((p) => p.items);
+    const head = canonicalJson({ id, proposer: this.opts.proposer, time });
+    // The items are canonical JSON already: spliced in, not escaped as strings.
+    const value = `${head.slice(0, -1)},"items":[${group.flatMap((p) => p.texts).join(',')}]}`;
+    this.own.set(id, items);
+    try {
+      await this.client.put(`${this.opts.prefix}b/${id}`).value(value).exec();
+      for (const p of group) p.resolve();
+      this.poke();
+    } catch (e) {
+      // It may still have committed (the client retries): then it is delivered like any other.
+      const err = new AidError('UNAVAILABLE', `ordering service: ${(e as Error).message}`, {
+        cause: e,
+      });
+      for (const p of group) p.reject(err);
+    }
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  /** Reads batches in revision order from the next unapplied revision and delivers them. */
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let got = 0;
+      try {
+        const res = await this.client
+          .getAll()
+          .prefix(`${this.opts.prefix}b/`)
+          .minModRevision(this.next)
+          .sort('Mod', 'Ascend')
+          .limit(RANGE_BATCHES)
+          .exec();
+        for (const kv of res.kvs) {
+          if (this.stopped) return;
+          const rev = Number(kv.mod_revision);
+          if (rev < this.next) continue;
+          await this.apply(kv.value.toString('utf8'), rev);
+          this.next = rev + 1;
+          got++;
+        }
+      } catch (e) {
+        if (this.stopped) return;
+        this.log('error', 'reading batches from etcd failed; retrying', {
+          message: (e as Error).message,
+        });
+        await this.sleep(500);
+        continue;
+      }
+      if (got === 0) await this.sleep(this.opts.pollMs ?? 200);
+    }
+  }
+
+  private async apply(text: string, position: number): Promise<void> {
+    const v = parseJson(text) as { id: string; proposer: string; time: number; items: unknown[] };
+    const header = { id: v.id, proposer: v.proposer, time: v.time };
+    const mine = this.own.get(v.id);
+    this.own.delete(v.id);
+    const items = await this.opts.codec.decode(v.items, header, mine);
+    const batch: OrderedBatch<T> = { ...header, items, position };
+    await this.deliver!(batch);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cut();
+    this.poke();
+    await this.loop;
+    await this.watcher?.cancel().catch(() => undefined);
+    this.client.close();
+  }
+}

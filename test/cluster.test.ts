@@ -1,0 +1,259 @@
+/**
+ * A consortium of three nodes ordered by a real three-member etcd cluster on loopback: identical
+ * blocks, roots and state digests under concurrent load from clients on every node, checkpoints
+ * cosigned by the quorum, medical-aid steps taken on different nodes, and a node whose database
+ * was altered detected by the others and stopped.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { verifyCheckpoint } from '../src/chain/policy.js';
+import { toHex } from '../src/core/bytes.js';
+import { writeDemoDir } from '../src/node/demo.js';
+import { cnId, line, programSpec } from './aid-fixtures.js';
+import { startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
+import { body, post, pubOf, SEED, startNode, tempDir, txBy, type TestNode } from './helpers.js';
+import { buildSubmission } from '../src/sdk/build.js';
+import { canonicalJson } from '../src/core/canonical.js';
+import { seedOf } from './helpers.js';
+
+const ORGS = ['city-bureau', 'hope-foundation', 'general-hospital'] as const;
+
+async function until(what: string, f: () => boolean | Promise<boolean>, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (!(await f())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('a consortium of three nodes on a three-member etcd cluster', () => {
+  let etcd: EtcdCluster;
+  const nodes: TestNode[] = [];
+  const base = tempDir('aidledger-cluster-');
+  const time = Date.now() - 1000;
+
+  before(async () => {
+    etcd = await startEtcdCluster();
+    for (const [i, org] of ORGS.entries()) {
+      const dir = join(base.dir, org);
+      writeDemoDir(dir, SEED, time, {
+        org,
+        nodes: ORGS,
+        checkpointQuorum: 2,
+        // Each node talks to a different etcd member first.
+        cluster: { endpoints: [...etcd.endpoints.slice(i), ...etcd.endpoints.slice(0, i)] },
+      });
+      nodes.push(await startNode({ dir, maxWaitMs: 5 }));
+    }
+  });
+  after(async () => {
+    for (const n of nodes) await n.close();
+    await etcd.stop();
+    base.cleanup();
+  });
+
+  const sameEverywhere = async () => {
+    await until('every node to reach the same size', () => {
+      const sizes = nodes.map((n) => n.node.ledger.size);
+      return sizes.every((s) => s === sizes[0]);
+    });
+    const l = nodes.map((n) => n.node.ledger);
+    const size = l[0]!.size;
+    for (const x of l.slice(1)) {
+      assert.equal(x.height, l[0]!.height);
+      assert.equal(toHex(x.rootAt(size)), toHex(l[0]!.rootAt(size)));
+      assert.equal(x.stateDigestHex, l[0]!.stateDigestHex);
+      assert.deepEqual(x.block(x.height), l[0]!.block(l[0]!.height));
+    }
+    return size;
+  };
+
+  it('builds identical blocks, roots and state digests under concurrent load on every node', async () => {
+    let k = 0;
+    const load = nodes.map(async (n, i) => {
+      for (let round = 0; round < 10; round++) {
+        const subs = Array.from({ length: 20 }, () => ({
+          tx: txBy(n.chain, `${ORGS[i]}/admin`, 'membership.enrol', {
+            name: `m${++k}`,
+            roles: ['clerk'],
+            key: toHex(crypto.getRandomValues(new Uint8Array(32))),
+          }),
+        }));
+        const r = await post(n.url, '/v1/txs', body(subs));
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        for (const x of r.json.results as { result: { ok: boolean } }[])
+          assert.equal(x.result.ok, true);
+      }
+    });
+    await Promise.all(load);
+    const size = await sameEverywhere();
+    assert.ok(size > 600, `${size} log entries`);
+    // Every node proposed batches, and every node applied all of them.
+    const l = nodes[0]!.node.ledger;
+    const proposers = new Set(l.blocks(1, 1000).map((b) => b.proposer));
+    assert.deepEqual([...proposers].sort(), [...ORGS].sort());
+    // Each member is in the log once: nothing acknowledged was lost or applied twice.
+    const members = nodes[0]!.node.ledger.stateScan('membership/member/', 10_000);
+    assert.equal(
+      members.filter((m) => /\/m\d+"/.test(m.value) || /\/m\d+$/.test(m.key)).length,
+      600,
+    );
+  });
+
+  it('serves a checkpoint cosigned by the policy’s quorum on every node', async () => {
+    await sameEverywhere();
+    for (const n of nodes) {
+      await until('a checkpoint signed by all three', async () => {
+        const note = await (await fetch(`${n.url}/v1/log/checkpoint`)).text();
+        const policy = (await (await fetch(`${n.url}/v1/policy`)).json()) as Parameters<
+          typeof verifyCheckpoint
+        >[1];
+        const v = verifyCheckpoint(note, policy);
+        return v.orgs.length === 3;
+      });
+    }
+  });
+
+  it('takes the steps of a case on different nodes', async () => {
+    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    const send = async (
+      n: TestNode,
+      signer: string,
+      type: string,
+      payload: Record<string, unknown>,
+      facts?: Record<string, unknown>,
+    ) => {
+      const sub = buildSubmission(
+        { chain: n.chain, type, payload, ...(facts ? { facts } : {}) },
+        seedOf(signer),
+      );
+      const r = await post(n.url, '/v1/tx', canonicalJson(sub));
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      return r.json as { id: string; result: { ok: boolean } };
+    };
+    // The members the demo would enrol; then the program, money and a case, node by node.
+    await send(a, 'city-bureau/admin', 'membership.enrol', {
+      name: 'manager-1',
+      roles: ['program-manager'],
+      key: pubOf('city-bureau/manager-1'),
+    });
+    await send(a, 'city-bureau/admin', 'membership.enrol', {
+      name: 'finance-1',
+      roles: ['finance'],
+      key: pubOf('city-bureau/finance-1'),
+    });
+    await send(a, 'city-bureau/admin', 'membership.enrol', {
+      name: 'reviewer-1',
+      roles: ['reviewer'],
+      key: pubOf('city-bureau/reviewer-1'),
+    });
+    await send(c, 'general-hospital/admin', 'membership.enrol', {
+      name: 'social-worker-1',
+      roles: ['social-worker'],
+      key: pubOf('general-hospital/social-worker-1'),
+    });
+    assert.equal(
+      (await send(b, 'city-bureau/manager-1', 'programs.publish', programSpec('gov'))).result.ok,
+      true,
+    );
+    assert.equal(
+      (
+        await send(a, 'city-bureau/finance-1', 'funds.allocate', {
+          program: 'gov',
+          amount: '1000000',
+          reference: 'B',
+        })
+      ).result.ok,
+      true,
+    );
+    const sub = await send(
+      c,
+      'general-hospital/social-worker-1',
+      'cases.submit',
+      { program: 'gov', hospital: 'general-hospital' },
+      {
+        patient: { kind: 'cn', id: cnId(1) },
+        declared: { householdIncomePerCapita: '1000000' },
+      },
+    );
+    assert.equal(sub.result.ok, true);
+    const ver = await send(
+      b,
+      'general-hospital/social-worker-1',
+      'cases.verify',
+      { case: sub.id },
+      {
+        diagnoses: ['C91.0'],
+        lines: [line('CL-1', 1, '300000')],
+      },
+    );
+    assert.equal(ver.result.ok, true);
+    // The private parts reached every node: any of them can give the assessor its sources.
+    await sameEverywhere();
+    const sources = a.node.ledger.privatePart(ver.id);
+    assert.ok(sources && c.node.ledger.privatePart(ver.id));
+    const { AidQueries } = await import('../src/ledger/aid-queries.js');
+    const bundle = new AidQueries(c.node.ledger).assessmentSources(sub.id);
+    assert.equal(
+      (await send(a, 'city-bureau/reviewer-1', 'cases.assess', { case: sub.id }, bundle)).result.ok,
+      true,
+    );
+    await sameEverywhere();
+    for (const n of nodes) {
+      const pub = (await (await fetch(`${n.url}/v1/public/cases/${sub.id}`)).json()) as {
+        state: string;
+        amount: string;
+      };
+      assert.equal(pub.state, 'funded');
+      assert.equal(pub.amount, '300000');
+    }
+  });
+
+  it('stops a node whose database was altered; the others report it and go on', async () => {
+    await sameEverywhere();
+    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    // Alter one organisation's record in the third node's state behind its back.
+    const db = new Database(join(c.dir, 'ledger.sqlite'));
+    const altered = db
+      .prepare(
+        `UPDATE state SET value = replace(value, '"admins":1', '"admins":5') WHERE key = 'membership/org/hope-foundation'`,
+      )
+      .run();
+    assert.equal(altered.changes, 1);
+    db.close();
+    // A restart reads the altered state (the node's caches are not the file).
+    const dir = c.dir;
+    await c.close();
+    nodes[2] = await startNode({ dir, maxWaitMs: 5 });
+    const c2 = nodes[2]!;
+    // A new admin makes every node write the foundation's admin count: the altered one differs.
+    const r = await post(
+      a.url,
+      '/v1/tx',
+      body({
+        tx: txBy(a.chain, 'hope-foundation/admin', 'membership.enrol', {
+          name: 'after',
+          roles: ['admin'],
+          key: pubOf('hope-foundation/after'),
+        }),
+      }),
+    );
+    assert.equal(r.status, 200);
+    await until('the altered node to stop committing', async () => {
+      const h = (await (await fetch(`${c2.url}/v1/health`)).json()) as {
+        ok: boolean;
+        code?: string;
+      };
+      return !h.ok && h.code === 'DIVERGED';
+    });
+    await until('the others to report the peer', async () => {
+      const h = (await (await fetch(`${b.url}/v1/health`)).json()) as {
+        ok: boolean;
+        diverged?: { org: string }[];
+      };
+      return h.ok && (h.diverged ?? []).some((d) => d.org === 'general-hospital');
+    });
+  });
+});
