@@ -14,7 +14,7 @@ import type { CheckContext, ItemChecker } from '../ledger/admission.js';
 import { DEFAULT_LIMITS } from '../ledger/admission.js';
 import type { AdmittedItem } from '../ledger/execute.js';
 import type { Ledger } from '../ledger/ledger.js';
-import type { BatchCodec } from '../ordering/etcd.js';
+import type { BatchCodec, EtcdTls } from '../ordering/etcd.js';
 import { etcdOptions } from '../ordering/etcd.js';
 import type { Submission } from '../chain/tx.js';
 
@@ -22,6 +22,7 @@ export interface ClusterConfig {
   endpoints: string[];
   /** The etcd key prefix of the chain; defaults to `aidledger/<chain>/`. */
   prefix?: string | undefined;
+  tls?: EtcdTls | undefined;
 }
 
 export const clusterPrefix = (chain: string, cfg: ClusterConfig): string =>
@@ -100,7 +101,7 @@ export class Cosigner {
       f?: Record<string, unknown>,
     ) => void,
   ) {
-    this.client = new Etcd3(etcdOptions(cfg.endpoints));
+    this.client = new Etcd3(etcdOptions(cfg.endpoints, cfg.tls));
     this.prefix = `${clusterPrefix(ledger.chain, cfg)}s/`;
   }
 

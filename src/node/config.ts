@@ -4,7 +4,8 @@
  * in `ledger.sqlite`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import type { EtcdTls } from '../ordering/etcd.js';
 import { z } from 'zod';
 import { parseGenesis, type Genesis } from '../chain/genesis.js';
 import { parseJson } from '../core/canonical.js';
@@ -24,6 +25,10 @@ export const NodeConfigSchema = z.strictObject({
         .min(1)
         .max(15),
       prefix: z.string().min(1).max(200).optional(),
+      /** PEM files, relative to the node directory: the etcd CA and this node's client pair. */
+      tls: z
+        .strictObject({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) })
+        .optional(),
     })
     .optional(),
 });
@@ -36,6 +41,8 @@ export interface NodeDir {
   nodeKey: KeyFile & { seedBytes: Uint8Array };
   /** The consortium key (pseudonyms, fingerprints), when this node holds it. */
   consortiumKey: Uint8Array | undefined;
+  /** TLS material for etcd, read from the files `node.json` names. */
+  etcdTls: EtcdTls | undefined;
   ledgerPath: string;
 }
 
@@ -69,8 +76,25 @@ export function readNodeDir(dir: string): NodeDir {
     config: c.data,
     nodeKey,
     consortiumKey: readConsortiumKey(dir),
+    etcdTls: readTls(dir, c.data.cluster?.tls),
     ledgerPath: paths.ledger(dir),
   };
+}
+
+function readTls(
+  dir: string,
+  files: { ca: string; cert: string; key: string } | undefined,
+): EtcdTls | undefined {
+  if (!files) return undefined;
+  const read = (f: string) => {
+    const path = isAbsolute(f) ? f : join(dir, f);
+    try {
+      return readFileSync(path);
+    } catch (cause) {
+      throw new AidError('CONFIG', `cannot read the TLS file ${path}`, { cause });
+    }
+  };
+  return { ca: read(files.ca), cert: read(files.cert), key: read(files.key) };
 }
 
 export const ConsortiumKeySchema = z.strictObject({

@@ -74,10 +74,11 @@ export class AidNode {
     this.check = opts.protocols
       ? inlineChecker((v) => getProtocol(v, opts.protocols))
       : (values, ctx) => this.pool.check(values, ctx);
-    const cluster = nd.config.cluster;
+    const cluster = nd.config.cluster && { ...nd.config.cluster, tls: nd.etcdTls };
     if (cluster) {
       this.orderer = new EtcdOrderer<AdmittedItem>({
         endpoints: cluster.endpoints,
+        ...(nd.etcdTls ? { tls: nd.etcdTls } : {}),
         prefix: `${clusterPrefix(this.ledger.chain, cluster)}`,
         proposer: nd.config.org,
         maxTxs: opts.maxTxs ?? nd.config.maxTxs,

@@ -30,6 +30,7 @@ export interface BatchCodec<T> {
 
 export interface EtcdOrdererOptions<T> {
   endpoints: string[];
+  tls?: EtcdTls;
   /** The key prefix of this chain, ending in `/`. */
   prefix: string;
   proposer: string;
@@ -46,6 +47,13 @@ export interface EtcdOrdererOptions<T> {
   log?: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
+/** TLS to etcd: the CA that signed the members' certificates, and this node's client pair. */
+export interface EtcdTls {
+  ca: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
 /** Enough for several full batches in one range read (gRPC's default of 4 MB is not). */
 const MAX_RECEIVE = 64 * 1024 * 1024;
 const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
@@ -58,9 +66,18 @@ const RANGE_BATCHES = 16;
  * while; instead each call has a 3 s deadline and is retried with backoff on any member, which
  * rides out a leader election (about one deadline).
  */
-export function etcdOptions(endpoints: string[]): IOptions {
+export function etcdOptions(endpoints: string[], tls?: EtcdTls): IOptions {
   return {
     hosts: endpoints,
+    ...(tls
+      ? {
+          credentials: {
+            rootCertificate: tls.ca,
+            ...(tls.cert ? { certChain: tls.cert } : {}),
+            ...(tls.key ? { privateKey: tls.key } : {}),
+          },
+        }
+      : {}),
     grpcOptions: {
       'grpc.max_receive_message_length': MAX_RECEIVE,
       'grpc.max_send_message_length': MAX_RECEIVE,
@@ -100,7 +117,7 @@ export class EtcdOrderer<T> implements Orderer<T> {
   private readonly log: NonNullable<EtcdOrdererOptions<T>['log']>;
 
   constructor(private readonly opts: EtcdOrdererOptions<T>) {
-    this.client = new Etcd3(etcdOptions(opts.endpoints));
+    this.client = new Etcd3(etcdOptions(opts.endpoints, opts.tls));
     this.next = opts.after + 1;
     this.log = opts.log ?? (() => undefined);
   }
