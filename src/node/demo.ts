@@ -129,7 +129,10 @@ export function writeDemoDir(
   seed: string,
   time: number,
   /** For one node of a consortium: its organisation, who runs nodes, and the etcd cluster. */
-  member?: DemoNodes & { org: string; cluster: { endpoints: string[]; prefix?: string } },
+  member?: DemoNodes & {
+    org: string;
+    cluster: { endpoints: string[]; prefix?: string; defragAboveMiB?: number };
+  },
 ): Genesis {
   const genesis = demoGenesis(seed, time, member ?? EMBEDDED);
   const org = member?.org ?? DEMO_NODE_ORG;

@@ -84,6 +84,11 @@ export class AidNode {
         maxTxs: opts.maxTxs ?? nd.config.maxTxs,
         maxWaitMs: opts.maxWaitMs ?? nd.config.maxWaitMs,
         after: this.ledger.position,
+        // Batches go once every organisation that runs a node has applied them.
+        members: () => this.ledger.policy().signers.map((x) => x.org),
+        ...(cluster.defragAboveMiB
+          ? { defragAboveBytes: cluster.defragAboveMiB * 1024 * 1024 }
+          : {}),
         codec: submissionCodec(this.ledger, this.check),
         log: this.log,
       });

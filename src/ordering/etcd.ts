@@ -44,6 +44,15 @@ export interface EtcdOrdererOptions<T> {
   now?: () => number;
   /** How often to look for batches when the watch brings no news. */
   pollMs?: number;
+  /**
+   * The organisations whose nodes must all have applied a batch before it is deleted from etcd;
+   * without it, batches are never deleted.
+   */
+  members?: () => readonly string[];
+  /** How often to delete applied batches and compact etcd (ms). */
+  cleanupEveryMs?: number;
+  /** Defragment every etcd member once the database is larger than this. */
+  defragAboveBytes?: number;
   log?: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -115,6 +124,11 @@ export class EtcdOrderer<T> implements Orderer<T> {
   /** Batches this node cut, by id: delivered with the items it already checked. */
   private readonly own = new Map<string, T[]>();
   private readonly log: NonNullable<EtcdOrdererOptions<T>['log']>;
+  private progressAt = 0;
+  private cleanupTimer: NodeJS.Timeout | undefined;
+  private cleaning: Promise<void> = Promise.resolve();
+  /** The revision up to which batches were deleted and etcd compacted. */
+  private cleaned = 0;
 
   constructor(private readonly opts: EtcdOrdererOptions<T>) {
     this.client = new Etcd3(etcdOptions(opts.endpoints, opts.tls));
@@ -134,6 +148,87 @@ export class EtcdOrderer<T> implements Orderer<T> {
       this.log('error', 'etcd watch unavailable; polling', { message: (e as Error).message });
     }
     this.loop = this.run();
+    if (this.opts.members) {
+      this.cleanupTimer = setInterval(() => {
+        this.cleaning = this.cleaning
+          .then(() => this.cleanup())
+          .catch((e: unknown) => {
+            this.log('error', 'etcd cleanup failed; will retry', { message: (e as Error).message });
+          });
+      }, this.opts.cleanupEveryMs ?? 2000);
+      this.cleanupTimer.unref();
+    }
+  }
+
+  private key(kind: 'b' | 'n' | 's', rest = ''): string {
+    return `${this.opts.prefix}${kind}/${rest}`;
+  }
+
+  /** Tells the consortium how far this node has applied: at most a few times a second. */
+  private async publishProgress(force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.progressAt < 250) return;
+    this.progressAt = now;
+    await this.client
+      .put(this.key('n', this.opts.proposer))
+      .value(String(this.next - 1))
+      .exec()
+      .catch(() => undefined);
+  }
+
+  /**
+   * Deletes the batches every member's node has applied, and the checkpoint signatures older
+   * than the previous round, then compacts etcd's history to that revision and, once the
+   * database has grown past the threshold, defragments every member: so the quota never fills
+   * however long the consortium runs.
+   */
+  async cleanup(): Promise<void> {
+    const members = this.opts.members?.() ?? [];
+    if (members.length === 0) return;
+    const progress = await this.client.getAll().prefix(this.key('n')).strings();
+    const applied = members.map((m) => Number(progress[this.key('n', m)] ?? 0));
+    const upto = Math.min(...applied);
+    if (!(upto > this.cleaned)) return;
+    let deleted = 0;
+    for (;;) {
+      const keys = await this.client
+        .getAll()
+        .prefix(this.key('b'))
+        .maxModRevision(upto)
+        .limit(500)
+        .keys();
+      if (keys.length === 0) break;
+      await Promise.all(keys.map((k) => this.client.delete().key(k).exec()));
+      deleted += keys.length;
+    }
+    if (this.cleaned > 0) {
+      const old = await this.client
+        .getAll()
+        .prefix(this.key('s'))
+        .maxModRevision(this.cleaned)
+        .keys();
+      await Promise.all(old.map((k) => this.client.delete().key(k).exec()));
+    }
+    try {
+      await this.client.kv.compact({ revision: upto, physical: true });
+    } catch (e) {
+      if (!/compacted/.test((e as Error).message)) throw e;
+    }
+    this.cleaned = upto;
+    const status = await this.client.maintenance.status();
+    const dbSize = Number(status.dbSize);
+    if (dbSize > (this.opts.defragAboveBytes ?? 512 * 1024 * 1024)) {
+      for (const endpoint of this.opts.endpoints) {
+        const one = new Etcd3(etcdOptions([endpoint], this.opts.tls));
+        try {
+          await one.maintenance.defragment();
+        } finally {
+          one.close();
+        }
+      }
+      this.log('info', 'etcd defragmented', { dbSize });
+    }
+    if (deleted > 0) this.log('info', 'applied batches deleted from etcd', { deleted, upto });
   }
 
   /** Queues items for a batch; resolves once the batch holding them is committed in etcd. */
@@ -234,6 +329,7 @@ export class EtcdOrderer<T> implements Orderer<T> {
           this.next = rev + 1;
           got++;
         }
+        if (got > 0) await this.publishProgress();
       } catch (e) {
         if (this.stopped) return;
         this.log('error', 'reading batches from etcd failed; retrying', {
@@ -258,9 +354,12 @@ export class EtcdOrderer<T> implements Orderer<T> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     this.cut();
     this.poke();
     await this.loop;
+    await this.cleaning;
+    await this.publishProgress(true);
     await this.watcher?.cancel().catch(() => undefined);
     this.client.close();
   }
