@@ -259,5 +259,15 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
       };
       return h.ok && (h.diverged ?? []).some((d) => d.org === 'general-hospital');
     });
+    // verify --dir names the block where its state went wrong; the honest nodes verify.
+    const height = c2.node.ledger.height;
+    const secrets = consortiumSecrets(readConsortiumKey(dir)!);
+    const failure = await verifyLedgerFile(join(dir, 'ledger.sqlite'), { secrets }).then(
+      () => undefined,
+      (e: unknown) => e as AidError,
+    );
+    assert.equal(failure?.code, 'VERIFY_FAILED');
+    assert.equal(failure.details?.height, height);
+    await verifyLedgerFile(join(a.dir, 'ledger.sqlite'), { secrets });
   });
 });
