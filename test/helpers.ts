@@ -85,6 +85,7 @@ export async function startNode(
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   const url = `http://127.0.0.1:${port}`;
+  node.url = url;
   return {
     dir: t.dir,
     node,

@@ -160,6 +160,17 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
     return q.programVersion(slug(p.id, 'program'), v);
   });
 
+  // ---- peers of a consortium -----------------------------------------------------------------
+  // A node that was away longer than etcd keeps batches catches up from a peer's blocks.
+  app.get('/v1/cluster/batches', async (req) => {
+    const v = requireViewer(viewerOf(req));
+    if (!v.node) throw new AidError('FORBIDDEN', 'for the consortium’s nodes only');
+    const qq = req.query as Query;
+    const after = optNum(qq.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const limit = optNum(qq.limit, 'limit', 1, 100) ?? 20;
+    return { batches: q.batchesAfter(after, limit) };
+  });
+
   // ---- signed in ---------------------------------------------------------------------------
   const visibleCase = (req: FastifyRequest) => {
     const v = requireViewer(viewerOf(req));

@@ -26,6 +26,8 @@ export interface Viewer {
   org: string;
   orgType: OrgType | '';
   roles: readonly Role[];
+  /** Signed in with an organisation's node key: a peer node of the consortium. */
+  node?: boolean;
 }
 
 const KEY_RE = /^[0-9a-f]{64}$/;
@@ -92,6 +94,19 @@ export class Auth {
 
   private viewerOf(key: string): Viewer {
     const s = this.ledger.keyStatus(key);
+    if (s.kind === 'unknown') {
+      // A peer node signs in with its organisation's node key.
+      const org = this.queries.nodeOrg(key);
+      if (org)
+        return {
+          key,
+          member: `${org.id}/node`,
+          org: org.id,
+          orgType: org.type,
+          roles: [],
+          node: true,
+        };
+    }
     if (s.kind !== 'active') throw new AidError('UNAUTHORIZED', 'the key is unknown or revoked');
     const org = s.signer.org === '' ? undefined : this.queries.org(s.signer.org);
     return {

@@ -204,6 +204,22 @@ export function aidPaths() {
         responses: { 200: ok('version'), 404: err('no such version') },
       },
     },
+    '/v1/cluster/batches': {
+      get: {
+        summary:
+          'For the consortium’s nodes (signed in with a node key): the batches this node applied after an ordering position, with their private parts, so a node that was away longer than etcd keeps batches can catch up',
+        security: signedIn,
+        parameters: [
+          q('after', 'ordering position (etcd revision) already applied', { type: 'integer' }),
+          q('limit', '1 to 100, default 20', { type: 'integer' }),
+        ],
+        responses: {
+          200: ok('batches', { batches: { type: 'array' } }),
+          403: err('not a node of the consortium'),
+          503: err('a private part was erased here'),
+        },
+      },
+    },
     '/v1/cases': {
       get: {
         summary:

@@ -80,6 +80,11 @@ export class AidQueries {
     return this.get<OrgRecord>(membershipKeys.org(id));
   }
 
+  /** The organisation whose node signs with this key, if any. */
+  nodeOrg(key: string): OrgRecord | undefined {
+    return this.scan<OrgRecord>('membership/org/').find((o) => o.nodeKey === key);
+  }
+
   private orgName(id: string, lang: Lang): string {
     const o = this.org(id);
     return o ? o.names[lang] : id;
@@ -366,6 +371,10 @@ export class AidQueries {
   caseFunding(id: string) {
     const rec = this.caseRecord(id);
     return rec.fundedBy.map((f) => ({ ...f, source: f.source, lot: f.lot }));
+  }
+
+  batchesAfter(position: number, limit: number) {
+    return this.ledger.batchesAfter(position, limit);
   }
 
   journal(after = 0, limit = 100): JournalEntry[] {

@@ -360,6 +360,7 @@ export class Ledger {
           hash: blockHash,
           proposer: b.proposer,
           batch: b.batch,
+          position: b.position ?? null,
         });
         if (b.position !== undefined) st.putMeta.run('orderer.position', String(b.position));
         this.signCheckpoint(this.tree.size, this.tree.root());
@@ -492,6 +493,32 @@ export class Ledger {
   /** The ordering-service position of the last batch applied (0 when none). */
   get position(): number {
     return Number(this.st.getMeta.get('orderer.position') ?? 0);
+  }
+
+  /**
+   * The batches this node applied after an ordering position, as a peer that missed them needs
+   * them: each block's batch id, proposer and time, and its transactions with their private
+   * parts. @throws AidError UNAVAILABLE when a private part was erased here (another peer may
+   * still hold it).
+   */
+  batchesAfter(
+    position: number,
+    limit: number,
+  ): { position: number; id: string; proposer: string; time: number; items: unknown[] }[] {
+    return this.st.blocksAfterPosition.all(position, limit).map((r) => ({
+      position: r.position!,
+      id: r.batch,
+      proposer: r.proposer,
+      time: r.time,
+      items: this.leaves(r.first, r.leaf, r.txs).map((bytes) => {
+        const l = parseLeaf(bytes.toString('utf8')) as TxLeaf;
+        if (!l.tx.private) return { tx: l.tx };
+        const id = toHex(fastSha256(Buffer.from(canonicalJson(l.tx), 'utf8')));
+        const p = this.privatePart(id);
+        if (!p) throw new AidError('UNAVAILABLE', `the private part of ${id} was erased here`);
+        return { private: p, tx: l.tx };
+      }),
+    }));
   }
 
   /** Whether a batch with this id was applied already (a batch written twice comes twice). */
@@ -634,7 +661,7 @@ function prepare(db: Database.Database) {
       'INSERT INTO tx_writes (leaf, seq, key, value) VALUES (?, ?, ?, ?)',
     ),
     putBlock: db.prepare<[Record<string, unknown>]>(
-      'INSERT INTO blocks (height, leaf, first, txs, time, protocol, state, hash, proposer, batch) VALUES (@height, @leaf, @first, @txs, @time, @protocol, @state, @hash, @proposer, @batch)',
+      'INSERT INTO blocks (height, leaf, first, txs, time, protocol, state, hash, proposer, batch, position) VALUES (@height, @leaf, @first, @txs, @time, @protocol, @state, @hash, @proposer, @batch, @position)',
     ),
     getCheckpoint: db.prepare<[number], { size: number; root: Buffer; note: string }>(
       'SELECT size, root, note FROM checkpoints WHERE size = ?',
@@ -647,6 +674,9 @@ function prepare(db: Database.Database) {
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
     batchBlock: db.prepare<[string], number>('SELECT height FROM blocks WHERE batch = ?').pluck(),
+    blocksAfterPosition: db.prepare<[number, number], BlockRow>(
+      'SELECT * FROM blocks WHERE position > ? ORDER BY position LIMIT ?',
+    ),
     lastCheckpoint: db.prepare<[], { size: number; root: Buffer; note: string }>(
       'SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1',
     ),

@@ -22,7 +22,9 @@ CREATE TABLE IF NOT EXISTS blocks (
   state BLOB NOT NULL,
   hash BLOB NOT NULL,
   proposer TEXT NOT NULL,
-  batch TEXT NOT NULL
+  batch TEXT NOT NULL,
+  -- The batch's place in the ordering service (an etcd revision); null on an embedded node.
+  position INTEGER
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 -- Personal and medical facts, apart from the log; erasable.
@@ -46,6 +48,11 @@ export function openDatabase(path: string, opts: { readonly?: boolean } = {}): D
     db.pragma('wal_autocheckpoint = 8192');
     db.exec(SCHEMA);
     db.exec(PROJECTION_SCHEMA);
+    // Files made before blocks kept their ordering position gain the column (empty for them).
+    const cols = db.prepare<[], { name: string }>('PRAGMA table_info(blocks)').all();
+    if (!cols.some((c) => c.name === 'position'))
+      db.exec('ALTER TABLE blocks ADD COLUMN position INTEGER');
+    db.exec('CREATE INDEX IF NOT EXISTS blocks_position ON blocks (position)');
   }
   db.pragma('cache_size = -16000');
   return db;
@@ -63,4 +70,5 @@ export interface BlockRow {
   hash: Buffer;
   proposer: string;
   batch: string;
+  position: number | null;
 }

@@ -17,6 +17,8 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { BatchCodec, EtcdTls } from '../ordering/etcd.js';
 import { etcdOptions } from '../ordering/etcd.js';
 import type { Submission } from '../chain/tx.js';
+import { challengeText } from '../chain/auth.js';
+import { verifyCheckpoint } from '../chain/policy.js';
 
 export interface ClusterConfig {
   endpoints: string[];
@@ -220,4 +222,115 @@ export class Cosigner {
     await this.loop;
     this.client.close();
   }
+}
+
+export interface CatchUpDeps {
+  ledger: Ledger;
+  org: string;
+  /** Signs with this node's key (the checkpoint key): how it signs in to its peers. */
+  sign: (message: Uint8Array) => Uint8Array;
+  publicKey: string;
+  check: ItemChecker;
+  peers: () => Promise<Map<string, { position: number; url?: string }>>;
+  apply: (batch: {
+    id: string;
+    proposer: string;
+    time: number;
+    position: number;
+    items: AdmittedItem[];
+  }) => void;
+  log: (level: 'info' | 'error', msg: string, f?: Record<string, unknown>) => void;
+}
+
+async function json<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+  const body = (await res.json()) as T & { error?: { code: string; message: string } };
+  if (!res.ok) throw new AidError('UNAVAILABLE', `${url}: ${body.error?.message ?? res.status}`);
+  return body;
+}
+
+/**
+ * Brings a node that was away longer than etcd keeps batches up to `floor`, from a peer's
+ * blocks: it signs in with its node key, takes the batches after its position, checks every
+ * transaction as if it came from etcd (signatures included), executes them itself, and finally
+ * holds its root against the peer's checkpoint, which must be signed by the policy's quorum.
+ * A peer that cannot serve (down, or erased a private part) is passed over for the next one.
+ */
+export async function catchUpFromPeers(d: CatchUpDeps, floor: number): Promise<number> {
+  const peers = [...(await d.peers())].filter(
+    ([org, p]) => org !== d.org && p.url && p.position >= floor,
+  );
+  for (const [org, peer] of peers) {
+    try {
+      const base = peer.url!;
+      const { challenge } = await json<{ challenge: string }>(`${base}/v1/auth/challenge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: d.publicKey }),
+      });
+      const sig = toHex(d.sign(new TextEncoder().encode(challengeText(d.ledger.chain, challenge))));
+      const { token } = await json<{ token: string }>(`${base}/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: d.publicKey, challenge, sig }),
+      });
+      const auth = { headers: { authorization: `Bearer ${token}` } };
+      while (d.ledger.position < floor) {
+        const { batches } = await json<{
+          batches: {
+            position: number;
+            id: string;
+            proposer: string;
+            time: number;
+            items: unknown[];
+          }[];
+        }>(`${base}/v1/cluster/batches?after=${d.ledger.position}&limit=20`, auth);
+        if (batches.length === 0) break;
+        for (const b of batches) {
+          const ctx: CheckContext = {
+            chain: d.ledger.chain,
+            version: d.ledger.protocolFor(d.ledger.height + 1).version,
+            now: b.time,
+            // These were accepted once by the consortium: only the clock check is moot now.
+            limits: { ...DEFAULT_LIMITS, maxSkewMs: Number.MAX_SAFE_INTEGER },
+          };
+          const checks = await d.check(b.items, ctx);
+          const items: AdmittedItem[] = [];
+          checks.forEach((c, i) => {
+            if (!c.ok)
+              throw new AidError(
+                'VERIFY_FAILED',
+                `peer ${org} served a bad transaction: ${c.message}`,
+              );
+            const sub = b.items[i] as Submission;
+            items.push({
+              id: c.id as AdmittedItem['id'],
+              text: c.txText,
+              tx: sub.tx,
+              private: sub.private,
+            });
+          });
+          d.apply({ id: b.id, proposer: b.proposer, time: b.time, position: b.position, items });
+        }
+      }
+      const note = await (
+        await fetch(`${base}/v1/log/checkpoint`, { signal: AbortSignal.timeout(15_000) })
+      ).text();
+      const cp = verifyCheckpoint(note, d.ledger.policy());
+      if (cp.size <= d.ledger.size && toHex(d.ledger.rootAt(cp.size)) !== toHex(cp.root))
+        throw new AidError(
+          'DIVERGED',
+          `after catching up from ${org}, the root at ${cp.size} is not the quorum's`,
+        );
+      d.log('info', 'caught up from a peer', { peer: org, position: d.ledger.position });
+      if (d.ledger.position >= floor) return d.ledger.position;
+    } catch (e) {
+      if (e instanceof AidError && e.code === 'DIVERGED') throw e;
+      d.log('error', 'catching up from a peer failed; trying another', {
+        peer: org,
+        message: (e as Error).message,
+      });
+    }
+  }
+  return d.ledger.position;
 }

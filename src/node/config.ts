@@ -25,6 +25,8 @@ export const NodeConfigSchema = z.strictObject({
         .min(1)
         .max(15),
       prefix: z.string().min(1).max(200).optional(),
+      /** Revisions of batches etcd keeps for an absent node before it must catch up from a peer. */
+      retainRevisions: z.number().int().min(10).max(100_000_000).optional(),
       /** Defragment the etcd members when their database passes this size (MiB; default 512). */
       defragAboveMiB: z.number().int().min(1).max(65_536).optional(),
       /** PEM files, relative to the node directory: the etcd CA and this node's client pair. */

@@ -131,7 +131,12 @@ export function writeDemoDir(
   /** For one node of a consortium: its organisation, who runs nodes, and the etcd cluster. */
   member?: DemoNodes & {
     org: string;
-    cluster: { endpoints: string[]; prefix?: string; defragAboveMiB?: number };
+    cluster: {
+      endpoints: string[];
+      prefix?: string;
+      defragAboveMiB?: number;
+      retainRevisions?: number;
+    };
   },
 ): Genesis {
   const genesis = demoGenesis(seed, time, member ?? EMBEDDED);

@@ -21,7 +21,8 @@ import { consortiumSecrets } from '../ledger/secrets.js';
 import type { OrderedBatch, Orderer } from '../ordering/orderer.js';
 import { SoloOrderer } from '../ordering/solo.js';
 import { EtcdOrderer } from '../ordering/etcd.js';
-import { clusterPrefix, Cosigner, submissionCodec } from './cluster.js';
+import { catchUpFromPeers, clusterPrefix, Cosigner, submissionCodec } from './cluster.js';
+import { nodeSigner } from '../ledger/node-ed25519.js';
 import { readNodeDir, type NodeDir } from './config.js';
 
 interface Waiter {
@@ -50,6 +51,8 @@ export class AidNode {
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly log: NonNullable<NodeOptions['log']>;
   private fault: AidError | undefined;
+  /** Where peers reach this node's API (set once it listens); published for catch-up. */
+  url: string | undefined;
   private readonly cosigner: Cosigner | undefined;
 
   private constructor(nd: NodeDir, opts: NodeOptions) {
@@ -89,8 +92,24 @@ export class AidNode {
         ...(cluster.defragAboveMiB
           ? { defragAboveBytes: cluster.defragAboveMiB * 1024 * 1024 }
           : {}),
+        ...(cluster.retainRevisions ? { retainRevisions: cluster.retainRevisions } : {}),
         codec: submissionCodec(this.ledger, this.check),
         log: this.log,
+        advertise: () => this.url,
+        catchUp: (floor) =>
+          catchUpFromPeers(
+            {
+              ledger: this.ledger,
+              org: nd.config.org,
+              sign: nodeSigner(nd.nodeKey.seedBytes),
+              publicKey: nd.nodeKey.publicKey,
+              check: this.check,
+              peers: () => (this.orderer as EtcdOrderer<AdmittedItem>).progress(),
+              apply: (b) => this.deliver(b),
+              log: this.log,
+            },
+            floor,
+          ),
       });
       this.cosigner = new Cosigner(
         this.ledger,

@@ -53,6 +53,18 @@ export interface EtcdOrdererOptions<T> {
   cleanupEveryMs?: number;
   /** Defragment every etcd member once the database is larger than this. */
   defragAboveBytes?: number;
+  /**
+   * How many revisions of batches etcd keeps for a member's node that is away: older ones are
+   * deleted even if it has not applied them, and it catches up from a peer's blocks instead.
+   */
+  retainRevisions?: number;
+  /** Where peers reach this node's API, published with its progress (for catch-up). */
+  advertise?: () => string | undefined;
+  /**
+   * Applies, from a peer's blocks, the batches up to `floor` that etcd no longer holds; resolves
+   * with the position reached.
+   */
+  catchUp?: (floor: number) => Promise<number>;
   log?: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -160,7 +172,22 @@ export class EtcdOrderer<T> implements Orderer<T> {
     }
   }
 
-  private key(kind: 'b' | 'n' | 's', rest = ''): string {
+  /** How far each organisation's node has applied, and where its API is. */
+  async progress(): Promise<Map<string, { position: number; url?: string }>> {
+    const raw = await this.client.getAll().prefix(this.key('n')).strings();
+    const out = new Map<string, { position: number; url?: string }>();
+    for (const [k, v] of Object.entries(raw)) {
+      try {
+        out.set(k.slice(this.key('n').length), parseJson(v) as { position: number; url?: string });
+      } catch {
+        // A record this version cannot read names no peer.
+      }
+    }
+    return out;
+  }
+
+  private key(kind: 'b' | 'n' | 's' | 'floor', rest = ''): string {
+    if (kind === 'floor') return `${this.opts.prefix}floor`;
     return `${this.opts.prefix}${kind}/${rest}`;
   }
 
@@ -169,9 +196,10 @@ export class EtcdOrderer<T> implements Orderer<T> {
     const now = Date.now();
     if (!force && now - this.progressAt < 250) return;
     this.progressAt = now;
+    const url = this.opts.advertise?.();
     await this.client
       .put(this.key('n', this.opts.proposer))
-      .value(String(this.next - 1))
+      .value(canonicalJson({ position: this.next - 1, ...(url ? { url } : {}) }))
       .exec()
       .catch(() => undefined);
   }
@@ -185,10 +213,17 @@ export class EtcdOrderer<T> implements Orderer<T> {
   async cleanup(): Promise<void> {
     const members = this.opts.members?.() ?? [];
     if (members.length === 0) return;
-    const progress = await this.client.getAll().prefix(this.key('n')).strings();
-    const applied = members.map((m) => Number(progress[this.key('n', m)] ?? 0));
-    const upto = Math.min(...applied);
+    const progress = await this.progress();
+    const applied = members.map((m) => progress.get(m)?.position ?? 0);
+    const status = await this.client.maintenance.status();
+    const latest = Number(status.header?.revision ?? 0);
+    // What every node applied; past the retention, also what an absent node has not.
+    const retained = latest - (this.opts.retainRevisions ?? 1_000_000);
+    const upto = Math.min(this.next - 1, Math.max(Math.min(...applied), retained));
     if (!(upto > this.cleaned)) return;
+    // Nodes behind this point learn they must catch up from a peer.
+    if (upto > Math.min(...applied))
+      await this.client.put(this.key('floor')).value(String(upto)).exec();
     let deleted = 0;
     for (;;) {
       const keys = await this.client
@@ -215,7 +250,6 @@ export class EtcdOrderer<T> implements Orderer<T> {
       if (!/compacted/.test((e as Error).message)) throw e;
     }
     this.cleaned = upto;
-    const status = await this.client.maintenance.status();
     const dbSize = Number(status.dbSize);
     if (dbSize > (this.opts.defragAboveBytes ?? 512 * 1024 * 1024)) {
       for (const endpoint of this.opts.endpoints) {
@@ -314,6 +348,17 @@ export class EtcdOrderer<T> implements Orderer<T> {
     while (!this.stopped) {
       let got = 0;
       try {
+        // Batches this node still needs may have been deleted while it was away.
+        const floor = Number((await this.client.get(this.key('floor')).string()) ?? 0);
+        if (this.next <= floor) {
+          if (!this.opts.catchUp)
+            throw new AidError('UNAVAILABLE', `batches up to ${floor} are gone from etcd`);
+          this.log('info', 'catching up from a peer', { from: this.next - 1, to: floor });
+          this.next = (await this.opts.catchUp(floor)) + 1;
+          if (this.next <= floor)
+            throw new AidError('UNAVAILABLE', 'no peer could bring this node up to date');
+          await this.publishProgress(true);
+        }
         const res = await this.client
           .getAll()
           .prefix(`${this.opts.prefix}b/`)
