@@ -4,6 +4,7 @@
  * transaction and then its root against the quorum's checkpoint.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { toHex } from '../src/core/bytes.js';
@@ -98,6 +99,14 @@ describe('a node that was away longer than etcd keeps batches', () => {
     );
     const health = (await (await fetch(`${c2.url}/v1/health`)).json()) as { ok: boolean };
     assert.equal(health.ok, true);
+    // A node whose ledger is lost altogether starts empty and comes back the same way.
+    await c2.close();
+    for (const f of ['ledger.sqlite', 'ledger.sqlite-wal', 'ledger.sqlite-shm'])
+      rmSync(join(dir, f), { force: true });
+    nodes[2] = await startNode({ dir, maxWaitMs: 5 });
+    const c3 = nodes[2]!;
+    await until('the emptied node to catch up', () => c3.node.ledger.size === a.node.ledger.size);
+    assert.equal(c3.node.ledger.stateDigestHex, a.node.ledger.stateDigestHex);
     await verifyLedgerFile(join(dir, 'ledger.sqlite'), {
       secrets: consortiumSecrets(readConsortiumKey(dir)!),
     });

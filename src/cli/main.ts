@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ORG_TYPES, parseGenesis } from '../chain/genesis.js';
 import { parsePolicy } from '../chain/policy.js';
@@ -27,6 +27,7 @@ import { auditLog } from '../sdk/audit.js';
 import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
 import { registerAidCommands } from './aid.js';
+import { registerClusterCommands } from './cluster.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -151,6 +152,30 @@ async function initDir(
   );
 }
 
+interface StartOptions {
+  dir?: string;
+  config?: string;
+  port: number;
+  host: string;
+  demo?: boolean;
+  advertise?: string;
+}
+
+/** The node directory of `--dir`, or of `--config`, which names the node.json inside one. */
+function nodeDirOf(o: { dir?: string; config?: string }): string {
+  if (o.config === undefined) {
+    if (o.dir === undefined) throw new AidError('CONFIG', 'give --dir or --config');
+    return o.dir;
+  }
+  if (o.dir !== undefined) throw new AidError('CONFIG', 'give one of --dir and --config');
+  if (basename(o.config) !== 'node.json')
+    throw new AidError(
+      'CONFIG',
+      `--config names the node.json of a node directory (beside genesis.json and keys/), not ${o.config}`,
+    );
+  return dirname(o.config);
+}
+
 export function program(): Command {
   const cli = new Command('aidledger')
     .description('AidLedger: a permissioned ledger that makes medical aid transparent')
@@ -188,24 +213,35 @@ export function program(): Command {
 
   cli
     .command('start')
-    .description('run the node and its HTTP API')
-    .requiredOption('--dir <dir>', 'node directory')
+    .description('run the node and its HTTP API (embedded, or in a cluster: as node.json says)')
+    .option('--dir <dir>', 'node directory')
+    .option('--config <file>', 'the node.json of a node directory (instead of --dir)')
     .option('--port <port>', 'HTTP port', int('port'), 8080)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--demo', 'initialise a demo consortium first if the directory is empty')
-    .action(async (o: { dir: string; port: number; host: string; demo?: boolean }) => {
+    .option(
+      '--advertise <url>',
+      'where the consortium’s other nodes reach this API, to catch up from it (default: http://HOST:PORT unless HOST is 0.0.0.0 or ::)',
+    )
+    .action(async (o: StartOptions) => {
+      const dir = nodeDirOf(o);
+      if (o.advertise !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(o.advertise))
+        throw new AidError('CONFIG', '--advertise is a URL such as https://node.example.org');
       const { pino } = await import('pino');
       const { AidNode } = await import('../node/node.js');
       const { buildServer } = await import('../api/server.js');
       const log = pino({ base: { org: undefined } });
-      if (o.demo && !existsSync(paths.genesis(o.dir)))
-        await initDir(o.dir, { demo: true, seed: 'demo' });
-      const node = await AidNode.open(o.dir, {
+      if (o.demo && !existsSync(paths.genesis(dir)))
+        await initDir(dir, { demo: true, seed: 'demo' });
+      const node = await AidNode.open(dir, {
         log: (level, msg, fields) => log[level](fields ?? {}, msg),
       });
       const app = buildServer(node, { version: VERSION, logger: log });
       await app.listen({ port: o.port, host: o.host });
       const base = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${o.port}`;
+      const wildcard = o.host === '0.0.0.0' || o.host === '::';
+      const advertised = o.advertise?.replace(/\/$/, '') ?? (wildcard ? undefined : base);
+      if (advertised) node.url = advertised;
       out(
         [
           `AidLedger node of ${node.org} on chain ${node.ledger.chain}: height ${node.ledger.height}, ${node.ledger.size} log entries`,
@@ -474,6 +510,7 @@ export function program(): Command {
       }
     });
   registerAidCommands(cli);
+  registerClusterCommands(cli);
   return cli;
 }
 

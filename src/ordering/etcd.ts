@@ -221,9 +221,9 @@ export class EtcdOrderer<T> implements Orderer<T> {
     const retained = latest - (this.opts.retainRevisions ?? 1_000_000);
     const upto = Math.min(this.next - 1, Math.max(Math.min(...applied), retained));
     if (!(upto > this.cleaned)) return;
-    // Nodes behind this point learn they must catch up from a peer.
-    if (upto > Math.min(...applied))
-      await this.client.put(this.key('floor')).value(String(upto)).exec();
+    // Batches up to here are about to go: a node behind this point (away too long, or whose
+    // file was restored from an old copy) learns it must catch up from a peer.
+    await this.client.put(this.key('floor')).value(String(upto)).exec();
     let deleted = 0;
     for (;;) {
       const keys = await this.client
