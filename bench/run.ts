@@ -9,6 +9,8 @@
  *   4. proofs       inclusion / consistency at 1M+ leaves        target < 200 us each
  *   5. lifecycle    whole cases (6 txs each) through POST /v1/txs of an in-process node
  *   6. claims       the claims guard of a new case with 1,000,000 invoice lines recorded
+ *   7. cluster      3 node processes on a 3-member etcd: committed tx/s on all 3 nodes
+ *                   (target >= 0.35 x bound) and submit → cosigned checkpoint (p99 < 1 s)
  *
  * 5 and 6 have no target yet: their ratios are to the bound (5) and to one verification (6).
  * The bound is measured first and again last; its figure is the median of all passes.
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
   const bound1 = await runChild('bound');
   const ingest = await runChild('ingest');
   const lifecycle = await runChild('lifecycle');
+  const cluster = await runChild('cluster');
   const cachedBefore = readMarker() !== undefined;
   let build = await runChild('build');
   let verify: ChildRun | undefined;
@@ -341,6 +344,40 @@ async function main(): Promise<void> {
       status: '',
     });
   }
+  const kr = cluster.result;
+  if (kr.error) err('7. cluster: committed tx/s on all 3 nodes', kr);
+  else {
+    const v = num(kr, 'txPerSec');
+    rows.push({
+      figure: `7. cluster: tx/s committed on all 3 nodes (${int(num(kr, 'ok'))} ok, ${int(num(kr, 'failed'))} failed, 3 x 2 connections)`,
+      value: `${int(v)}/s`,
+      target: `>= 0.35 x bound = ${int(0.35 * bound)}/s`,
+      ratio: `${fix(v / bound, 2)} x bound`,
+      status: status(v >= 0.35 * bound && num(kr, 'failed') === 0),
+    });
+    const p99 = num(kr, 'cosignedP99Ms');
+    rows.push({
+      figure: `7. cluster: submit -> quorum-cosigned checkpoint, p99 (p50 ${fix(num(kr, 'cosignedP50Ms'), 0)} ms; ${int(num(kr, 'latencySamples'))} txs, 1 per 20 ms, ${int(num(kr, 'latencyFailed'))} failed)`,
+      value: `${fix(p99, 0)} ms`,
+      target: '< 1000 ms',
+      ratio: `${fix(p99 / 1000, 2)} x limit`,
+      status: status(p99 < 1000 && num(kr, 'latencyFailed') === 0),
+    });
+    rows.push({
+      figure: `7. cluster: submit -> committed answer, p99 (p50 ${fix(num(kr, 'committedP50Ms'), 0)} ms)`,
+      value: `${fix(num(kr, 'committedP99Ms'), 0)} ms`,
+      target: '(no target)',
+      ratio: '',
+      status: '',
+    });
+    rows.push({
+      figure: '7. cluster: peak RSS of the largest node (VmHWM)',
+      value: mb(num(kr, 'serverMaxRssKB')),
+      target: '(no target)',
+      ratio: '',
+      status: '',
+    });
+  }
   rows.push({
     figure: '1. bound: peak RSS',
     value: mb(Math.max(bound1.result.maxRssKB, bound2.result.maxRssKB)),
@@ -354,6 +391,7 @@ async function main(): Promise<void> {
     ['bound', bound1.wallSeconds + bound2.wallSeconds],
     ['ingest', ingest.wallSeconds],
     ['lifecycle', lifecycle.wallSeconds],
+    ['cluster', cluster.wallSeconds],
     ['build', build.wallSeconds],
     ['verify', verify?.wallSeconds ?? 0],
     ['proofs', proofs?.wallSeconds ?? 0],

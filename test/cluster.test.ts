@@ -16,7 +16,7 @@ import { consortiumSecrets } from '../src/ledger/secrets.js';
 import { verifyLedgerFile } from '../src/ledger/verify.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import { cnId, line, programSpec } from './aid-fixtures.js';
-import { startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
+import { etcdClient, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
 import { body, post, pubOf, SEED, startNode, tempDir, txBy, type TestNode } from './helpers.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { canonicalJson } from '../src/core/canonical.js';
@@ -212,6 +212,45 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
       };
       assert.equal(pub.state, 'funded');
       assert.equal(pub.amount, '300000');
+    }
+  });
+
+  it('ignores checkpoint signature records nobody signed', async () => {
+    const size = await sameEverywhere();
+    const client = etcdClient(etcd.endpoints);
+    try {
+      for (const org of ['city-bureau', 'hope-foundation']) {
+        const rec = { size, height: 1, root: '00'.repeat(32), org, line: `\u2014 ${org} AAAA\n` };
+        await client
+          .put(`aidledger/${nodes[0]!.chain}/s/${String(size).padStart(16, '0')}/${org}`)
+          .value(JSON.stringify(rec))
+          .exec();
+      }
+    } finally {
+      client.close();
+    }
+    // One more block, so every node has read past the forged records.
+    const r = await post(
+      nodes[2]!.url,
+      '/v1/tx',
+      body({
+        tx: txBy(nodes[2]!.chain, 'general-hospital/admin', 'membership.enrol', {
+          name: 'later',
+          roles: ['clerk'],
+          key: pubOf('general-hospital/later'),
+        }),
+      }),
+    );
+    assert.equal(r.status, 200);
+    await sameEverywhere();
+    await new Promise((res) => setTimeout(res, 500));
+    for (const n of nodes) {
+      const h = (await (await fetch(`${n.url}/v1/health`)).json()) as {
+        ok: boolean;
+        diverged?: unknown[];
+      };
+      assert.equal(h.ok, true, JSON.stringify(h));
+      assert.equal(h.diverged, undefined, JSON.stringify(h));
     }
   });
 

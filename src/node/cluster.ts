@@ -7,7 +7,8 @@
  * this node is the one that diverged: it stops committing and says so in its health.
  */
 import { Etcd3 } from 'etcd3';
-import { toHex } from '../core/bytes.js';
+import { fromHex, toHex } from '../core/bytes.js';
+import { formatCheckpoint } from '../core/note.js';
 import { canonicalJson, parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
 import type { CheckContext, ItemChecker } from '../ledger/admission.js';
@@ -78,6 +79,8 @@ export interface Divergence {
   org: string;
   size: number;
   root: string;
+  /** The organisation had signed another root for this size before. */
+  fork?: boolean;
 }
 
 /** Publishes this node's checkpoint signatures and gathers its peers'. */
@@ -109,8 +112,35 @@ export class Cosigner {
 
   private readonly prefix: string;
 
+  private wake: (() => void) | undefined;
+  private watcher: { cancel(): Promise<void> } | undefined;
+
   start(): void {
+    // The watch only wakes the reader; the records are read as ranges.
+    this.client
+      .watch()
+      .prefix(this.prefix)
+      .create()
+      .then((w) => {
+        this.watcher = w;
+        w.on('put', () => {
+          const f = this.wake;
+          this.wake = undefined;
+          f?.();
+        });
+      })
+      .catch(() => undefined);
     this.loop = this.run();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
   }
 
   /** Publishes the signature of this node's checkpoint of the current size. */
@@ -149,7 +179,7 @@ export class Cosigner {
           if (rec.org !== this.org) this.take(rec);
         }
         this.retryPending();
-        if (res.kvs.length === 0) await new Promise((r) => setTimeout(r, 100));
+        if (res.kvs.length === 0) await this.sleep(250);
       } catch (e) {
         if (this.stopped) return;
         this.log('error', 'reading checkpoint signatures failed', {
@@ -172,6 +202,16 @@ export class Cosigner {
   private note(rec: SignatureRecord): void {
     let m = this.roots.get(rec.size);
     if (!m) this.roots.set(rec.size, (m = new Map()));
+    const before = m.get(rec.org);
+    if (before !== undefined && before !== rec.root) {
+      // One organisation signed two roots for one size: a fork, kept as evidence.
+      this.diverged.push({ org: rec.org, size: rec.size, root: rec.root, fork: true });
+      this.log('error', 'an organisation signed two roots for one size', {
+        org: rec.org,
+        size: rec.size,
+      });
+      return;
+    }
     m.set(rec.org, rec.root);
     const mine = m.get(this.org);
     if (mine === undefined) return;
@@ -196,6 +236,24 @@ export class Cosigner {
   }
 
   private take(rec: SignatureRecord): void {
+    // Only a line the named organisation's node key signed over that root counts at all: a
+    // record anybody with write access to etcd could put proves nothing.
+    const body = formatCheckpoint({
+      origin: this.ledger.chain,
+      size: rec.size,
+      root: fromHex(rec.root, 32),
+      extensions: [],
+    });
+    if (
+      !rec.line.startsWith(`\u2014 ${rec.org} `) ||
+      !this.ledger.checkpointLineVerifies(body, rec.line)
+    ) {
+      this.log('error', 'a checkpoint signature record does not verify; ignored', {
+        org: rec.org,
+        size: rec.size,
+      });
+      return;
+    }
     if (rec.size > this.ledger.size) {
       const list = this.pending.get(rec.size) ?? [];
       list.push(rec);
@@ -219,7 +277,9 @@ export class Cosigner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.();
     await this.loop;
+    await this.watcher?.cancel().catch(() => undefined);
     this.client.close();
   }
 }

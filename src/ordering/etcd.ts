@@ -132,6 +132,7 @@ export class EtcdOrderer<T> implements Orderer<T> {
   private next: number;
   private loop: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
+  private poked = false;
   private watcher: { cancel(): Promise<void> } | undefined;
   /** Batches this node cut, by id: delivered with the items it already checked. */
   private readonly own = new Map<string, T[]>();
@@ -327,10 +328,16 @@ export class EtcdOrderer<T> implements Orderer<T> {
   private poke(): void {
     const w = this.wake;
     this.wake = undefined;
-    w?.();
+    // News that comes while a read is in flight is kept for the next sleep.
+    if (w) w();
+    else this.poked = true;
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.poked) {
+      this.poked = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const t = setTimeout(() => {
         this.wake = undefined;
