@@ -112,6 +112,9 @@ export class Ledger {
   private committedView: StateView | undefined;
   /** Every committed transaction id, so most lookups of a new id cost no SQLite read. */
   private txIds: Bloom;
+  /** Checkpoint notes with cosignatures gathered since the last write, by size. */
+  private readonly cosigned = new Map<number, string>();
+  private cosignFlush: NodeJS.Timeout | undefined;
 
   private constructor(db: Database.Database, genesis: Genesis, opts: LedgerOptions) {
     this.db = db;
@@ -177,6 +180,8 @@ export class Ledger {
   }
 
   close(): void {
+    if (this.cosignFlush) clearTimeout(this.cosignFlush);
+    if (this.cosigned.size > 0) this.db.transaction(() => this.flushCosignatures())();
     this.db.close();
   }
 
@@ -357,6 +362,7 @@ export class Ledger {
           position: b.position ?? null,
         });
         if (b.position !== undefined) st.putMeta.run('orderer.position', String(b.position));
+        this.flushCosignatures();
         this.signCheckpoint(this.tree.size, this.tree.root());
       })();
     } catch (e) {
@@ -522,7 +528,9 @@ export class Ledger {
 
   /** The checkpoint this node signed for `size`, with the cosignatures it has gathered. */
   checkpointAt(size: number): { size: number; root: Uint8Array; note: string } | undefined {
-    return this.st.getCheckpoint.get(size);
+    const c = this.st.getCheckpoint.get(size);
+    const note = this.cosigned.get(size);
+    return c && note !== undefined ? { ...c, note } : c;
   }
 
   /**
@@ -531,14 +539,27 @@ export class Ledger {
    * @returns whether it was added; false when already there. @throws AidError BAD_CHECKPOINT.
    */
   addCosignature(size: number, line: string): boolean {
-    const cp = this.st.getCheckpoint.get(size);
+    const cp = this.checkpointAt(size);
     if (!cp) throw new AidError('NOT_FOUND', `no checkpoint of size ${size} here yet`);
     if (cp.note.includes(line)) return false;
     const body = cp.note.slice(0, cp.note.indexOf('\n\n') + 1);
     if (!this.checkpointLineVerifies(body, line))
       throw new AidError('BAD_CHECKPOINT', 'the signature line does not verify');
-    this.st.updateCheckpoint.run(cp.note + line, size);
+    // Kept in memory and written with the next block (or shortly): a cosignature is not worth
+    // a disk flush of its own, and one lost in a crash is simply gathered again.
+    this.cosigned.set(size, cp.note + line);
+    this.cosignFlush ??= setTimeout(() => {
+      this.cosignFlush = undefined;
+      if (this.db.open) this.db.transaction(() => this.flushCosignatures())();
+    }, 250);
+    this.cosignFlush.unref();
     return true;
+  }
+
+  /** Writes the gathered cosignatures; inside a transaction. */
+  private flushCosignatures(): void {
+    for (const [size, note] of this.cosigned) this.st.updateCheckpoint.run(note, size);
+    this.cosigned.clear();
   }
 
   /**
@@ -564,7 +585,8 @@ export class Ledger {
   checkpoint(): { size: number; root: Uint8Array; note: string } {
     // The newest checkpoint signed by the policy's quorum of organisations: a final one.
     const quorum = this.policy().quorum;
-    for (const c of this.st.recentCheckpoints.all()) {
+    for (const row of this.st.recentCheckpoints.all()) {
+      const c = { ...row, note: this.cosigned.get(row.size) ?? row.note };
       if (c.note.split('\n\u2014 ').length - 1 >= quorum) return c;
     }
     const c = this.st.lastCheckpoint.get();
