@@ -11,24 +11,13 @@ import { toHex } from '../src/core/bytes.js';
 import { consortiumSecrets } from '../src/ledger/secrets.js';
 import { verifyLedgerFile } from '../src/ledger/verify.js';
 import { readConsortiumKey } from '../src/node/config.js';
-import { writeDemoDir } from '../src/node/demo.js';
-import { etcdClient, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
-import { body, post, SEED, startNode, tempDir, txBy, type TestNode } from './helpers.js';
-
-const ORGS = ['city-bureau', 'hope-foundation', 'general-hospital'] as const;
-
-async function until(what: string, f: () => boolean | Promise<boolean>, ms = 30_000) {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { startConsortium, until, type Consortium } from './consortium.js';
+import { etcdClient } from './etcd-cluster.js';
+import { body, post, txBy, type TestNode } from './helpers.js';
 
 describe('a node that was away longer than etcd keeps batches', () => {
-  let etcd: EtcdCluster;
-  const nodes: TestNode[] = [];
-  const base = tempDir('aidledger-catchup-');
+  let c: Consortium;
+  let nodes: TestNode[] = [];
   let k = 0;
   const load = async (n: TestNode, org: string, requests: number) => {
     for (let r = 0; r < requests; r++) {
@@ -45,36 +34,22 @@ describe('a node that was away longer than etcd keeps batches', () => {
   };
 
   before(async () => {
-    etcd = await startEtcdCluster();
-    const time = Date.now() - 1000;
-    for (const org of ORGS) {
-      const dir = join(base.dir, org);
-      writeDemoDir(dir, SEED, time, {
-        org,
-        nodes: ORGS,
-        checkpointQuorum: 2,
-        cluster: { endpoints: etcd.endpoints, retainRevisions: 30 },
-      });
-      nodes.push(await startNode({ dir, maxWaitMs: 5 }));
-    }
+    c = await startConsortium({ cluster: { retainRevisions: 30 } });
+    nodes = c.nodes;
   });
-  after(async () => {
-    for (const n of nodes) await n.close();
-    await etcd.stop();
-    base.cleanup();
-  });
+  after(async () => c.close());
 
   it('catches up from a peer after its batches were deleted, and verifies', async () => {
-    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    const [a, b, third] = nodes as [TestNode, TestNode, TestNode];
     await load(a, 'city-bureau', 3);
-    await until('all to apply', () => c.node.ledger.size === a.node.ledger.size);
-    const away = c.node.ledger.position;
-    const dir = c.dir;
-    await c.close();
+    await until('all to apply', () => third.node.ledger.size === a.node.ledger.size);
+    const away = third.node.ledger.position;
+    const dir = third.dir;
+    await third.close();
     // The others go on well past the retention.
     await load(a, 'city-bureau', 30);
     await load(b, 'hope-foundation', 30);
-    const client = etcdClient(etcd.endpoints);
+    const client = etcdClient(c.etcd.endpoints);
     try {
       await until(
         'the batches the absent node needs to be deleted',
@@ -84,8 +59,7 @@ describe('a node that was away longer than etcd keeps batches', () => {
       client.close();
     }
     // Back: it cannot read what it missed from etcd, so it takes it from a peer.
-    nodes[2] = await startNode({ dir, maxWaitMs: 5 });
-    const c2 = nodes[2]!;
+    const c2 = await c.restart(2);
     await until('the returning node to catch up', () => c2.node.ledger.size === a.node.ledger.size);
     assert.equal(
       toHex(c2.node.ledger.rootAt(c2.node.ledger.size)),
@@ -103,8 +77,7 @@ describe('a node that was away longer than etcd keeps batches', () => {
     await c2.close();
     for (const f of ['ledger.sqlite', 'ledger.sqlite-wal', 'ledger.sqlite-shm'])
       rmSync(join(dir, f), { force: true });
-    nodes[2] = await startNode({ dir, maxWaitMs: 5 });
-    const c3 = nodes[2]!;
+    const c3 = await c.restart(2);
     await until('the emptied node to catch up', () => c3.node.ledger.size === a.node.ledger.size);
     assert.equal(c3.node.ledger.stateDigestHex, a.node.ledger.stateDigestHex);
     await verifyLedgerFile(join(dir, 'ledger.sqlite'), {

@@ -4,39 +4,26 @@
  * defragments. Without the cleanup, etcd would refuse writes ("database space exceeded").
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeDemoDir } from '../src/node/demo.js';
-import { etcdClient, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
-import { body, post, privateEnrol, SEED, startNode, tempDir, type TestNode } from './helpers.js';
+import { CONSORTIUM_ORGS, startConsortium, type Consortium } from './consortium.js';
+import { etcdClient } from './etcd-cluster.js';
+import { body, post, privateEnrol, type TestNode } from './helpers.js';
 
-const ORGS = ['city-bureau', 'hope-foundation', 'general-hospital'] as const;
+const ORGS = CONSORTIUM_ORGS;
 const QUOTA = 12 * 1024 * 1024;
 
 describe('a sustained run past the etcd quota', () => {
-  let etcd: EtcdCluster;
-  const nodes: TestNode[] = [];
-  const base = tempDir('aidledger-quota-');
+  let c: Consortium;
+  let nodes: TestNode[] = [];
 
   before(async () => {
-    etcd = await startEtcdCluster({ quotaBackendBytes: QUOTA });
-    const time = Date.now() - 1000;
-    for (const org of ORGS) {
-      const dir = join(base.dir, org);
-      writeDemoDir(dir, SEED, time, {
-        org,
-        nodes: ORGS,
-        checkpointQuorum: 2,
-        cluster: { endpoints: etcd.endpoints, defragAboveMiB: 2 },
-      });
-      nodes.push(await startNode({ dir, maxWaitMs: 5 }));
-    }
+    c = await startConsortium({
+      etcd: { quotaBackendBytes: QUOTA },
+      cluster: { defragAboveMiB: 2 },
+    });
+    nodes = c.nodes;
   });
-  after(async () => {
-    for (const n of nodes) await n.close();
-    await etcd.stop();
-    base.cleanup();
-  });
+  after(async () => c.close());
 
   it('keeps going with more data than the quota holds, and nothing acknowledged is lost', async () => {
     const filler = 'x'.repeat(180);
@@ -65,7 +52,7 @@ describe('a sustained run past the etcd quota', () => {
     // Every node applied everything, and etcd holds only what is not yet applied by all.
     const size = nodes[0]!.node.ledger.size;
     for (const n of nodes) assert.equal(n.node.ledger.size, size);
-    const client = etcdClient(etcd.endpoints);
+    const client = etcdClient(c.etcd.endpoints);
     try {
       const status = await client.maintenance.status();
       assert.ok(Number(status.dbSize) < QUOTA, `etcd database ${status.dbSize} bytes`);

@@ -10,53 +10,31 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { verifyCheckpoint } from '../src/chain/policy.js';
 import { toHex } from '../src/core/bytes.js';
-import { writeDemoDir } from '../src/node/demo.js';
 import type { AidError } from '../src/core/errors.js';
 import { consortiumSecrets } from '../src/ledger/secrets.js';
 import { verifyLedgerFile } from '../src/ledger/verify.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import { cnId, line, programSpec } from './aid-fixtures.js';
-import { etcdClient, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
-import { body, post, pubOf, SEED, startNode, tempDir, txBy, type TestNode } from './helpers.js';
+import { CONSORTIUM_ORGS, startConsortium, until, type Consortium } from './consortium.js';
+import { etcdClient, type EtcdCluster } from './etcd-cluster.js';
+import { body, post, pubOf, txBy, type TestNode } from './helpers.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { seedOf } from './helpers.js';
 
-const ORGS = ['city-bureau', 'hope-foundation', 'general-hospital'] as const;
-
-async function until(what: string, f: () => boolean | Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const ORGS = CONSORTIUM_ORGS;
 
 describe('a consortium of three nodes on a three-member etcd cluster', () => {
+  let c: Consortium;
+  let nodes: TestNode[] = [];
   let etcd: EtcdCluster;
-  const nodes: TestNode[] = [];
-  const base = tempDir('aidledger-cluster-');
-  const time = Date.now() - 1000;
 
   before(async () => {
-    etcd = await startEtcdCluster();
-    for (const [i, org] of ORGS.entries()) {
-      const dir = join(base.dir, org);
-      writeDemoDir(dir, SEED, time, {
-        org,
-        nodes: ORGS,
-        checkpointQuorum: 2,
-        // Each node talks to a different etcd member first.
-        cluster: { endpoints: [...etcd.endpoints.slice(i), ...etcd.endpoints.slice(0, i)] },
-      });
-      nodes.push(await startNode({ dir, maxWaitMs: 5 }));
-    }
+    c = await startConsortium();
+    nodes = c.nodes;
+    etcd = c.etcd;
   });
-  after(async () => {
-    for (const n of nodes) await n.close();
-    await etcd.stop();
-    base.cleanup();
-  });
+  after(async () => c.close());
 
   const sameEverywhere = async () => {
     await until('every node to reach the same size', () => {
@@ -121,7 +99,7 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
   });
 
   it('takes the steps of a case on different nodes', async () => {
-    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    const [a, b, cc] = nodes as [TestNode, TestNode, TestNode];
     const send = async (
       n: TestNode,
       signer: string,
@@ -153,7 +131,7 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
       roles: ['reviewer'],
       key: pubOf('city-bureau/reviewer-1'),
     });
-    await send(c, 'general-hospital/admin', 'membership.enrol', {
+    await send(cc, 'general-hospital/admin', 'membership.enrol', {
       name: 'social-worker-1',
       roles: ['social-worker'],
       key: pubOf('general-hospital/social-worker-1'),
@@ -173,7 +151,7 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
       true,
     );
     const sub = await send(
-      c,
+      cc,
       'general-hospital/social-worker-1',
       'cases.submit',
       { program: 'gov', hospital: 'general-hospital' },
@@ -197,9 +175,9 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
     // The private parts reached every node: any of them can give the assessor its sources.
     await sameEverywhere();
     const sources = a.node.ledger.privatePart(ver.id);
-    assert.ok(sources && c.node.ledger.privatePart(ver.id));
+    assert.ok(sources && cc.node.ledger.privatePart(ver.id));
     const { AidQueries } = await import('../src/ledger/aid-queries.js');
-    const bundle = new AidQueries(c.node.ledger).assessmentSources(sub.id);
+    const bundle = new AidQueries(cc.node.ledger).assessmentSources(sub.id);
     assert.equal(
       (await send(a, 'city-bureau/reviewer-1', 'cases.assess', { case: sub.id }, bundle)).result.ok,
       true,
@@ -256,9 +234,9 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
 
   it('stops a node whose database was altered; the others report it and go on', async () => {
     await sameEverywhere();
-    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    const [a, b, third] = nodes as [TestNode, TestNode, TestNode];
     // Alter one organisation's record in the third node's state behind its back.
-    const db = new Database(join(c.dir, 'ledger.sqlite'));
+    const db = new Database(join(third.dir, 'ledger.sqlite'));
     const altered = db
       .prepare(
         `UPDATE state SET value = replace(value, '"admins":1', '"admins":5') WHERE key = 'membership/org/hope-foundation'`,
@@ -267,10 +245,9 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
     assert.equal(altered.changes, 1);
     db.close();
     // A restart reads the altered state (the node's caches are not the file).
-    const dir = c.dir;
-    await c.close();
-    nodes[2] = await startNode({ dir, maxWaitMs: 5 });
-    const c2 = nodes[2]!;
+    const dir = third.dir;
+    await third.close();
+    const c2 = await c.restart(2);
     // A new admin makes every node write the foundation's admin count: the altered one differs.
     const r = await post(
       a.url,
