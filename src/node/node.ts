@@ -20,8 +20,13 @@ import { SigPool } from '../ledger/sig-pool.js';
 import { consortiumSecrets } from '../ledger/secrets.js';
 import type { OrderedBatch, Orderer } from '../ordering/orderer.js';
 import { SoloOrderer } from '../ordering/solo.js';
-import { EtcdOrderer } from '../ordering/etcd.js';
-import { catchUpFromPeers, clusterPrefix, Cosigner, submissionCodec } from './cluster.js';
+import type * as EtcdModule from '../ordering/etcd.js';
+import type { EtcdOrderer } from '../ordering/etcd.js';
+import type * as ClusterModule from './cluster.js';
+import type { Cosigner } from './cluster.js';
+
+/** The cluster modules (etcd client, gRPC): loaded only by a node that is in a consortium. */
+type ClusterModules = typeof ClusterModule & typeof EtcdModule;
 import { nodeSigner } from '../ledger/node-ed25519.js';
 import { readNodeDir, type NodeDir } from './config.js';
 
@@ -55,7 +60,7 @@ export class AidNode {
   url: string | undefined;
   private readonly cosigner: Cosigner | undefined;
 
-  private constructor(nd: NodeDir, opts: NodeOptions) {
+  private constructor(nd: NodeDir, opts: NodeOptions, cm: ClusterModules | undefined) {
     this.genesis = nd.genesis;
     this.org = nd.config.org;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
@@ -78,7 +83,8 @@ export class AidNode {
       ? inlineChecker((v) => getProtocol(v, opts.protocols))
       : (values, ctx) => this.pool.check(values, ctx);
     const cluster = nd.config.cluster && { ...nd.config.cluster, tls: nd.etcdTls };
-    if (cluster) {
+    if (cluster && cm) {
+      const { EtcdOrderer, Cosigner, catchUpFromPeers, clusterPrefix, submissionCodec } = cm;
       this.orderer = new EtcdOrderer<AdmittedItem>({
         endpoints: cluster.endpoints,
         ...(nd.etcdTls ? { tls: nd.etcdTls } : {}),
@@ -137,7 +143,11 @@ export class AidNode {
 
   /** Opens the node in `dir` and starts ordering. @throws AidError CONFIG. */
   static async open(dir: string, opts: NodeOptions = {}): Promise<AidNode> {
-    const node = new AidNode(readNodeDir(dir), opts);
+    const nd = readNodeDir(dir);
+    const cm = nd.config.cluster
+      ? { ...(await import('./cluster.js')), ...(await import('../ordering/etcd.js')) }
+      : undefined;
+    const node = new AidNode(nd, opts, cm);
     await node.orderer.start((b) => node.deliver(b));
     node.cosigner?.start();
     return node;
