@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CONSORTIUM_ORGS, startConsortium, type Consortium } from './consortium.js';
+import { toHex } from '../src/core/bytes.js';
+import { CONSORTIUM_ORGS, startConsortium, until, type Consortium } from './consortium.js';
 import { etcdClient } from './etcd-cluster.js';
 import { body, post, privateEnrol, type TestNode } from './helpers.js';
 
@@ -50,8 +51,11 @@ describe('a sustained run past the etcd quota', () => {
     assert.ok(written > QUOTA * 1.5, `${written} bytes written through a ${QUOTA}-byte quota`);
     assert.equal(ok, 36 * 3 * 200);
     // Every node applied everything, and etcd holds only what is not yet applied by all.
-    const size = nodes[0]!.node.ledger.size;
-    for (const n of nodes) assert.equal(n.node.ledger.size, size);
+    await until('every node to apply everything', () =>
+      nodes.every((n) => n.node.ledger.size === nodes[0]!.node.ledger.size),
+    );
+    const root = toHex(nodes[0]!.node.ledger.rootAt(nodes[0]!.node.ledger.size));
+    for (const n of nodes) assert.equal(toHex(n.node.ledger.rootAt(n.node.ledger.size)), root);
     const client = etcdClient(c.etcd.endpoints);
     try {
       const status = await client.maintenance.status();
