@@ -317,9 +317,10 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
  * A peer that cannot serve (down, or erased a private part) is passed over for the next one.
  */
 export async function catchUpFromPeers(d: CatchUpDeps, floor: number): Promise<number> {
-  const peers = [...(await d.peers())].filter(
-    ([org, p]) => org !== d.org && p.url && p.position >= floor,
-  );
+  // Peers that say they are furthest along first; any peer may hold more than it last said.
+  const peers = [...(await d.peers())]
+    .filter(([org, p]) => org !== d.org && p.url)
+    .sort((x, y) => y[1].position - x[1].position);
   for (const [org, peer] of peers) {
     try {
       const base = peer.url!;

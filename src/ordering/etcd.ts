@@ -138,6 +138,7 @@ export class EtcdOrderer<T> implements Orderer<T> {
   private readonly own = new Map<string, T[]>();
   private readonly log: NonNullable<EtcdOrdererOptions<T>['log']>;
   private progressAt = 0;
+  private progressTimer: NodeJS.Timeout | undefined;
   private cleanupTimer: NodeJS.Timeout | undefined;
   private cleaning: Promise<void> = Promise.resolve();
   /** The revision up to which batches were deleted and etcd compacted. */
@@ -195,7 +196,15 @@ export class EtcdOrderer<T> implements Orderer<T> {
   /** Tells the consortium how far this node has applied: at most a few times a second. */
   private async publishProgress(force = false): Promise<void> {
     const now = Date.now();
-    if (!force && now - this.progressAt < 250) return;
+    if (!force && now - this.progressAt < 250) {
+      // Throttled: the last word still goes out, a moment later.
+      this.progressTimer ??= setTimeout(() => {
+        this.progressTimer = undefined;
+        void this.publishProgress(true);
+      }, 250);
+      this.progressTimer.unref();
+      return;
+    }
     this.progressAt = now;
     const url = this.opts.advertise?.();
     await this.client
@@ -355,7 +364,16 @@ export class EtcdOrderer<T> implements Orderer<T> {
     while (!this.stopped) {
       let got = 0;
       try {
-        // Batches this node still needs may have been deleted while it was away.
+        const res = await this.client
+          .getAll()
+          .prefix(`${this.opts.prefix}b/`)
+          .minModRevision(this.next)
+          .sort('Mod', 'Ascend')
+          .limit(RANGE_BATCHES)
+          .exec();
+        // Batches this node still needs may have been deleted (it was away, or fell further
+        // behind than etcd keeps). Cleanup raises the floor before it deletes, so the floor read
+        // after the range covers anything the range could have missed.
         const floor = Number((await this.client.get(this.key('floor')).string()) ?? 0);
         if (this.next <= floor) {
           if (!this.opts.catchUp)
@@ -365,14 +383,8 @@ export class EtcdOrderer<T> implements Orderer<T> {
           if (this.next <= floor)
             throw new AidError('UNAVAILABLE', 'no peer could bring this node up to date');
           await this.publishProgress(true);
+          continue;
         }
-        const res = await this.client
-          .getAll()
-          .prefix(`${this.opts.prefix}b/`)
-          .minModRevision(this.next)
-          .sort('Mod', 'Ascend')
-          .limit(RANGE_BATCHES)
-          .exec();
         for (const kv of res.kvs) {
           if (this.stopped) return;
           const rev = Number(kv.mod_revision);
@@ -407,6 +419,7 @@ export class EtcdOrderer<T> implements Orderer<T> {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
+    if (this.progressTimer) clearTimeout(this.progressTimer);
     this.cut();
     this.poke();
     await this.loop;
