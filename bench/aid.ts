@@ -10,7 +10,6 @@ import {
   randomBytes,
   sign as cryptoSign,
 } from 'node:crypto';
-import { request, type Agent } from 'node:http';
 import { privateCommitment, signingText, txIdOf, type SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { fastSha256 } from '../src/ledger/node-hash.js';
@@ -20,6 +19,8 @@ import type { Secrets } from '../src/contracts/runtime.js';
 import type { AdmittedItem } from '../src/ledger/execute.js';
 import { consortiumSecrets } from '../src/ledger/secrets.js';
 import { SEED } from './common.js';
+import type { Agent } from 'node:http';
+import { post, type PostResult } from './common.js';
 
 export { DEMO_CHAIN };
 
@@ -183,40 +184,6 @@ export function benchSecrets(): Secrets {
 /** The hospitals of the demo consortium, each with a clerk enrolled by round 1 of its activity. */
 export const HOSPITALS = ['general-hospital', 'children-hospital', 'east-hospital'] as const;
 
-export interface PostResult {
-  status: number;
-  text: string;
-}
-
-/** POSTs a JSON body over a keep-alive agent. */
-export function post(agent: Agent, port: number, path: string, body: string): Promise<PostResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 export interface BatchOutcome {
   ok: number;
   /** The first refusal or failure, if any. */
@@ -267,3 +234,5 @@ export function claimsCaseLines(c: number) {
     insurancePaid: CLAIMS_LINE.insurancePaid,
   }));
 }
+
+export { post, type PostResult };

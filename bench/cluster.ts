@@ -23,7 +23,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,16 @@ import { canonicalJson } from '../src/core/canonical.js';
 import { verifyHex } from '../src/ledger/node-ed25519.js';
 import { writeDemoDir } from '../src/node/demo.js';
 import { startEtcdCluster, type EtcdCluster } from '../test/etcd-cluster.js';
-import { fail, finish, logger, median, percentile, secondsSince, SEED } from './common.js';
+import {
+  fail,
+  finish,
+  httpCall,
+  logger,
+  median,
+  percentile,
+  secondsSince,
+  SEED,
+} from './common.js';
 import { admins, DEMO_CHAIN, SignPool, signEnrol } from './txgen.js';
 
 const log = logger('cluster');
@@ -116,36 +125,8 @@ function vmHwmKB(pid: number): number {
   }
 }
 
-function call(
-  s: Server,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: s.port,
-        path,
-        method,
-        agent: s.agent,
-        headers: body
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+function call(s: Server, method: 'GET' | 'POST', path: string, body?: string) {
+  return httpCall(s.agent, s.port, method, path, body);
 }
 
 async function health(s: Server): Promise<{ height: number; size: number; ok: boolean }> {

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { request, type Agent } from 'node:http';
 import { join } from 'node:path';
 
 /** The demo seed every benchmark consortium is derived from. */
@@ -175,4 +176,49 @@ export function codeFingerprint(): string {
   for (const f of ['claims', 'cases', 'case-record', 'journal'])
     h.update(readFileSync(new URL(`../src/contracts/${f}.js`, import.meta.url)));
   return h.digest('hex').slice(0, 16);
+}
+
+export interface PostResult {
+  status: number;
+  text: string;
+}
+
+/** One HTTP request to a local node over a keep-alive agent; a body makes it JSON. */
+export function httpCall(
+  agent: Agent,
+  port: number,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: string,
+): Promise<PostResult> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        agent,
+        headers:
+          body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** POSTs a JSON body over a keep-alive agent. */
+export function post(agent: Agent, port: number, path: string, body: string): Promise<PostResult> {
+  return httpCall(agent, port, 'POST', path, body);
 }
