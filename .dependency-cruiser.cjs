@@ -41,12 +41,25 @@ module.exports = {
       from: { path: '^src/(core|chain|sdk)/' },
       to: { dependencyTypes: ['core'] },
     },
+    {
+      name: 'web-imports-only-the-sdk',
+      comment: 'The web app reaches the ledger only through the SDK, as any outside client would.',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { path: '^src/', pathNot: '^src/sdk/index\\.ts$' },
+    },
+    {
+      name: 'web-uses-no-node-builtins',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
   },
 };

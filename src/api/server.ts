@@ -17,12 +17,15 @@ import { openApiDocument } from './openapi.js';
 import { AidQueries } from '../ledger/aid-queries.js';
 import { registerAidRoutes } from './aid-routes.js';
 import { Auth } from './auth.js';
+import { registerWebApp } from './web.js';
 
 export interface ServerOptions {
   version?: string;
   /** A pino logger for request lines (method, URL, status, time); none by default. Bodies,
    * which may hold private parts, and headers, which hold tokens, are never logged. */
   logger?: FastifyBaseLogger;
+  /** The built web app to serve at `/` (default: dist/web beside the server); false for none. */
+  webRoot?: string | false;
 }
 
 const INT_RE = /^(0|[1-9][0-9]{0,15})$/;
@@ -62,6 +65,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   const routes: string[] = [];
   app.decorate('routeList', routes);
   app.addHook('onRoute', (r) => {
+    if (!r.url.startsWith('/v1/')) return; // the web app's files
     for (const m of [r.method].flat())
       if (m !== 'HEAD') routes.push(`${m} ${r.url.replace(/:([a-z]+)/g, '{$1}')}`);
   });
@@ -87,9 +91,12 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     app.log.error({ err: error.message }, 'internal error');
     return reply.status(500).send(errorBody('INTERNAL', 'internal error'));
   });
-  app.setNotFoundHandler((_req, reply) =>
-    reply.status(404).send(errorBody('NOT_FOUND', 'no such resource')),
-  );
+  const appPage =
+    opts.webRoot === false ? undefined : registerWebApp(app, opts.webRoot || undefined);
+  app.setNotFoundHandler((req, reply) => {
+    if (appPage?.(req, reply)) return reply;
+    return reply.status(404).send(errorBody('NOT_FOUND', 'no such resource'));
+  });
   app.addHook('onSend', async (req, reply) => {
     if (req.method === 'GET' && req.url.startsWith('/v1/') && !req.headers.authorization)
       reply.header('access-control-allow-origin', '*');

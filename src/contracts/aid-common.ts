@@ -7,11 +7,19 @@ import type { OrgType } from '../chain/genesis.js';
 import { OrgIdSchema } from '../chain/schemas.js';
 import { keys as membershipKeys, type OrgRecord } from './membership.js';
 import { refuse, type ActionContext, type StateView } from './runtime.js';
+import { AmountSchema, FACT_NAMES, type FactName } from '../chain/application.js';
 
-/** A non-negative amount of minor units as a decimal string, at most 18 digits. */
-export const AmountSchema = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,17})$/, 'a decimal string of minor units, like "12500"');
+export {
+  AmountSchema,
+  FACTS,
+  FACT_NAMES,
+  Icd10Schema,
+  NationalIdSchema,
+  PersonFactsSchema,
+  type FactName,
+  type PersonFacts,
+} from '../chain/application.js';
+
 export const PositiveAmountSchema = AmountSchema.refine((s) => s !== '0', 'must be more than 0');
 
 /** Ids chosen by people: programs and the like. */
@@ -24,47 +32,7 @@ export const NoteSchema = z.string().min(1).max(500);
 
 export const OrgRefSchema = OrgIdSchema;
 
-/** The facts a rule may read: their CEL type and which kinds of organisation may attest them. */
-export const FACTS = {
-  age: { type: 'int', attestedBy: ['hospital', 'government'] },
-  householdSize: { type: 'int', attestedBy: ['government'] },
-  householdIncomePerCapita: { type: 'money', attestedBy: ['government'] },
-  region: { type: 'string', attestedBy: ['government'] },
-  lowIncome: { type: 'bool', attestedBy: ['government'] },
-  disability: { type: 'bool', attestedBy: ['government'] },
-  diagnoses: { type: 'codes', attestedBy: ['hospital'] },
-  invoiceTotal: { type: 'money', attestedBy: ['hospital'] },
-  insurancePaid: { type: 'money', attestedBy: ['hospital'] },
-  ownExpense: { type: 'money', attestedBy: ['hospital'] },
-} as const satisfies Record<
-  string,
-  { type: 'int' | 'money' | 'string' | 'bool' | 'codes'; attestedBy: readonly OrgType[] }
->;
-export type FactName = keyof typeof FACTS;
-export const FACT_NAMES = Object.keys(FACTS) as FactName[];
 export const FactNameSchema = z.enum(FACT_NAMES as [FactName, ...FactName[]]);
-
-/** ICD-10 codes as hospitals write them: A00 to Z99 with an optional subcategory. */
-export const Icd10Schema = z.string().regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$/, 'an ICD-10 code');
-
-/** Facts an applicant declares (or a bureau attests): all but what the hospital verifies. */
-export const PersonFactsSchema = z.strictObject({
-  age: z.number().int().min(0).max(150).optional(),
-  householdSize: z.number().int().min(1).max(50).optional(),
-  householdIncomePerCapita: AmountSchema.optional(),
-  region: z
-    .string()
-    .regex(/^[0-9A-Z-]{2,12}$/, 'a region code')
-    .optional(),
-  lowIncome: z.boolean().optional(),
-  disability: z.boolean().optional(),
-});
-export type PersonFacts = z.infer<typeof PersonFactsSchema>;
-
-export const NationalIdSchema = z.strictObject({
-  kind: z.enum(['cn', 'hk', 'tw']),
-  id: z.string().min(8).max(24),
-});
 
 /**
  * Fixed UTC offsets of the time zones programs may use, in minutes. Part of the contract code, so

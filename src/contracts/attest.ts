@@ -6,11 +6,12 @@
  */
 import { z } from 'zod';
 import type { OrgType } from '../chain/genesis.js';
+import { ValidNationalIdSchema } from '../chain/application.js';
 import { parseNationalId } from '../core/national-id.js';
 import {
   checkNotFrozen,
   FACTS,
-  NationalIdSchema,
+  type NationalIdSchema,
   PersonFactsSchema,
   signerOrg,
   type FactName,
@@ -19,15 +20,7 @@ import { action, refuse, type Contract, type Secrets, type StateView } from './r
 import { sha256 } from '../core/hash.js';
 import { toHex, utf8 } from '../core/bytes.js';
 
-/** A national ID in a private part: valid (check character and all) or refused at the door. */
-export const ValidNationalIdSchema = NationalIdSchema.refine((v) => {
-  try {
-    parseNationalId(v.kind, v.id);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid identity number');
+export { ValidNationalIdSchema } from '../chain/application.js';
 
 export const AttestFactsSchema = z.strictObject({
   patient: ValidNationalIdSchema,

@@ -15,7 +15,6 @@ import {
   big,
   checkNotFrozen,
   civilYear,
-  FACTS,
   FREEZE_KEY,
   Icd10Schema,
   max,
@@ -63,14 +62,8 @@ import { getProgram, getVersion, ruleOf, type ProgramVersion } from './programs.
 import { orgOf } from './aid-common.js';
 import { action, refuse, type ActionContext, type Contract, type Role } from './runtime.js';
 
-/** What an application carries privately: who the patient is and what they declare. */
-export const SubmitFactsSchema = z.strictObject({
-  patient: ValidNationalIdSchema,
-  /** For the hospital's and reviewers' records; never used by a rule. */
-  name: z.string().min(1).max(200).optional(),
-  phone: z.string().max(64).optional(),
-  declared: PersonFactsSchema,
-});
+import { factValue, SubmitFactsSchema } from '../chain/application.js';
+export { SubmitFactsSchema };
 
 export const InvoiceLineSchema = z
   .strictObject({
@@ -192,13 +185,7 @@ function personFacts(
   for (const [k, v] of Object.entries(facts)) {
     if (v === undefined || (only && !only.has(k))) continue;
     const name = k as FactName;
-    const value: FactValue =
-      FACTS[name].type === 'money'
-        ? big(v as string)
-        : typeof v === 'number'
-          ? BigInt(v)
-          : (v as FactValue);
-    out.set(name, { value, ...origin });
+    out.set(name, { value: factValue(name, v), ...origin });
   }
 }
 

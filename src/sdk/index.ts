@@ -59,3 +59,32 @@ export { canonicalJson } from '../core/canonical.js';
 export { randomSeed, publicKeyFromSeed } from '../core/ed25519.js';
 export { AidError, type ErrorCode } from '../core/errors.js';
 export { toHex, fromHex } from '../core/bytes.js';
+export {
+  AmountSchema,
+  FACTS,
+  FACT_NAMES,
+  NationalIdSchema,
+  PersonFactsSchema,
+  SubmitFactsSchema,
+  ValidNationalIdSchema,
+  declaredFacts,
+  type FactName,
+  type PersonFacts,
+  type SubmitFacts,
+} from '../chain/application.js';
+export { compileRule, loadRules, type CompiledRule, type Facts } from '../chain/rules.js';
+export {
+  FACT_LABELS,
+  STATE_LABELS,
+  OUTCOME_LABELS,
+  REASON_LABELS,
+  SOURCE_LABELS,
+  STEP_LABELS,
+} from '../chain/aid-text.js';
+export { CASE_STATES, type CaseState, type Explanation } from '../chain/aid-types.js';
+export { parseLeaf, type Leaf, type TxLeaf, type BlockLeaf, type TxResult } from '../chain/leaf.js';
+export { parseNote, parseCheckpoint, type Note, type CheckpointBody } from '../core/note.js';
+export { MINOR_DIGITS } from '../core/money.js';
+export { toBase64, fromBase64, utf8, fromUtf8 } from '../core/bytes.js';
+export { sha256 } from '../core/hash.js';
+export type { Names } from '../chain/schemas.js';

@@ -1,0 +1,113 @@
+/**
+ * Browser-test fixtures from real parts: a node holding the whole medical-aid demo (programs,
+ * donations, 201 cases) in a real SQLite file, serving the built web app and its API over real
+ * HTTP, and Debian's Chromium driven by playwright-core. Pages record every console error and
+ * uncaught exception; `axeViolations` runs axe-core's WCAG 2.1 A/AA rules in the page.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { canonicalJson } from '../src/core/canonical.js';
+import { demoActivity, writeDemoDir } from '../src/node/demo.js';
+import { runAidDemo } from '../src/node/demo-aid.js';
+import { AidNode } from '../src/node/node.js';
+import { SEED, startNode, tempDir, type TestNode } from './helpers.js';
+
+/** Debian's Chromium (CI installs the `chromium` package); never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** A node with the demo consortium and the whole medical-aid demo, serving the web app. */
+export async function startDemoWebNode(): Promise<TestNode & { cleanupDir(): void }> {
+  const t = tempDir('aidledger-web-');
+  const genesis = writeDemoDir(t.dir, SEED, Date.now() - 60_000);
+  const node = await AidNode.open(t.dir);
+  for (const round of demoActivity(SEED, genesis.chain, Date.now()))
+    await node.submit(canonicalJson(round.map((tx) => ({ tx }))), true);
+  await runAidDemo(node, SEED, genesis.chain);
+  await node.close();
+  const n = await startNode({ dir: t.dir });
+  return { ...n, cleanupDir: t.cleanup };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Offline machine: keep Chromium from calling out (see STACK.md).
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export const PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+export interface OpenPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions seen so far. */
+  errors: string[];
+}
+
+/** A fresh browser profile (no storage) at a viewport and browser language. */
+export async function openPage(
+  browser: Browser,
+  opts: { viewport?: { width: number; height: number }; locale?: string } = {},
+): Promise<OpenPage> {
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? DESKTOP,
+    locale: opts.locale ?? 'en-US',
+    ...(opts.viewport === PHONE ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  return { context, page, errors };
+}
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, so the page's CSP does not block it.
+  await page.evaluate(axeSource);
+  // A string, evaluated in the page (the tests are compiled without the DOM's types).
+  return page.evaluate(`(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
+    }));
+  })()`);
+}
+
+/** Text that is visible to a reader (not hidden, not in scripts). */
+export async function visibleText(page: Page): Promise<string> {
+  return page.evaluate('document.body.innerText');
+}

@@ -1,0 +1,169 @@
+/**
+ * The frame of every page: a header with the main navigation and the language switcher (a menu
+ * on a phone), the page, and a footer saying which ledger the figures come from.
+ */
+import { useEffect, useRef } from 'react';
+import {
+  AppShell,
+  Anchor,
+  Burger,
+  Group,
+  NativeSelect,
+  Stack,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useHealth } from '../lib/api';
+import { useFormats, useLocale } from '../lib/locale-context';
+import { isLocale, LOCALE_NAMES, LOCALE_TAGS, LOCALES } from '../i18n/locale';
+
+const NAV = [
+  { to: '/', key: 'portal', end: true },
+  { to: '/donations', key: 'donations', end: false },
+  { to: '/governance', key: 'governance', end: false },
+  { to: '/explorer', key: 'explorer', end: false },
+  { to: '/verify', key: 'verify', end: false },
+  { to: '/me', key: 'applicant', end: false },
+] as const;
+
+function LanguageSwitch() {
+  const { t } = useTranslation();
+  const { locale, setLocale } = useLocale();
+  return (
+    <NativeSelect
+      aria-label={t('language.label')}
+      value={locale}
+      onChange={(e) => {
+        if (isLocale(e.currentTarget.value)) setLocale(e.currentTarget.value);
+      }}
+      data-testid="language"
+      size="sm"
+    >
+      {LOCALES.map((l) => (
+        <option key={l} value={l} lang={LOCALE_TAGS[l]}>
+          {LOCALE_NAMES[l]}
+        </option>
+      ))}
+    </NativeSelect>
+  );
+}
+
+function NavLinks(props: { onNavigate?: () => void; vertical?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {NAV.map((n) => (
+        <NavLink
+          key={n.to}
+          to={n.to}
+          end={n.end}
+          className="nav-link"
+          onClick={props.onNavigate}
+          data-vertical={props.vertical ? '' : undefined}
+        >
+          {t(`nav.${n.key}`)}
+        </NavLink>
+      ))}
+    </>
+  );
+}
+
+function Footer() {
+  const { t } = useTranslation();
+  const fmt = useFormats();
+  const health = useHealth();
+  return (
+    <Stack component="footer" gap={4} py="lg" className="footer">
+      <Text size="sm">{t('footer.note')}</Text>
+      {health.data && (
+        <Text size="sm" className="footer-chain">
+          {t('footer.chain', { chain: health.data.chain })} ·{' '}
+          {t('footer.size', {
+            size: fmt.number(health.data.size),
+            height: fmt.number(health.data.height),
+          })}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+export function Layout() {
+  const { t } = useTranslation();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // After a navigation, move focus to the new page so keyboard and screen-reader users start
+  // at its content (not on the first load: the browser handles that).
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: true });
+  }, [location.pathname]);
+
+  return (
+    <AppShell
+      header={{ height: 64 }}
+      navbar={{ width: 260, breakpoint: 'md', collapsed: { desktop: true, mobile: !opened } }}
+      padding="md"
+    >
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="md"
+              size="sm"
+              aria-label={t('nav.openMenu')}
+              aria-expanded={opened}
+              aria-controls="mobile-nav"
+            />
+            <UnstyledButton component={Link} to="/" className="brand" onClick={close}>
+              <img src="/favicon.svg" alt="" width={28} height={28} />
+              <span>{t('appName')}</span>
+            </UnstyledButton>
+          </Group>
+          <Group component="nav" aria-label={t('nav.label')} gap={4} visibleFrom="md">
+            <NavLinks />
+          </Group>
+          <LanguageSwitch />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="md" id="mobile-nav" aria-label={t('nav.label')} hidden={!opened}>
+        <Stack component="nav" aria-label={t('nav.label')} gap={4}>
+          <NavLinks onNavigate={close} vertical />
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <main id="main" ref={main} tabIndex={-1} className="main">
+          <Outlet />
+        </main>
+        <Footer />
+      </AppShell.Main>
+      <ScrollRestoration />
+    </AppShell>
+  );
+}
+
+export function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <Stack>
+      <h1>{t('status.notFound')}</h1>
+      <Text>{t('status.notFoundText')}</Text>
+      <Anchor component={Link} to="/">
+        {t('status.home')}
+      </Anchor>
+    </Stack>
+  );
+}

@@ -1,0 +1,4 @@
+/** The portal pages and their addresses. */
+import type { RouteObject } from 'react-router';
+
+export const portalRoutes: RouteObject[] = [];
