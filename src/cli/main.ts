@@ -245,6 +245,7 @@ export function program(): Command {
       out(
         [
           `AidLedger node of ${node.org} on chain ${node.ledger.chain}: height ${node.ledger.height}, ${node.ledger.size} log entries`,
+          `  web app          ${base}/`,
           `  API              ${base}/v1/health`,
           `  OpenAPI          ${base}/v1/openapi.json`,
           `  checkpoint       ${base}/v1/log/checkpoint`,
