@@ -178,6 +178,112 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      '/v1/log/entries/{index}': {
+        get: {
+          summary:
+            'What sits at a log index: a transaction (its id and block) or the closing leaf of a block',
+          parameters: [
+            { name: 'index', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } },
+          ],
+          responses: {
+            200: json('the entry', {
+              oneOf: [
+                {
+                  type: 'object',
+                  required: ['index', 'kind', 'id', 'height'],
+                  properties: {
+                    index: { type: 'integer' },
+                    kind: { const: 'tx' },
+                    id: { type: 'string', description: 'transaction id' },
+                    height: { type: 'integer', description: 'the block it was executed in' },
+                  },
+                },
+                {
+                  type: 'object',
+                  required: ['index', 'kind', 'height'],
+                  properties: {
+                    index: { type: 'integer' },
+                    kind: { const: 'block' },
+                    height: { type: 'integer', description: 'the block this leaf closes' },
+                  },
+                },
+              ],
+            }),
+            400: err('not a non-negative integer'),
+            404: err('at or beyond the log size'),
+          },
+        },
+      },
+      '/v1/checkpoints': {
+        get: {
+          summary:
+            'Checkpoints this node signed (one per block), newest first, with the cosignatures gathered',
+          parameters: [
+            intParam('before', 'only sizes below this (default: all)', false),
+            intParam('limit', '1 to 100 (default 20)', false),
+          ],
+          responses: {
+            200: json('checkpoints', {
+              type: 'object',
+              properties: {
+                size: { type: 'integer', description: 'the log size now' },
+                checkpoints: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['size', 'root', 'signers', 'note'],
+                    properties: {
+                      size: { type: 'integer' },
+                      root: { type: 'string', description: 'hex Merkle root' },
+                      signers: {
+                        type: 'array',
+                        items: { type: 'string' },
+                        description:
+                          'names on the signature lines, as claimed: verify the note under the policy to trust them',
+                      },
+                      note: { type: 'string', description: 'the C2SP signed note' },
+                    },
+                  },
+                },
+              },
+            }),
+            400: err('bad parameters'),
+          },
+        },
+      },
+      '/v1/keys/{key}': {
+        get: {
+          summary:
+            'Who signs with a public key: a member (organisation, roles), an applicant account, or a node',
+          parameters: [
+            {
+              name: 'key',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            },
+          ],
+          responses: {
+            200: json('the key holder', {
+              type: 'object',
+              required: ['key', 'kind', 'status'],
+              properties: {
+                key: { type: 'string' },
+                kind: { enum: ['member', 'applicant', 'node'] },
+                member: { type: 'string', description: 'member id <org>/<name>' },
+                org: { type: 'string' },
+                roles: { type: 'array', items: { type: 'string' } },
+                status: {
+                  enum: ['active', 'revoked', 'closed'],
+                  description: 'revoked: the key was rotated or revoked and signs nothing more',
+                },
+              },
+            }),
+            400: err('malformed key'),
+            404: err('no one holds this key'),
+          },
+        },
+      },
       '/v1/log/proof/inclusion': {
         get: {
           summary: 'RFC 9162 inclusion proof',

@@ -10,7 +10,13 @@ import Fastify, {
 } from 'fastify';
 import { toBase64, toHex } from '../core/bytes.js';
 import { AidError, isAidError } from '../core/errors.js';
-import type { OrgRecord } from '../contracts/membership.js';
+import {
+  keys as membershipKeys,
+  type KeyRecord,
+  type MemberRecord,
+  type OrgRecord,
+} from '../contracts/membership.js';
+import { accountKeys, type AccountRecord } from '../contracts/accounts.js';
 import type { AidNode } from '../node/node.js';
 import { errorBody, statusOf } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -51,6 +57,13 @@ function txid(value: unknown): string {
 }
 
 type Query = Record<string, unknown>;
+
+/** The organisation ids whose signature lines a checkpoint note carries (claimed, not verified). */
+function noteSigners(note: string): string[] {
+  const names: string[] = [];
+  for (const m of note.matchAll(/^\u2014 (\S+) \S+$/gmu)) names.push(m[1]!);
+  return names;
+}
 
 export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyInstance {
   const app = Fastify({
@@ -153,6 +166,55 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     const limit = optInt(q.limit, 'limit', 20);
     if (limit < 1 || limit > 100) throw new AidError('BAD_REQUEST', 'limit is 1 to 100');
     return { height: ledger.height, blocks: ledger.blocks(from, limit) };
+  });
+
+  app.get('/v1/log/entries/:index', async (req) => {
+    const index = int((req.params as Query).index, 'index');
+    const e = ledger.entryAt(index);
+    if (!e) throw new AidError('NOT_FOUND', `no log entry ${index} (the log has ${ledger.size})`);
+    return e;
+  });
+  app.get('/v1/checkpoints', async (req) => {
+    const q = req.query as Query;
+    const before = optInt(q.before, 'before', Number.MAX_SAFE_INTEGER);
+    const limit = optInt(q.limit, 'limit', 20);
+    if (limit < 1 || limit > 100) throw new AidError('BAD_REQUEST', 'limit is 1 to 100');
+    return {
+      size: ledger.size,
+      checkpoints: ledger.checkpoints(before, limit).map((c) => ({
+        size: c.size,
+        root: toHex(c.root),
+        signers: noteSigners(c.note),
+        note: c.note,
+      })),
+    };
+  });
+  app.get('/v1/keys/:key', async (req) => {
+    const key = (req.params as Query).key;
+    if (typeof key !== 'string' || !TXID_RE.test(key))
+      throw new AidError('BAD_REQUEST', 'a public key is 64 lowercase hex characters');
+    const json = <T>(k: string) => JSON.parse(ledger.stateGet(k) ?? 'null') as T | null;
+    const k = json<KeyRecord>(membershipKeys.key(key));
+    if (k) {
+      const m = json<MemberRecord>(membershipKeys.member(k.member));
+      const active = k.status === 'active' && m?.status === 'active';
+      return {
+        key,
+        kind: 'member',
+        member: k.member,
+        org: m?.org ?? null,
+        roles: m?.roles ?? [],
+        status: active ? 'active' : 'revoked',
+      };
+    }
+    const a = json<AccountRecord>(accountKeys.account(key));
+    if (a) return { key, kind: 'applicant', status: a.status };
+    const org = ledger
+      .stateScan('membership/org/')
+      .map((r) => JSON.parse(r.value) as OrgRecord)
+      .find((o) => o.nodeKey === key);
+    if (org) return { key, kind: 'node', org: org.id, status: 'active' };
+    throw new AidError('NOT_FOUND', 'no member, applicant or node holds this key');
   });
 
   app.get('/v1/log/checkpoint', async (_req, reply) =>

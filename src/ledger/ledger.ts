@@ -86,6 +86,18 @@ export interface BlockInfo {
   batch: string;
 }
 
+/** What sits at one log index: a transaction's leaf or a block's closing leaf. */
+export type LogEntryInfo =
+  | { index: number; kind: 'tx'; id: TxId; height: number }
+  | { index: number; kind: 'block'; height: number };
+
+/** A checkpoint this node signed, with the cosignatures it has gathered. */
+export interface CheckpointRecord {
+  size: number;
+  root: Uint8Array;
+  note: string;
+}
+
 export interface TxRecord {
   id: TxId;
   tx: TxLeaf['tx'];
@@ -489,7 +501,34 @@ export class Ledger {
     });
   }
 
-  /** The newest checkpoint note this node holds. */
+  /**
+   * What sits at log index `index`: the transaction whose leaf it is (with its id and block), or
+   * the closing leaf of a block. Undefined at or beyond the log size.
+   */
+  entryAt(index: number): LogEntryInfo | undefined {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.size) return undefined;
+    const b = this.st.blockAtLeaf.get(index);
+    if (!b) return undefined;
+    if (b.leaf === index) return { index, kind: 'block', height: b.height };
+    const bytes = this.st.getLeaf.get(index);
+    if (!bytes) return undefined;
+    const leaf = parseLeaf(bytes.toString('utf8'));
+    if (leaf.kind !== 'tx')
+      throw new AidError('VERIFY_FAILED', `leaf ${index} is not a transaction`);
+    const id = toHex(fastSha256(Buffer.from(canonicalJson(leaf.tx), 'utf8'))) as TxId;
+    return { index, kind: 'tx', id, height: b.height };
+  }
+
+  /**
+   * The checkpoints this node signed for sizes below `before`, newest first, each with the
+   * cosignatures gathered so far (one per block; at most `limit`).
+   */
+  checkpoints(before: number, limit: number): CheckpointRecord[] {
+    return this.st.checkpointsBefore
+      .all(before, limit)
+      .map((c) => ({ ...c, note: this.cosigned.get(c.size) ?? c.note }));
+  }
+
   /** The ordering-service position of the last batch applied (0 when none). */
   get position(): number {
     return Number(this.st.getMeta.get('orderer.position') ?? 0);
@@ -708,6 +747,12 @@ function prepare(db: Database.Database) {
     batchBlock: db.prepare<[string], number>('SELECT height FROM blocks WHERE batch = ?').pluck(),
     blocksAfterPosition: db.prepare<[number, number], BlockRow>(
       'SELECT * FROM blocks WHERE position > ? ORDER BY position LIMIT ?',
+    ),
+    checkpointsBefore: db.prepare<[number, number], { size: number; root: Buffer; note: string }>(
+      'SELECT size, root, note FROM checkpoints WHERE size < ? ORDER BY size DESC LIMIT ?',
+    ),
+    blockAtLeaf: db.prepare<[number], { height: number; leaf: number }>(
+      'SELECT height, leaf FROM blocks WHERE leaf >= ? ORDER BY leaf LIMIT 1',
     ),
     lastCheckpoint: db.prepare<[], { size: number; root: Buffer; note: string }>(
       'SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1',

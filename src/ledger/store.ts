@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS private_parts (txid BLOB PRIMARY KEY, salt BLOB NOT N
 -- The writes of transactions that carry a private part, so a replay can go on once it is erased.
 CREATE TABLE IF NOT EXISTS tx_writes (leaf INTEGER NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, value TEXT, PRIMARY KEY (leaf, seq)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS blocks_batch ON blocks (batch);
+-- Which block a log index falls in (a block's leaves end at its closing leaf).
+CREATE INDEX IF NOT EXISTS blocks_leaf ON blocks (leaf);
 -- Every checkpoint this node signed: never two roots for one size.
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL);
 `;
