@@ -1,0 +1,616 @@
+/**
+ * `/me/cases/:id`: one of the applicant's cases, refreshing itself every few seconds so that
+ * someone watching sees the hospital and the reviewers act: where it stands and what comes next,
+ * a timeline of every step with a link to verify it on the ledger, the decision and why (each
+ * condition, where each fact came from, the amount step by step), money and payments, and what
+ * the applicant may do now (appeal, withdraw, give feedback).
+ */
+import { useState, type ReactNode } from 'react';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Radio,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import {
+  explainCase,
+  getCase,
+  OUTCOME_LABELS,
+  STATE_LABELS,
+  type CaseExplanation,
+  type CaseRecord,
+  type CaseView,
+} from '@sdk';
+import { client } from '../lib/api';
+import { useFormats, useLocale } from '../lib/locale-context';
+import { Page } from '../components/Page';
+import { ErrorNotice, Loading } from '../components/Status';
+import { Hash } from '../components/Hash';
+import { Money } from '../components/Money';
+import { When } from '../components/When';
+import { RequireUnlocked, useApplicantPrograms } from './AccountPage';
+import { StateBadge } from './StateBadge';
+import { submitSigned, withToken, type Unlocked } from './session';
+import { cap, useFactValue, useOrgName, useRefusalText } from './shared';
+
+/** How often the page asks the ledger again. */
+const REFRESH_MS = 3_000;
+
+const NEXT_STATES = [
+  'submitted',
+  'verified',
+  'assessed',
+  'rejected',
+  'appealed',
+  'waitlisted',
+  'funded',
+  'disbursed',
+  'confirmed',
+  'closed',
+  'withdrawn',
+  'cancelled',
+] as const;
+type KnownState = (typeof NEXT_STATES)[number];
+const isKnown = (s: string): s is KnownState => (NEXT_STATES as readonly string[]).includes(s);
+
+const WITHDRAWABLE = [
+  'submitted',
+  'verified',
+  'assessed',
+  'appealed',
+  'rejected',
+  'waitlisted',
+  'funded',
+];
+const BAD = new Set(['rejected', 'cancelled']);
+
+export function CasePage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation('applicant');
+  return (
+    <Page title={t('case.title')}>
+      <RequireUnlocked next={`/me/cases/${id}`}>
+        {(u) => <CaseDetail id={id} unlocked={u} />}
+      </RequireUnlocked>
+    </Page>
+  );
+}
+
+function CaseDetail(props: { id: string; unlocked: Unlocked }) {
+  const { t } = useTranslation('applicant');
+  const { lang } = useLocale();
+  const refusal = useRefusalText();
+  const progs = useApplicantPrograms();
+  const q = useQuery({
+    queryKey: ['me', props.unlocked.key, 'case', props.id],
+    queryFn: () => withToken(lang, (tok) => getCase(client, tok, props.id)),
+    refetchInterval: REFRESH_MS,
+  });
+  if (q.isPending) return <Loading />;
+  if (q.isError && !q.data)
+    return (
+      <Stack>
+        <ErrorNotice error={q.error} retry={() => void q.refetch()} />
+        <Anchor component={Link} to="/me">
+          {t('case.backToList')}
+        </Anchor>
+      </Stack>
+    );
+  const view = q.data;
+  const rec = view.case;
+  const prog = progs.data?.find((p) => p.id === rec.program);
+  const stateLabel = cap(STATE_LABELS[rec.state]?.[lang] ?? rec.state, lang);
+  return (
+    <Stack gap="xl">
+      <Stack gap="xs">
+        <Anchor component={Link} to="/me" size="sm">
+          {t('case.backToList')}
+        </Anchor>
+        <Text fw={600} size="lg">
+          {prog?.name ?? rec.program}
+        </Text>
+        <Group gap="xs">
+          <Text size="sm">{t('case.caseNumber')}</Text>
+          <Hash value={rec.id} />
+        </Group>
+        <div role="status" aria-live="polite">
+          <Stack gap={6}>
+            <Group gap="xs">
+              <Text>{t('case.now')}</Text>
+              <StateBadge state={rec.state} label={stateLabel} />
+            </Group>
+            {isKnown(rec.state) && <Text>{t(`case.next.${rec.state}`)}</Text>}
+            {rec.outcome && (
+              <Text>
+                {t('case.treatment', {
+                  outcome: cap(OUTCOME_LABELS[rec.outcome]?.[lang] ?? rec.outcome, lang),
+                })}
+              </Text>
+            )}
+          </Stack>
+        </div>
+        {q.isError && <Text size="sm">{refusal(q.error)}</Text>}
+        <Text size="sm" c="dimmed">
+          {t('case.refreshes')}
+        </Text>
+      </Stack>
+
+      <Timeline rec={rec} />
+      {rec.decision && <Decision rec={rec} unlocked={props.unlocked} />}
+      <MoneySection view={view} currency={prog?.currency} />
+      <Actions rec={rec} unlocked={props.unlocked} />
+    </Stack>
+  );
+}
+
+function Section(props: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={props.id}>
+      <Stack gap="sm">
+        <Title order={2} size="h3" id={props.id}>
+          {props.title}
+        </Title>
+        {props.children}
+      </Stack>
+    </section>
+  );
+}
+
+/** Who took a step, from the member id the ledger records (`<org>/<member>`). */
+function useByWhom(): (by: string) => string {
+  const { t } = useTranslation('applicant');
+  const orgName = useOrgName();
+  return (by) =>
+    by === 'applicant'
+      ? t('timeline.byYou')
+      : t('timeline.byOrg', { org: orgName(by.split('/')[0] ?? by) });
+}
+
+function Timeline(props: { rec: CaseRecord }) {
+  const { t } = useTranslation('applicant');
+  const { lang } = useLocale();
+  const byWhom = useByWhom();
+  const h = props.rec.history;
+  return (
+    <Section id="timeline-title" title={t('timeline.title')}>
+      <ol className="timeline" data-testid="timeline">
+        {h.map((step, i) => {
+          const label = cap(STATE_LABELS[step.state]?.[lang] ?? step.state, lang);
+          return (
+            <li
+              key={step.tx}
+              data-current={i === h.length - 1 ? '' : undefined}
+              data-tone={BAD.has(step.state) ? 'bad' : undefined}
+              aria-current={i === h.length - 1 ? 'step' : undefined}
+            >
+              <Stack gap={2}>
+                <Text fw={600}>{label}</Text>
+                <Text size="sm">
+                  <When ms={step.time} withTime /> · {byWhom(step.by)}
+                </Text>
+                <Anchor
+                  component={Link}
+                  to={`/verify/${step.tx}`}
+                  size="sm"
+                  aria-label={t('timeline.verifyStep', { step: label })}
+                >
+                  {t('timeline.verify')}
+                </Anchor>
+              </Stack>
+            </li>
+          );
+        })}
+      </ol>
+    </Section>
+  );
+}
+
+function Decision(props: { rec: CaseRecord; unlocked: Unlocked }) {
+  const { t } = useTranslation('applicant');
+  const { lang } = useLocale();
+  const orgName = useOrgName();
+  const rec = props.rec;
+  const q = useQuery({
+    // Asked again whenever the case changes (a review, an approval).
+    queryKey: ['me', props.unlocked.key, 'explain', rec.id, lang, rec.updated],
+    queryFn: () => withToken(lang, (tok) => explainCase(client, tok, rec.id, lang)),
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+  });
+  return (
+    <Section id="decision-title" title={t('decision.title')}>
+      {q.isPending ? (
+        <Loading />
+      ) : q.isError && !q.data ? (
+        <ErrorNotice error={q.error} retry={() => void q.refetch()} />
+      ) : (
+        <Explanation e={q.data} />
+      )}
+      {rec.reviews.length > 0 && (
+        <Stack gap="xs">
+          <Title order={3} size="h4">
+            {t('decision.reviews')}
+          </Title>
+          <Stack component="ul" gap="xs" className="plain-list">
+            {rec.reviews.map((r) => (
+              <li key={r.tx}>
+                <Card withBorder padding="sm">
+                  <Text fw={600}>
+                    {r.approve
+                      ? t('decision.approvedBy', { org: orgName(r.org) })
+                      : t('decision.rejectedBy', { org: orgName(r.org) })}
+                  </Text>
+                  <Text size="sm">
+                    <When ms={r.time} withTime />
+                  </Text>
+                  <Text size="sm">
+                    {t('decision.reason')}
+                    <q>{r.reason}</q>
+                  </Text>
+                </Card>
+              </li>
+            ))}
+          </Stack>
+        </Stack>
+      )}
+    </Section>
+  );
+}
+
+function Explanation(props: { e: CaseExplanation }) {
+  const { t } = useTranslation('applicant');
+  const fmt = useFormats();
+  const { lang } = useLocale();
+  const factValue = useFactValue();
+  const e = props.e;
+  const currency = e.amount.currency;
+  return (
+    <Stack gap="md">
+      <Text fw={600}>{e.eligible ? t('decision.eligible') : t('decision.notEligible')}</Text>
+      {e.reasonLabel && <Text>{t('decision.outcome', { outcome: cap(e.reasonLabel, lang) })}</Text>}
+      <Text size="sm" c="dimmed">
+        {t('decision.version', { version: e.version })} · {t(`decision.review.${e.review}`)}
+      </Text>
+      <Stack component="ul" gap="sm" className="plain-list" aria-label={t('decision.conditions')}>
+        {e.conditions.map((c) => (
+          <li key={c.name}>
+            <Card withBorder padding="sm" className="condition" data-passed={String(c.passed)}>
+              <Stack gap={4}>
+                <Text fw={600}>{cap(c.label, lang)}</Text>
+                <Text size="sm">
+                  {c.passed
+                    ? t('decision.passed')
+                    : c.reasonLabel
+                      ? t('decision.failedBecause', { reason: c.reasonLabel })
+                      : t('decision.failed')}
+                </Text>
+                {c.facts.length > 0 && (
+                  <Stack component="ul" gap={2} className="plain-list">
+                    {c.facts.map((f) => (
+                      <Text component="li" size="sm" key={f.name}>
+                        {f.value !== undefined
+                          ? t('decision.fact', {
+                              fact: cap(f.label, lang),
+                              value: factValue(f.name, f.value, currency),
+                              source: f.sourceLabel,
+                            })
+                          : t('decision.factNoValue', {
+                              fact: cap(f.label, lang),
+                              source: f.sourceLabel,
+                            })}
+                      </Text>
+                    ))}
+                  </Stack>
+                )}
+              </Stack>
+            </Card>
+          </li>
+        ))}
+      </Stack>
+      <Title order={3} size="h4">
+        {t('decision.amountTitle')}
+      </Title>
+      <Table withTableBorder variant="vertical" layout="fixed">
+        <Table.Tbody>
+          {e.amount.steps.map((s) => (
+            <Table.Tr key={s.step}>
+              <Table.Th w="60%">{cap(s.label, lang)}</Table.Th>
+              <Table.Td ta="right">
+                <Money amount={s.value} currency={currency} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {e.amount.approved !== undefined && (
+        <Text fw={600}>
+          {t('decision.approvedAmount', { amount: fmt.money(e.amount.approved, currency) })}
+        </Text>
+      )}
+      {e.amount.reducedFrom !== undefined && (
+        <Text size="sm">
+          {t('decision.reducedFrom', { amount: fmt.money(e.amount.reducedFrom, currency) })}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/** Waiting for money, the lots that paid the case, and the payments to the hospital. */
+function MoneySection(props: { view: CaseView; currency: string | undefined }) {
+  const { t } = useTranslation('applicant');
+  const fmt = useFormats();
+  const orgName = useOrgName();
+  const rec = props.view.case;
+  const currency = props.currency;
+  if (rec.state !== 'waitlisted' && props.view.funding.length === 0 && rec.payments.length === 0)
+    return null;
+  return (
+    <Section id="money-title" title={t('money.title')}>
+      {rec.state === 'waitlisted' && <Alert color="blue">{t('money.waitlisted')}</Alert>}
+      {props.view.funding.length > 0 && currency && (
+        <Stack gap="xs">
+          <Title order={3} size="h4">
+            {t('money.fundedBy')}
+          </Title>
+          <Stack component="ul" gap={4} className="plain-list">
+            {props.view.funding.map((f) => (
+              <li key={`${f.lot}-${f.use}`}>
+                <Group gap="xs">
+                  <Money amount={f.amount} currency={currency} />
+                  <Text size="sm">
+                    {f.source.kind === 'donation' ? t('money.donation') : t('money.allocation')}
+                  </Text>
+                  <Anchor
+                    component={Link}
+                    to={`/verify/${f.source.id}`}
+                    size="sm"
+                    aria-label={t('money.verifySource', { id: f.source.id.slice(0, 10) })}
+                  >
+                    {t('timeline.verify')}
+                  </Anchor>
+                </Group>
+              </li>
+            ))}
+          </Stack>
+        </Stack>
+      )}
+      {rec.payments.length > 0 && (
+        <Stack component="ul" gap="xs" className="plain-list" aria-label={t('money.payments')}>
+          {rec.payments.map((p) => (
+            <li key={p.tx}>
+              <Card withBorder padding="sm">
+                <Stack gap={4}>
+                  <Text fw={600}>
+                    {rec.amount !== undefined && currency
+                      ? t('money.paidTo', {
+                          hospital: orgName(rec.hospital),
+                          amount: fmt.money(rec.amount, currency),
+                        })
+                      : t('money.paidToHospital', { hospital: orgName(rec.hospital) })}
+                  </Text>
+                  <Text size="sm">
+                    <When ms={p.time} withTime /> ·{' '}
+                    {t('money.reference', { reference: p.reference })}
+                  </Text>
+                  <Text size="sm">
+                    {p.confirmed !== undefined
+                      ? t('money.confirmed', { date: fmt.date(p.confirmed) })
+                      : t('money.notConfirmed')}
+                  </Text>
+                </Stack>
+              </Card>
+            </li>
+          ))}
+        </Stack>
+      )}
+    </Section>
+  );
+}
+
+/** Submits an applicant action on the case and refreshes it; answers the refusal, if any. */
+function useCaseAction(rec: CaseRecord, unlocked: Unlocked) {
+  const queryClient = useQueryClient();
+  const refusal = useRefusalText();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (
+    type: string,
+    payload: Record<string, unknown>,
+    facts?: Record<string, unknown>,
+  ): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      const out = await submitSigned({
+        type,
+        payload: { case: rec.id, ...payload },
+        ...(facts ? { facts } : {}),
+      });
+      if (!out.result.ok) setError(refusal(out.result.code));
+      return out.result.ok;
+    } catch (e) {
+      setError(refusal(e));
+      return false;
+    } finally {
+      setBusy(false);
+      await queryClient.invalidateQueries({ queryKey: ['me', unlocked.key] });
+    }
+  };
+  return { busy, error, run };
+}
+
+function Actions(props: { rec: CaseRecord; unlocked: Unlocked }) {
+  const { t } = useTranslation('applicant');
+  const rec = props.rec;
+  const canAppeal = rec.state === 'rejected' && rec.decision !== undefined && !rec.appealed;
+  const canWithdraw = WITHDRAWABLE.includes(rec.state);
+  const canFeedback = rec.state === 'closed' && !rec.feedback;
+  if (!canAppeal && !canWithdraw && !canFeedback && !rec.feedback) return null;
+  return (
+    <Section id="actions-title" title={t('actions.title')}>
+      {canAppeal && <Appeal rec={rec} unlocked={props.unlocked} />}
+      {canFeedback && <Feedback rec={rec} unlocked={props.unlocked} />}
+      {rec.feedback && <Text>{t('actions.feedback.given', { rating: rec.feedback.rating })}</Text>}
+      {canWithdraw && <Withdraw rec={rec} unlocked={props.unlocked} />}
+    </Section>
+  );
+}
+
+function Appeal(props: { rec: CaseRecord; unlocked: Unlocked }) {
+  const { t } = useTranslation('applicant');
+  const [statement, setStatement] = useState('');
+  const a = useCaseAction(props.rec, props.unlocked);
+  const text = statement.trim();
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={3} size="h4">
+          {t('actions.appeal.title')}
+        </Title>
+        <Text>{t('actions.appeal.text')}</Text>
+        <Textarea
+          label={t('actions.appeal.statement')}
+          description={t('actions.appeal.statementHelp')}
+          value={statement}
+          onChange={(e) => setStatement(e.currentTarget.value)}
+          maxLength={4000}
+          autosize
+          minRows={3}
+        />
+        {a.error && (
+          <Alert color="red" role="alert">
+            {a.error}
+          </Alert>
+        )}
+        <div>
+          <Button
+            loading={a.busy}
+            onClick={() =>
+              void a.run('cases.appeal', {}, text === '' ? undefined : { statement: text })
+            }
+          >
+            {t('actions.appeal.submit')}
+          </Button>
+        </div>
+      </Stack>
+    </Card>
+  );
+}
+
+const RATINGS = ['1', '2', '3', '4', '5'] as const;
+
+function Feedback(props: { rec: CaseRecord; unlocked: Unlocked }) {
+  const { t } = useTranslation('applicant');
+  const [rating, setRating] = useState('');
+  const [ratingError, setRatingError] = useState<string | undefined>();
+  const [comment, setComment] = useState('');
+  const a = useCaseAction(props.rec, props.unlocked);
+  const send = () => {
+    if (!RATINGS.includes(rating as (typeof RATINGS)[number])) {
+      setRatingError(t('actions.feedback.ratingRequired'));
+      document.querySelector<HTMLInputElement>('#feedback-rating input')?.focus();
+      return;
+    }
+    setRatingError(undefined);
+    const c = comment.trim();
+    void a.run('cases.feedback', { rating: Number(rating) }, c === '' ? undefined : { comment: c });
+  };
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={3} size="h4">
+          {t('actions.feedback.title')}
+        </Title>
+        <Text>{t('actions.feedback.text')}</Text>
+        <Radio.Group
+          id="feedback-rating"
+          label={t('actions.feedback.rating')}
+          value={rating}
+          onChange={setRating}
+          error={ratingError}
+          required
+        >
+          <Stack gap={4} mt="xs">
+            {RATINGS.map((r) => (
+              <Radio key={r} value={r} label={t(`actions.feedback.ratings.r${r}`)} />
+            ))}
+          </Stack>
+        </Radio.Group>
+        <Textarea
+          label={t('actions.feedback.comment')}
+          description={t('actions.feedback.commentHelp')}
+          value={comment}
+          onChange={(e) => setComment(e.currentTarget.value)}
+          maxLength={4000}
+          autosize
+          minRows={3}
+        />
+        {a.error && (
+          <Alert color="red" role="alert">
+            {a.error}
+          </Alert>
+        )}
+        <div>
+          <Button loading={a.busy} onClick={send}>
+            {t('actions.feedback.submit')}
+          </Button>
+        </div>
+      </Stack>
+    </Card>
+  );
+}
+
+function Withdraw(props: { rec: CaseRecord; unlocked: Unlocked }) {
+  const { t } = useTranslation('applicant');
+  const { t: common } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const a = useCaseAction(props.rec, props.unlocked);
+  return (
+    <Stack gap="xs">
+      {a.error && (
+        <Alert color="red" role="alert">
+          {a.error}
+        </Alert>
+      )}
+      <div>
+        <Button variant="default" onClick={() => setOpen(true)}>
+          {t('actions.withdraw.button')}
+        </Button>
+      </div>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={t('actions.withdraw.title')}
+        closeButtonProps={{ 'aria-label': common('actions.close') }}
+      >
+        <Stack>
+          <Text>{t('actions.withdraw.text')}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpen(false)}>
+              {t('actions.withdraw.keep')}
+            </Button>
+            <Button
+              color="red.9"
+              loading={a.busy}
+              onClick={() => void a.run('cases.withdraw', {}).then(() => setOpen(false))}
+            >
+              {t('actions.withdraw.confirm')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
