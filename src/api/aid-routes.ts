@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pickLang, type Lang } from '../chain/aid-text.js';
 import { AidError } from '../core/errors.js';
 import { CASE_STATES, type CaseState } from '../contracts/case-record.js';
-import type { AidQueries } from '../ledger/aid-queries.js';
+import { publicDonation, type AidQueries } from '../ledger/aid-queries.js';
 import type { CaseFilter } from '../ledger/projections.js';
 import { canAssess, canSeeCase, requireViewer, seesAll, type Auth, type Viewer } from './auth.js';
 
@@ -114,18 +114,16 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
   );
   app.get('/v1/public/donations', async (req) => {
     const limit = optNum((req.query as Query).limit, 'limit', 1, 500) ?? 100;
-    return {
-      donations: q.donations(limit).map((d) => ({
-        id: d.id,
-        org: d.org,
-        donor: d.donor,
-        amount: d.amount,
-        currency: d.currency,
-        program: d.program,
-        time: d.time,
-      })),
-    };
+    return { donations: q.donations(limit).map(publicDonation) };
   });
+  // Where the money goes, as a whole: donors by kind and budgets into programs, programs out to
+  // hospitals, to what is still available and to returns. No donor and no patient is named.
+  app.get('/v1/public/flows', async () => ({ flows: q.fundFlows() }));
+  app.get('/v1/public/activity', async (req) => {
+    const limit = optNum((req.query as Query).limit, 'limit', 1, 100) ?? 10;
+    return q.recentActivity(limit);
+  });
+  app.get('/v1/public/governance', async () => q.governance());
   app.get('/v1/public/cases', async (req) => {
     const f = caseFilter(req.query as Query);
     const lang = langOf(req);
@@ -148,9 +146,11 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
   app.get('/v1/programs/:id', async (req) => {
     const pid = slug((req.params as Query).id, 'program');
     const rec = q.programRecord(pid);
+    const definition = q.programVersion(pid);
     return {
       ...q.publicProgram(rec, langOf(req)),
-      definition: q.programVersion(pid),
+      definition,
+      conditionFacts: q.conditionFacts(definition),
       versions: q.programVersions(pid),
     };
   });

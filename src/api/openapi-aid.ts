@@ -36,6 +36,38 @@ const lang = q('lang', 'zh-Hant, zh-Hans or en (else Accept-Language, else Engli
 const signedIn = [{ bearer: [] }];
 const amount = { type: 'string', description: 'decimal string of minor units' };
 
+const flowEnd = {
+  type: 'object',
+  required: ['kind'],
+  description:
+    'donors (by kind: org, person, anonymous), allocation (by org), unassigned (general donations of org), program, hospital (org), available, returned',
+  properties: {
+    kind: {
+      type: 'string',
+      enum: ['donors', 'allocation', 'unassigned', 'program', 'hospital', 'available', 'returned'],
+    },
+    donor: { type: 'string', enum: ['org', 'person', 'anonymous'] },
+    org: { type: 'string' },
+    program: { type: 'string' },
+  },
+};
+const donation = {
+  type: 'object',
+  required: ['id', 'org', 'donor', 'amount', 'currency', 'program', 'time'],
+  properties: {
+    id: { type: 'string', description: 'the donations.receive transaction' },
+    org: { type: 'string', description: 'the organisation that received it' },
+    donor: {
+      type: 'object',
+      description: 'kind org (with its id), person (with the alias they chose) or anonymous',
+    },
+    amount,
+    currency: { type: 'string' },
+    program: { type: ['string', 'null'], description: 'null for a general donation' },
+    time: { type: 'integer' },
+  },
+};
+
 const caseFilters = [
   q('program', 'program id'),
   q('state', 'case state', { type: 'string', enum: [...CASE_STATES] }),
@@ -146,13 +178,86 @@ export function aidPaths() {
       get: {
         summary: 'Donations received (donor shown by alias or organisation)',
         parameters: [q('limit', '1 to 500', { type: 'integer' })],
-        responses: { 200: ok('donations') },
+        responses: { 200: ok('donations', { donations: { type: 'array', items: donation } }) },
+      },
+    },
+    '/v1/public/flows': {
+      get: {
+        summary:
+          'The fund flows as a whole: donors by kind and budget allocations into programs, general donations not yet assigned, and programs out to hospitals (committed and paid), to what is available and to returns; what flows into a program equals what flows out',
+        responses: {
+          200: ok('flows', {
+            flows: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['from', 'to', 'currency', 'amount'],
+                properties: {
+                  from: flowEnd,
+                  to: flowEnd,
+                  currency: { type: 'string' },
+                  amount,
+                  committed: { ...amount, description: 'to a hospital: set aside or sent' },
+                  paid: { ...amount, description: 'to a hospital: confirmed received' },
+                },
+              },
+            },
+          }),
+        },
+      },
+    },
+    '/v1/public/activity': {
+      get: {
+        summary:
+          'The latest donations received and the latest payments sent to hospitals, newest first (no personal data)',
+        parameters: [q('limit', 'how many of each, 1 to 100, default 10', { type: 'integer' })],
+        responses: {
+          200: ok('recent activity', {
+            donations: { type: 'array', items: donation },
+            disbursements: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['tx', 'time', 'case', 'program', 'hospital', 'amount', 'currency'],
+                properties: {
+                  tx: { type: 'string', description: 'the cases.disburse transaction' },
+                  time: { type: 'integer' },
+                  case: { type: 'string' },
+                  program: { type: 'string' },
+                  hospital: { type: 'string' },
+                  amount,
+                  currency: { type: 'string' },
+                  confirmed: {
+                    type: 'integer',
+                    description: 'when the hospital confirmed receipt',
+                  },
+                },
+              },
+            },
+          }),
+          400: err('bad limit'),
+        },
+      },
+    },
+    '/v1/public/governance': {
+      get: {
+        summary:
+          'How the consortium governs itself: the quorum of organisations that admits a member or changes a rule, the quorum that makes a checkpoint final, and every proposal with its votes',
+        responses: {
+          200: ok('governance', {
+            governanceQuorum: { type: 'integer' },
+            checkpointQuorum: { type: 'integer' },
+            orgs: { type: 'integer' },
+            nodes: { type: 'integer' },
+            proposals: { type: 'array' },
+          }),
+        },
       },
     },
     '/v1/public/donations/{id}/trace': {
       get: {
         summary:
-          'Where a donation’s (or an allocation’s) money went: lot by lot, case by case, first in first out',
+          'Where a donation’s (or an allocation’s) money went: lot by lot, case by case (with the transactions that moved each case’s money), first in first out',
         parameters: [p('id', 'donation or allocation id (its transaction id)'), lang],
         responses: { 200: ok('trace'), 404: err('no such donation or allocation') },
       },
@@ -192,7 +297,8 @@ export function aidPaths() {
     },
     '/v1/programs/{id}': {
       get: {
-        summary: 'A program: its current rules, its versions and its money',
+        summary:
+          'A program: its current rules (and the facts each condition reads), its versions and its money',
         parameters: [p('id', 'program id'), lang],
         responses: { 200: ok('program'), 404: err('no such program') },
       },

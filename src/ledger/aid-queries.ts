@@ -31,10 +31,16 @@ import {
   type Lot,
   type LotUse,
 } from '../contracts/journal.js';
-import { keys as membershipKeys, type OrgRecord } from '../contracts/membership.js';
+import {
+  keys as membershipKeys,
+  type Config,
+  type OrgRecord,
+  type ProposalRecord,
+} from '../contracts/membership.js';
 import {
   label,
   programKeys,
+  ruleOf,
   type ProgramRecord,
   type ProgramVersion,
 } from '../contracts/programs.js';
@@ -61,8 +67,94 @@ export interface PublicProgram {
   cases: Record<string, number>;
 }
 
+/** One end of a stream of money on the public fund-flow diagram. */
+export type FlowEnd =
+  /** Donors of one kind, together: no donor is named here. */
+  | { kind: 'donors'; donor: 'org' | 'person' | 'anonymous' }
+  /** Budget an organisation allocated to its own program. */
+  | { kind: 'allocation'; org: string }
+  /** General donations an organisation has not assigned to a program yet. */
+  | { kind: 'unassigned'; org: string }
+  | { kind: 'program'; program: string }
+  | { kind: 'hospital'; org: string }
+  /** A program's pool: received, not yet committed to a case. */
+  | { kind: 'available' }
+  /** Given back to a donor or to the treasury. */
+  | { kind: 'returned' };
+
+/**
+ * A stream of money between two ends, in one currency (minor units). Into a program: what its
+ * lots received from that source; out of it: what its cases at a hospital hold (committed = set
+ * aside or sent and not yet confirmed, paid = confirmed by the hospital), what is still
+ * available, what was returned. So for every program, what flows in equals what flows out.
+ */
+export interface FundFlow {
+  from: FlowEnd;
+  to: FlowEnd;
+  currency: string;
+  amount: string;
+  committed?: string;
+  paid?: string;
+}
+
+/** A donation as the public may see it: the donor by kind, organisation or chosen alias. */
+export interface PublicDonation {
+  id: string;
+  org: string;
+  donor: DonationRecord['donor'];
+  amount: string;
+  currency: string;
+  program: string | null;
+  time: number;
+}
+
+/** Money sent to a hospital for a case (the `cases.disburse` transaction). */
+export interface Disbursement {
+  tx: string;
+  time: number;
+  case: string;
+  program: string;
+  hospital: string;
+  amount: string;
+  currency: string;
+  /** When the hospital confirmed it received the money. */
+  confirmed?: number;
+}
+
+/** How the consortium governs itself, as its state records it. */
+export interface Governance {
+  /** Organisations' votes that admit a new organisation or change a quorum. */
+  governanceQuorum: number;
+  /** Organisations whose nodes must sign a checkpoint for it to be final. */
+  checkpointQuorum: number;
+  orgs: number;
+  /** Organisations that run a node and sign checkpoints. */
+  nodes: number;
+  proposals: {
+    id: string;
+    kind: 'admitOrg' | 'setGovernanceQuorum' | 'setCheckpointQuorum';
+    /** The organisation to admit. */
+    org?: { id: string; names: Names; type: string };
+    /** The quorum asked for. */
+    quorum?: number;
+    status: ProposalRecord['status'];
+    votes: { org: string; approve: boolean }[];
+    since: number;
+  }[];
+}
+
+/** Case states whose money is set aside or sent but not yet confirmed, and confirmed. */
+const COMMITTED_STATES = ['funded', 'disbursed'] as const;
+const PAID_STATES = ['confirmed', 'closed'] as const;
+/** States whose steps move a case's money, shown on a donation's trace. */
+const MONEY_STEPS: readonly string[] = ['funded', 'disbursed', 'confirmed', 'closed'];
+const ALL = Number.MAX_SAFE_INTEGER;
+/** How far back the recent-activity reader walks the journal before it stops looking. */
+const ACTIVITY_SCAN = 50_000;
+
 export class AidQueries {
   private readonly view: StateView;
+  private flowsAt?: { size: number; flows: FundFlow[] };
 
   constructor(private readonly ledger: Ledger) {
     this.view = new Overlay((k) => ledger.stateGet(k)).readView();
@@ -108,6 +200,11 @@ export class AidQueries {
       tx: v.tx,
       time: v.time,
     }));
+  }
+
+  /** The facts each condition of a version reads, by condition name, in the rule's order. */
+  conditionFacts(spec: ProgramVersion): Record<string, string[]> {
+    return Object.fromEntries(spec.conditions.map((c) => [c.name, [...ruleOf(c.expr).reads]]));
   }
 
   frozen(kind: 'case' | 'program' | 'org', id: string): unknown {
@@ -336,6 +433,15 @@ export class AidQueries {
             stateLabel: c ? (STATE_LABELS[c.state]?.[lang] ?? c.state) : '',
             hospital: c?.hospital ?? '',
             paid: c !== undefined && ['confirmed', 'closed'].includes(c.state),
+            // The steps that moved the case's money, each a transaction anyone can verify.
+            steps: (c?.history ?? [])
+              .filter((h) => MONEY_STEPS.includes(h.state))
+              .map((h) => ({
+                state: h.state,
+                stateLabel: STATE_LABELS[h.state]?.[lang] ?? h.state,
+                time: h.time,
+                tx: h.tx,
+              })),
           };
         }),
       };
@@ -373,6 +479,156 @@ export class AidQueries {
     return rec.fundedBy.map((f) => ({ ...f, source: f.source, lot: f.lot }));
   }
 
+  /**
+   * The public fund-flow diagram: donors by kind and budget allocations into programs, programs
+   * out to hospitals (through their cases), to what is still available and to returns. Computed
+   * from the lots, the case index and the accounts; recomputed only when the log has grown.
+   */
+  fundFlows(): FundFlow[] {
+    const size = this.ledger.size;
+    if (this.flowsAt?.size === size) return this.flowsAt.flows;
+    const flows: FundFlow[] = [];
+    const donations = new Map(this.donations(ALL).map((d) => [d.id, d]));
+    const donorKinds = ['org', 'person', 'anonymous'] as const;
+    // General donations not yet assigned: from their donors' kind to the receiving organisation.
+    const unassigned = new Map<string, bigint>();
+    for (const d of donations.values()) {
+      if (d.program !== null || BigInt(d.unassigned) === 0n) continue;
+      const k = `${d.donor.kind}\u0000${d.org}\u0000${d.currency}`;
+      unassigned.set(k, (unassigned.get(k) ?? 0n) + BigInt(d.unassigned));
+    }
+    for (const [k, v] of [...unassigned].sort(([a], [b]) => cmp(a, b))) {
+      const [donor, org, currency] = k.split('\u0000') as [
+        (typeof donorKinds)[number],
+        string,
+        string,
+      ];
+      flows.push({
+        from: { kind: 'donors', donor },
+        to: { kind: 'unassigned', org },
+        currency,
+        amount: v.toString(),
+      });
+    }
+    for (const p of this.scan<ProgramRecord>('programs/p/', ALL)) {
+      const to: FlowEnd = { kind: 'program', program: p.id };
+      const currency = p.currency;
+      const byDonor = new Map<string, bigint>();
+      const byOrg = new Map<string, bigint>();
+      for (const lot of this.scan<Lot>(`funds/lot/${p.id}/`, ALL)) {
+        const amount = BigInt(lot.amount);
+        if (lot.source.kind === 'donation') {
+          const kind = donations.get(lot.source.id)?.donor.kind ?? 'anonymous';
+          byDonor.set(kind, (byDonor.get(kind) ?? 0n) + amount);
+        } else {
+          const org = this.get<AllocationRecord>(donationKeys.allocation(lot.source.id))?.org;
+          const k = org ?? p.owner;
+          byOrg.set(k, (byOrg.get(k) ?? 0n) + amount);
+        }
+      }
+      for (const [org, v] of [...byOrg].sort(([a], [b]) => cmp(a, b)))
+        flows.push({ from: { kind: 'allocation', org }, to, currency, amount: v.toString() });
+      for (const donor of donorKinds) {
+        const v = byDonor.get(donor);
+        if (v) flows.push({ from: { kind: 'donors', donor }, to, currency, amount: v.toString() });
+      }
+      const hospitals = new Map<string, { committed: bigint; paid: bigint }>();
+      const hold = (states: readonly CaseRow['state'][], part: 'committed' | 'paid') => {
+        for (const state of states)
+          for (const row of this.ledger.cases.query({ program: p.id, state, limit: ALL })) {
+            const amount = BigInt(this.caseRecord(row.id).amount ?? '0');
+            const h = hospitals.get(row.hospital) ?? { committed: 0n, paid: 0n };
+            h[part] += amount;
+            hospitals.set(row.hospital, h);
+          }
+      };
+      hold(COMMITTED_STATES, 'committed');
+      hold(PAID_STATES, 'paid');
+      for (const [org, h] of [...hospitals].sort(([a], [b]) => cmp(a, b)))
+        flows.push({
+          from: to,
+          to: { kind: 'hospital', org },
+          currency,
+          amount: (h.committed + h.paid).toString(),
+          committed: h.committed.toString(),
+          paid: h.paid.toString(),
+        });
+      const f = programFunds(this.view, p.id);
+      if (f.available > 0n)
+        flows.push({
+          from: to,
+          to: { kind: 'available' },
+          currency,
+          amount: f.available.toString(),
+        });
+      if (f.returned > 0n)
+        flows.push({ from: to, to: { kind: 'returned' }, currency, amount: f.returned.toString() });
+    }
+    this.flowsAt = { size, flows };
+    return flows;
+  }
+
+  /**
+   * The latest donations received and the latest payments sent to hospitals, newest first, read
+   * from the end of the funds journal.
+   */
+  recentActivity(limit: number): { donations: PublicDonation[]; disbursements: Disbursement[] } {
+    const donations: PublicDonation[] = [];
+    const disbursements: Disbursement[] = [];
+    const last = this.get<number>(fundsKeys.seq) ?? 0;
+    for (let seq = last; seq >= 1 && seq > last - ACTIVITY_SCAN; seq--) {
+      if (donations.length >= limit && disbursements.length >= limit) break;
+      const e = this.get<JournalEntry>(fundsKeys.entry(seq));
+      if (!e) continue;
+      if (e.credit.startsWith('in:donations') && donations.length < limit) {
+        const d = this.get<DonationRecord>(donationKeys.donation(e.tx));
+        if (d) donations.push(publicDonation(d));
+      } else if (
+        e.debit.startsWith('payable:') &&
+        e.credit.startsWith('reserved:') &&
+        disbursements.length < limit
+      ) {
+        const c = this.get<CaseRecord>(caseKeys.case(e.memo.replace(/^disburse case /, '')));
+        if (!c) continue;
+        const pay = c.payments.find((x) => x.tx === e.tx);
+        disbursements.push({
+          tx: e.tx,
+          time: e.time,
+          case: c.id,
+          program: c.program,
+          hospital: c.hospital,
+          amount: e.amount,
+          currency: this.programRecord(c.program).currency,
+          ...(pay?.confirmed === undefined ? {} : { confirmed: pay.confirmed }),
+        });
+      }
+    }
+    return { donations, disbursements };
+  }
+
+  /** The quorums, the number of organisations and nodes, and every governance proposal. */
+  governance(): Governance {
+    const cfg = this.get<Config>(membershipKeys.config) ?? notFound('no genesis state');
+    return {
+      governanceQuorum: cfg.governanceQuorum,
+      checkpointQuorum: cfg.checkpointQuorum,
+      orgs: cfg.orgs,
+      nodes: cfg.nodes,
+      proposals: this.scan<ProposalRecord>('membership/proposal/', ALL)
+        .sort((a, b) => b.since - a.since || cmp(a.id, b.id))
+        .map((p) => ({
+          id: p.id,
+          kind: p.change.kind,
+          ...(p.change.kind === 'admitOrg'
+            ? { org: { id: p.change.org.id, names: p.change.org.names, type: p.change.org.type } }
+            : { quorum: p.change.quorum }),
+          status: p.status,
+          votes: p.votes,
+          since: p.since,
+        })),
+    };
+  }
+
   batchesAfter(position: number, limit: number) {
     return this.ledger.batchesAfter(position, limit);
   }
@@ -383,6 +639,23 @@ export class AidQueries {
       .stateScanFrom('funds/j/', first, limit)
       .map((r) => JSON.parse(r.value) as JournalEntry);
   }
+}
+
+/** UTF-8 byte order of ids (the order state keys have), not UTF-16 code-unit order. */
+function cmp(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+export function publicDonation(d: DonationRecord): PublicDonation {
+  return {
+    id: d.id,
+    org: d.org,
+    donor: d.donor,
+    amount: d.amount,
+    currency: d.currency,
+    program: d.program,
+    time: d.time,
+  };
 }
 
 function notFound(message: string): never {

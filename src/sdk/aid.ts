@@ -123,6 +123,8 @@ export interface ProgramDefinition {
 
 export interface ProgramDetail extends ProgramView {
   definition: ProgramDefinition;
+  /** The facts each condition of the definition reads, by condition name. */
+  conditionFacts: Record<string, string[]>;
   versions: { version: number; tx: string; time: number }[];
 }
 
@@ -202,6 +204,8 @@ export interface DonationTrace {
       hospital: string;
       /** The hospital confirmed it received the money. */
       paid: boolean;
+      /** The transactions that moved the case's money: funded, disbursed, confirmed, closed. */
+      steps: { state: string; stateLabel: string; time: number; tx: string }[];
     }[];
   }[];
 }
@@ -213,6 +217,107 @@ export function donationTrace(
   lang: Lang = 'en',
 ): Promise<DonationTrace> {
   return asClient(client).get(`/v1/public/donations/${enc(id)}/trace${query({ lang })}`);
+}
+
+/** A donation as anyone may see it: the donor by kind, organisation or chosen alias. */
+export interface PublicDonation {
+  id: string;
+  /** The organisation that received it. */
+  org: string;
+  donor: Donor;
+  amount: string;
+  currency: string;
+  /** Null for a general donation, which the organisation assigns to its programs later. */
+  program: string | null;
+  time: number;
+}
+
+/** Money sent to a hospital for a case: the `cases.disburse` transaction. */
+export interface Disbursement {
+  tx: string;
+  time: number;
+  case: string;
+  program: string;
+  hospital: string;
+  amount: string;
+  currency: string;
+  /** When the hospital confirmed it received the money. */
+  confirmed?: number;
+}
+
+/** One end of a stream of money on the fund-flow diagram. */
+export type FlowEnd =
+  | { kind: 'donors'; donor: 'org' | 'person' | 'anonymous' }
+  | { kind: 'allocation'; org: string }
+  | { kind: 'unassigned'; org: string }
+  | { kind: 'program'; program: string }
+  | { kind: 'hospital'; org: string }
+  | { kind: 'available' }
+  | { kind: 'returned' };
+
+/**
+ * A stream of money (minor units of `currency`). Into a program: what it received from donors of
+ * one kind or from a budget allocation; out of it: what its cases at a hospital hold (`committed`
+ * set aside or sent, `paid` confirmed by the hospital), what is still available, what was
+ * returned. For every program, what flows in equals what flows out.
+ */
+export interface FundFlow {
+  from: FlowEnd;
+  to: FlowEnd;
+  currency: string;
+  amount: string;
+  committed?: string;
+  paid?: string;
+}
+
+/** How the consortium governs itself. */
+export interface Governance {
+  /** Organisations' votes that admit a new organisation or change a quorum. */
+  governanceQuorum: number;
+  /** Organisations whose nodes must sign a checkpoint for it to be final. */
+  checkpointQuorum: number;
+  orgs: number;
+  /** Organisations that run a node and sign checkpoints. */
+  nodes: number;
+  proposals: {
+    id: string;
+    kind: 'admitOrg' | 'setGovernanceQuorum' | 'setCheckpointQuorum';
+    org?: { id: string; names: Names; type: string };
+    quorum?: number;
+    status: 'open' | 'adopted' | 'rejected' | 'failed';
+    votes: { org: string; approve: boolean }[];
+    since: number;
+  }[];
+}
+
+/** Donations received, as `GET /v1/public/donations` lists them (in id order). */
+export async function publicDonations(
+  client: AidClient | string,
+  limit?: number,
+): Promise<PublicDonation[]> {
+  const r = await asClient(client).get<{ donations: PublicDonation[] }>(
+    `/v1/public/donations${query({ limit })}`,
+  );
+  return r.donations;
+}
+
+/** The latest donations and payments to hospitals, newest first (`limit` of each, 1 to 100). */
+export function recentActivity(
+  client: AidClient | string,
+  limit?: number,
+): Promise<{ donations: PublicDonation[]; disbursements: Disbursement[] }> {
+  return asClient(client).get(`/v1/public/activity${query({ limit })}`);
+}
+
+/** Every stream of money between sources, programs and hospitals. */
+export async function fundFlows(client: AidClient | string): Promise<FundFlow[]> {
+  const r = await asClient(client).get<{ flows: FundFlow[] }>('/v1/public/flows');
+  return r.flows;
+}
+
+/** The consortium's quorums and governance proposals. */
+export function governance(client: AidClient | string): Promise<Governance> {
+  return asClient(client).get('/v1/public/governance');
 }
 
 // ---- cases -------------------------------------------------------------------------------

@@ -88,3 +88,14 @@ export { MINOR_DIGITS } from '../core/money.js';
 export { toBase64, fromBase64, utf8, fromUtf8 } from '../core/bytes.js';
 export { sha256 } from '../core/hash.js';
 export type { Names } from '../chain/schemas.js';
+export {
+  publicDonations,
+  recentActivity,
+  fundFlows,
+  governance,
+  type PublicDonation,
+  type Disbursement,
+  type FlowEnd,
+  type FundFlow,
+  type Governance,
+} from './aid.js';
