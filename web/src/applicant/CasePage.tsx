@@ -5,7 +5,7 @@
  * condition, where each fact came from, the amount step by step), money and payments, and what
  * the applicant may do now (appeal, withdraw, give feedback).
  */
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import {
   Alert,
   Anchor,
@@ -42,7 +42,7 @@ import { When } from '../components/When';
 import { RequireUnlocked, useApplicantPrograms } from './AccountPage';
 import { StateBadge } from './StateBadge';
 import { submitSigned, withToken, type Unlocked } from './session';
-import { cap, useFactValue, useOrgName, useRefusalText } from './shared';
+import { cap, useFactValue, useFocusFirstError, useOrgName, useRefusalText } from './shared';
 
 /** How often the page asks the ledger again. */
 const REFRESH_MS = 3_000;
@@ -517,10 +517,12 @@ function Feedback(props: { rec: CaseRecord; unlocked: Unlocked }) {
   const [ratingError, setRatingError] = useState<string | undefined>();
   const [comment, setComment] = useState('');
   const a = useCaseAction(props.rec, props.unlocked);
+  const box = useRef<HTMLDivElement>(null);
+  const focusError = useFocusFirstError(box);
   const send = () => {
     if (!RATINGS.includes(rating as (typeof RATINGS)[number])) {
       setRatingError(t('actions.feedback.ratingRequired'));
-      document.querySelector<HTMLInputElement>('#feedback-rating input')?.focus();
+      focusError();
       return;
     }
     setRatingError(undefined);
@@ -534,20 +536,21 @@ function Feedback(props: { rec: CaseRecord; unlocked: Unlocked }) {
           {t('actions.feedback.title')}
         </Title>
         <Text>{t('actions.feedback.text')}</Text>
-        <Radio.Group
-          id="feedback-rating"
-          label={t('actions.feedback.rating')}
-          value={rating}
-          onChange={setRating}
-          error={ratingError}
-          required
-        >
-          <Stack gap={4} mt="xs">
-            {RATINGS.map((r) => (
-              <Radio key={r} value={r} label={t(`actions.feedback.ratings.r${r}`)} />
-            ))}
-          </Stack>
-        </Radio.Group>
+        <div ref={box} data-invalid={ratingError ? '' : undefined}>
+          <Radio.Group
+            label={t('actions.feedback.rating')}
+            value={rating}
+            onChange={setRating}
+            error={ratingError}
+            required
+          >
+            <Stack gap={4} mt="xs">
+              {RATINGS.map((r) => (
+                <Radio key={r} value={r} label={t(`actions.feedback.ratings.r${r}`)} />
+              ))}
+            </Stack>
+          </Radio.Group>
+        </div>
         <Textarea
           label={t('actions.feedback.comment')}
           description={t('actions.feedback.commentHelp')}
