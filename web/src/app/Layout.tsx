@@ -41,6 +41,7 @@ function LanguageSwitch() {
       }}
       data-testid="language"
       size="sm"
+      miw={{ base: 132, sm: 170 }}
     >
       {LOCALES.map((l) => (
         <option key={l} value={l} lang={LOCALE_TAGS[l]}>
@@ -80,7 +81,7 @@ function Footer() {
       <Text size="sm">{t('footer.note')}</Text>
       {health.data && (
         <Text size="sm" className="footer-chain">
-          {t('footer.chain', { chain: health.data.chain })} ·{' '}
+          {t('footer.chain')} <span className="mono">{health.data.chain}</span> ·{' '}
           {t('footer.size', {
             size: fmt.number(health.data.size),
             height: fmt.number(health.data.height),
@@ -130,7 +131,13 @@ export function Layout() {
             />
             <UnstyledButton component={Link} to="/" className="brand" onClick={close}>
               <img src="/favicon.svg" alt="" width={28} height={28} />
-              <span>{t('appName')}</span>
+              {/* The full name where there is room; on a phone, the mark and the short name. */}
+              <Text component="span" inherit visibleFrom="sm">
+                {t('appName')}
+              </Text>
+              <Text component="span" inherit hiddenFrom="sm">
+                AidLedger
+              </Text>
             </UnstyledButton>
           </Group>
           <Group component="nav" aria-label={t('nav.label')} gap={4} visibleFrom="md">
@@ -144,10 +151,10 @@ export function Layout() {
           <NavLinks onNavigate={close} vertical />
         </Stack>
       </AppShell.Navbar>
-      <AppShell.Main>
-        <main id="main" ref={main} tabIndex={-1} className="main">
+      <AppShell.Main id="main" ref={main} tabIndex={-1} className="shell-main">
+        <div className="main">
           <Outlet />
-        </main>
+        </div>
         <Footer />
       </AppShell.Main>
       <ScrollRestoration />

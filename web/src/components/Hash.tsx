@@ -20,13 +20,7 @@ export function Hash(props: { value: string; to?: string; full?: boolean; copy?:
   );
   return (
     <Group gap={4} wrap="nowrap" component="span" className="hash">
-      {props.to ? (
-        <Link to={props.to} aria-label={props.value}>
-          {label}
-        </Link>
-      ) : (
-        label
-      )}
+      {props.to ? <Link to={props.to}>{label}</Link> : label}
       {props.copy !== false && (
         <CopyButton value={props.value}>
           {({ copied, copy }) => (

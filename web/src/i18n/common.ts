@@ -18,7 +18,7 @@ export const common = catalog(
     },
     language: { label: 'Language' },
     footer: {
-      chain: 'Ledger {{chain}}',
+      chain: 'Ledger',
       size: '{{size}} log entries, {{height}} blocks',
       note: 'Every figure on these pages comes from the ledger and can be checked with a receipt.',
     },
@@ -77,7 +77,7 @@ export const common = catalog(
     },
     language: { label: '語言' },
     footer: {
-      chain: '帳本 {{chain}}',
+      chain: '帳本',
       size: '共 {{size}} 筆日誌紀錄、{{height}} 個區塊',
       note: '本站每一個數字都來自帳本，並可用收據查核。',
     },
@@ -136,7 +136,7 @@ export const common = catalog(
     },
     language: { label: '语言' },
     footer: {
-      chain: '账本 {{chain}}',
+      chain: '账本',
       size: '共 {{size}} 条日志记录、{{height}} 个区块',
       note: '本站每一个数字都来自账本，并可用回执查验。',
     },

@@ -85,8 +85,16 @@ export function formatsFor(locale: Locale): Formats {
   const lang = langOf(locale);
   const moneyFmt = new Map<string, Intl.NumberFormat>();
   const numberFmt = new Intl.NumberFormat(tag);
-  const dateFmt = new Intl.DateTimeFormat(tag, { dateStyle: 'medium' });
-  const dateTimeFmt = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
+  // Chinese readers get the numeric date of their region (Taiwan 2026/11/29, Hong Kong
+  // 29/11/2026, mainland 2026/11/29); English readers an unambiguous "Nov 29, 2026".
+  const numeric = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+  const dateFmt = new Intl.DateTimeFormat(tag, locale === 'en' ? { dateStyle: 'medium' } : numeric);
+  const dateTimeFmt = new Intl.DateTimeFormat(
+    tag,
+    locale === 'en'
+      ? { dateStyle: 'medium', timeStyle: 'short' }
+      : { ...numeric, hour: '2-digit', minute: '2-digit' },
+  );
   const pctFmt = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 });
   return {
     money(minor, currency) {
