@@ -468,7 +468,7 @@ describe('medical-aid refusals', () => {
       '900000',
       'the attested value wins over the declared one',
     );
-    assert.equal(exb.conditions[0].facts[0].sourceLabel, '由 市医疗保障局 核实');
+    assert.equal(exb.conditions[0].facts[0].sourceLabel, '由市医疗保障局核实');
   });
 
   it('answers an identical resubmission with the original result', async () => {

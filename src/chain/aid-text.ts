@@ -89,7 +89,7 @@ export const REASON_LABELS: Readonly<Record<string, Names>> = {
 
 export const SOURCE_LABELS = {
   declared: n('申請人申報', '申请人申报', 'declared by the applicant'),
-  attested: n('由 {org} 核實', '由 {org} 核实', 'attested by {org}'),
+  attested: n('由{org}核實', '由{org}核实', 'attested by {org}'),
   missing: n('未提供', '未提供', 'not given'),
 } as const;
 

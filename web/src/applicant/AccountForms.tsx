@@ -127,6 +127,7 @@ export function CreateAccount(props: {
           {t('account.createTitle')}
         </Title>
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
           label={t('account.passphrase')}
           description={t('account.passphraseHelp')}
           value={pass}
@@ -139,6 +140,7 @@ export function CreateAccount(props: {
         />
         <StrengthHint passphrase={pass} />
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
           label={t('account.confirm')}
           value={again}
           onChange={(e) => setAgain(e.currentTarget.value)}
@@ -277,6 +279,7 @@ export function RestoreKey(props: { onRestored(): void }) {
               <Hash value={file.key} />
             </Group>
             <PasswordInput
+              visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
               label={t('account.passphrase')}
               value={pass}
               onChange={(e) => setPass(e.currentTarget.value)}
@@ -342,6 +345,7 @@ export function UnlockForm(props: { stored: StoredKey; onUnlocked?: () => void }
           <Hash value={props.stored.key} />
         </Group>
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
           label={t('account.passphrase')}
           value={pass}
           onChange={(e) => setPass(e.currentTarget.value)}

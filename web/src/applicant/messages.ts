@@ -13,6 +13,7 @@ export const applicant = catalog(
         'With it you sign your application, follow each step of your case and read why it was decided; the public ledger shows every step, never who you are.',
       createTitle: 'Create an account',
       passphrase: 'Passphrase',
+      togglePassphrase: 'Show or hide the passphrase',
       passphraseHelp:
         'At least 10 characters. A few unrelated words are easy to remember and hard to guess. Nobody can recover a forgotten passphrase.',
       confirm: 'Passphrase again',
@@ -343,6 +344,7 @@ export const applicant = catalog(
         '您可以用它簽署申請、查看個案的每一個進度，並了解決定的理由；公開帳本會記錄每一步，但絕不會顯示您是誰。',
       createTitle: '建立帳戶',
       passphrase: '密碼',
+      togglePassphrase: '顯示或隱藏密碼',
       passphraseHelp:
         '至少 10 個字元。用幾個互不相關的詞語組成，既好記又難猜。密碼一旦忘記，任何人都無法幫您找回。',
       confirm: '再次輸入密碼',
@@ -657,6 +659,7 @@ export const applicant = catalog(
         '您可以用它签署申请、查看个案的每一步进展，并了解决定的理由；公开账本会记录每一步，但绝不会显示您是谁。',
       createTitle: '创建账户',
       passphrase: '密码',
+      togglePassphrase: '显示或隐藏密码',
       passphraseHelp:
         '至少 10 个字符。用几个互不相关的词组成，既好记又难猜。密码一旦忘记，任何人都无法帮您找回。',
       confirm: '再次输入密码',
