@@ -4,7 +4,7 @@
  * HTTP, and Debian's Chromium driven by playwright-core. Pages record every console error and
  * uncaught exception; `axeViolations` runs axe-core's WCAG 2.1 A/AA rules in the page.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { canonicalJson } from '../src/core/canonical.js';
@@ -30,6 +30,10 @@ export async function startDemoWebNode(): Promise<TestNode & { cleanupDir(): voi
 }
 
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `the browser tests need Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`,
+    );
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -12,6 +12,7 @@ import {
   Stack,
   Text,
   UnstyledButton,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
@@ -41,7 +42,7 @@ function LanguageSwitch() {
       }}
       data-testid="language"
       size="sm"
-      miw={{ base: 132, sm: 170 }}
+      miw={{ base: 176, sm: 170 }}
     >
       {LOCALES.map((l) => (
         <option key={l} value={l} lang={LOCALE_TAGS[l]}>
@@ -131,13 +132,12 @@ export function Layout() {
             />
             <UnstyledButton component={Link} to="/" className="brand" onClick={close}>
               <img src="/favicon.svg" alt="" width={28} height={28} />
-              {/* The full name where there is room; on a phone, the mark and the short name. */}
+              {/* The name where there is room; on a phone the mark alone (named for screen
+                  readers), so the language switch keeps room for its words. */}
               <Text component="span" inherit visibleFrom="sm">
                 {t('appName')}
               </Text>
-              <Text component="span" inherit hiddenFrom="sm">
-                AidLedger
-              </Text>
+              <VisuallyHidden hiddenFrom="sm">{t('appName')}</VisuallyHidden>
             </UnstyledButton>
           </Group>
           <Group component="nav" aria-label={t('nav.label')} gap={4} visibleFrom="md">
