@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pickLang, type Lang } from '../chain/aid-text.js';
+import type { PublicProgramSummary } from '../chain/public-types.js';
 import { AidError } from '../core/errors.js';
 import { CASE_STATES, type CaseState } from '../contracts/case-record.js';
 import { publicDonation, type AidQueries } from '../ledger/aid-queries.js';
@@ -98,7 +99,7 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
   // received is net of money returned to donors or the treasury, so that for every program
   // received = available + committed + paid, from these figures alone.
   app.get('/v1/public/programs', async (req) => ({
-    programs: q.publicPrograms(langOf(req)).map((p) => ({
+    programs: q.publicPrograms(langOf(req)).map((p): PublicProgramSummary => ({
       id: p.id,
       name: p.name,
       currency: p.currency,

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { LANGS, type Lang } from '../chain/aid-text.js';
+import type { DonationTrace, Donor } from '../chain/public-types.js';
 import { parseJson } from '../core/canonical.js';
 import { randomSeed } from '../core/ed25519.js';
 import { AidError, type ErrorCode } from '../core/errors.js';
@@ -27,8 +28,6 @@ import {
   signIn,
   type CaseExplanation,
   type CaseFilter,
-  type DonationTrace,
-  type Donor,
   type ProgramDefinition,
   type ProgramDetail,
 } from '../sdk/aid.js';

@@ -12,8 +12,16 @@ import {
   OUTCOME_LABELS,
   type Lang,
 } from '../chain/aid-text.js';
-import type { Names } from '../chain/schemas.js';
 import type { Explanation } from '../chain/aid-types.js';
+import type {
+  Disbursement,
+  DonationTrace,
+  FlowEnd,
+  FundFlow,
+  Governance,
+  ProgramView,
+  PublicDonation,
+} from '../chain/public-types.js';
 
 export type { Explanation };
 import { AidError } from '../core/errors.js';
@@ -48,100 +56,6 @@ import type { StateView } from '../contracts/runtime.js';
 import type { Ledger } from './ledger.js';
 import { Overlay } from './overlay.js';
 import type { CaseFilter, CaseRow } from './projections.js';
-
-export interface PublicProgram {
-  id: string;
-  owner: string;
-  name: string;
-  names: Names;
-  currency: string;
-  version: number;
-  open: boolean;
-  frozen: boolean;
-  budget: string;
-  received: string;
-  committed: string;
-  paid: string;
-  available: string;
-  returned: string;
-  cases: Record<string, number>;
-}
-
-/** One end of a stream of money on the public fund-flow diagram. */
-export type FlowEnd =
-  /** Donors of one kind, together: no donor is named here. */
-  | { kind: 'donors'; donor: 'org' | 'person' | 'anonymous' }
-  /** Budget an organisation allocated to its own program. */
-  | { kind: 'allocation'; org: string }
-  /** General donations an organisation has not assigned to a program yet. */
-  | { kind: 'unassigned'; org: string }
-  | { kind: 'program'; program: string }
-  | { kind: 'hospital'; org: string }
-  /** A program's pool: received, not yet committed to a case. */
-  | { kind: 'available' }
-  /** Given back to a donor or to the treasury. */
-  | { kind: 'returned' };
-
-/**
- * A stream of money between two ends, in one currency (minor units). Into a program: what its
- * lots received from that source; out of it: what its cases at a hospital hold (committed = set
- * aside or sent and not yet confirmed, paid = confirmed by the hospital), what is still
- * available, what was returned. So for every program, what flows in equals what flows out.
- */
-export interface FundFlow {
-  from: FlowEnd;
-  to: FlowEnd;
-  currency: string;
-  amount: string;
-  committed?: string;
-  paid?: string;
-}
-
-/** A donation as the public may see it: the donor by kind, organisation or chosen alias. */
-export interface PublicDonation {
-  id: string;
-  org: string;
-  donor: DonationRecord['donor'];
-  amount: string;
-  currency: string;
-  program: string | null;
-  time: number;
-}
-
-/** Money sent to a hospital for a case (the `cases.disburse` transaction). */
-export interface Disbursement {
-  tx: string;
-  time: number;
-  case: string;
-  program: string;
-  hospital: string;
-  amount: string;
-  currency: string;
-  /** When the hospital confirmed it received the money. */
-  confirmed?: number;
-}
-
-/** How the consortium governs itself, as its state records it. */
-export interface Governance {
-  /** Organisations' votes that admit a new organisation or change a quorum. */
-  governanceQuorum: number;
-  /** Organisations whose nodes must sign a checkpoint for it to be final. */
-  checkpointQuorum: number;
-  orgs: number;
-  /** Organisations that run a node and sign checkpoints. */
-  nodes: number;
-  proposals: {
-    id: string;
-    kind: 'admitOrg' | 'setGovernanceQuorum' | 'setCheckpointQuorum';
-    /** The organisation to admit. */
-    org?: { id: string; names: Names; type: string };
-    /** The quorum asked for. */
-    quorum?: number;
-    status: ProposalRecord['status'];
-    votes: { org: string; approve: boolean }[];
-    since: number;
-  }[];
-}
 
 /** Case states whose money is set aside or sent but not yet confirmed, and confirmed. */
 const COMMITTED_STATES = ['funded', 'disbursed'] as const;
@@ -212,11 +126,11 @@ export class AidQueries {
   }
 
   /** Every program with its money: what the public portal and `GET /v1/public/programs` show. */
-  publicPrograms(lang: Lang = 'en'): PublicProgram[] {
+  publicPrograms(lang: Lang = 'en'): ProgramView[] {
     return this.scan<ProgramRecord>('programs/p/').map((p) => this.publicProgram(p, lang));
   }
 
-  publicProgram(p: ProgramRecord, lang: Lang = 'en'): PublicProgram {
+  publicProgram(p: ProgramRecord, lang: Lang = 'en'): ProgramView {
     const spec = this.programVersion(p.id, p.version);
     const f = programFunds(this.view, p.id);
     return {
@@ -409,7 +323,7 @@ export class AidQueries {
   }
 
   /** Where a donation's (or an allocation's) money went: lot by lot, case by case. */
-  trace(id: string, lang: Lang = 'en') {
+  trace(id: string, lang: Lang = 'en'): DonationTrace {
     const d = this.get<DonationRecord>(donationKeys.donation(id));
     const a = d ? undefined : this.get<AllocationRecord>(donationKeys.allocation(id));
     if (!d && !a) notFound(`no donation or allocation ${id}`);

@@ -13,6 +13,15 @@ import type {
 } from '../chain/aid-types.js';
 import type { Lang } from '../chain/aid-text.js';
 import { challengeText } from '../chain/auth.js';
+import type {
+  Disbursement,
+  DonationTrace,
+  FundFlow,
+  Governance,
+  ProgramView,
+  PublicDonation,
+  PublicProgramSummary,
+} from '../chain/public-types.js';
 import type { Names } from '../chain/schemas.js';
 import { toHex, utf8 } from '../core/bytes.js';
 import { publicKeyFromSeed, signEd25519 } from '../core/ed25519.js';
@@ -65,30 +74,6 @@ export function readSignedIn<T>(client: AidClient | string, token: string, path:
 }
 
 // ---- programs ----------------------------------------------------------------------------
-
-/** A program as the public portal lists it: its money, no personal data. */
-export interface PublicProgramSummary {
-  id: string;
-  name: string;
-  currency: string;
-  budget: string;
-  received: string;
-  committed: string;
-  paid: string;
-  available: string;
-}
-
-/** A program with its owner, version, status and money (amounts are minor units). */
-export interface ProgramView extends PublicProgramSummary {
-  owner: string;
-  names: Names;
-  version: number;
-  open: boolean;
-  frozen: boolean;
-  returned: string;
-  /** Cases by state. */
-  cases: Record<string, number>;
-}
 
 export interface ProgramCondition {
   name: string;
@@ -170,46 +155,6 @@ export function programVersion(
 
 // ---- donations ---------------------------------------------------------------------------
 
-export type Donor =
-  { kind: 'org'; org: string } | { kind: 'person'; alias: string } | { kind: 'anonymous' };
-
-/** Where a donation's or an allocation's money went, lot by lot and case by case. */
-export interface DonationTrace {
-  kind: 'donation' | 'allocation';
-  id: string;
-  org: string;
-  amount: string;
-  program: string | null;
-  time: number;
-  /** Of a donation. */
-  donor?: Donor;
-  currency?: string;
-  unassigned?: string;
-  rail?: string;
-  /** Of an allocation. */
-  reference?: string;
-  /** What cases hold of it. */
-  spent: string;
-  lots: {
-    program: string;
-    lot: number;
-    amount: string;
-    remaining: string;
-    returned: string;
-    cases: {
-      case: string;
-      amount: string;
-      state: string;
-      stateLabel: string;
-      hospital: string;
-      /** The hospital confirmed it received the money. */
-      paid: boolean;
-      /** The transactions that moved the case's money: funded, disbursed, confirmed, closed. */
-      steps: { state: string; stateLabel: string; time: number; tx: string }[];
-    }[];
-  }[];
-}
-
 /** Traces a donation or an allocation by its transaction id. @throws AidError NOT_FOUND. */
 export function donationTrace(
   client: AidClient | string,
@@ -217,77 +162,6 @@ export function donationTrace(
   lang: Lang = 'en',
 ): Promise<DonationTrace> {
   return asClient(client).get(`/v1/public/donations/${enc(id)}/trace${query({ lang })}`);
-}
-
-/** A donation as anyone may see it: the donor by kind, organisation or chosen alias. */
-export interface PublicDonation {
-  id: string;
-  /** The organisation that received it. */
-  org: string;
-  donor: Donor;
-  amount: string;
-  currency: string;
-  /** Null for a general donation, which the organisation assigns to its programs later. */
-  program: string | null;
-  time: number;
-}
-
-/** Money sent to a hospital for a case: the `cases.disburse` transaction. */
-export interface Disbursement {
-  tx: string;
-  time: number;
-  case: string;
-  program: string;
-  hospital: string;
-  amount: string;
-  currency: string;
-  /** When the hospital confirmed it received the money. */
-  confirmed?: number;
-}
-
-/** One end of a stream of money on the fund-flow diagram. */
-export type FlowEnd =
-  | { kind: 'donors'; donor: 'org' | 'person' | 'anonymous' }
-  | { kind: 'allocation'; org: string }
-  | { kind: 'unassigned'; org: string }
-  | { kind: 'program'; program: string }
-  | { kind: 'hospital'; org: string }
-  | { kind: 'available' }
-  | { kind: 'returned' };
-
-/**
- * A stream of money (minor units of `currency`). Into a program: what it received from donors of
- * one kind or from a budget allocation; out of it: what its cases at a hospital hold (`committed`
- * set aside or sent, `paid` confirmed by the hospital), what is still available, what was
- * returned. For every program, what flows in equals what flows out.
- */
-export interface FundFlow {
-  from: FlowEnd;
-  to: FlowEnd;
-  currency: string;
-  amount: string;
-  committed?: string;
-  paid?: string;
-}
-
-/** How the consortium governs itself. */
-export interface Governance {
-  /** Organisations' votes that admit a new organisation or change a quorum. */
-  governanceQuorum: number;
-  /** Organisations whose nodes must sign a checkpoint for it to be final. */
-  checkpointQuorum: number;
-  orgs: number;
-  /** Organisations that run a node and sign checkpoints. */
-  nodes: number;
-  proposals: {
-    id: string;
-    kind: 'admitOrg' | 'setGovernanceQuorum' | 'setCheckpointQuorum';
-    org?: { id: string; names: Names; type: string };
-    quorum?: number;
-    status: 'open' | 'adopted' | 'rejected' | 'failed';
-    votes: { org: string; approve: boolean }[];
-    since: number;
-  }[];
 }
 
 /** Donations received, as `GET /v1/public/donations` lists them (in id order). */

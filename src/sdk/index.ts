@@ -20,13 +20,9 @@ export {
   getCase,
   explainCase,
   caseSources,
-  type PublicProgramSummary,
-  type ProgramView,
   type ProgramCondition,
   type ProgramDefinition,
   type ProgramDetail,
-  type Donor,
-  type DonationTrace,
   type CaseFilter,
   type CaseRow,
   type CasePage,
@@ -88,14 +84,15 @@ export { MINOR_DIGITS } from '../core/money.js';
 export { toBase64, fromBase64, utf8, fromUtf8 } from '../core/bytes.js';
 export { sha256 } from '../core/hash.js';
 export type { Names } from '../chain/schemas.js';
-export {
-  publicDonations,
-  recentActivity,
-  fundFlows,
-  governance,
-  type PublicDonation,
-  type Disbursement,
-  type FlowEnd,
-  type FundFlow,
-  type Governance,
-} from './aid.js';
+export { publicDonations, recentActivity, fundFlows, governance } from './aid.js';
+export type {
+  PublicProgramSummary,
+  ProgramView,
+  Donor,
+  DonationTrace,
+  PublicDonation,
+  Disbursement,
+  FlowEnd,
+  FundFlow,
+  Governance,
+} from '../chain/public-types.js';
