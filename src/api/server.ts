@@ -8,6 +8,14 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import type {
+  BlockDetail,
+  BlocksPage,
+  CheckpointsPage,
+  KeyHolder,
+  LogEntry,
+  TxView,
+} from '../chain/explorer-types.js';
 import { toBase64, toHex } from '../core/bytes.js';
 import { AidError, isAidError } from '../core/errors.js';
 import {
@@ -148,19 +156,19 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     }),
   }));
 
-  app.get('/v1/tx/:id', async (req) => {
+  app.get('/v1/tx/:id', async (req): Promise<TxView> => {
     const rec = ledger.tx(txid((req.params as Query).id));
     if (!rec) throw new AidError('NOT_FOUND', 'no such transaction');
     return rec;
   });
 
-  app.get('/v1/blocks/:height', async (req) => {
+  app.get('/v1/blocks/:height', async (req): Promise<BlockDetail> => {
     const h = int((req.params as Query).height, 'height');
     const b = ledger.block(h);
     if (!b) throw new AidError('NOT_FOUND', `no block ${h}`);
     return { ...b, transactions: ledger.blockTxs(h) };
   });
-  app.get('/v1/blocks', async (req) => {
+  app.get('/v1/blocks', async (req): Promise<BlocksPage> => {
     const q = req.query as Query;
     const from = optInt(q.from, 'from', 0);
     const limit = optInt(q.limit, 'limit', 20);
@@ -168,13 +176,13 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     return { height: ledger.height, blocks: ledger.blocks(from, limit) };
   });
 
-  app.get('/v1/log/entries/:index', async (req) => {
+  app.get('/v1/log/entries/:index', async (req): Promise<LogEntry> => {
     const index = int((req.params as Query).index, 'index');
     const e = ledger.entryAt(index);
     if (!e) throw new AidError('NOT_FOUND', `no log entry ${index} (the log has ${ledger.size})`);
     return e;
   });
-  app.get('/v1/checkpoints', async (req) => {
+  app.get('/v1/checkpoints', async (req): Promise<CheckpointsPage> => {
     const q = req.query as Query;
     const before = optInt(q.before, 'before', Number.MAX_SAFE_INTEGER);
     const limit = optInt(q.limit, 'limit', 20);
@@ -189,7 +197,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
       })),
     };
   });
-  app.get('/v1/keys/:key', async (req) => {
+  app.get('/v1/keys/:key', async (req): Promise<KeyHolder> => {
     const key = (req.params as Query).key;
     if (typeof key !== 'string' || !TXID_RE.test(key))
       throw new AidError('BAD_REQUEST', 'a public key is 64 lowercase hex characters');

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Batch } from '../chain/batch.js';
+import type { BlockSummary, BlockTx, LogEntry, TxView } from '../chain/explorer-types.js';
 import { genesisHash, parseGenesis, protocolAt, type Genesis } from '../chain/genesis.js';
 import {
   blockLeafText,
@@ -70,40 +71,11 @@ export interface CommitOutcome {
   duplicate: boolean;
 }
 
-export interface BlockInfo {
-  height: number;
-  time: number;
-  protocol: number;
-  txs: number;
-  /** Log index of the block's first transaction leaf (or of its block leaf when empty). */
-  first: number;
-  /** Log index of the block's closing leaf. */
-  leaf: number;
-  prev: string;
-  state: string;
-  hash: string;
-  proposer: string;
-  batch: string;
-}
-
-/** What sits at one log index: a transaction's leaf or a block's closing leaf. */
-export type LogEntryInfo =
-  | { index: number; kind: 'tx'; id: TxId; height: number }
-  | { index: number; kind: 'block'; height: number };
-
 /** A checkpoint this node signed, with the cosignatures it has gathered. */
 export interface CheckpointRecord {
   size: number;
   root: Uint8Array;
   note: string;
-}
-
-export interface TxRecord {
-  id: TxId;
-  tx: TxLeaf['tx'];
-  result: TxResult;
-  height: number;
-  index: number;
 }
 
 export class Ledger {
@@ -431,12 +403,12 @@ export class Ledger {
     return this.outcomeOf(id);
   }
 
-  tx(id: string): TxRecord | undefined {
+  tx(id: string): TxView | undefined {
     const row = this.st.getTx.get(Buffer.from(id, 'hex'));
     if (!row) return undefined;
     const leaf = this.leafLeaf(row.leaf) as TxLeaf;
     return {
-      id: id as TxId,
+      id,
       tx: leaf.tx,
       result: leaf.result,
       height: row.height,
@@ -457,7 +429,7 @@ export class Ledger {
     return this.st.leafRange.all(start, stop);
   }
 
-  private blockInfo(r: BlockRow): BlockInfo {
+  private blockInfo(r: BlockRow): BlockSummary {
     const leaf = this.leafLeaf(r.leaf) as BlockLeaf;
     return {
       height: r.height,
@@ -474,19 +446,17 @@ export class Ledger {
     };
   }
 
-  block(height: number): BlockInfo | undefined {
+  block(height: number): BlockSummary | undefined {
     const r = this.st.getBlock.get(height);
     return r ? this.blockInfo(r) : undefined;
   }
 
-  blocks(from: number, limit: number): BlockInfo[] {
+  blocks(from: number, limit: number): BlockSummary[] {
     return this.st.blockRange.all(from, limit).map((r) => this.blockInfo(r));
   }
 
   /** The transactions of a block: id, type, signer, result and log index. */
-  blockTxs(
-    height: number,
-  ): { id: string; index: number; type: string; signer: string; result: TxResult }[] {
+  blockTxs(height: number): BlockTx[] {
     const r = this.st.getBlock.get(height);
     if (!r) return [];
     return this.leaves(r.first, r.leaf, r.txs).map((bytes, i) => {
@@ -505,7 +475,7 @@ export class Ledger {
    * What sits at log index `index`: the transaction whose leaf it is (with its id and block), or
    * the closing leaf of a block. Undefined at or beyond the log size.
    */
-  entryAt(index: number): LogEntryInfo | undefined {
+  entryAt(index: number): LogEntry | undefined {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.size) return undefined;
     const b = this.st.blockAtLeaf.get(index);
     if (!b) return undefined;
@@ -515,7 +485,7 @@ export class Ledger {
     const leaf = parseLeaf(bytes.toString('utf8'));
     if (leaf.kind !== 'tx')
       throw new AidError('VERIFY_FAILED', `leaf ${index} is not a transaction`);
-    const id = toHex(fastSha256(Buffer.from(canonicalJson(leaf.tx), 'utf8'))) as TxId;
+    const id = toHex(fastSha256(Buffer.from(canonicalJson(leaf.tx), 'utf8')));
     return { index, kind: 'tx', id, height: b.height };
   }
 

@@ -2,10 +2,18 @@
  * The HTTP client of a node, for Node and browsers (it needs only `fetch`). Submissions are sent
  * in their RFC 8785 form; error bodies become AidErrors with the server's code.
  */
-import type { BlockLeaf, TxResult } from '../chain/leaf.js';
+import type {
+  BlockDetail,
+  BlocksPage,
+  CheckpointsPage,
+  KeyHolder,
+  LogEntry,
+  TxView,
+} from '../chain/explorer-types.js';
+import type { TxResult } from '../chain/leaf.js';
 import { parsePolicy, type Policy } from '../chain/policy.js';
 import type { Receipt } from '../chain/receipt.js';
-import type { SignedTx, Submission } from '../chain/tx.js';
+import type { Submission } from '../chain/tx.js';
 import { fromBase64, fromHex } from '../core/bytes.js';
 import { canonicalJson } from '../core/canonical.js';
 import { AidError, type ErrorCode } from '../core/errors.js';
@@ -115,21 +123,39 @@ export class AidClient {
     });
   }
 
-  tx(
-    id: string,
-  ): Promise<{ id: string; tx: SignedTx; result: TxResult; height: number; index: number }> {
+  /** A transaction with its result, block and log index. @throws AidError NOT_FOUND. */
+  tx(id: string): Promise<TxView> {
     return this.json(`/v1/tx/${encodeURIComponent(id)}`);
   }
 
-  block(height: number): Promise<Record<string, unknown>> {
+  /** One block with its transactions. @throws AidError NOT_FOUND. */
+  block(height: number): Promise<BlockDetail> {
     return this.json(`/v1/blocks/${height}`);
   }
 
-  blocks(
-    from: number,
-    limit: number,
-  ): Promise<{ height: number; blocks: (Omit<BlockLeaf, 'kind'> & Record<string, unknown>)[] }> {
+  /** Up to `limit` (1 to 100) blocks from height `from` on, oldest first. */
+  blocks(from: number, limit: number): Promise<BlocksPage> {
     return this.json(`/v1/blocks?from=${from}&limit=${limit}`);
+  }
+
+  /** What sits at a log index: a transaction or a block's closing leaf. @throws AidError NOT_FOUND. */
+  logEntry(index: number): Promise<LogEntry> {
+    return this.json(`/v1/log/entries/${index}`);
+  }
+
+  /**
+   * Up to `limit` (1 to 100) checkpoints the node signed for log sizes below `before` (all when
+   * undefined), newest first. Their signers are as the notes claim: verify each under a policy.
+   */
+  checkpoints(before: number | undefined, limit: number): Promise<CheckpointsPage> {
+    return this.json(
+      `/v1/checkpoints?limit=${limit}${before === undefined ? '' : `&before=${before}`}`,
+    );
+  }
+
+  /** Who holds a signing key. @throws AidError NOT_FOUND when no member, applicant or node does. */
+  keyHolder(key: string): Promise<KeyHolder> {
+    return this.json(`/v1/keys/${encodeURIComponent(key)}`);
   }
 
   async checkpoint(): Promise<string> {

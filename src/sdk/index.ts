@@ -79,6 +79,17 @@ export {
 } from '../chain/aid-text.js';
 export { CASE_STATES, type CaseState, type Explanation } from '../chain/aid-types.js';
 export { parseLeaf, type Leaf, type TxLeaf, type BlockLeaf, type TxResult } from '../chain/leaf.js';
+export type {
+  BlockSummary,
+  BlocksPage,
+  BlockTx,
+  BlockDetail,
+  TxView,
+  LogEntry,
+  KeyHolder,
+  CheckpointRow,
+  CheckpointsPage,
+} from '../chain/explorer-types.js';
 export { parseNote, parseCheckpoint, type Note, type CheckpointBody } from '../core/note.js';
 export { MINOR_DIGITS } from '../core/money.js';
 export { toBase64, fromBase64, utf8, fromUtf8 } from '../core/bytes.js';

@@ -3,13 +3,13 @@ import { useState } from 'react';
 import { Alert, Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { AidError } from '@sdk';
+import { AidError, type BlockDetail, type BlockTx } from '@sdk';
 import { Page } from '../components/Page';
 import { Hash } from '../components/Hash';
 import { ErrorNotice, Loading } from '../components/Status';
 import { useHealth } from '../lib/api';
 import { useFormats } from '../lib/locale-context';
-import { useBlock, type BlockDetail, type BlockTx } from './api';
+import { useBlock } from './api';
 import { Fields, HashLink, Instant, ResultBadge, TxType, useOrgName } from './parts';
 
 const HEIGHT_RE = /^(0|[1-9][0-9]{0,14})$/;

@@ -27,7 +27,6 @@ import { useFormats } from '../lib/locale-context';
 import {
   BLOCKS_PAGE,
   checkCheckpoint,
-  locate,
   parseSearch,
   useBlocksPage,
   useLatestCheckpoint,
@@ -82,7 +81,7 @@ function SearchBox() {
           last: h.size - 1,
         }),
       };
-    const e = await locate(target.index);
+    const e = await client.logEntry(target.index);
     return { to: e.kind === 'tx' ? `/explorer/tx/${e.id}` : `/explorer/blocks/${e.height}` };
   }
 

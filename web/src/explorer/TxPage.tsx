@@ -9,13 +9,13 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import QRCode from 'qrcode';
-import { AidError } from '@sdk';
+import { AidError, type TxView } from '@sdk';
 import { Page } from '../components/Page';
 import { Hash } from '../components/Hash';
 import { ErrorNotice, Loading } from '../components/Status';
 import { client } from '../lib/api';
 import { useLocale } from '../lib/locale-context';
-import { useKeyHolder, useTx, type BlockSummary, type TxView } from './api';
+import { useKeyHolder, useTx } from './api';
 import {
   Fields,
   Instant,
@@ -33,7 +33,7 @@ const TXID_RE = /^[0-9a-f]{64}$/;
 function useBlockSummary(height: number) {
   return useQuery({
     queryKey: ['explorer', 'block-summary', height],
-    queryFn: async () => (await client.blocks(height, 1)).blocks[0] as unknown as BlockSummary,
+    queryFn: async () => (await client.blocks(height, 1)).blocks[0],
     staleTime: Infinity,
   });
 }

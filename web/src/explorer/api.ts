@@ -4,80 +4,11 @@
  * checkpoints the node signed, each checked here against the consortium's policy by the SDK.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import {
-  AidError,
-  parseCheckpoint,
-  parseNote,
-  toHex,
-  verifyCheckpoint,
-  type Policy,
-  type SignedTx,
-  type TxResult,
-} from '@sdk';
+import { AidError, parseCheckpoint, parseNote, toHex, verifyCheckpoint, type Policy } from '@sdk';
 import { client } from '../lib/api';
 
 /** Blocks on one page of the list. */
 export const BLOCKS_PAGE = 20;
-
-export interface BlockSummary {
-  height: number;
-  time: number;
-  protocol: number;
-  txs: number;
-  /** Log index of the block's first transaction leaf. */
-  first: number;
-  /** Log index of the block's closing leaf. */
-  leaf: number;
-  prev: string;
-  state: string;
-  hash: string;
-  /** The organisation whose node proposed the batch ("genesis" for block 0). */
-  proposer: string;
-  batch: string;
-}
-
-export interface BlockTx {
-  id: string;
-  index: number;
-  type: string;
-  signer: string;
-  result: TxResult;
-}
-
-export interface BlockDetail extends BlockSummary {
-  transactions: BlockTx[];
-}
-
-export interface TxView {
-  id: string;
-  tx: SignedTx;
-  result: TxResult;
-  height: number;
-  index: number;
-}
-
-export type KeyHolder =
-  | {
-      key: string;
-      kind: 'member';
-      member: string;
-      org: string | null;
-      roles: string[];
-      status: 'active' | 'revoked';
-    }
-  | { key: string; kind: 'applicant'; status: 'active' | 'closed' }
-  | { key: string; kind: 'node'; org: string; status: 'active' };
-
-export type LogEntry =
-  | { index: number; kind: 'tx'; id: string; height: number }
-  | { index: number; kind: 'block'; height: number };
-
-export interface CheckpointRow {
-  size: number;
-  root: string;
-  signers: string[];
-  note: string;
-}
 
 /** A page of blocks ending at height `top` (the newest when undefined), newest first. */
 export function useBlocksPage(top: number | undefined) {
@@ -92,7 +23,7 @@ export function useBlocksPage(top: number | undefined) {
       return {
         tip: r.height,
         top: end,
-        blocks: (r.blocks as unknown as BlockSummary[]).slice().reverse(),
+        blocks: r.blocks.slice().reverse(),
       };
     },
   });
@@ -101,7 +32,7 @@ export function useBlocksPage(top: number | undefined) {
 export function useBlock(height: number) {
   return useQuery({
     queryKey: ['explorer', 'block', height],
-    queryFn: async () => (await client.block(height)) as unknown as BlockDetail,
+    queryFn: () => client.block(height),
     staleTime: Infinity,
   });
 }
@@ -109,7 +40,7 @@ export function useBlock(height: number) {
 export function useTx(id: string) {
   return useQuery({
     queryKey: ['explorer', 'tx', id],
-    queryFn: async (): Promise<TxView> => client.tx(id),
+    queryFn: () => client.tx(id),
     staleTime: Infinity,
   });
 }
@@ -121,7 +52,7 @@ export function useKeyHolder(key: string | undefined) {
     enabled: key !== undefined,
     queryFn: async () => {
       try {
-        return await client.get<KeyHolder>(`/v1/keys/${key}`);
+        return await client.keyHolder(key!);
       } catch (e) {
         if (e instanceof AidError && e.code === 'NOT_FOUND') return null;
         throw e;
@@ -130,14 +61,10 @@ export function useKeyHolder(key: string | undefined) {
   });
 }
 
-export function locate(index: number): Promise<LogEntry> {
-  return client.get<LogEntry>(`/v1/log/entries/${index}`);
-}
-
 export function useLogEntry(index: number) {
   return useQuery({
     queryKey: ['explorer', 'entry', index],
-    queryFn: () => locate(index),
+    queryFn: () => client.logEntry(index),
     staleTime: Infinity,
   });
 }
@@ -156,10 +83,7 @@ export function useCheckpoints(before: number | undefined, limit: number) {
   return useQuery({
     queryKey: ['explorer', 'checkpoints', before ?? 'latest', limit],
     placeholderData: keepPreviousData,
-    queryFn: () =>
-      client.get<{ size: number; checkpoints: CheckpointRow[] }>(
-        `/v1/checkpoints?limit=${limit}${before === undefined ? '' : `&before=${before}`}`,
-      ),
+    queryFn: () => client.checkpoints(before, limit),
   });
 }
 
