@@ -16,6 +16,7 @@ import type {
   LogEntry,
   TxView,
 } from '../chain/explorer-types.js';
+import type { OrgView } from '../chain/public-types.js';
 import { toBase64, toHex } from '../core/bytes.js';
 import { AidError, isAidError } from '../core/errors.js';
 import {
@@ -150,7 +151,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   app.get('/v1/genesis', async () => ledger.genesis);
   app.get('/v1/policy', async () => ledger.policy());
   app.get('/v1/orgs', async () => ({
-    orgs: ledger.stateScan('membership/org/').map((r) => {
+    orgs: ledger.stateScan('membership/org/').map((r): OrgView => {
       const o = JSON.parse(r.value) as OrgRecord;
       return { id: o.id, names: o.names, type: o.type, nodeKey: o.nodeKey, since: o.since };
     }),

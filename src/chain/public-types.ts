@@ -1,10 +1,21 @@
 /**
- * The shapes of the public medical-aid reads (`/v1/public/…`, `/v1/programs`): programs and their
- * money, donations, payments to hospitals, fund flows, traces and governance. The node's queries
+ * The shapes of the public medical-aid reads (`/v1/public/…`, `/v1/programs`, `/v1/orgs`): the
+ * consortium's organisations, programs and their money, donations, payments to hospitals, fund
+ * flows, traces and governance. The node's queries
  * build them and the SDK returns them, so both sides name the same fields once. None carries
  * personal data. Amounts are minor units as decimal strings.
  */
 import type { Names } from './schemas.js';
+
+/** An organisation of the consortium as `GET /v1/orgs` lists it: names, type and node key. */
+export interface OrgView {
+  id: string;
+  names: Names;
+  type: string;
+  /** The key its node signs checkpoints with; null for an organisation that runs no node. */
+  nodeKey: string | null;
+  since: number;
+}
 
 /**
  * A program as the public portal lists it (`GET /v1/public/programs`): its money, no personal

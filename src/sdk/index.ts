@@ -97,6 +97,7 @@ export { sha256 } from '../core/hash.js';
 export type { Names } from '../chain/schemas.js';
 export { publicDonations, recentActivity, fundFlows, governance } from './aid.js';
 export type {
+  OrgView,
   PublicProgramSummary,
   ProgramView,
   Donor,

@@ -3,7 +3,7 @@
  * API), and the query cache every page reads through.
  */
 import { QueryClient, useQuery } from '@tanstack/react-query';
-import { AidClient, AidError } from '@sdk';
+import { AidClient, AidError, type OrgView } from '@sdk';
 
 export const client = new AidClient(window.location.origin, { timeoutMs: 30_000 });
 
@@ -30,14 +30,6 @@ export function useHealth() {
 /** The verifier policy the node publishes: member keys and the quorum of organisations. */
 export function usePolicy() {
   return useQuery({ queryKey: ['policy'], queryFn: () => client.policy(), staleTime: 60_000 });
-}
-
-export interface OrgView {
-  id: string;
-  names: { 'zh-Hant': string; 'zh-Hans': string; en: string };
-  type: string;
-  nodeKey?: string;
-  since: number;
 }
 
 /** The consortium's organisations (public: names, type, node key). */
