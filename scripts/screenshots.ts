@@ -1,11 +1,12 @@
 /**
  * Writes the screenshots of the main pages shown in the README: each page at desktop and phone
  * size, in 繁體中文 and English, from a node holding the whole demo. Run with
- * `npm run screenshots` (it builds first); the images land in docs/screenshots/.
+ * `npm run screenshots` (it builds first); the images land in docs/screenshots/. Kept out of
+ * test/: `node --test dist/test/` runs every file there.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DESKTOP, PHONE, launchBrowser, openPage, startDemoWebNode } from './web-fixture.js';
+import { DESKTOP, PHONE, launchBrowser, openPage, startDemoWebNode } from '../test/web-fixture.js';
 
 interface Shot {
   name: string;
@@ -42,7 +43,7 @@ const SHOTS: Shot[] = [
   {
     name: 'verify',
     path: async (url) => `/verify/${await firstDonation(url)}`,
-    ready: '[data-verdict]',
+    ready: '[data-testid="verdict"]',
   },
   { name: 'apply', path: async () => '/me', ready: 'main h1' },
 ];
