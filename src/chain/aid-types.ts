@@ -21,6 +21,17 @@ export const CASE_STATES = [
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
+/** The states from which the applicant's side may withdraw a case (`cases.withdraw`). */
+export const WITHDRAWABLE_STATES = [
+  'submitted',
+  'verified',
+  'assessed',
+  'appealed',
+  'rejected',
+  'waitlisted',
+  'funded',
+] as const satisfies readonly CaseState[];
+
 export const OUTCOMES = [
   'treatment-completed',
   'improved',

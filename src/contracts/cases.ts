@@ -7,6 +7,7 @@
  * them back with their salts, and the contract checks each against the commitment it recorded.
  */
 import { z } from 'zod';
+import { WITHDRAWABLE_STATES } from '../chain/aid-types.js';
 import { privateCommitment } from '../chain/tx.js';
 import type { Facts, FactValue } from '../chain/rules.js';
 import { parseNationalId } from '../core/national-id.js';
@@ -562,15 +563,7 @@ export const cases: Contract = {
       schema: CaseRef,
       roles: APPLICANT_SIDE,
       apply(ctx, p) {
-        const rec = load(ctx, p.case, [
-          'submitted',
-          'verified',
-          'assessed',
-          'appealed',
-          'rejected',
-          'waitlisted',
-          'funded',
-        ]);
+        const rec = load(ctx, p.case, WITHDRAWABLE_STATES);
         requireApplicantSide(ctx, rec);
         putCase(ctx.state, {
           ...transition(ctx, releaseHoldings(ctx, rec), 'withdrawn'),

@@ -77,7 +77,12 @@ export {
   SOURCE_LABELS,
   STEP_LABELS,
 } from '../chain/aid-text.js';
-export { CASE_STATES, type CaseState, type Explanation } from '../chain/aid-types.js';
+export {
+  CASE_STATES,
+  WITHDRAWABLE_STATES,
+  type CaseState,
+  type Explanation,
+} from '../chain/aid-types.js';
 export { parseLeaf, type Leaf, type TxLeaf, type BlockLeaf, type TxResult } from '../chain/leaf.js';
 export type {
   BlockSummary,

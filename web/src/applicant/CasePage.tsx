@@ -24,12 +24,15 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
+  CASE_STATES,
   explainCase,
   getCase,
   OUTCOME_LABELS,
   STATE_LABELS,
+  WITHDRAWABLE_STATES,
   type CaseExplanation,
   type CaseRecord,
+  type CaseState,
   type CaseView,
 } from '@sdk';
 import { client } from '../lib/api';
@@ -47,32 +50,9 @@ import { cap, useFactValue, useFocusFirstError, useOrgName, useRefusalText } fro
 /** How often the page asks the ledger again. */
 const REFRESH_MS = 3_000;
 
-const NEXT_STATES = [
-  'submitted',
-  'verified',
-  'assessed',
-  'rejected',
-  'appealed',
-  'waitlisted',
-  'funded',
-  'disbursed',
-  'confirmed',
-  'closed',
-  'withdrawn',
-  'cancelled',
-] as const;
-type KnownState = (typeof NEXT_STATES)[number];
-const isKnown = (s: string): s is KnownState => (NEXT_STATES as readonly string[]).includes(s);
+/** A state this app has words for (a newer node may know more). */
+const isCaseState = (s: string): s is CaseState => (CASE_STATES as readonly string[]).includes(s);
 
-const WITHDRAWABLE = [
-  'submitted',
-  'verified',
-  'assessed',
-  'appealed',
-  'rejected',
-  'waitlisted',
-  'funded',
-];
 const BAD = new Set(['rejected', 'cancelled']);
 
 export function CasePage() {
@@ -130,7 +110,7 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
               <Text>{t('case.now')}</Text>
               <StateBadge state={rec.state} label={stateLabel} />
             </Group>
-            {isKnown(rec.state) && <Text>{t(`case.next.${rec.state}`)}</Text>}
+            {isCaseState(rec.state) && <Text>{t(`case.next.${rec.state}`)}</Text>}
             {rec.outcome && (
               <Text>
                 {t('case.treatment', {
@@ -455,7 +435,7 @@ function Actions(props: { rec: CaseRecord; unlocked: Unlocked }) {
   const { t } = useTranslation('applicant');
   const rec = props.rec;
   const canAppeal = rec.state === 'rejected' && rec.decision !== undefined && !rec.appealed;
-  const canWithdraw = WITHDRAWABLE.includes(rec.state);
+  const canWithdraw = (WITHDRAWABLE_STATES as readonly string[]).includes(rec.state);
   const canFeedback = rec.state === 'closed' && !rec.feedback;
   if (!canAppeal && !canWithdraw && !canFeedback && !rec.feedback) return null;
   return (

@@ -1,5 +1,10 @@
 /** A case's state as a small label whose colours keep AA contrast (not by colour alone: words). */
-const TONE: Record<string, 'good' | 'bad' | 'wait' | 'done'> = {
+import type { CaseState } from '@sdk';
+
+type Tone = 'good' | 'bad' | 'wait' | 'done';
+
+/** A tone for every state the ledger knows; an unknown one waits. */
+const TONE: Record<string, Tone> = {
   submitted: 'wait',
   verified: 'wait',
   assessed: 'wait',
@@ -12,7 +17,7 @@ const TONE: Record<string, 'good' | 'bad' | 'wait' | 'done'> = {
   rejected: 'bad',
   withdrawn: 'done',
   cancelled: 'bad',
-};
+} satisfies Record<CaseState, Tone>;
 
 export function StateBadge(props: { state: string; label: string }) {
   return (
