@@ -10,27 +10,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { canonicalJson } from '../src/core/canonical.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { signIn } from '../src/sdk/aid.js';
 import { cnId } from './aid-fixtures.js';
-import { post, seedOf, type TestNode } from './helpers.js';
-import {
-  axeViolations,
-  DESKTOP,
-  launchBrowser,
-  openPage,
-  PHONE,
-  startDemoWebNode,
-} from './web-fixture.js';
+import { post, seedOf } from './helpers.js';
+import { axeViolations, DESKTOP, openPage, PHONE, webSuite } from './web-fixture.js';
 
 const PASSPHRASE = 'violet harbour lantern 42';
 const CITY = 'city-medical-assistance';
 
 describe('applicant portal', () => {
-  let node: TestNode & { cleanupDir(): void };
-  let browser: Browser;
+  const web = webSuite();
   let files: string;
   let caseId = '';
   let nonce = 0;
@@ -43,10 +35,10 @@ describe('applicant portal', () => {
     facts?: Record<string, unknown>,
   ): Promise<void> {
     const sub = buildSubmission(
-      { chain: node.chain, type, payload, ...(facts ? { facts } : {}), nonce: `wa-${++nonce}` },
+      { chain: web.node.chain, type, payload, ...(facts ? { facts } : {}), nonce: `wa-${++nonce}` },
       seedOf(signer),
     );
-    const r = await post(node.url, '/v1/tx', canonicalJson(sub));
+    const r = await post(web.node.url, '/v1/tx', canonicalJson(sub));
     const result = (r.json as { result?: { ok: boolean; code?: string } }).result;
     assert.equal(r.status, 200, `${type}: ${JSON.stringify(r.json)}`);
     assert.deepEqual(result, { ok: true }, `${type} by ${signer}`);
@@ -59,24 +51,19 @@ describe('applicant portal', () => {
   }
 
   before(async () => {
-    node = await startDemoWebNode();
-    browser = await launchBrowser();
     files = mkdtempSync(join(tmpdir(), 'aidledger-web-applicant-'));
   });
   after(async () => {
-    await browser?.close();
-    await node?.close();
-    node?.cleanupDir();
     if (files) rmSync(files, { recursive: true, force: true });
   });
 
   it('creates an account, applies, follows the case to payment, locks and unlocks', async () => {
-    const { page, errors, context } = await openPage(browser, { viewport: PHONE });
+    const { page, errors, context } = await openPage(web.browser, { viewport: PHONE });
     page.setDefaultTimeout(10_000);
     const main = page.getByRole('main');
 
     // ---- the account -----------------------------------------------------------------------
-    await page.goto(`${node.url}/me`);
+    await page.goto(`${web.node.url}/me`);
     await main.getByRole('heading', { name: 'Apply for medical aid' }).waitFor();
     await noViolations(page, '/me without a key');
     await page.getByTestId('new-passphrase').fill('short');
@@ -217,8 +204,8 @@ describe('applicant portal', () => {
       },
     );
     const manager = 'city-bureau/manager-1';
-    const token = await signIn(node.url, node.chain, seedOf(manager));
-    const sources = await node.client.get<Record<string, unknown>>(
+    const token = await signIn(web.node.url, web.node.chain, seedOf(manager));
+    const sources = await web.node.client.get<Record<string, unknown>>(
       `/v1/cases/${caseId}/sources`,
       token,
     );
@@ -284,7 +271,7 @@ describe('applicant portal', () => {
       .fill('The social worker helped us with every form.');
     await main.getByRole('button', { name: 'Send feedback' }).click();
     await main.getByText('Thank you for your feedback: you rated it 5 out of 5.').waitFor();
-    const pub = await node.client.get<{ state: string }>(`/v1/public/cases/${caseId}`);
+    const pub = await web.node.client.get<{ state: string }>(`/v1/public/cases/${caseId}`);
     assert.equal(pub.state, 'closed');
 
     assert.deepEqual(errors, []);
@@ -293,10 +280,13 @@ describe('applicant portal', () => {
 
   it('restores the key file in a Chinese browser, which shows the form and timeline in Chinese', async () => {
     assert.notEqual(caseId, '', 'needs the case of the first test');
-    const { page, errors, context } = await openPage(browser, { viewport: PHONE, locale: 'zh-HK' });
+    const { page, errors, context } = await openPage(web.browser, {
+      viewport: PHONE,
+      locale: 'zh-HK',
+    });
     page.setDefaultTimeout(10_000);
     const main = page.getByRole('main');
-    await page.goto(`${node.url}/me`);
+    await page.goto(`${web.node.url}/me`);
     await main.getByRole('heading', { name: '申請醫療救助' }).waitFor();
     await noViolations(page, '/me in zh-HK');
     await page.locator('input[type=file]').setInputFiles(join(files, 'key.json'));
@@ -366,8 +356,8 @@ describe('applicant portal', () => {
       },
     );
     const manager = 'hope-foundation/manager-1';
-    const token = await signIn(node.url, node.chain, seedOf(manager));
-    const sources = await node.client.get<Record<string, unknown>>(
+    const token = await signIn(web.node.url, web.node.chain, seedOf(manager));
+    const sources = await web.node.client.get<Record<string, unknown>>(
       `/v1/cases/${hopeCase}/sources`,
       token,
     );
@@ -402,12 +392,12 @@ describe('applicant portal', () => {
   });
 
   it('reads well on a desktop too', async () => {
-    const { page, errors, context } = await openPage(browser, { viewport: DESKTOP });
+    const { page, errors, context } = await openPage(web.browser, { viewport: DESKTOP });
     const main = page.getByRole('main');
-    await page.goto(`${node.url}/me/apply`);
+    await page.goto(`${web.node.url}/me/apply`);
     await main.getByRole('link', { name: 'Hope Children’s Critical Illness Fund' }).waitFor();
     await noViolations(page, '/me/apply on a desktop');
-    await page.goto(`${node.url}/me/apply/${CITY}`);
+    await page.goto(`${web.node.url}/me/apply/${CITY}`);
     await main.getByRole('link', { name: 'Create or restore an account' }).click();
     await main.getByRole('heading', { name: 'Create an account' }).waitFor();
     assert.match(page.url(), /\/me\?next=%2Fme%2Fapply%2Fcity-medical-assistance$/);

@@ -5,19 +5,10 @@
  * results, the checkpoints with their signers; axe-clean and error-free on a desktop and a 360 px
  * phone, in English and Chinese.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import type { TestNode } from './helpers.js';
-import {
-  axeViolations,
-  DESKTOP,
-  launchBrowser,
-  openPage,
-  PHONE,
-  startDemoWebNode,
-  visibleText,
-} from './web-fixture.js';
+import type { Page } from 'playwright-core';
+import { axeViolations, DESKTOP, openPage, PHONE, visibleText, webSuite } from './web-fixture.js';
 
 interface BlockTx {
   id: string;
@@ -66,34 +57,26 @@ function firstHeight(page: Page, height: number) {
 }
 
 describe('block explorer', () => {
-  let node: TestNode & { cleanupDir(): void };
-  let browser: Browser;
+  const web = webSuite();
   let tip: number;
   let blocks: Block[];
   let donation: string;
-  const get = async <T>(p: string) => (await (await fetch(node.url + p)).json()) as T;
+  const get = async <T>(p: string) => (await (await fetch(web.node.url + p)).json()) as T;
 
   before(async () => {
-    node = await startDemoWebNode();
-    browser = await launchBrowser();
     tip = (await get<{ height: number }>('/v1/health')).height;
     blocks = [];
     for (let h = 0; h <= tip; h++) blocks.push(await get<Block>(`/v1/blocks/${h}`));
     donation = (await get<{ donations: { id: string }[] }>('/v1/public/donations')).donations[0]!
       .id;
   });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    node?.cleanupDir();
-  });
 
   const allTxs = () =>
     blocks.flatMap((b) => b.transactions.map((t) => ({ ...t, height: b.height })));
 
   it('lists the latest blocks newest first, and pages to older and newer ones', async () => {
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(node.url + '/explorer');
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(web.node.url + '/explorer');
     const rows = page.getByTestId('blocks').locator('tbody tr');
     await rows.first().waitFor();
     assert.equal(await rows.count(), Math.min(20, tip + 1));
@@ -121,25 +104,25 @@ describe('block explorer', () => {
   });
 
   it('finds a transaction by id, a block by height and an entry by log index', async () => {
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(node.url + '/explorer');
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(web.node.url + '/explorer');
     const tx = allTxs().find((t) => t.id === donation)!;
 
     await search(page, donation.toUpperCase());
     await page.waitForURL(`**/explorer/tx/${donation}`);
     await page.getByText('donations.receive').first().waitFor();
 
-    await page.goto(node.url + '/explorer');
+    await page.goto(web.node.url + '/explorer');
     await search(page, '12');
     await page.waitForURL('**/explorer/blocks/12');
     await page.getByRole('heading', { name: 'Block 12' }).waitFor();
 
-    await page.goto(node.url + '/explorer');
+    await page.goto(web.node.url + '/explorer');
     await search(page, `#${tx.index}`);
     await page.waitForURL(`**/explorer/tx/${donation}`);
 
     // A block's closing entry leads to the block.
-    await page.goto(node.url + '/explorer');
+    await page.goto(web.node.url + '/explorer');
     await search(page, `index ${blocks[5]!.leaf}`);
     await page.waitForURL('**/explorer/blocks/5');
 
@@ -153,7 +136,7 @@ describe('block explorer', () => {
       ['#99999999', /There is no log entry #99999999/],
       ['not a thing', /cannot look that up/],
     ];
-    await page.goto(node.url + '/explorer');
+    await page.goto(web.node.url + '/explorer');
     for (const [q, expected] of cases) {
       await search(page, q);
       await message.filter({ hasText: expected }).waitFor();
@@ -162,7 +145,7 @@ describe('block explorer', () => {
     }
 
     // The address of a log index redirects to what is there.
-    await page.goto(`${node.url}/explorer/log/${tx.index}`);
+    await page.goto(`${web.node.url}/explorer/log/${tx.index}`);
     await page.waitForURL(`**/explorer/tx/${donation}`);
     assert.deepEqual(apartFrom404(errors), []);
     await context.close();
@@ -170,7 +153,7 @@ describe('block explorer', () => {
 
   it('shows a transaction with signer, block, index, result and payload, and nothing private', async () => {
     const submit = allTxs().find((t) => t.type === 'cases.submit' && t.result.ok)!;
-    const part = node.node.ledger.privatePart(submit.id);
+    const part = web.node.node.ledger.privatePart(submit.id);
     assert.ok(part, 'the node holds the private part');
     // Names (in Chinese), national ids, phone numbers, incomes, invoice numbers and the salt.
     const secrets = [part.salt, ...leaves(part.facts)].filter(
@@ -178,8 +161,8 @@ describe('block explorer', () => {
     );
     assert.ok(secrets.length > 3);
 
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(`${node.url}/explorer/tx/${submit.id}`);
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(`${web.node.url}/explorer/tx/${submit.id}`);
     await page.getByTestId('payload').waitFor();
     await page.getByText('Roles:').or(page.getByText('An applicant’s own account')).waitFor();
     const html = await page.content();
@@ -205,7 +188,7 @@ describe('block explorer', () => {
     assert.ok((await download.getAttribute('download'))?.endsWith('.json'));
     assert.equal(
       (await page.getByTestId('short-link').innerText()).trim(),
-      `${node.url}/verify/${submit.id}`,
+      `${web.node.url}/verify/${submit.id}`,
     );
     const qr = page.getByTestId('qr');
     await qr.waitFor();
@@ -218,7 +201,7 @@ describe('block explorer', () => {
 
     // A member's transaction names its organisation and member.
     const donationPage = await context.newPage();
-    await donationPage.goto(`${node.url}/explorer/tx/${donation}`);
+    await donationPage.goto(`${web.node.url}/explorer/tx/${donation}`);
     await donationPage.getByText('Roles:').waitFor();
     const dText = await visibleText(donationPage);
     assert.match(dText, /Hope Children’s Health Foundation/);
@@ -229,8 +212,8 @@ describe('block explorer', () => {
 
   it('shows a refused transaction with its code in words', async () => {
     const refused = allTxs().find((t) => t.result.code === 'DUPLICATE_CLAIM')!;
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(`${node.url}/explorer/tx/${refused.id}`);
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(`${web.node.url}/explorer/tx/${refused.id}`);
     const result = page.getByTestId('tx-result');
     await result.waitFor();
     const text = await result.innerText();
@@ -238,7 +221,7 @@ describe('block explorer', () => {
     assert.match(text, /DUPLICATE_CLAIM/);
     assert.match(text, /the same invoice line was already paid for/);
 
-    await page.goto(`${node.url}/explorer/blocks/${refused.height}`);
+    await page.goto(`${web.node.url}/explorer/blocks/${refused.height}`);
     await page.getByTestId('block-txs').waitFor();
     const row = page.getByTestId('block-txs').locator('tr', { hasText: `#${refused.index}` });
     assert.match(await row.innerText(), /DUPLICATE_CLAIM/);
@@ -253,8 +236,8 @@ describe('block explorer', () => {
         `/v1/blocks?from=${b.height}&limit=1`,
       )
     ).blocks[0]!;
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(`${node.url}/explorer/blocks/${b.height}`);
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(`${web.node.url}/explorer/blocks/${b.height}`);
     await page.getByTestId('block-txs').waitFor();
     const text = await visibleText(page);
     for (const h of [info.hash, info.state, info.prev]) assert.ok(text.includes(h));
@@ -268,15 +251,15 @@ describe('block explorer', () => {
     await rows.first().getByRole('link').click();
     await page.waitForURL(`**/explorer/tx/${b.transactions[0]!.id}`);
 
-    await page.goto(`${node.url}/explorer/blocks/${tip + 5}`);
+    await page.goto(`${web.node.url}/explorer/blocks/${tip + 5}`);
     await page.getByText(`There is no block ${tip + 5} on this ledger.`).waitFor();
     assert.deepEqual(apartFrom404(errors), []);
     await context.close();
   });
 
   it('lists checkpoints with the organisations whose signatures verify', async () => {
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(`${node.url}/explorer/checkpoints`);
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(`${web.node.url}/explorer/checkpoints`);
     const rows = page.locator('tbody tr');
     await rows.first().waitFor();
     const size = (await get<{ size: number }>('/v1/health')).size;
@@ -301,9 +284,9 @@ describe('block explorer', () => {
     ];
     for (const viewport of [DESKTOP, PHONE]) {
       for (const locale of ['en-US', 'zh-CN']) {
-        const { page, errors, context } = await openPage(browser, { viewport, locale });
+        const { page, errors, context } = await openPage(web.browser, { viewport, locale });
         for (const [p, ready] of pages) {
-          await page.goto(node.url + p);
+          await page.goto(web.node.url + p);
           await page.locator(ready).first().waitFor();
           const where = `${p} at ${viewport.width} px in ${locale}`;
           assert.deepEqual(await axeViolations(page), [], where);

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { canonicalJson } from '../src/core/canonical.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
@@ -16,8 +17,10 @@ import { SEED, startNode, tempDir, type TestNode } from './helpers.js';
 /** Debian's Chromium (CI installs the `chromium` package); never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+export type DemoWebNode = TestNode & { cleanupDir(): void };
+
 /** A node with the demo consortium and the whole medical-aid demo, serving the web app. */
-export async function startDemoWebNode(): Promise<TestNode & { cleanupDir(): void }> {
+export async function startDemoWebNode(): Promise<DemoWebNode> {
   const t = tempDir('aidledger-web-');
   const genesis = writeDemoDir(t.dir, SEED, Date.now() - 60_000);
   const node = await AidNode.open(t.dir);
@@ -49,6 +52,44 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+export interface WebSuite {
+  /** The demo web node; read it in a test or a hook, once the suite's `before` has run. */
+  readonly node: DemoWebNode;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers a browser suite's hooks: `before` starts a demo web node and Chromium, `after` closes
+ * both and removes the node's directory. Call it first in a `describe`, so that the suite's own
+ * `before` hooks run after it and may use the node.
+ */
+export function webSuite(): WebSuite {
+  let node: DemoWebNode | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    node = await startDemoWebNode();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await node?.close();
+    node?.cleanupDir();
+  });
+  const started = <T>(v: T | undefined): T => {
+    if (v === undefined)
+      throw new Error('the web suite has not started: read it in a test or hook');
+    return v;
+  };
+  return {
+    get node() {
+      return started(node);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
 }
 
 export const PHONE = { width: 360, height: 740 };

@@ -4,18 +4,10 @@
  * page or the reverse), dates follow Taiwan, Hong Kong or mainland formats, the choice is
  * remembered, axe-core finds no WCAG 2.1 AA violation, and no page logs a console error.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import type { TestNode } from './helpers.js';
-import {
-  axeViolations,
-  DESKTOP,
-  launchBrowser,
-  openPage,
-  PHONE,
-  startDemoWebNode,
-} from './web-fixture.js';
+import type { Page } from 'playwright-core';
+import { axeViolations, DESKTOP, openPage, PHONE, webSuite } from './web-fixture.js';
 
 /** Visible text nodes and accessible names, minus ids and code (hashes, JSON, CEL). */
 const READ_TEXT = `(() => {
@@ -89,13 +81,10 @@ const LOCALES = [
 ] as const;
 
 describe('languages, accessibility and console on every page', () => {
-  let node: TestNode & { cleanupDir(): void };
-  let browser: Browser;
+  const web = webSuite();
   let pages: string[] = [];
   before(async () => {
-    node = await startDemoWebNode();
-    browser = await launchBrowser();
-    const get = async <T>(p: string) => (await (await fetch(node.url + p)).json()) as T;
+    const get = async <T>(p: string) => (await (await fetch(web.node.url + p)).json()) as T;
     const prog = (await get<{ programs: { id: string }[] }>('/v1/public/programs')).programs[0]!;
     const don = (await get<{ donations: { id: string }[] }>('/v1/public/donations?limit=5'))
       .donations[0]!;
@@ -116,17 +105,12 @@ describe('languages, accessibility and console on every page', () => {
       '/no/such/page',
     ];
   });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    node?.cleanupDir();
-  });
 
   it('switches every visible string, on every page, at desktop and phone size', async () => {
     for (const viewport of [DESKTOP, PHONE]) {
-      const { page, errors, context } = await openPage(browser, { viewport, locale: 'en-US' });
+      const { page, errors, context } = await openPage(web.browser, { viewport, locale: 'en-US' });
       for (const path of pages) {
-        await page.goto(node.url + path);
+        await page.goto(web.node.url + path);
         await settle(page);
         for (const l of LOCALES) {
           await page.getByTestId('language').selectOption(l.value);
@@ -144,15 +128,15 @@ describe('languages, accessibility and console on every page', () => {
   });
 
   it('is accessible in Chinese too, and remembers the language after a reload', async () => {
-    const { page, errors, context } = await openPage(browser, { locale: 'en-US' });
-    await page.goto(node.url + '/');
+    const { page, errors, context } = await openPage(web.browser, { locale: 'en-US' });
+    await page.goto(web.node.url + '/');
     await settle(page);
     await page.getByTestId('language').selectOption('zh-HK');
     await page.reload();
     await settle(page);
     assert.equal(await page.evaluate('document.documentElement.lang'), 'zh-Hant-HK');
     for (const path of pages) {
-      await page.goto(node.url + path);
+      await page.goto(web.node.url + path);
       await settle(page);
       assert.deepEqual(await axeViolations(page), [], `axe on ${path} in zh-HK`);
     }
@@ -161,8 +145,8 @@ describe('languages, accessibility and console on every page', () => {
   });
 
   it('formats dates the Taiwan, Hong Kong and mainland way', async () => {
-    const { page, context } = await openPage(browser, { locale: 'zh-TW' });
-    await page.goto(node.url + pages[3]!); // a donation: it has dates
+    const { page, context } = await openPage(web.browser, { locale: 'zh-TW' });
+    await page.goto(web.node.url + pages[3]!); // a donation: it has dates
     await settle(page);
     const time = page.locator('main time').first();
     const iso = (await time.getAttribute('datetime'))!;

@@ -6,8 +6,8 @@
  * violation and logs no error.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type {
   DonationTrace,
   FundFlow,
@@ -15,16 +15,7 @@ import type {
   PublicProgramSummary,
 } from '../src/sdk/index.js';
 import { MINOR_DIGITS } from '../src/core/money.js';
-import type { TestNode } from './helpers.js';
-import {
-  axeViolations,
-  DESKTOP,
-  launchBrowser,
-  openPage,
-  PHONE,
-  startDemoWebNode,
-  visibleText,
-} from './web-fixture.js';
+import { axeViolations, DESKTOP, openPage, PHONE, visibleText, webSuite } from './web-fixture.js';
 
 /** Money as the page formats it: exact minor units through Intl, never a float. */
 function money(minor: string, currency: string, tag = 'en'): string {
@@ -45,17 +36,15 @@ async function ready(page: Page): Promise<void> {
 }
 
 describe('public portal', () => {
-  let node: TestNode & { cleanupDir(): void };
-  let browser: Browser;
+  const web = webSuite();
   let summaries: PublicProgramSummary[];
   let views: ProgramView[];
   let flows: FundFlow[];
   let orgs: { id: string; names: Record<string, string> }[];
   let donation: DonationTrace;
-  const api = async <T>(path: string) => (await (await fetch(node.url + path)).json()) as T;
+  const api = async <T>(path: string) => (await (await fetch(web.node.url + path)).json()) as T;
 
   before(async () => {
-    [node, browser] = await Promise.all([startDemoWebNode(), launchBrowser()]);
     summaries = (await api<{ programs: PublicProgramSummary[] }>('/v1/public/programs')).programs;
     views = (await api<{ programs: ProgramView[] }>('/v1/programs')).programs;
     flows = (await api<{ flows: FundFlow[] }>('/v1/public/flows')).flows;
@@ -69,15 +58,10 @@ describe('public portal', () => {
     const cases = (t: DonationTrace) => t.lots.reduce((a, l) => a + l.cases.length, 0);
     donation = traces.sort((a, b) => cases(b) - cases(a))[0]!;
   });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    node?.cleanupDir();
-  });
 
   it('shows each program’s figures as the API gives them, and the fund flows', async () => {
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(node.url + '/');
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(web.node.url + '/');
     await ready(page);
     assert.equal(summaries.length, 3);
     for (const p of summaries) {
@@ -130,8 +114,8 @@ describe('public portal', () => {
     const detail = await api<{ definition: { conditions: { labels: Record<string, string> }[] } }>(
       `/v1/programs/${view.id}`,
     );
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(node.url + `/programs/${view.id}`);
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(web.node.url + `/programs/${view.id}`);
     await ready(page);
     assert.equal(await page.locator('main h1').innerText(), view.names.en);
     const conditions = page.getByTestId('conditions');
@@ -162,9 +146,9 @@ describe('public portal', () => {
   it('traces a demo donation to the cases it paid, each step verifiable', async () => {
     const cases = donation.lots.flatMap((l) => l.cases);
     assert.ok(cases.length > 3, 'the demo donation paid several cases');
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(web.browser);
     // Found from the search box on the donations page.
-    await page.goto(node.url + '/donations');
+    await page.goto(web.node.url + '/donations');
     await ready(page);
     await page.getByTestId('donation-id').fill('not an id');
     await page.getByRole('button', { name: 'Show where it went' }).click();
@@ -193,7 +177,7 @@ describe('public portal', () => {
     assert.ok((await page.locator(`#main a[href="/verify/${donation.id}"]`).count()) >= 1);
     assert.deepEqual(errors, []);
     // An unknown id is said to be unknown (the browser itself logs the 404 of the request).
-    await page.goto(node.url + `/donations/${'0'.repeat(64)}`);
+    await page.goto(web.node.url + `/donations/${'0'.repeat(64)}`);
     await ready(page);
     await page.getByText('No donation or budget allocation has this id').waitFor();
     assert.ok(
@@ -204,8 +188,8 @@ describe('public portal', () => {
   });
 
   it('lists the consortium’s members and its quorums', async () => {
-    const { page, errors, context } = await openPage(browser, { locale: 'zh-TW' });
-    await page.goto(node.url + '/governance');
+    const { page, errors, context } = await openPage(web.browser, { locale: 'zh-TW' });
+    await page.goto(web.node.url + '/governance');
     await ready(page);
     const members = page.getByTestId('members');
     assert.equal(await members.locator('tbody tr').count(), orgs.length);
@@ -237,11 +221,11 @@ describe('public portal', () => {
     );
     await Promise.all(
       combos.map(async ({ viewport, locale }) => {
-        const { page, errors, context } = await openPage(browser, { viewport, locale });
+        const { page, errors, context } = await openPage(web.browser, { viewport, locale });
         try {
           for (const path of pages) {
             const where = `${path} at ${viewport.width} px in ${locale}`;
-            await page.goto(node.url + path);
+            await page.goto(web.node.url + path);
             await ready(page).catch((e: Error) => assert.fail(`${where}: ${e.message}`));
             if (path === '/') await page.getByTestId('flow-chart').locator('svg').first().waitFor();
             assert.deepEqual(await axeViolations(page), [], `axe on ${where}`);

@@ -5,24 +5,15 @@
  * file can replace the node's, and the policy first seen is remembered; Chinese readers read
  * Chinese; no axe violation and no console error on a desktop or a 360 px phone.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { canonicalJson } from '../src/core/canonical.js';
 import { fromBase64, toBase64, toHex, utf8, fromUtf8 } from '../src/core/bytes.js';
 import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
 import { sha256 } from '../src/core/hash.js';
 import { encodeVerifierKey } from '../src/core/note.js';
-import type { TestNode } from './helpers.js';
-import {
-  axeViolations,
-  DESKTOP,
-  launchBrowser,
-  openPage,
-  PHONE,
-  startDemoWebNode,
-  visibleText,
-} from './web-fixture.js';
+import { axeViolations, DESKTOP, openPage, PHONE, visibleText, webSuite } from './web-fixture.js';
 
 interface Receipt {
   format: string;
@@ -63,32 +54,24 @@ const flipHex = (h: string, at: number) =>
   h.slice(0, at) + (h[at] === '0' ? '1' : '0') + h.slice(at + 1);
 
 describe('receipt verifier', () => {
-  let node: TestNode & { cleanupDir(): void };
-  let browser: Browser;
+  const web = webSuite();
   let donation: string;
   let receiptText: string;
   let receipt: Receipt;
   let policyFingerprint: string;
 
   before(async () => {
-    node = await startDemoWebNode();
-    browser = await launchBrowser();
-    const r = await fetch(`${node.url}/v1/public/donations`);
+    const r = await fetch(`${web.node.url}/v1/public/donations`);
     donation = ((await r.json()) as { donations: { id: string }[] }).donations[0]!.id;
-    receiptText = await (await fetch(`${node.url}/v1/receipt/${donation}`)).text();
+    receiptText = await (await fetch(`${web.node.url}/v1/receipt/${donation}`)).text();
     receipt = JSON.parse(receiptText) as Receipt;
-    const policy = await (await fetch(`${node.url}/v1/policy`)).json();
+    const policy = await (await fetch(`${web.node.url}/v1/policy`)).json();
     policyFingerprint = toHex(sha256(utf8(canonicalJson(policy))));
-  });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    node?.cleanupDir();
   });
 
   it('a visitor pastes a real donation receipt and sees every step pass', async () => {
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(`${node.url}/verify`);
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(`${web.node.url}/verify`);
     await paste(page, receiptText);
     const verdict = await page.getByTestId('verdict').innerText();
     assert.match(verdict, /This receipt is valid/);
@@ -124,8 +107,8 @@ describe('receipt verifier', () => {
   });
 
   it('shows the same receipt with one altered byte as invalid, naming the failing step', async () => {
-    const { page, errors, context } = await openPage(browser, { viewport: PHONE });
-    await page.goto(`${node.url}/verify`);
+    const { page, errors, context } = await openPage(web.browser, { viewport: PHONE });
+    await page.goto(`${web.node.url}/verify`);
 
     // One hex digit of a proof hash.
     const proof = { ...receipt, proof: [flipHex(receipt.proof[0]!, 7), ...receipt.proof.slice(1)] };
@@ -191,8 +174,8 @@ describe('receipt verifier', () => {
   });
 
   it('checks an uploaded receipt file, chosen or dropped', async () => {
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(`${node.url}/verify`);
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(`${web.node.url}/verify`);
     await page.getByTestId('receipt-file').setInputFiles({
       name: 'receipt.json',
       mimeType: 'application/json',
@@ -227,8 +210,8 @@ describe('receipt verifier', () => {
   });
 
   it('opens the short link of a printed QR code, fetches the receipt and checks it here', async () => {
-    const { page, errors, context } = await openPage(browser, { viewport: PHONE });
-    await page.goto(`${node.url}/verify/${donation}`);
+    const { page, errors, context } = await openPage(web.browser, { viewport: PHONE });
+    await page.goto(`${web.node.url}/verify/${donation}`);
     await page.getByTestId('verdict').waitFor();
     assert.match(await page.getByTestId('verdict').innerText(), /This receipt is valid/);
     assert.deepEqual(await stepStates(page), Object.fromEntries(STEPS.map((s) => [s, 'passed'])));
@@ -254,7 +237,7 @@ describe('receipt verifier', () => {
     await page.getByText('The same policy this browser first saw on').waitFor();
 
     // An unknown id says so.
-    await page.goto(`${node.url}/verify/${'0'.repeat(64)}`);
+    await page.goto(`${web.node.url}/verify/${'0'.repeat(64)}`);
     await page.getByText('This ledger has no transaction with this id').waitFor();
     assert.deepEqual(
       errors.filter((e) => !/status of 404/.test(e)),
@@ -264,8 +247,8 @@ describe('receipt verifier', () => {
   });
 
   it('lets an auditor check against a policy file instead of the node’s', async () => {
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(`${node.url}/verify/${donation}`);
+    const { page, errors, context } = await openPage(web.browser);
+    await page.goto(`${web.node.url}/verify/${donation}`);
     await page.getByTestId('verdict').waitFor();
     const origin = receipt.checkpoint.split('\n')[0]!;
     const other = {
@@ -303,8 +286,8 @@ describe('receipt verifier', () => {
 
   it('speaks Chinese to a Chinese reader, with no axe violation on a desktop or a phone', async () => {
     for (const viewport of [DESKTOP, PHONE]) {
-      const { page, errors, context } = await openPage(browser, { viewport, locale: 'zh-CN' });
-      await page.goto(`${node.url}/verify/${donation}`);
+      const { page, errors, context } = await openPage(web.browser, { viewport, locale: 'zh-CN' });
+      await page.goto(`${web.node.url}/verify/${donation}`);
       await page.getByTestId('verdict').waitFor();
       const text = await visibleText(page);
       for (const name of [
@@ -323,7 +306,7 @@ describe('receipt verifier', () => {
         ((await page.evaluate('document.documentElement.scrollWidth')) as number) <= viewport.width,
       );
 
-      await page.goto(`${node.url}/verify`);
+      await page.goto(`${web.node.url}/verify`);
       await paste(
         page,
         JSON.stringify({
@@ -342,8 +325,8 @@ describe('receipt verifier', () => {
       await context.close();
     }
     // Traditional Chinese for Taiwan.
-    const { page, context } = await openPage(browser, { locale: 'zh-TW' });
-    await page.goto(`${node.url}/verify/${donation}`);
+    const { page, context } = await openPage(web.browser, { locale: 'zh-TW' });
+    await page.goto(`${web.node.url}/verify/${donation}`);
     await page.getByTestId('verdict').waitFor();
     const text = await visibleText(page);
     for (const name of ['此收據有效', '收據格式', '依驗證政策查核檢查點簽章'])

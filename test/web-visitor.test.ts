@@ -5,38 +5,20 @@
  * downloads the receipt file, and uploads it again with one byte altered — shown invalid, naming
  * the failing step.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import type { TestNode } from './helpers.js';
-import {
-  axeViolations,
-  launchBrowser,
-  openPage,
-  startDemoWebNode,
-  visibleText,
-} from './web-fixture.js';
+import { axeViolations, openPage, visibleText, webSuite } from './web-fixture.js';
 
 describe('a new visitor', () => {
-  let node: TestNode & { cleanupDir(): void };
-  let browser: Browser;
-  before(async () => {
-    node = await startDemoWebNode();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    node?.cleanupDir();
-  });
+  const web = webSuite();
 
   it('reads a program’s rules and verifies a donation receipt; one altered byte is caught', async () => {
-    const { page, errors, context } = await openPage(browser);
-    const get = async <T>(p: string) => (await (await fetch(node.url + p)).json()) as T;
+    const { page, errors, context } = await openPage(web.browser);
+    const get = async <T>(p: string) => (await (await fetch(web.node.url + p)).json()) as T;
 
     // The portal, then a program by its name.
-    await page.goto(node.url + '/');
+    await page.goto(web.node.url + '/');
     const [summary] = (
       await get<{ programs: { id: string; name: string }[] }>('/v1/public/programs?lang=en')
     ).programs;
@@ -67,7 +49,7 @@ describe('a new visitor', () => {
     assert.match(await page.getByTestId('verdict').innerText(), /This receipt is valid/);
 
     // The receipt file, downloaded from the transaction's page in the explorer.
-    await page.goto(`${node.url}/explorer/tx/${donation}`);
+    await page.goto(`${web.node.url}/explorer/tx/${donation}`);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Download receipt' }).click(),
