@@ -67,6 +67,33 @@ function StrengthHint(props: { passphrase: string }) {
   );
 }
 
+/** A required passphrase field: its show/hide toggle named, its error announced and marked. */
+function PassphraseField(props: {
+  label: string;
+  description?: string;
+  value: string;
+  onChange(value: string): void;
+  error: string | undefined;
+  autoComplete: 'new-password' | 'current-password';
+  testId: string;
+}) {
+  const { t } = useTranslation('applicant');
+  return (
+    <PasswordInput
+      visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
+      label={props.label}
+      description={props.description}
+      value={props.value}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+      error={props.error}
+      aria-invalid={props.error !== undefined}
+      autoComplete={props.autoComplete}
+      required
+      data-testid={props.testId}
+    />
+  );
+}
+
 /** Makes a key pair, seals it under a passphrase, keeps it here and registers it. */
 export function CreateAccount(props: {
   onCreated(file: KeyFile): void;
@@ -126,29 +153,23 @@ export function CreateAccount(props: {
         <Title order={2} id="create-title">
           {t('account.createTitle')}
         </Title>
-        <PasswordInput
-          visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
+        <PassphraseField
           label={t('account.passphrase')}
           description={t('account.passphraseHelp')}
           value={pass}
-          onChange={(e) => setPass(e.currentTarget.value)}
+          onChange={setPass}
           error={errors.pass}
-          aria-invalid={errors.pass !== undefined}
           autoComplete="new-password"
-          required
-          data-testid="new-passphrase"
+          testId="new-passphrase"
         />
         <StrengthHint passphrase={pass} />
-        <PasswordInput
-          visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
+        <PassphraseField
           label={t('account.confirm')}
           value={again}
-          onChange={(e) => setAgain(e.currentTarget.value)}
+          onChange={setAgain}
           error={errors.again}
-          aria-invalid={errors.again !== undefined}
           autoComplete="new-password"
-          required
-          data-testid="new-passphrase-again"
+          testId="new-passphrase-again"
         />
         {failure && (
           <Alert color="red" role="alert">
@@ -205,17 +226,54 @@ export function AccountReady(props: {
   );
 }
 
+/**
+ * The passphrase half of restoring or unlocking a key: the field's value and error, and `open`,
+ * which opens a sealed key with it and hands the seed to `opened`. An empty or wrong passphrase,
+ * or a failure in `opened`, is an error on the field, which takes the focus.
+ */
+function useOpenSealed() {
+  const { t } = useTranslation('applicant');
+  const refusal = useRefusalText();
+  const [pass, setPass] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const focusError = useFocusFirstError(form);
+
+  async function open(sealed: KeyFile, opened: (seed: Uint8Array) => void) {
+    if (pass === '') {
+      setError(t('account.enterPassphrase'));
+      focusError();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      opened(await openSeed(sealed, pass));
+    } catch (err) {
+      setError(refusal(err));
+      focusError();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return {
+    form,
+    field: { value: pass, onChange: setPass, error },
+    busy,
+    open,
+    clear: () => setPass(''),
+  };
+}
+
 /** Restores an account from its key file: the file, then its passphrase. */
 export function RestoreKey(props: { onRestored(): void }) {
   const { t } = useTranslation('applicant');
   const refusal = useRefusalText();
   const [file, setFile] = useState<KeyFile | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [pass, setPass] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-  const focusError = useFocusFirstError(form);
+  const sealed = useOpenSealed();
 
   async function choose(f: File | null) {
     setFile(null);
@@ -228,31 +286,19 @@ export function RestoreKey(props: { onRestored(): void }) {
     }
   }
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     if (!file) return;
-    if (pass === '') {
-      setError(t('account.enterPassphrase'));
-      focusError();
-      return;
-    }
-    setBusy(true);
-    try {
-      const seed = await openSeed(file, pass);
+    void sealed.open(file, (seed) => {
       storeKey({ ...file, registered: false });
       storedKeyChanged();
       unlock(seed);
       props.onRestored();
-    } catch (err) {
-      setError(refusal(err));
-      focusError();
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <form ref={form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="restore-title">
+    <form ref={sealed.form} onSubmit={submit} noValidate aria-labelledby="restore-title">
       <Stack gap="md">
         <Title order={2} id="restore-title">
           {t('account.restoreTitle')}
@@ -278,19 +324,14 @@ export function RestoreKey(props: { onRestored(): void }) {
               <Text>{t('account.fileFor')}</Text>
               <Hash value={file.key} />
             </Group>
-            <PasswordInput
-              visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
+            <PassphraseField
               label={t('account.passphrase')}
-              value={pass}
-              onChange={(e) => setPass(e.currentTarget.value)}
-              error={error}
-              aria-invalid={error !== undefined}
+              {...sealed.field}
               autoComplete="current-password"
-              required
-              data-testid="restore-passphrase"
+              testId="restore-passphrase"
             />
             <div>
-              <Button type="submit" loading={busy}>
+              <Button type="submit" loading={sealed.busy}>
                 {t('account.restore')}
               </Button>
             </div>
@@ -304,37 +345,19 @@ export function RestoreKey(props: { onRestored(): void }) {
 /** Opens the stored key for this tab with its passphrase. */
 export function UnlockForm(props: { stored: StoredKey; onUnlocked?: () => void }) {
   const { t } = useTranslation('applicant');
-  const refusal = useRefusalText();
-  const [pass, setPass] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-  const focusError = useFocusFirstError(form);
+  const sealed = useOpenSealed();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    if (pass === '') {
-      setError(t('account.enterPassphrase'));
-      focusError();
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
-      const seed = await openSeed(props.stored, pass);
-      setPass('');
+    void sealed.open(props.stored, (seed) => {
+      sealed.clear();
       unlock(seed);
       props.onUnlocked?.();
-    } catch (err) {
-      setError(refusal(err));
-      focusError();
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <form ref={form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="unlock-title">
+    <form ref={sealed.form} onSubmit={submit} noValidate aria-labelledby="unlock-title">
       <Stack gap="md">
         <Title order={2} id="unlock-title">
           {t('account.unlockTitle')}
@@ -344,19 +367,14 @@ export function UnlockForm(props: { stored: StoredKey; onUnlocked?: () => void }
           <Text>{t('account.yourKey')}</Text>
           <Hash value={props.stored.key} />
         </Group>
-        <PasswordInput
-          visibilityToggleButtonProps={{ 'aria-label': t('account.togglePassphrase') }}
+        <PassphraseField
           label={t('account.passphrase')}
-          value={pass}
-          onChange={(e) => setPass(e.currentTarget.value)}
-          error={error}
-          aria-invalid={error !== undefined}
+          {...sealed.field}
           autoComplete="current-password"
-          required
-          data-testid="unlock-passphrase"
+          testId="unlock-passphrase"
         />
         <div>
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={sealed.busy}>
             {t('account.unlock')}
           </Button>
         </div>
