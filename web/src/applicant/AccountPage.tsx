@@ -12,6 +12,7 @@ import { listCases, programs, STATE_LABELS } from '@sdk';
 import { client } from '../lib/api';
 import { useFormats, useLocale } from '../lib/locale-context';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { Empty, ErrorNotice, Loading } from '../components/Status';
 import { Hash, shortHash } from '../components/Hash';
 import {
@@ -147,14 +148,9 @@ function MyApplications(props: { unlocked: Unlocked; file: KeyFile }) {
         </Button>
       }
     >
-      <section aria-labelledby="cases-title">
-        <Stack gap="sm">
-          <Title order={2} id="cases-title" size="h3">
-            {t('me.casesTitle')}
-          </Title>
-          <CaseList unlocked={props.unlocked} />
-        </Stack>
-      </section>
+      <Section id="cases-title" title={t('me.casesTitle')} small>
+        <CaseList unlocked={props.unlocked} />
+      </Section>
       <Divider />
       <section aria-labelledby="account-title">
         <Stack gap="sm" maw={640}>

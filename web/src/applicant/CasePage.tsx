@@ -5,7 +5,7 @@
  * condition, where each fact came from, the amount step by step), money and payments, and what
  * the applicant may do now (appeal, withdraw, give feedback).
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useRef, useState } from 'react';
 import {
   Alert,
   Anchor,
@@ -38,6 +38,7 @@ import {
 import { client } from '../lib/api';
 import { useFormats, useLocale } from '../lib/locale-context';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { ErrorNotice, Loading } from '../components/Status';
 import { Hash } from '../components/Hash';
 import { Money } from '../components/Money';
@@ -134,19 +135,6 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
   );
 }
 
-function Section(props: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={props.id}>
-      <Stack gap="sm">
-        <Title order={2} size="h3" id={props.id}>
-          {props.title}
-        </Title>
-        {props.children}
-      </Stack>
-    </section>
-  );
-}
-
 /** Who took a step, from the member id the ledger records (`<org>/<member>`). */
 function useByWhom(): (by: string) => string {
   const { t } = useTranslation('applicant');
@@ -163,7 +151,7 @@ function Timeline(props: { rec: CaseRecord }) {
   const byWhom = useByWhom();
   const h = props.rec.history;
   return (
-    <Section id="timeline-title" title={t('timeline.title')}>
+    <Section small id="timeline-title" title={t('timeline.title')}>
       <ol className="timeline" data-testid="timeline">
         {h.map((step, i) => {
           const label = cap(STATE_LABELS[step.state]?.[lang] ?? step.state, lang);
@@ -209,7 +197,7 @@ function Decision(props: { rec: CaseRecord; unlocked: Unlocked }) {
     staleTime: Infinity,
   });
   return (
-    <Section id="decision-title" title={t('decision.title')}>
+    <Section small id="decision-title" title={t('decision.title')}>
       {q.isPending ? (
         <Loading />
       ) : q.isError && !q.data ? (
@@ -337,7 +325,7 @@ function MoneySection(props: { view: CaseView; currency: string | undefined }) {
   if (rec.state !== 'waitlisted' && props.view.funding.length === 0 && rec.payments.length === 0)
     return null;
   return (
-    <Section id="money-title" title={t('money.title')}>
+    <Section small id="money-title" title={t('money.title')}>
       {rec.state === 'waitlisted' && <Alert color="blue">{t('money.waitlisted')}</Alert>}
       {props.view.funding.length > 0 && currency && (
         <Stack gap="xs">
@@ -439,7 +427,7 @@ function Actions(props: { rec: CaseRecord; unlocked: Unlocked }) {
   const canFeedback = rec.state === 'closed' && !rec.feedback;
   if (!canAppeal && !canWithdraw && !canFeedback && !rec.feedback) return null;
   return (
-    <Section id="actions-title" title={t('actions.title')}>
+    <Section small id="actions-title" title={t('actions.title')}>
       {canAppeal && <Appeal rec={rec} unlocked={props.unlocked} />}
       {canFeedback && <Feedback rec={rec} unlocked={props.unlocked} />}
       {rec.feedback && <Text>{t('actions.feedback.given', { rating: rec.feedback.rating })}</Text>}

@@ -1,10 +1,11 @@
 /** One block: its fields (time, proposer, protocol, hashes) and its transactions with results. */
 import { useState } from 'react';
-import { Alert, Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { AidError, type BlockDetail, type BlockTx } from '@sdk';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { Hash } from '../components/Hash';
 import { ErrorNotice, Loading } from '../components/Status';
 import { useHealth } from '../lib/api';
@@ -135,14 +136,9 @@ function BlockView(props: { block: BlockDetail }) {
           </Anchor>
         )}
       </Group>
-      <section aria-labelledby="block-txs-title">
-        <Stack gap="sm">
-          <Title order={2} id="block-txs-title">
-            {t('block.txTitle')}
-          </Title>
-          <BlockTxs height={b.height} txs={b.transactions} />
-        </Stack>
-      </section>
+      <Section id="block-txs-title" title={t('block.txTitle')}>
+        <BlockTxs height={b.height} txs={b.transactions} />
+      </Section>
     </Stack>
   );
 }

@@ -20,6 +20,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { AidError } from '@sdk';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { Hash } from '../components/Hash';
 import { ErrorNotice, Loading, useErrorText } from '../components/Status';
 import { client, queryClient, usePolicy } from '../lib/api';
@@ -156,57 +157,52 @@ function BlocksList() {
     setParams(next === undefined || next >= tip ? {} : { top: String(next) });
 
   return (
-    <section aria-labelledby="blocks-title">
-      <Stack gap="sm">
-        <Title order={2} id="blocks-title">
-          {t('blocks.title')}
-        </Title>
-        <Table
-          captionSide="top"
-          className="explorer-table"
-          striped
-          horizontalSpacing="xs"
-          verticalSpacing={6}
-          data-testid="blocks"
-        >
-          <caption>{t('blocks.range', { from: fmt.number(lowest), to: fmt.number(end) })}</caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('blocks.height')}</Table.Th>
-              <Table.Th scope="col">{t('blocks.time')}</Table.Th>
-              <Table.Th scope="col">{t('blocks.txs')}</Table.Th>
-              <Table.Th scope="col">{t('blocks.proposer')}</Table.Th>
+    <Section id="blocks-title" title={t('blocks.title')}>
+      <Table
+        captionSide="top"
+        className="explorer-table"
+        striped
+        horizontalSpacing="xs"
+        verticalSpacing={6}
+        data-testid="blocks"
+      >
+        <caption>{t('blocks.range', { from: fmt.number(lowest), to: fmt.number(end) })}</caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('blocks.height')}</Table.Th>
+            <Table.Th scope="col">{t('blocks.time')}</Table.Th>
+            <Table.Th scope="col">{t('blocks.txs')}</Table.Th>
+            <Table.Th scope="col">{t('blocks.proposer')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {blocks.map((b) => (
+            <Table.Tr key={b.height}>
+              <Table.Td>
+                <Anchor component={Link} to={`/explorer/blocks/${b.height}`} className="tabular">
+                  {b.height}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>
+                <Instant ms={b.time} />
+              </Table.Td>
+              <Table.Td className="tabular">{fmt.number(b.txs)}</Table.Td>
+              <Table.Td>
+                {b.proposer === 'genesis' ? t('blocks.genesis') : orgName(b.proposer)}
+              </Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {blocks.map((b) => (
-              <Table.Tr key={b.height}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/explorer/blocks/${b.height}`} className="tabular">
-                    {b.height}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Instant ms={b.time} />
-                </Table.Td>
-                <Table.Td className="tabular">{fmt.number(b.txs)}</Table.Td>
-                <Table.Td>
-                  {b.proposer === 'genesis' ? t('blocks.genesis') : orgName(b.proposer)}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        <nav aria-label={t('blocks.pages')} className="pager no-print">
-          <Button variant="default" disabled={end >= tip} onClick={() => go(end + BLOCKS_PAGE)}>
-            {t('blocks.newer')}
-          </Button>
-          <Button variant="default" disabled={lowest === 0} onClick={() => go(lowest - 1)}>
-            {t('blocks.older')}
-          </Button>
-        </nav>
-      </Stack>
-    </section>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <nav aria-label={t('blocks.pages')} className="pager no-print">
+        <Button variant="default" disabled={end >= tip} onClick={() => go(end + BLOCKS_PAGE)}>
+          {t('blocks.newer')}
+        </Button>
+        <Button variant="default" disabled={lowest === 0} onClick={() => go(lowest - 1)}>
+          {t('blocks.older')}
+        </Button>
+      </nav>
+    </Section>
   );
 }
 

@@ -11,6 +11,7 @@ import { useQuery } from '@tanstack/react-query';
 import QRCode from 'qrcode';
 import { AidError, type TxView } from '@sdk';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { Hash } from '../components/Hash';
 import { ErrorNotice, Loading } from '../components/Status';
 import { client } from '../lib/api';
@@ -105,82 +106,67 @@ function TxDetails(props: { view: TxView }) {
   const shortLink = `${window.location.origin}/verify/${id}`;
   return (
     <Stack gap="xl">
-      <section aria-labelledby="tx-summary">
-        <Stack gap="sm">
-          <Title order={2} id="tx-summary">
-            {t('tx.summary')}
-          </Title>
+      <Section id="tx-summary" title={t('tx.summary')}>
+        <Fields
+          items={[
+            { label: t('tx.type'), value: <TxType type={tx.type} /> },
+            {
+              label: t('tx.result'),
+              value: (
+                <Stack gap={2} align="flex-start" data-testid="tx-result">
+                  <ResultBadge result={result} />
+                  {!result.ok && <Text size="sm">{reason(result.code)}</Text>}
+                </Stack>
+              ),
+            },
+            { label: t('tx.signer'), value: <Signer signer={tx.signer} /> },
+            { label: t('tx.key'), value: <Hash value={tx.signer} full /> },
+            { label: t('tx.signedAt'), value: <Instant ms={tx.time} /> },
+            {
+              label: t('tx.recordedAt'),
+              value: block.data ? <Instant ms={block.data.time} /> : '…',
+            },
+            {
+              label: t('tx.block'),
+              value: (
+                <Anchor component={Link} to={`/explorer/blocks/${height}`}>
+                  {t('block.title', { height })}
+                </Anchor>
+              ),
+            },
+            { label: t('tx.index'), value: <span className="tabular">#{index}</span> },
+            { label: t('tx.nonce'), value: <span className="mono">{tx.nonce}</span> },
+            { label: t('tx.chain'), value: <span className="mono">{tx.chain}</span> },
+            { label: t('tx.signature'), value: <Hash value={tx.sig} /> },
+          ]}
+        />
+      </Section>
+
+      <Section id="tx-private" title={t('tx.private')}>
+        <Text data-testid="private-note">
+          {tx.private ? t('tx.privateHas') : t('tx.privateNone')}
+        </Text>
+        {tx.private && (
           <Fields
             items={[
-              { label: t('tx.type'), value: <TxType type={tx.type} /> },
-              {
-                label: t('tx.result'),
-                value: (
-                  <Stack gap={2} align="flex-start" data-testid="tx-result">
-                    <ResultBadge result={result} />
-                    {!result.ok && <Text size="sm">{reason(result.code)}</Text>}
-                  </Stack>
-                ),
-              },
-              { label: t('tx.signer'), value: <Signer signer={tx.signer} /> },
-              { label: t('tx.key'), value: <Hash value={tx.signer} full /> },
-              { label: t('tx.signedAt'), value: <Instant ms={tx.time} /> },
-              {
-                label: t('tx.recordedAt'),
-                value: block.data ? <Instant ms={block.data.time} /> : '…',
-              },
-              {
-                label: t('tx.block'),
-                value: (
-                  <Anchor component={Link} to={`/explorer/blocks/${height}`}>
-                    {t('block.title', { height })}
-                  </Anchor>
-                ),
-              },
-              { label: t('tx.index'), value: <span className="tabular">#{index}</span> },
-              { label: t('tx.nonce'), value: <span className="mono">{tx.nonce}</span> },
-              { label: t('tx.chain'), value: <span className="mono">{tx.chain}</span> },
-              { label: t('tx.signature'), value: <Hash value={tx.sig} /> },
+              { label: t('tx.commitment'), value: <Hash value={tx.private.commitment} full /> },
             ]}
           />
-        </Stack>
-      </section>
+        )}
+      </Section>
 
-      <section aria-labelledby="tx-private">
-        <Stack gap="sm">
-          <Title order={2} id="tx-private">
-            {t('tx.private')}
-          </Title>
-          <Text data-testid="private-note">
-            {tx.private ? t('tx.privateHas') : t('tx.privateNone')}
-          </Text>
-          {tx.private && (
-            <Fields
-              items={[
-                { label: t('tx.commitment'), value: <Hash value={tx.private.commitment} full /> },
-              ]}
-            />
-          )}
-        </Stack>
-      </section>
-
-      <section aria-labelledby="tx-payload">
-        <Stack gap="sm">
-          <Title order={2} id="tx-payload">
-            {t('tx.payload')}
-          </Title>
-          <Text size="sm">{t('tx.payloadHint')}</Text>
-          <pre
-            className="json"
-            tabIndex={0}
-            aria-labelledby="tx-payload"
-            translate="no"
-            data-testid="payload"
-          >
-            {JSON.stringify(tx.payload, null, 2)}
-          </pre>
-        </Stack>
-      </section>
+      <Section id="tx-payload" title={t('tx.payload')}>
+        <Text size="sm">{t('tx.payloadHint')}</Text>
+        <pre
+          className="json"
+          tabIndex={0}
+          aria-labelledby="tx-payload"
+          translate="no"
+          data-testid="payload"
+        >
+          {JSON.stringify(tx.payload, null, 2)}
+        </pre>
+      </Section>
 
       <Paper component="section" withBorder p="md" aria-labelledby="tx-receipt">
         <Stack gap="md">

@@ -1,9 +1,10 @@
 /** Donations: find yours by the id on the receipt, or browse the latest ones. */
 import { useState, type FormEvent } from 'react';
-import { Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Stack, Text, TextInput } from '@mantine/core';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { useActivity } from './api';
 import { DonationsTable } from './ActivityTables';
 import { Loaded } from './Loaded';
@@ -25,10 +26,7 @@ function FindDonation() {
     void navigate(`/donations/${id}`);
   };
   return (
-    <Stack component="section" aria-labelledby="find-title" gap="sm">
-      <Title order={2} id="find-title">
-        {t('donations.find')}
-      </Title>
+    <Section id="find-title" title={t('donations.find')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm" align="flex-start" maw={760}>
           <TextInput
@@ -49,7 +47,7 @@ function FindDonation() {
           <Button type="submit">{t('donations.show')}</Button>
         </Stack>
       </form>
-    </Stack>
+    </Section>
   );
 }
 
@@ -60,14 +58,11 @@ export function DonationsPage() {
     <Page title={t('donations.title')}>
       <Text size="lg">{t('donations.intro')}</Text>
       <FindDonation />
-      <Stack component="section" aria-labelledby="recent-title" gap="sm">
-        <Title order={2} id="recent-title">
-          {t('donations.recent')}
-        </Title>
+      <Section id="recent-title" title={t('donations.recent')}>
         <Loaded query={activity}>
           {(a) => <DonationsTable donations={a.donations} caption={t('donations.recent')} />}
         </Loaded>
-      </Stack>
+      </Section>
     </Page>
   );
 }

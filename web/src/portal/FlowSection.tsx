@@ -3,11 +3,12 @@
  * same flows, the accessible form of the diagram.
  */
 import { lazy, Suspense } from 'react';
-import { Stack, Table, Text, Title } from '@mantine/core';
+import { Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { FundFlow } from '@sdk';
 import { Money } from '../components/Money';
 import { Empty, Loading } from '../components/Status';
+import { Section } from '../components/Section';
 import { useOrgs } from '../lib/api';
 import { useFlows, usePrograms } from './api';
 import { byCurrency, flowCounts } from './flow-model';
@@ -94,10 +95,7 @@ export function FlowSection() {
   const programs = usePrograms();
   const orgs = useOrgs();
   return (
-    <Stack component="section" aria-labelledby="flows-title" gap="sm">
-      <Title order={2} id="flows-title">
-        {t('flows.title')}
-      </Title>
+    <Section id="flows-title" title={t('flows.title')}>
       <Text>{t('flows.intro')}</Text>
       <Loaded query={flows}>
         {(all) => {
@@ -109,6 +107,6 @@ export function FlowSection() {
           ));
         }}
       </Loaded>
-    </Stack>
+    </Section>
   );
 }

@@ -3,12 +3,13 @@
  * signs the checkpoints that make the ledger checkable and how many signatures count, and every
  * governance proposal with its votes.
  */
-import { useMemo, type ReactNode } from 'react';
+import { useMemo } from 'react';
 import { Anchor, Badge, Card, Code, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Governance, OrgView, Policy } from '@sdk';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { When } from '../components/When';
 import { LOCALE_TAGS } from '../i18n/locale';
 import { useOrgs, usePolicy } from '../lib/api';
@@ -18,17 +19,6 @@ import { Loaded } from './Loaded';
 import { OrgName, OrgType, useOrgName } from './names';
 import { ScrollTable } from './ScrollTable';
 import './portal.css';
-
-function Section(props: { id: string; title: string; children: ReactNode }) {
-  return (
-    <Stack component="section" aria-labelledby={props.id} gap="sm">
-      <Title order={2} id={props.id}>
-        {props.title}
-      </Title>
-      {props.children}
-    </Stack>
-  );
-}
 
 function Members(props: { orgs: OrgView[] }) {
   const { t } = useTranslation('portal');

@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { PublicProgramSummary } from '@sdk';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { useActivity, usePrograms, usePublicPrograms } from './api';
 import { DisbursementsTable, DonationsTable } from './ActivityTables';
 import { FlowSection } from './FlowSection';
@@ -100,10 +101,7 @@ function Programs() {
                     <FigureList figures={f} />
                   </Card>
                 ))}
-                <Stack component="section" aria-labelledby="programs-title" gap="sm">
-                  <Title order={2} id="programs-title">
-                    {t('home.programs')}
-                  </Title>
+                <Section id="programs-title" title={t('home.programs')}>
                   <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="lg">
                     {summaries.map((m) => {
                       const view = views.find((v) => v.id === m.id);
@@ -111,7 +109,7 @@ function Programs() {
                     })}
                   </SimpleGrid>
                   <Terms />
-                </Stack>
+                </Section>
               </Stack>
             );
           }}
@@ -126,10 +124,7 @@ function Recent() {
   const activity = useActivity(5);
   return (
     <>
-      <Stack component="section" aria-labelledby="recent-donations" gap="sm">
-        <Title order={2} id="recent-donations">
-          {t('home.recentDonations')}
-        </Title>
+      <Section id="recent-donations" title={t('home.recentDonations')}>
         <Loaded query={activity}>
           {(a) => <DonationsTable donations={a.donations} caption={t('home.recentDonations')} />}
         </Loaded>
@@ -138,11 +133,8 @@ function Recent() {
             {t('home.allDonations')}
           </Anchor>
         </Text>
-      </Stack>
-      <Stack component="section" aria-labelledby="recent-disbursements" gap="sm">
-        <Title order={2} id="recent-disbursements">
-          {t('home.recentDisbursements')}
-        </Title>
+      </Section>
+      <Section id="recent-disbursements" title={t('home.recentDisbursements')}>
         <Loaded query={activity}>
           {(a) => (
             <DisbursementsTable
@@ -151,7 +143,7 @@ function Recent() {
             />
           )}
         </Loaded>
-      </Stack>
+      </Section>
     </>
   );
 }

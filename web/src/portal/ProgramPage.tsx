@@ -4,7 +4,7 @@
  * documents asked for, how applications are decided, the versions of the rules, and the rules as
  * code for auditors. Beside them the program's money and its applications by state.
  */
-import { useMemo, type ReactNode } from 'react';
+import { useMemo } from 'react';
 import {
   Accordion,
   Alert,
@@ -30,6 +30,7 @@ import {
   type ProgramDetail,
 } from '@sdk';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { When } from '../components/When';
 import { LOCALE_TAGS } from '../i18n/locale';
 import { useFormats, useLocale } from '../lib/locale-context';
@@ -50,17 +51,6 @@ const HOSPITAL_FACTS: readonly string[] = [
   'ownExpense',
 ];
 const ORG_TYPES = ['government', 'hospital', 'charity', 'auditor', 'supplier', 'pharmacy'] as const;
-
-function Section(props: { id: string; title: string; children: ReactNode }) {
-  return (
-    <Stack component="section" aria-labelledby={props.id} gap="sm">
-      <Title order={2} id={props.id}>
-        {props.title}
-      </Title>
-      {props.children}
-    </Stack>
-  );
-}
 
 function Condition(props: { condition: ProgramCondition; facts: string[] }) {
   const { t } = useTranslation('portal');

@@ -8,6 +8,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Hash } from '../components/Hash';
 import { When } from '../components/When';
+import { Section } from '../components/Section';
 import { useFormats, useLocale } from '../lib/locale-context';
 import {
   Fields,
@@ -214,32 +215,22 @@ function Proves(props: { checked: Checked }) {
           ...common,
         ];
   return (
-    <section aria-labelledby="proves-title">
-      <Stack gap="sm">
-        <Title order={2} size="h3" id="proves-title">
-          {t('proves.title')}
-        </Title>
-        <Text size="sm">{t('proves.intro')}</Text>
-        <Fields items={items} />
-      </Stack>
-    </section>
+    <Section id="proves-title" title={t('proves.title')} small>
+      <Text size="sm">{t('proves.intro')}</Text>
+      <Fields items={items} />
+    </Section>
   );
 }
 
 function NotShown() {
   const { t } = useTranslation('verify');
   return (
-    <section aria-labelledby="not-shown-title">
-      <Stack gap="sm">
-        <Title order={2} size="h3" id="not-shown-title">
-          {t('notShown.title')}
-        </Title>
-        <List size="sm" spacing="xs">
-          <List.Item>{t('notShown.private')}</List.Item>
-          <List.Item>{t('notShown.later')}</List.Item>
-        </List>
-      </Stack>
-    </section>
+    <Section id="not-shown-title" title={t('notShown.title')} small>
+      <List size="sm" spacing="xs">
+        <List.Item>{t('notShown.private')}</List.Item>
+        <List.Item>{t('notShown.later')}</List.Item>
+      </List>
+    </Section>
   );
 }
 

@@ -21,6 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { AidError, type Receipt } from '@sdk';
 import { Page } from '../components/Page';
+import { Section } from '../components/Section';
 import { Hash } from '../components/Hash';
 import { ErrorNotice } from '../components/Status';
 import { client, usePolicy } from '../lib/api';
@@ -79,57 +80,52 @@ function ReceiptInput(props: { onInput: (i: Input) => void; another: boolean }) 
   }
 
   return (
-    <section aria-labelledby="input-title">
-      <Stack gap="sm">
-        <Title order={2} id="input-title">
-          {props.another ? t('input.another') : t('input.title')}
-        </Title>
-        <form onSubmit={onSubmit}>
-          <Stack gap="xs">
-            <Textarea
-              label={t('input.paste')}
-              description={t('input.pasteHint')}
-              value={text}
-              onChange={(e) => setText(e.currentTarget.value)}
-              autosize
-              minRows={4}
-              maxRows={10}
-              spellCheck={false}
-              autoComplete="off"
-              className="receipt-text"
-              data-testid="receipt-text"
-            />
-            <div>
-              <Button type="submit">{t('input.check')}</Button>
-            </div>
-          </Stack>
-        </form>
-        <div
-          className="dropzone"
-          data-dragging={dragging ? '' : undefined}
-          data-testid="dropzone"
-          onDragEnter={(e) => {
-            e.preventDefault();
-            setDragging(true);
-          }}
-          onDragOver={(e) => e.preventDefault()}
-          onDragLeave={() => setDragging(false)}
-          onDrop={onDrop}
-        >
-          <Text>{t('input.drop')}</Text>
-          <Text c="dimmed">{t('input.or')}</Text>
-          <FilePick
-            label={t('input.choose')}
-            accept="application/json,.json"
-            onFile={(f) => void read(f)}
-            testId="receipt-file"
+    <Section id="input-title" title={props.another ? t('input.another') : t('input.title')}>
+      <form onSubmit={onSubmit}>
+        <Stack gap="xs">
+          <Textarea
+            label={t('input.paste')}
+            description={t('input.pasteHint')}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            autosize
+            minRows={4}
+            maxRows={10}
+            spellCheck={false}
+            autoComplete="off"
+            className="receipt-text"
+            data-testid="receipt-text"
           />
-        </div>
-        <Text size="sm" aria-live="polite" data-testid="input-note">
-          {note}
-        </Text>
-      </Stack>
-    </section>
+          <div>
+            <Button type="submit">{t('input.check')}</Button>
+          </div>
+        </Stack>
+      </form>
+      <div
+        className="dropzone"
+        data-dragging={dragging ? '' : undefined}
+        data-testid="dropzone"
+        onDragEnter={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragOver={(e) => e.preventDefault()}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <Text>{t('input.drop')}</Text>
+        <Text c="dimmed">{t('input.or')}</Text>
+        <FilePick
+          label={t('input.choose')}
+          accept="application/json,.json"
+          onFile={(f) => void read(f)}
+          testId="receipt-file"
+        />
+      </div>
+      <Text size="sm" aria-live="polite" data-testid="input-note">
+        {note}
+      </Text>
+    </Section>
   );
 }
 
