@@ -11,7 +11,7 @@ import { ErrorNotice, Loading } from '../components/Status';
 import { useHealth } from '../lib/api';
 import { useFormats } from '../lib/locale-context';
 import { useBlock } from './api';
-import { Fields, HashLink, Instant, ResultBadge, TxType, useOrgName } from './parts';
+import { ExplorerTable, Fields, HashLink, Instant, ResultBadge, TxType, useOrgName } from './parts';
 
 const HEIGHT_RE = /^(0|[1-9][0-9]{0,14})$/;
 /** Rows shown before "show all": a block can hold hundreds of transactions. */
@@ -24,15 +24,7 @@ function BlockTxs(props: { height: number; txs: BlockTx[] }) {
   const shown = all ? props.txs : props.txs.slice(0, FIRST_ROWS);
   return (
     <Stack gap="sm">
-      <Table
-        captionSide="top"
-        className="explorer-table"
-        striped
-        horizontalSpacing="xs"
-        verticalSpacing={6}
-        data-testid="block-txs"
-      >
-        <caption>{t('block.caption', { height: props.height })}</caption>
+      <ExplorerTable caption={t('block.caption', { height: props.height })} testId="block-txs">
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col" className="shrink">
@@ -60,7 +52,7 @@ function BlockTxs(props: { height: number; txs: BlockTx[] }) {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ExplorerTable>
       {!all && props.txs.length > FIRST_ROWS && (
         <div>
           <Button variant="default" onClick={() => setAll(true)} className="no-print">

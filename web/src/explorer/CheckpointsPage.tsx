@@ -3,7 +3,7 @@
  * against the consortium's policy: who signed, and whether enough organisations did.
  */
 import { useMemo } from 'react';
-import { Button, Stack, Table, Text } from '@mantine/core';
+import { Stack, Table, Text } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Page } from '../components/Page';
@@ -12,7 +12,7 @@ import { Empty, ErrorNotice, Loading } from '../components/Status';
 import { usePolicy } from '../lib/api';
 import { useFormats } from '../lib/locale-context';
 import { checkCheckpoint, useCheckpoints } from './api';
-import { useOrgName } from './parts';
+import { ExplorerTable, Pager, useOrgName } from './parts';
 
 const PAGE = 20;
 const SIZE_RE = /^(0|[1-9][0-9]{0,14})$/;
@@ -43,14 +43,7 @@ function CheckpointTable(props: { before: number | undefined }) {
   const last = rows[rows.length - 1]!;
   return (
     <Stack gap="sm">
-      <Table
-        captionSide="top"
-        className="explorer-table"
-        striped
-        horizontalSpacing="xs"
-        verticalSpacing={6}
-      >
-        <caption>{t('checkpoints.caption')}</caption>
+      <ExplorerTable caption={t('checkpoints.caption')}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('checkpoints.size')}</Table.Th>
@@ -92,23 +85,18 @@ function CheckpointTable(props: { before: number | undefined }) {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
-      <nav aria-label={t('checkpoints.pages')} className="pager">
-        <Button
-          variant="default"
-          disabled={props.before === undefined}
-          onClick={() => setParams({})}
-        >
-          {t('checkpoints.newer')}
-        </Button>
-        <Button
-          variant="default"
-          disabled={rows.length < PAGE || last.size === 0}
-          onClick={() => setParams({ before: String(last.size) })}
-        >
-          {t('checkpoints.older')}
-        </Button>
-      </nav>
+      </ExplorerTable>
+      <Pager
+        label={t('checkpoints.pages')}
+        newer={t('checkpoints.newer')}
+        older={t('checkpoints.older')}
+        onNewer={props.before === undefined ? undefined : () => setParams({})}
+        onOlder={
+          rows.length < PAGE || last.size === 0
+            ? undefined
+            : () => setParams({ before: String(last.size) })
+        }
+      />
     </Stack>
   );
 }

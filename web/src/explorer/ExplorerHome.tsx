@@ -33,7 +33,7 @@ import {
   useLatestCheckpoint,
   type SearchTarget,
 } from './api';
-import { Fields, Instant, useOrgName } from './parts';
+import { ExplorerTable, Fields, Instant, Pager, useOrgName } from './parts';
 
 const HEIGHT_RE = /^(0|[1-9][0-9]{0,14})$/;
 
@@ -158,15 +158,10 @@ function BlocksList() {
 
   return (
     <Section id="blocks-title" title={t('blocks.title')}>
-      <Table
-        captionSide="top"
-        className="explorer-table"
-        striped
-        horizontalSpacing="xs"
-        verticalSpacing={6}
-        data-testid="blocks"
+      <ExplorerTable
+        caption={t('blocks.range', { from: fmt.number(lowest), to: fmt.number(end) })}
+        testId="blocks"
       >
-        <caption>{t('blocks.range', { from: fmt.number(lowest), to: fmt.number(end) })}</caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('blocks.height')}</Table.Th>
@@ -193,15 +188,14 @@ function BlocksList() {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
-      <nav aria-label={t('blocks.pages')} className="pager no-print">
-        <Button variant="default" disabled={end >= tip} onClick={() => go(end + BLOCKS_PAGE)}>
-          {t('blocks.newer')}
-        </Button>
-        <Button variant="default" disabled={lowest === 0} onClick={() => go(lowest - 1)}>
-          {t('blocks.older')}
-        </Button>
-      </nav>
+      </ExplorerTable>
+      <Pager
+        label={t('blocks.pages')}
+        newer={t('blocks.newer')}
+        older={t('blocks.older')}
+        onNewer={end >= tip ? undefined : () => go(end + BLOCKS_PAGE)}
+        onOlder={lowest === 0 ? undefined : () => go(lowest - 1)}
+      />
     </Section>
   );
 }

@@ -1,9 +1,10 @@
 /**
- * Pieces the explorer and verifier pages share: a list of labelled fields, a transaction's result
- * in words, what a transaction type means, organisation names in the reader's language.
+ * Pieces the explorer and verifier pages share: a list of labelled fields, a table and its pager,
+ * a transaction's result in words, what a transaction type means, organisation names in the
+ * reader's language.
  */
 import { useMemo, type ReactNode } from 'react';
-import { Anchor, Group, Text } from '@mantine/core';
+import { Anchor, Button, Group, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TxResult } from '@sdk';
@@ -27,6 +28,43 @@ export function Fields(props: { items: ({ label: string; value: ReactNode } | fa
           </div>
         ))}
     </dl>
+  );
+}
+
+/** A compact striped table with its caption above it. */
+export function ExplorerTable(props: { caption: ReactNode; testId?: string; children: ReactNode }) {
+  return (
+    <Table
+      captionSide="top"
+      className="explorer-table"
+      striped
+      horizontalSpacing="xs"
+      verticalSpacing={6}
+      data-testid={props.testId}
+    >
+      <caption>{props.caption}</caption>
+      {props.children}
+    </Table>
+  );
+}
+
+/** Newer and older pages of a list (newest first); a direction without a handler is disabled. */
+export function Pager(props: {
+  label: string;
+  newer: string;
+  older: string;
+  onNewer: (() => void) | undefined;
+  onOlder: (() => void) | undefined;
+}) {
+  return (
+    <nav aria-label={props.label} className="pager no-print">
+      <Button variant="default" disabled={!props.onNewer} onClick={props.onNewer}>
+        {props.newer}
+      </Button>
+      <Button variant="default" disabled={!props.onOlder} onClick={props.onOlder}>
+        {props.older}
+      </Button>
+    </nav>
   );
 }
 
