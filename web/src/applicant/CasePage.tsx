@@ -5,7 +5,7 @@
  * condition, where each fact came from, the amount step by step), money and payments, and what
  * the applicant may do now (appeal, withdraw, give feedback).
  */
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import {
   Alert,
   Anchor,
@@ -436,44 +436,61 @@ function Actions(props: { rec: CaseRecord; unlocked: Unlocked }) {
   );
 }
 
+/** An action the applicant may take: what it does, its fields, its refusal if any, its button. */
+function ActionCard(props: {
+  title: string;
+  text: string;
+  action: { busy: boolean; error: string | null };
+  submit: string;
+  onSubmit(): void;
+  children: ReactNode;
+}) {
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={3} size="h4">
+          {props.title}
+        </Title>
+        <Text>{props.text}</Text>
+        {props.children}
+        {props.action.error && (
+          <Alert color="red" role="alert">
+            {props.action.error}
+          </Alert>
+        )}
+        <div>
+          <Button loading={props.action.busy} onClick={props.onSubmit}>
+            {props.submit}
+          </Button>
+        </div>
+      </Stack>
+    </Card>
+  );
+}
+
 function Appeal(props: { rec: CaseRecord; unlocked: Unlocked }) {
   const { t } = useTranslation('applicant');
   const [statement, setStatement] = useState('');
   const a = useCaseAction(props.rec, props.unlocked);
   const text = statement.trim();
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={3} size="h4">
-          {t('actions.appeal.title')}
-        </Title>
-        <Text>{t('actions.appeal.text')}</Text>
-        <Textarea
-          label={t('actions.appeal.statement')}
-          description={t('actions.appeal.statementHelp')}
-          value={statement}
-          onChange={(e) => setStatement(e.currentTarget.value)}
-          maxLength={4000}
-          autosize
-          minRows={3}
-        />
-        {a.error && (
-          <Alert color="red" role="alert">
-            {a.error}
-          </Alert>
-        )}
-        <div>
-          <Button
-            loading={a.busy}
-            onClick={() =>
-              void a.run('cases.appeal', {}, text === '' ? undefined : { statement: text })
-            }
-          >
-            {t('actions.appeal.submit')}
-          </Button>
-        </div>
-      </Stack>
-    </Card>
+    <ActionCard
+      title={t('actions.appeal.title')}
+      text={t('actions.appeal.text')}
+      action={a}
+      submit={t('actions.appeal.submit')}
+      onSubmit={() => void a.run('cases.appeal', {}, text === '' ? undefined : { statement: text })}
+    >
+      <Textarea
+        label={t('actions.appeal.statement')}
+        description={t('actions.appeal.statementHelp')}
+        value={statement}
+        onChange={(e) => setStatement(e.currentTarget.value)}
+        maxLength={4000}
+        autosize
+        minRows={3}
+      />
+    </ActionCard>
   );
 }
 
@@ -498,48 +515,38 @@ function Feedback(props: { rec: CaseRecord; unlocked: Unlocked }) {
     void a.run('cases.feedback', { rating: Number(rating) }, c === '' ? undefined : { comment: c });
   };
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={3} size="h4">
-          {t('actions.feedback.title')}
-        </Title>
-        <Text>{t('actions.feedback.text')}</Text>
-        <div ref={box} data-invalid={ratingError ? '' : undefined}>
-          <Radio.Group
-            label={t('actions.feedback.rating')}
-            value={rating}
-            onChange={setRating}
-            error={ratingError}
-            required
-          >
-            <Stack gap={4} mt="xs">
-              {RATINGS.map((r) => (
-                <Radio key={r} value={r} label={t(`actions.feedback.ratings.r${r}`)} />
-              ))}
-            </Stack>
-          </Radio.Group>
-        </div>
-        <Textarea
-          label={t('actions.feedback.comment')}
-          description={t('actions.feedback.commentHelp')}
-          value={comment}
-          onChange={(e) => setComment(e.currentTarget.value)}
-          maxLength={4000}
-          autosize
-          minRows={3}
-        />
-        {a.error && (
-          <Alert color="red" role="alert">
-            {a.error}
-          </Alert>
-        )}
-        <div>
-          <Button loading={a.busy} onClick={send}>
-            {t('actions.feedback.submit')}
-          </Button>
-        </div>
-      </Stack>
-    </Card>
+    <ActionCard
+      title={t('actions.feedback.title')}
+      text={t('actions.feedback.text')}
+      action={a}
+      submit={t('actions.feedback.submit')}
+      onSubmit={send}
+    >
+      <div ref={box} data-invalid={ratingError ? '' : undefined}>
+        <Radio.Group
+          label={t('actions.feedback.rating')}
+          value={rating}
+          onChange={setRating}
+          error={ratingError}
+          required
+        >
+          <Stack gap={4} mt="xs">
+            {RATINGS.map((r) => (
+              <Radio key={r} value={r} label={t(`actions.feedback.ratings.r${r}`)} />
+            ))}
+          </Stack>
+        </Radio.Group>
+      </div>
+      <Textarea
+        label={t('actions.feedback.comment')}
+        description={t('actions.feedback.commentHelp')}
+        value={comment}
+        onChange={(e) => setComment(e.currentTarget.value)}
+        maxLength={4000}
+        autosize
+        minRows={3}
+      />
+    </ActionCard>
   );
 }
 
