@@ -100,6 +100,7 @@ export { MINOR_DIGITS } from '../core/money.js';
 export { toBase64, fromBase64, utf8, fromUtf8 } from '../core/bytes.js';
 export { sha256 } from '../core/hash.js';
 export type { Names } from '../chain/schemas.js';
+export { ORG_TYPES, type OrgType } from '../chain/genesis.js';
 export { publicDonations, recentActivity, fundFlows, governance } from './aid.js';
 export type {
   OrgView,

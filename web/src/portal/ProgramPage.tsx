@@ -24,6 +24,7 @@ import { useTranslation } from 'react-i18next';
 import {
   CASE_STATES,
   FACT_LABELS,
+  ORG_TYPES,
   STATE_LABELS,
   type ProgramCondition,
   type ProgramDefinition,
@@ -50,7 +51,6 @@ const HOSPITAL_FACTS: readonly string[] = [
   'insurancePaid',
   'ownExpense',
 ];
-const ORG_TYPES = ['government', 'hospital', 'charity', 'auditor', 'supplier', 'pharmacy'] as const;
 
 function Condition(props: { condition: ProgramCondition; facts: string[] }) {
   const { t } = useTranslation('portal');

@@ -5,7 +5,7 @@
  */
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Donor } from '@sdk';
+import { ORG_TYPES, type Donor } from '@sdk';
 import { useOrgs } from '../lib/api';
 import { useFormats } from '../lib/locale-context';
 import { usePrograms } from './api';
@@ -63,7 +63,6 @@ export function DonorName(props: { donor: Donor }) {
 /** Words for an organisation type; an unknown type is shown as it is. */
 export function OrgType(props: { type: string }) {
   const { t } = useTranslation('portal');
-  const known = ['government', 'hospital', 'charity', 'auditor', 'supplier', 'pharmacy'] as const;
-  const k = known.find((x) => x === props.type);
+  const k = ORG_TYPES.find((x) => x === props.type);
   return k ? <>{t(`orgType.${k}`)}</> : <Id id={props.type} />;
 }
