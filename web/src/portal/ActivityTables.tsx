@@ -14,15 +14,19 @@ import { DonorName, OrgName, ProgramName, useOrgName } from './names';
 import { ScrollTable } from './ScrollTable';
 import { TxLink } from './TxLink';
 
+/** A program's name, linking to its page. */
+function ProgramLink(props: { id: string }) {
+  return (
+    <Anchor component={Link} to={`/programs/${props.id}`}>
+      <ProgramName id={props.id} />
+    </Anchor>
+  );
+}
+
 /** Where a donation is for: its program, or a general donation to the organisation. */
 export function DonationTarget(props: { donation: { program: string | null; org: string } }) {
   const d = props.donation;
-  if (d.program !== null)
-    return (
-      <Anchor component={Link} to={`/programs/${d.program}`}>
-        <ProgramName id={d.program} />
-      </Anchor>
-    );
+  if (d.program !== null) return <ProgramLink id={d.program} />;
   return <GeneralDonation org={d.org} />;
 }
 
@@ -110,9 +114,7 @@ export function DisbursementsTable(props: { disbursements: Disbursement[]; capti
                 <Money amount={d.amount} currency={d.currency} />
               </Table.Td>
               <Table.Td>
-                <Anchor component={Link} to={`/programs/${d.program}`}>
-                  <ProgramName id={d.program} />
-                </Anchor>
+                <ProgramLink id={d.program} />
               </Table.Td>
               <Table.Td>
                 <OrgName id={d.hospital} />

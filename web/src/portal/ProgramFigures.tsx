@@ -5,17 +5,12 @@
  */
 import { Box, Group, Progress, SimpleGrid, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { PublicProgramSummary } from '@sdk';
 import { Money } from '../components/Money';
 import { useFormats } from '../lib/locale-context';
 
-export interface Figures {
-  currency: string;
-  budget: string;
-  received: string;
-  committed: string;
-  paid: string;
-  available: string;
-}
+/** The money of a program's public summary, or of several added up. */
+export type Figures = Omit<PublicProgramSummary, 'id' | 'name'>;
 
 const FIELDS = ['budget', 'received', 'committed', 'paid', 'available'] as const;
 
