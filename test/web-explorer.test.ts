@@ -167,9 +167,10 @@ describe('block explorer', () => {
     await page.getByText('Roles:').or(page.getByText('An applicant’s own account')).waitFor();
     const html = await page.content();
     const text = await visibleText(page);
-    const record = await get<{ tx: { private: { commitment: string }; signer: string } }>(
-      `/v1/tx/${submit.id}`,
-    );
+    const record = await get<{
+      tx: { private: { commitment: string }; signer: string; chain: string };
+      index: number;
+    }>(`/v1/tx/${submit.id}`);
     // Private facts: not in the page, not even in its markup. Only the commitment is.
     for (const s of secrets) assert.ok(!html.includes(s), `private value ${s} is not shown`);
     assert.ok(html.includes(record.tx.private.commitment));
@@ -186,9 +187,10 @@ describe('block explorer', () => {
     const download = page.getByRole('link', { name: 'Download receipt' });
     assert.equal(await download.getAttribute('href'), `/v1/receipt/${submit.id}`);
     assert.ok((await download.getAttribute('download'))?.endsWith('.json'));
+    // DESIGN §3: the short link names the chain, the log index and the tx id.
     assert.equal(
       (await page.getByTestId('short-link').innerText()).trim(),
-      `${web.node.url}/verify/${submit.id}`,
+      `${web.node.url}/verify/${submit.id}?chain=${encodeURIComponent(record.tx.chain)}&index=${record.index}`,
     );
     const qr = page.getByTestId('qr');
     await qr.waitFor();

@@ -236,6 +236,19 @@ describe('receipt verifier', () => {
     await changed.getByRole('button', { name: 'Remember the new policy' }).click();
     await page.getByText('The same policy this browser first saw on').waitFor();
 
+    // The printed link's chain and index: the receipt must be that entry.
+    const chain = encodeURIComponent(receipt.checkpoint.split('\n')[0]!);
+    await page.goto(`${web.node.url}/verify/${donation}?chain=${chain}&index=${receipt.index}`);
+    await page.getByTestId('link-match').waitFor();
+    assert.match(await page.getByTestId('link-match').innerText(), new RegExp(`#${receipt.index}`));
+    await page.goto(`${web.node.url}/verify/${donation}?chain=${chain}&index=${receipt.index + 1}`);
+    await page.getByTestId('link-differs').waitFor();
+    assert.match(
+      await page.getByTestId('link-differs').innerText(),
+      /not the entry the printed link names/,
+    );
+    assert.deepEqual(await axeViolations(page), []);
+
     // An unknown id says so.
     await page.goto(`${web.node.url}/verify/${'0'.repeat(64)}`);
     await page.getByText('This ledger has no transaction with this id').waitFor();

@@ -103,7 +103,11 @@ function TxDetails(props: { view: TxView }) {
   const reason = useReasonText();
   const { id, tx, result, height, index } = props.view;
   const block = useBlockSummary(height);
-  const shortLink = `${window.location.origin}/verify/${id}`;
+  // DESIGN §3: a printed receipt's QR code holds a short link (chain, index, tx id), not the proof.
+  const shortLink = `${window.location.origin}/verify/${id}?${new URLSearchParams({
+    chain: tx.chain,
+    index: String(index),
+  }).toString()}`;
   return (
     <Stack gap="xl">
       <Section id="tx-summary" title={t('tx.summary')}>

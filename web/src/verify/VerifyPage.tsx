@@ -16,7 +16,7 @@ import {
   Textarea,
   Title,
 } from '@mantine/core';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { AidError, type Receipt } from '@sdk';
@@ -25,7 +25,7 @@ import { Section } from '../components/Section';
 import { Hash } from '../components/Hash';
 import { ErrorNotice } from '../components/Status';
 import { client, usePolicy } from '../lib/api';
-import { checkReceiptText } from './check';
+import { checkReceiptText, type Checked } from './check';
 import { FilePick } from './FilePick';
 import { PolicyPanel, type FilePolicy } from './PolicyPanel';
 import { Verdict } from './Verdict';
@@ -129,10 +129,46 @@ function ReceiptInput(props: { onInput: (i: Input) => void; another: boolean }) 
   );
 }
 
+/** The ledger and log index a printed link names beside the transaction id. */
+export interface LinkExpectation {
+  chain: string;
+  index: number;
+}
+
+/** Reads `?chain=&index=` of a short link; both or nothing. */
+function linkExpectation(params: URLSearchParams): LinkExpectation | undefined {
+  const chain = params.get('chain');
+  const index = params.get('index');
+  if (!chain || !index || !/^(0|[1-9][0-9]{0,15})$/.test(index)) return undefined;
+  return { chain, index: Number(index) };
+}
+
+/** Whether the receipt is the entry the printed link names: same ledger, same log index. */
+function LinkMatch(props: { expect: LinkExpectation; checked: Checked }) {
+  const { t } = useTranslation('verify');
+  const { expect, checked } = props;
+  const leaf = checked.leaf;
+  const chain = leaf?.kind === 'tx' ? leaf.tx.chain : undefined;
+  const ok = checked.receipt?.index === expect.index && chain === expect.chain;
+  const words = { index: expect.index, chain: expect.chain };
+  return ok ? (
+    <Text size="sm" data-testid="link-match">
+      {t('fetched.linkMatches', words)}
+    </Text>
+  ) : (
+    <Alert color="red" role="alert" data-testid="link-differs">
+      {t('fetched.linkDiffers', words)}
+    </Alert>
+  );
+}
+
 /** The receipt behind a short link, fetched from this node. */
 function Fetched(props: {
   txid: string;
   receipt: Receipt | undefined;
+  /** What the printed link names besides the id (DESIGN §3: chain, index, tx id). */
+  expect: LinkExpectation | undefined;
+  checked: Checked | null;
   query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
 }) {
   const { t } = useTranslation('verify');
@@ -154,6 +190,9 @@ function Fetched(props: {
       <Stack gap="xs">
         <Text size="sm">{t('fetched.text')}</Text>
         <Hash value={props.txid} full />
+        {props.expect && props.checked?.receipt && (
+          <LinkMatch expect={props.expect} checked={props.checked} />
+        )}
         <Group gap="md">
           <Anchor
             href={`/v1/receipt/${props.txid}`}
@@ -185,7 +224,7 @@ function Fetched(props: {
   );
 }
 
-export function VerifyPage(props: { txid?: string }) {
+export function VerifyPage(props: { txid?: string; expect?: LinkExpectation | undefined }) {
   const { t } = useTranslation('verify');
   const nodePolicy = usePolicy();
   const [filePolicy, setFilePolicy] = useState<FilePolicy | null>(null);
@@ -233,7 +272,15 @@ export function VerifyPage(props: { txid?: string }) {
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="lg">
-            {fromLink && <Fetched txid={txid} receipt={fetched.data} query={fetched} />}
+            {fromLink && (
+              <Fetched
+                txid={txid}
+                receipt={fetched.data}
+                query={fetched}
+                expect={props.expect}
+                checked={input?.source === 'node' ? checked : null}
+              />
+            )}
             {fromLink && verdict}
             <ReceiptInput onInput={setInput} another={fromLink} />
             {!fromLink && verdict}
@@ -250,5 +297,6 @@ export function VerifyPage(props: { txid?: string }) {
 /** `/verify/<txid>`: a fresh page per transaction id. */
 export function VerifyLinkPage() {
   const txid = useParams().txid ?? '';
-  return <VerifyPage key={txid} txid={txid} />;
+  const [params] = useSearchParams();
+  return <VerifyPage key={txid} txid={txid} expect={linkExpectation(params)} />;
 }

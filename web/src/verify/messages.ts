@@ -31,6 +31,9 @@ export const verify = catalog(
       show: 'Show the receipt as JSON',
       download: 'Download this receipt',
       explorer: 'See the transaction in the explorer',
+      linkMatches: 'It is the entry the printed link names: #{{index}} of ledger {{chain}}.',
+      linkDiffers:
+        'This is not the entry the printed link names (#{{index}} of ledger {{chain}}): the node served another transaction’s receipt, or the link was changed.',
     },
     policy: {
       title: 'Verification policy',
@@ -155,6 +158,9 @@ export const verify = catalog(
       show: '以 JSON 顯示收據',
       download: '下載此收據',
       explorer: '在區塊瀏覽器中查看此交易',
+      linkMatches: '這正是列印連結所指的紀錄：帳本 {{chain}} 的第 #{{index}} 筆。',
+      linkDiffers:
+        '這不是列印連結所指的紀錄（帳本 {{chain}} 的第 #{{index}} 筆）：節點提供了另一筆交易的收據，或連結已被更改。',
     },
     policy: {
       title: '驗證政策',
@@ -268,6 +274,9 @@ export const verify = catalog(
       show: '以 JSON 显示回执',
       download: '下载此回执',
       explorer: '在区块浏览器中查看此交易',
+      linkMatches: '这正是打印链接所指的记录：账本 {{chain}} 的第 #{{index}} 条。',
+      linkDiffers:
+        '这不是打印链接所指的记录（账本 {{chain}} 的第 #{{index}} 条）：节点提供了另一笔交易的回执，或链接已被更改。',
     },
     policy: {
       title: '验证策略',
