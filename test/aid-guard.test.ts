@@ -344,6 +344,18 @@ describe('claims guard, caps, versions, waitlist', () => {
       ids.push(c.id);
     }
     for (const id of ids) assert.equal((await caseOf(id)).state, 'waitlisted');
+    // Each case's place in the queue, as the case read tells its applicant.
+    const places = async () =>
+      Promise.all(
+        ids.map(
+          async (id) => (await n.read(`/v1/cases/${id}`, 'city-bureau/reviewer-1')).json.waitlist,
+        ),
+      );
+    assert.deepEqual(await places(), [
+      { position: 1, ahead: 0 },
+      { position: 2, ahead: 1 },
+      { position: 3, ahead: 2 },
+    ]);
     const alloc1 = await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'wait',
       amount: '600000',
@@ -354,6 +366,11 @@ describe('claims guard, caps, versions, waitlist', () => {
       ['funded', 'waitlisted', 'waitlisted'],
       'the third fits the pool but waits its turn behind the second',
     );
+    assert.deepEqual(await places(), [
+      undefined,
+      { position: 1, ahead: 0 },
+      { position: 2, ahead: 1 },
+    ]);
     const alloc2 = await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'wait',
       amount: '200000',

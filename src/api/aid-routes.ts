@@ -198,7 +198,8 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
   });
   app.get('/v1/cases/:id', async (req) => {
     const { rec } = visibleCase(req);
-    return { case: rec, funding: q.caseFunding(rec.id) };
+    const waitlist = q.waitlistPlace(rec);
+    return { case: rec, funding: q.caseFunding(rec.id), ...(waitlist ? { waitlist } : {}) };
   });
   app.get('/v1/cases/:id/explain', async (req) => {
     const { v, rec } = visibleCase(req);

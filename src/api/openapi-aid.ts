@@ -341,7 +341,8 @@ export function aidPaths() {
     },
     '/v1/cases/{id}': {
       get: {
-        summary: 'A case as the contracts keep it (no personal facts) and its funding',
+        summary:
+          'A case as the contracts keep it (no personal facts), its funding, and for a waitlisted case its place in the queue (`waitlist: {position, ahead}`, 1 = funded next)',
         security: signedIn,
         parameters: [p('id', 'case id')],
         responses: {

@@ -388,6 +388,22 @@ export class AidQueries {
   }
 
   /** Which donations and allocations paid a case. */
+  /**
+   * Where a waitlisted case stands in its program's queue: how many approved cases still wait
+   * before it (cases that left the queue are not counted). Undefined for a case not waiting.
+   */
+  waitlistPlace(rec: CaseRecord): { position: number; ahead: number } | undefined {
+    if (rec.state !== 'waitlisted' || rec.waitSeq === undefined) return undefined;
+    const q = this.get<{ head: number; tail: number }>(caseKeys.wait(rec.program));
+    let ahead = 0;
+    for (let seq = q?.head ?? 1; seq < rec.waitSeq; seq++) {
+      const id = this.get<string>(caseKeys.waitEntry(rec.program, seq));
+      const other = id === undefined ? undefined : this.get<CaseRecord>(caseKeys.case(id));
+      if (other?.state === 'waitlisted') ahead++;
+    }
+    return { position: ahead + 1, ahead };
+  }
+
   caseFunding(id: string) {
     const rec = this.caseRecord(id);
     return rec.fundedBy.map((f) => ({ ...f, source: f.source, lot: f.lot }));

@@ -230,6 +230,8 @@ export interface CaseView {
   case: CaseRecord;
   /** The lots that paid the case. */
   funding: FundedBy[];
+  /** For a waitlisted case: its place in the program's queue (1 = funded next). */
+  waitlist?: { position: number; ahead: number };
 }
 
 /** A case's decision in the reader's language, fact values included for those who may see them. */

@@ -326,7 +326,23 @@ function MoneySection(props: { view: CaseView; currency: string | undefined }) {
     return null;
   return (
     <Section small id="money-title" title={t('money.title')}>
-      {rec.state === 'waitlisted' && <Alert color="blue">{t('money.waitlisted')}</Alert>}
+      {rec.state === 'waitlisted' && (
+        <Alert color="blue" data-testid="waitlist">
+          <Stack gap={4}>
+            <Text inherit>{t('money.waitlisted')}</Text>
+            {props.view.waitlist && (
+              <Text inherit fw={600}>
+                {props.view.waitlist.position === 1
+                  ? t('money.placeNext')
+                  : t('money.place', {
+                      position: fmt.number(props.view.waitlist.position),
+                      ahead: fmt.number(props.view.waitlist.ahead),
+                    })}
+              </Text>
+            )}
+          </Stack>
+        </Alert>
+      )}
       {props.view.funding.length > 0 && currency && (
         <Stack gap="xs">
           <Title order={3} size="h4">

@@ -265,6 +265,9 @@ export const applicant = catalog(
       title: 'Money',
       waitlisted:
         'Your case is approved and waits for money: cases are funded strictly in the order they were approved, as donations and allocations arrive.',
+      placeNext: 'Your case is next in the queue.',
+      place:
+        'Your case is number {{position}} in the queue: {{ahead}} approved cases wait before it.',
       fundedBy: 'Paid from',
       donation: 'a donation',
       allocation: 'a budget allocation',
@@ -585,6 +588,8 @@ export const applicant = catalog(
       title: '款項',
       waitlisted:
         '您的個案已獲批准，正在等候款項：個案會在捐款和撥款到位時，嚴格依批准先後次序獲得撥款。',
+      placeNext: '您的個案是下一個獲撥款的個案。',
+      place: '您的個案在輪候隊列中排第 {{position}} 位：前面還有 {{ahead}} 個已獲批准的個案。',
       fundedBy: '款項來源',
       donation: '一筆捐款',
       allocation: '一筆預算撥款',
@@ -900,6 +905,8 @@ export const applicant = catalog(
       title: '款项',
       waitlisted:
         '您的个案已获批准，正在等待资金：个案会在捐款和拨款到位时，严格按批准先后顺序获得拨款。',
+      placeNext: '您的个案是下一个获拨款的个案。',
+      place: '您的个案在排队队列中排第 {{position}} 位：前面还有 {{ahead}} 个已获批准的个案。',
       fundedBy: '款项来源',
       donation: '一笔捐款',
       allocation: '一笔预算拨款',
