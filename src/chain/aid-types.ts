@@ -199,3 +199,14 @@ export interface Explanation {
   /** Whether the fact values were shown (an authorised reader, private parts not erased). */
   values: boolean;
 }
+
+/** One row of a case list: where a case stands, without its record. */
+export interface CaseRow {
+  id: string;
+  program: string;
+  owner: string;
+  hospital: string;
+  state: CaseState;
+  submitted: number;
+  updated: number;
+}

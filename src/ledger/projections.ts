@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { CaseRecord, CaseState } from '../contracts/case-record.js';
 import { caseKeys } from '../contracts/case-record.js';
+import type { CaseRow } from '../chain/aid-types.js';
 
 export const PROJECTION_SCHEMA = `
 CREATE TABLE IF NOT EXISTS case_index (
@@ -45,15 +46,7 @@ export interface CaseFilter {
   limit: number;
 }
 
-export interface CaseRow {
-  id: string;
-  program: string;
-  owner: string;
-  hospital: string;
-  state: CaseState;
-  submitted: number;
-  updated: number;
-}
+export type { CaseRow };
 
 export class CaseIndex {
   private readonly upsert: Database.Statement;

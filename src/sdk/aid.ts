@@ -7,6 +7,7 @@
 import type {
   BenefitSteps,
   CaseRecord,
+  CaseRow,
   ConditionResult,
   Explanation,
   FundedBy,
@@ -210,15 +211,7 @@ export interface CaseFilter {
   cursor?: string;
 }
 
-export interface CaseRow {
-  id: string;
-  program: string;
-  owner: string;
-  hospital: string;
-  state: string;
-  submitted: number;
-  updated: number;
-}
+export type { CaseRow };
 
 /** A page of cases, newest first; `nextCursor` is there when more may follow. */
 export interface CasePage {
