@@ -243,6 +243,12 @@ describe('receipt verifier', () => {
     assert.match(await page.getByTestId('link-match').innerText(), new RegExp(`#${receipt.index}`));
     await page.goto(`${web.node.url}/verify/${donation}?chain=${chain}&index=${receipt.index + 1}`);
     await page.getByTestId('link-differs').waitFor();
+    // The verdict itself says so: a valid receipt of another entry is no proof of this one.
+    assert.equal(await page.getByTestId('verdict').getAttribute('data-ok'), 'false');
+    assert.match(
+      await page.getByTestId('verdict').innerText(),
+      /This receipt is not the one the printed link names/,
+    );
     assert.match(
       await page.getByTestId('link-differs').innerText(),
       /not the entry the printed link names/,

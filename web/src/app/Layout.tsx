@@ -7,6 +7,7 @@ import {
   AppShell,
   Anchor,
   Burger,
+  FocusTrap,
   Group,
   NativeSelect,
   Stack,
@@ -98,6 +99,7 @@ export function Layout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
+  const burger = useRef<HTMLButtonElement>(null);
   const first = useRef(true);
   // After a navigation, move focus to the new page so keyboard and screen-reader users start
   // at its content (not on the first load: the browser handles that).
@@ -122,11 +124,12 @@ export function Layout() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger
+              ref={burger}
               opened={opened}
               onClick={toggle}
               hiddenFrom="md"
               size="sm"
-              aria-label={t('nav.openMenu')}
+              aria-label={opened ? t('nav.closeMenu') : t('nav.openMenu')}
               aria-expanded={opened}
               aria-controls="mobile-nav"
             />
@@ -146,11 +149,26 @@ export function Layout() {
           <LanguageSwitch />
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="md" id="mobile-nav" aria-label={t('nav.label')} hidden={!opened}>
-        <Stack component="nav" aria-label={t('nav.label')} gap={4}>
-          <NavLinks onNavigate={close} vertical />
-        </Stack>
-      </AppShell.Navbar>
+      {/* The phone menu exists only while open: a collapsed one would still take focus. It
+          is the navigation landmark itself (AppShell.Navbar is a nav), traps focus while it
+          covers the page, and Escape closes it, giving focus back to the button. */}
+      {opened && (
+        <AppShell.Navbar p="md" id="mobile-nav" aria-label={t('nav.label')}>
+          <FocusTrap active>
+            <Stack
+              gap={4}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                  close();
+                  burger.current?.focus();
+                }
+              }}
+            >
+              <NavLinks onNavigate={close} vertical />
+            </Stack>
+          </FocusTrap>
+        </AppShell.Navbar>
+      )}
       <AppShell.Main id="main" ref={main} tabIndex={-1} className="shell-main">
         <div className="main">
           <Outlet />

@@ -15,6 +15,7 @@ export const common = catalog(
       verify: 'Verify a receipt',
       applicant: 'Apply for aid',
       openMenu: 'Open the menu',
+      closeMenu: 'Close the menu',
     },
     language: { label: 'Language' },
     footer: {
@@ -74,6 +75,7 @@ export const common = catalog(
       verify: '驗證收據',
       applicant: '申請救助',
       openMenu: '開啟選單',
+      closeMenu: '關閉選單',
     },
     language: { label: '語言' },
     footer: {
@@ -133,6 +135,7 @@ export const common = catalog(
       verify: '验证回执',
       applicant: '申请救助',
       openMenu: '打开菜单',
+      closeMenu: '关闭菜单',
     },
     language: { label: '语言' },
     footer: {

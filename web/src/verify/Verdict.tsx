@@ -238,23 +238,32 @@ function NotShown() {
  * The verdict and the checks. The live region is always in the page so that a new verdict is
  * announced when it appears.
  */
-export function Verdict(props: { checked: Checked | null; quorum: number; source?: ReactNode }) {
+export function Verdict(props: {
+  checked: Checked | null;
+  quorum: number;
+  source?: ReactNode;
+  /** A short link named another entry than the receipt is: not valid for that document. */
+  linkMismatch?: boolean;
+}) {
   const { t } = useTranslation('verify');
   const { checked } = props;
   const failed = checked?.verdict.steps.find((s) => !s.ok)?.step;
+  const ok = checked?.verdict.ok === true && !props.linkMismatch;
   return (
     <Stack gap="lg">
       <div role="status" aria-live="polite" aria-atomic="true">
         {checked && (
-          <div className="verdict" data-ok={String(checked.verdict.ok)} data-testid="verdict">
+          <div className="verdict" data-ok={String(ok)} data-testid="verdict">
             <Title order={2} size="h3">
-              <span aria-hidden="true">{checked.verdict.ok ? '✓ ' : '✗ '}</span>
-              {checked.verdict.ok ? t('verdict.ok') : t('verdict.bad')}
+              <span aria-hidden="true">{ok ? '✓ ' : '✗ '}</span>
+              {ok ? t('verdict.ok') : checked.verdict.ok ? t('verdict.linkBad') : t('verdict.bad')}
             </Title>
             <Text>
-              {checked.verdict.ok
+              {ok
                 ? t('verdict.okText')
-                : t('verdict.badText', { step: failed ? t(`steps.${failed}`) : '' })}
+                : checked.verdict.ok
+                  ? t('verdict.linkBadText')
+                  : t('verdict.badText', { step: failed ? t(`steps.${failed}`) : '' })}
             </Text>
             {props.source}
           </div>

@@ -144,12 +144,16 @@ function linkExpectation(params: URLSearchParams): LinkExpectation | undefined {
 }
 
 /** Whether the receipt is the entry the printed link names: same ledger, same log index. */
+function linkMatches(expect: LinkExpectation, checked: Checked): boolean {
+  const leaf = checked.leaf;
+  const chain = leaf?.kind === 'tx' ? leaf.tx.chain : undefined;
+  return checked.receipt?.index === expect.index && chain === expect.chain;
+}
+
 function LinkMatch(props: { expect: LinkExpectation; checked: Checked }) {
   const { t } = useTranslation('verify');
   const { expect, checked } = props;
-  const leaf = checked.leaf;
-  const chain = leaf?.kind === 'tx' ? leaf.tx.chain : undefined;
-  const ok = checked.receipt?.index === expect.index && chain === expect.chain;
+  const ok = linkMatches(expect, checked);
   const words = { index: expect.index, chain: expect.chain };
   return ok ? (
     <Text size="sm" data-testid="link-match">
@@ -261,7 +265,18 @@ export function VerifyPage(props: { txid?: string; expect?: LinkExpectation | un
   }, [input]);
   const verdict = (
     <div ref={verdictRef} className="verdict-anchor">
-      <Verdict checked={checked} quorum={policy?.quorum ?? 0} source={source} />
+      <Verdict
+        checked={checked}
+        quorum={policy?.quorum ?? 0}
+        source={source}
+        linkMismatch={
+          input?.source === 'node' &&
+          props.expect !== undefined &&
+          checked !== null &&
+          checked.receipt !== undefined &&
+          !linkMatches(props.expect, checked)
+        }
+      />
     </div>
   );
   const fromLink = txid !== undefined;

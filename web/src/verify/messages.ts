@@ -107,6 +107,9 @@ export const verify = catalog(
       okText: 'Every check passed, here in your browser.',
       bad: 'This receipt is not valid',
       badText: 'The check “{{step}}” failed.',
+      linkBad: 'This receipt is not the one the printed link names',
+      linkBadText:
+        'The receipt itself checks out, but it is another entry of the log than the link names. Do not rely on it for the printed document.',
     },
     proves: {
       title: 'What this receipt proves',
@@ -224,6 +227,9 @@ export const verify = catalog(
       okText: '所有查核都已在您的瀏覽器中通過。',
       bad: '此收據無效',
       badText: '「{{step}}」這一步未通過。',
+      linkBad: '此收據不是列印連結所指的那一筆',
+      linkBadText:
+        '收據本身查核無誤，但它是日誌中的另一筆紀錄，而非連結所指的那一筆。請勿以它作為該列印文件的憑證。',
     },
     proves: {
       title: '此收據證明了什麼',
@@ -340,6 +346,9 @@ export const verify = catalog(
       okText: '所有查验都已在您的浏览器中通过。',
       bad: '此回执无效',
       badText: '“{{step}}”这一步未通过。',
+      linkBad: '此回执不是打印链接所指的那一条',
+      linkBadText:
+        '回执本身查验无误，但它是日志中的另一条记录，而非链接所指的那一条。请勿以它作为该打印文件的凭证。',
     },
     proves: {
       title: '此回执证明了什么',
