@@ -126,6 +126,13 @@ describe('block explorer', () => {
     await search(page, `index ${blocks[5]!.leaf}`);
     await page.waitForURL('**/explorer/blocks/5');
 
+    // Full-width digits and "＃", as a Chinese input method types them.
+    const wide = (n: number) =>
+      [...String(n)].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
+    await page.goto(web.node.url + '/explorer');
+    await search(page, `＃${wide(blocks[5]!.leaf)}`);
+    await page.waitForURL('**/explorer/blocks/5');
+
     const message = page.getByTestId('search-message');
     const cases: [string, RegExp][] = [
       ['f'.repeat(64), /No transaction with this id/],

@@ -19,6 +19,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useHealth } from '../lib/api';
+import { Page } from '../components/Page';
 import { useFormats, useLocale } from '../lib/locale-context';
 import { isLocale, LOCALE_NAMES, LOCALE_TAGS, LOCALES } from '../i18n/locale';
 
@@ -183,12 +184,11 @@ export function Layout() {
 export function NotFound() {
   const { t } = useTranslation();
   return (
-    <Stack>
-      <h1>{t('status.notFound')}</h1>
+    <Page title={t('status.notFound')}>
       <Text>{t('status.notFoundText')}</Text>
       <Anchor component={Link} to="/">
         {t('status.home')}
       </Anchor>
-    </Stack>
+    </Page>
   );
 }

@@ -50,7 +50,7 @@ export const applicant = catalog(
       unlockHeading: 'Open your account',
       unlockTitle: 'Unlock your account',
       unlockText:
-        'Your key is kept on this device, locked. Your passphrase opens it for this tab only; it locks again when you close the tab.',
+        'Your key is kept on this device, locked. Your passphrase opens it for this tab only; it locks again when you close, reload or leave this page.',
       yourKey: 'Account key',
       unlock: 'Unlock',
       lock: 'Lock',
@@ -383,7 +383,7 @@ export const applicant = catalog(
       unlockHeading: '開啟您的帳戶',
       unlockTitle: '解鎖帳戶',
       unlockText:
-        '您的金鑰已鎖好保存在這部裝置上。輸入密碼後只會在這個分頁中開啟，關閉分頁就會再次鎖上。',
+        '您的金鑰已鎖好保存在這部裝置上。輸入密碼後只會在這個分頁中開啟，關閉、重新載入或離開本頁後就會再次鎖上。',
       yourKey: '帳戶金鑰',
       unlock: '解鎖',
       lock: '鎖定',
@@ -700,7 +700,7 @@ export const applicant = catalog(
       unlockHeading: '打开您的账户',
       unlockTitle: '解锁账户',
       unlockText:
-        '您的密钥已锁好保存在这台设备上。输入密码后只在当前标签页中打开，关闭标签页就会重新锁上。',
+        '您的密钥已锁好保存在这台设备上。输入密码后只在当前标签页中打开，关闭、刷新或离开本页后就会重新锁上。',
       yourKey: '账户密钥',
       unlock: '解锁',
       lock: '锁定',

@@ -130,7 +130,8 @@ const HEIGHT_WORDS = /^(?:block|height|區塊|区块|高度)?\s*#?\s*([0-9]{1,15
  * "索引 123") or a block height ("123", "block 123").
  */
 export function parseSearch(input: string): SearchTarget {
-  const q = input.trim();
+  // NFKC: full-width digits and "＃" from a Chinese input method read as their ASCII forms.
+  const q = input.normalize('NFKC').trim();
   if (/^[0-9a-fA-F]{64}$/.test(q)) return { kind: 'tx', id: q.toLowerCase() };
   const i = INDEX_WORDS.exec(q);
   if (i) return { kind: 'index', index: Number(i[1]) };

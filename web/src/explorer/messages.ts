@@ -12,7 +12,7 @@ export const explorer = catalog(
       button: 'Find',
       searching: 'Looking it up…',
       invalid:
-        'The explorer cannot look that up. Enter a transaction id (64 hexadecimal characters), a block height such as 12, or a log index such as #123.',
+        'The explorer cannot look that up. Enter a transaction id (64 hexadecimal characters), a block height such as 12, or a log index such as #123. A shortened id, as pages show them, is not enough: its copy button copies the whole id.',
       noTx: 'No transaction with this id is on this ledger.',
       noBlock: 'There is no block {{height}}: the newest block is {{tip}}.',
       noIndex: 'There is no log entry #{{index}}: the log has {{size}} entries, #0 to #{{last}}.',
@@ -225,7 +225,7 @@ export const explorer = catalog(
       button: '查找',
       searching: '查找中…',
       invalid:
-        '無法查找這個內容。請輸入交易編號（64 個十六進位字元）、區塊高度（例如 12），或日誌索引（例如 #123）。',
+        '無法查找這個內容。請輸入交易編號（64 個十六進位字元）、區塊高度（例如 12），或日誌索引（例如 #123）。頁面上顯示的縮短編號不足以查找：請用旁邊的複製按鈕複製完整編號。',
       noTx: '此帳本上沒有這個編號的交易。',
       noBlock: '沒有第 {{height}} 號區塊：最新的區塊是 {{tip}}。',
       noIndex: '沒有日誌紀錄 #{{index}}：日誌共有 {{size}} 筆紀錄（#0 至 #{{last}}）。',
@@ -435,7 +435,7 @@ export const explorer = catalog(
       button: '查找',
       searching: '正在查找…',
       invalid:
-        '无法查找该内容。请输入交易编号（64 个十六进制字符）、区块高度（例如 12），或日志索引（例如 #123）。',
+        '无法查找该内容。请输入交易编号（64 个十六进制字符）、区块高度（例如 12），或日志索引（例如 #123）。页面上显示的缩短编号不足以查找：请用旁边的复制按钮复制完整编号。',
       noTx: '本账本上没有这个编号的交易。',
       noBlock: '没有第 {{height}} 号区块：最新的区块是 {{tip}}。',
       noIndex: '没有日志记录 #{{index}}：日志共有 {{size}} 条记录（#0 至 #{{last}}）。',

@@ -3,14 +3,13 @@
  * a transaction's result in words, what a transaction type means, organisation names in the
  * reader's language.
  */
-import { useMemo, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Anchor, Button, Group, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TxResult } from '@sdk';
 import { useOrgs } from '../lib/api';
-import { useFormats, useLocale } from '../lib/locale-context';
-import { LOCALE_TAGS } from '../i18n/locale';
+import { useFormats } from '../lib/locale-context';
 import { shortHash } from '../components/Hash';
 import { explorer } from './messages';
 import './explorer.css';
@@ -121,16 +120,9 @@ export function HashLink(props: { value: string; to: string }) {
 
 /** A ledger time to the second, in the reader's locale (blocks are often seconds apart). */
 export function Instant(props: { ms: number }) {
-  const { locale } = useLocale();
+  const fmt = useFormats();
   const iso = new Date(props.ms).toISOString();
-  const text = useMemo(
-    () =>
-      new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
-        dateStyle: 'medium',
-        timeStyle: 'medium',
-      }).format(props.ms),
-    [locale, props.ms],
-  );
+  const text = fmt.instant(props.ms);
   return (
     <time dateTime={iso} title={iso}>
       {text}

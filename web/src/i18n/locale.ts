@@ -66,6 +66,8 @@ export interface Formats {
   number(n: number | bigint): string;
   date(ms: number): string;
   dateTime(ms: number): string;
+  /** To the second: for blocks and transactions, often seconds apart. */
+  instant(ms: number): string;
   percent(basisPoints: number): string;
   name(names: Names | undefined, fallback?: string): string;
 }
@@ -93,7 +95,13 @@ export function formatsFor(locale: Locale): Formats {
     tag,
     locale === 'en'
       ? { dateStyle: 'medium', timeStyle: 'short' }
-      : { ...numeric, hour: '2-digit', minute: '2-digit' },
+      : { ...numeric, hour: 'numeric', minute: '2-digit' },
+  );
+  const instantFmt = new Intl.DateTimeFormat(
+    tag,
+    locale === 'en'
+      ? { dateStyle: 'medium', timeStyle: 'medium' }
+      : { ...numeric, hour: 'numeric', minute: '2-digit', second: '2-digit' },
   );
   const pctFmt = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 });
   return {
@@ -115,6 +123,7 @@ export function formatsFor(locale: Locale): Formats {
     number: (n) => numberFmt.format(n),
     date: (ms) => dateFmt.format(ms),
     dateTime: (ms) => dateTimeFmt.format(ms),
+    instant: (ms) => instantFmt.format(ms),
     percent: (bp) => pctFmt.format(`${minorToDecimal(BigInt(bp), 4)}` as Intl.StringNumericLiteral),
     name: (names, fallback = '') => names?.[lang] ?? names?.en ?? fallback,
   };

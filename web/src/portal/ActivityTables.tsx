@@ -48,10 +48,11 @@ export function DonationsTable(props: { donations: PublicDonation[]; caption: st
             <Table.Th scope="col" className="num">
               {t('activity.amount')}
             </Table.Th>
+            {/* Where it went comes third, so a phone shows it without scrolling sideways. */}
+            <Table.Th scope="col">{t('activity.where')}</Table.Th>
             <Table.Th scope="col">{t('activity.donor')}</Table.Th>
             <Table.Th scope="col">{t('activity.program')}</Table.Th>
             <Table.Th scope="col">{t('activity.tx')}</Table.Th>
-            <Table.Th scope="col">{t('activity.where')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -64,6 +65,11 @@ export function DonationsTable(props: { donations: PublicDonation[]; caption: st
                 <Money amount={d.amount} currency={d.currency} />
               </Table.Td>
               <Table.Td>
+                <Anchor component={Link} to={`/donations/${d.id}`}>
+                  {t('activity.trace')}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>
                 <DonorName donor={d.donor} />
               </Table.Td>
               <Table.Td>
@@ -71,11 +77,6 @@ export function DonationsTable(props: { donations: PublicDonation[]; caption: st
               </Table.Td>
               <Table.Td>
                 <TxLink tx={d.id} />
-              </Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={`/donations/${d.id}`}>
-                  {t('activity.trace')}
-                </Anchor>
               </Table.Td>
             </Table.Tr>
           ))}

@@ -71,18 +71,25 @@ function CurrencyFlows(props: { flows: FundFlow[]; currency: string; many: boole
   const caption = props.many ? `${t('flows.table')} (${props.currency})` : t('flows.table');
   return (
     <Stack gap="lg">
-      <Suspense fallback={<Loading />}>
-        <FlowChart
-          flows={props.flows}
-          currency={props.currency}
-          label={label}
-          ariaLabel={t('flows.chart', {
-            sources: counts.sources,
-            programs: counts.programs,
-            hospitals: counts.hospitals,
-          })}
-        />
-      </Suspense>
+      {/* On a phone the diagram keeps a readable width and scrolls sideways (its labels
+          would otherwise overlap); the table below says the same in rows. */}
+      <Text size="sm" hiddenFrom="sm">
+        {t('flows.swipe')}
+      </Text>
+      <div className="flow-chart-scroll" tabIndex={0} role="group" aria-label={t('flows.scroller')}>
+        <Suspense fallback={<Loading />}>
+          <FlowChart
+            flows={props.flows}
+            currency={props.currency}
+            label={label}
+            ariaLabel={t('flows.chart', {
+              sources: counts.sources,
+              programs: counts.programs,
+              hospitals: counts.hospitals,
+            })}
+          />
+        </Suspense>
+      </div>
       <FlowTable flows={props.flows} currency={props.currency} caption={caption} />
     </Stack>
   );

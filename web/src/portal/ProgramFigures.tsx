@@ -17,7 +17,8 @@ const FIELDS = ['budget', 'received', 'committed', 'paid', 'available'] as const
 /** `part` of `whole` in basis points, rounded down; 0 when there is no whole. */
 export function basisPoints(part: string | bigint, whole: string | bigint): number {
   const w = BigInt(whole);
-  return w <= 0n ? 0 : Number((BigInt(part) * 10_000n) / w);
+  // Rounded half up, not truncated: 19.596% reads 19.60%, not 19.59%.
+  return w <= 0n ? 0 : Number((BigInt(part) * 20_000n + w) / (2n * w));
 }
 
 /** Columns of the figures: five in a row where the page is wide, two in a card. */

@@ -39,6 +39,8 @@ export const portal = catalog(
       chart:
         'Diagram of the money flowing from {{sources}} sources into {{programs}} programs and on to {{hospitals}} hospitals. The table lists every flow.',
       table: 'Every flow of money',
+      swipe: 'The diagram is wider than the screen: swipe sideways to see all of it.',
+      scroller: 'Money flow diagram, scrollable sideways',
       from: 'From',
       to: 'To',
       amount: 'Amount',
@@ -263,6 +265,8 @@ export const portal = catalog(
       chart:
         '善款流向圖：款項從 {{sources}} 個來源流入 {{programs}} 個計劃，再流向 {{hospitals}} 家醫院。下表列出每一筆流向。',
       table: '每一筆款項流向',
+      swipe: '流向圖比螢幕寬，請左右滑動查看全圖。',
+      scroller: '善款流向圖，可左右捲動',
       from: '來源',
       to: '去向',
       amount: '金額',
@@ -480,6 +484,8 @@ export const portal = catalog(
       chart:
         '善款流向图：款项从 {{sources}} 个来源流入 {{programs}} 个项目，再流向 {{hospitals}} 家医院。下表列出每一笔流向。',
       table: '每一笔款项流向',
+      swipe: '流向图比屏幕宽，请左右滑动查看全图。',
+      scroller: '善款流向图，可左右滚动',
       from: '来源',
       to: '去向',
       amount: '金额',
