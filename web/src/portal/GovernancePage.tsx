@@ -184,8 +184,13 @@ function Proposals(props: { g: Governance }) {
             return (
               <Table.Tr key={p.id}>
                 <Table.Td>{what(p)}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={p.status === 'adopted' ? 'brand' : 'gray'}>
+                {/* Never squeezed: on a phone the badge's word was cut to "ADOP…". */}
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge
+                    variant="light"
+                    color={p.status === 'adopted' ? 'brand' : 'gray'}
+                    styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}
+                  >
                     {t(`governance.${p.status}`)}
                   </Badge>
                 </Table.Td>
