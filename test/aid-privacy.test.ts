@@ -298,6 +298,10 @@ describe('visibility and privacy', () => {
     assert.equal(leaves.length, size);
     texts.push(...leaves);
     assert.ok(serverLog.length > 20, 'the server logged its requests');
+    // No visitor's address either: method, URL and status are all a request line keeps.
+    for (const line of serverLog) {
+      assert.ok(!/remoteAddress|remotePort/.test(line), `request line: ${line}`);
+    }
     const haystacks = [
       ['public responses and log leaves', texts.join('\n')],
       ['server log', serverLog.join('')],

@@ -76,7 +76,20 @@ function noteSigners(note: string): string[] {
 
 export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyInstance {
   const app = Fastify({
-    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    // Request lines carry method, URL and status only: a visitor's address and port are personal
+    // data, and the node has no need to keep them.
+    ...(opts.logger
+      ? {
+          loggerInstance: opts.logger.child(
+            {},
+            {
+              serializers: {
+                req: (r: { method?: string; url?: string }) => ({ method: r.method, url: r.url }),
+              },
+            },
+          ),
+        }
+      : { logger: false }),
     bodyLimit: 1024 * 1024,
     routerOptions: { querystringParser: (s: string) => Object.fromEntries(new URLSearchParams(s)) },
   });
