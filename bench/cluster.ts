@@ -24,7 +24,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,24 +44,13 @@ import {
   SEED,
 } from './common.js';
 import { admins, DEMO_CHAIN, SignPool, signEnrol } from './txgen.js';
+import { freePort } from '../src/node/ports.js';
 
 const log = logger('cluster');
 const ORGS = ['city-bureau', 'hope-foundation', 'general-hospital'] as const;
 const PER_BODY = 1000;
 const CONNECTIONS_PER_NODE = 2;
 const LATENCY_INTERVAL_MS = 20;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Server {
   org: string;

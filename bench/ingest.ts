@@ -10,7 +10,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,21 +18,10 @@ import { canonicalJson } from '../src/core/canonical.js';
 import { writeDemoDir } from '../src/node/demo.js';
 import { fail, finish, logger, median, percentile, post, secondsSince, SEED } from './common.js';
 import { DEMO_CHAIN, SignPool } from './txgen.js';
+import { freePort } from '../src/node/ports.js';
 
 const log = logger('ingest');
 const PER_BODY = 1000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startServer(dir: string, port: number): Promise<ChildProcess> {
   const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

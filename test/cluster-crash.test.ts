@@ -15,7 +15,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -29,6 +28,7 @@ import { nodeSigner } from '../src/ledger/node-ed25519.js';
 import { demoActivity, demoSeed, writeDemoDir } from '../src/node/demo.js';
 import { etcdClient, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
 import { SEED, tempDir } from './helpers.js';
+import { freePort } from '../src/node/ports.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,18 +49,6 @@ const PER_REQUEST = 20;
 const PHASE_ACKS = 300;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function tail(file: string, bytes = 3000): string {
   try {

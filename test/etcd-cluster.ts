@@ -20,16 +20,15 @@ import {
 } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError } from 'etcd3';
+import { freePorts } from '../src/node/ports.js';
 
 /** Large enough for one range read of a few hundred 50 KB values (gRPC's default is 4 MB). */
 export const GRPC_MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
 
-const DEFAULT_PORTS = new Set([2379, 2380]);
 const LOG_TAIL_BYTES = 4000;
 
 export interface EtcdClusterOptions {
@@ -136,29 +135,6 @@ function isExecutable(path: string): boolean {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** `count` distinct free loopback ports, none of them etcd's defaults. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  const ports: number[] = [];
-  try {
-    while (ports.length < count) {
-      const srv = createServer();
-      servers.push(srv);
-      const port = await new Promise<number>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-          const addr = srv.address();
-          resolve(typeof addr === 'object' && addr ? addr.port : 0);
-        });
-      });
-      if (port !== 0 && !DEFAULT_PORTS.has(port)) ports.push(port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  }
-}
 
 function tail(file: string, bytes = LOG_TAIL_BYTES): string {
   try {

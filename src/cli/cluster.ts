@@ -17,7 +17,6 @@ import {
   readFileSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { delimiter, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -29,6 +28,7 @@ import { publicKeyFromSeed, randomSeed } from '../core/ed25519.js';
 import { AidError } from '../core/errors.js';
 import { paths, readNodeDir, writeConsortiumKey } from '../node/config.js';
 import { keyFileFromSeed, writeKeyFile } from '../node/keyfile.js';
+import { freePorts } from '../node/ports.js';
 
 const out = (s: string): void => {
   process.stdout.write(s.endsWith('\n') ? s : s + '\n');
@@ -353,29 +353,6 @@ interface DemoState {
 const STATE_FILE = 'cluster-demo.json';
 const ETCD_MEMBERS = 3;
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  const ports: number[] = [];
-  try {
-    while (ports.length < count) {
-      const srv = createServer();
-      servers.push(srv);
-      const port = await new Promise<number>((ok, fail) => {
-        srv.once('error', fail);
-        srv.listen(0, '127.0.0.1', () => {
-          const a = srv.address();
-          ok(typeof a === 'object' && a ? a.port : 0);
-        });
-      });
-      // Never etcd's own defaults: a system etcd may hold them.
-      if (port !== 0 && port !== 2379 && port !== 2380) ports.push(port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  }
-}
 
 function tail(file: string, bytes = 3000): string {
   try {
