@@ -21,12 +21,11 @@
  * Usage: node dist/bench/cluster.js [transactions] [latency seconds]
  * Set AIDLEDGER_BENCH_SERVER_PROF=<dir> to run the nodes under --cpu-prof.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { verifyCheckpoint, type Policy } from '../src/chain/policy.js';
 import type { SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
@@ -42,6 +41,9 @@ import {
   percentile,
   secondsSince,
   SEED,
+  startNodeProcess,
+  stopNodeProcess,
+  vmHwmKB,
 } from './common.js';
 import { admins, DEMO_CHAIN, SignPool, signEnrol } from './txgen.js';
 import { freePort } from '../src/node/ports.js';
@@ -59,60 +61,14 @@ interface Server {
   agent: Agent;
 }
 
-function startServer(org: string, dir: string, port: number): Promise<Server> {
-  const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  const prof = process.env.AIDLEDGER_BENCH_SERVER_PROF;
-  const args = [
-    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${org}.cpuprofile`] : []),
-    main,
-    'start',
-    '--dir',
-    dir,
-    '--port',
-    String(port),
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`${org} did not start: ${out}${err}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      err = (err + d.toString()).slice(-10_000);
-    });
-    // The request log goes to stdout: read (so the pipe never fills) and dropped.
-    child.stdout!.on('data', (d: Buffer) => {
-      if (out.length < 10_000) out += d.toString();
-      if (out.includes('AidLedger node')) {
-        clearTimeout(timer);
-        resolve({ org, child, port, agent: new Agent({ keepAlive: true, maxSockets: 4 }) });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${org} exited with ${code}: ${out}${err}`));
-    });
-  });
+async function startServer(org: string, dir: string, port: number): Promise<Server> {
+  const child = await startNodeProcess(org, dir, port);
+  return { org, child, port, agent: new Agent({ keepAlive: true, maxSockets: 4 }) };
 }
-
 async function stopServer(s: Server): Promise<void> {
   s.agent.destroy();
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => s.child.once('exit', () => resolve()));
-  s.child.kill('SIGTERM');
-  const timer = setTimeout(() => s.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+  await stopNodeProcess(s.child);
 }
-
-function vmHwmKB(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
 function call(s: Server, method: 'GET' | 'POST', path: string, body?: string) {
   return httpCall(s.agent, s.port, method, path, body);
 }

@@ -7,70 +7,32 @@
  * Usage: node dist/bench/ingest.js [transactions] [connections]
  * Set AIDLEDGER_BENCH_SERVER_PROF=<dir> to run the server under --cpu-prof.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { writeDemoDir } from '../src/node/demo.js';
-import { fail, finish, logger, median, percentile, post, secondsSince, SEED } from './common.js';
+import {
+  fail,
+  finish,
+  logger,
+  median,
+  percentile,
+  post,
+  secondsSince,
+  SEED,
+  startNodeProcess,
+  stopNodeProcess,
+  vmHwmKB,
+} from './common.js';
 import { DEMO_CHAIN, SignPool } from './txgen.js';
 import { freePort } from '../src/node/ports.js';
 
 const log = logger('ingest');
 const PER_BODY = 1000;
-
-function startServer(dir: string, port: number): Promise<ChildProcess> {
-  const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  const prof = process.env.AIDLEDGER_BENCH_SERVER_PROF;
-  const args = [
-    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
-    main,
-    'start',
-    '--dir',
-    dir,
-    '--port',
-    String(port),
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}${err}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.length > 10_000) err = err.slice(-10_000);
-    });
-    child.stdout!.on('data', (d: Buffer) => {
-      if (out.length < 10_000) out += d.toString();
-      if (out.includes('AidLedger node')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${out}${err}`));
-    });
-  });
-}
-
-function vmHwmKB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 async function main(): Promise<Record<string, unknown>> {
   const n = Number(process.argv[2] ?? 120_000);
@@ -80,7 +42,7 @@ async function main(): Promise<Record<string, unknown>> {
   try {
     writeDemoDir(dir, SEED, Date.now() - 1000);
     const port = await freePort();
-    server = await startServer(dir, port);
+    server = await startNodeProcess('ingest', dir, port);
     log(`node pid ${server.pid} on port ${port}; signing ${n} transactions`);
 
     // Sign just before sending: `time` must be within 5 minutes of the node's clock.
@@ -148,7 +110,7 @@ async function main(): Promise<Record<string, unknown>> {
         `server VmHWM ${(serverMaxRssKB / 1024).toFixed(0)} MB`,
     );
     if (firstError) log(`first failure: ${firstError}`);
-    await stopServer(server);
+    await stopNodeProcess(server);
     return {
       txs: n,
       ok,
@@ -161,7 +123,7 @@ async function main(): Promise<Record<string, unknown>> {
       latencyMedianMs: median(latencies),
     };
   } finally {
-    if (server) await stopServer(server);
+    if (server) await stopNodeProcess(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }
