@@ -278,6 +278,21 @@ export async function stopNodeProcess(child: ChildProcess): Promise<void> {
 }
 
 /** A process's peak RSS in kB (VmHWM), NaN when it is gone. */
+/**
+ * CPU seconds (user + system, every thread) a process has used so far, from /proc/<pid>/stat;
+ * NaN where it cannot be read. Clock ticks are 100 a second on Linux.
+ */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 export function vmHwmKB(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -27,6 +27,7 @@ import {
   startNodeProcess,
   stopNodeProcess,
   vmHwmKB,
+  cpuSeconds,
 } from './common.js';
 import { DEMO_CHAIN, SignPool } from './txgen.js';
 import { freePort } from '../src/node/ports.js';
@@ -70,6 +71,8 @@ async function main(): Promise<Record<string, unknown>> {
     let firstError: string | undefined;
     const latencies: number[] = [];
     const t0 = process.hrtime.bigint();
+    const cpu0 = cpuSeconds(server.pid!);
+    const own0 = process.cpuUsage();
     const worker = async () => {
       for (;;) {
         const i = next++;
@@ -101,13 +104,20 @@ async function main(): Promise<Record<string, unknown>> {
     };
     await Promise.all(Array.from({ length: connections }, () => worker()));
     const seconds = secondsSince(t0);
+    // How much of the machine the node used, and what one transaction cost it in CPU: with the
+    // load generator's share beside it, this tells a node short of cores from one that waits.
+    const serverCores = (cpuSeconds(server.pid!) - cpu0) / seconds;
+    const own = process.cpuUsage(own0);
+    const clientCores = (own.user + own.system) / 1e6 / seconds;
+    const serverCpuUsPerTx = ok > 0 ? (serverCores * seconds * 1e6) / ok : NaN;
     agent.destroy();
     const serverMaxRssKB = vmHwmKB(server.pid!);
     const txPerSec = ok / seconds;
     log(
       `${ok} committed ok, ${failed} failed in ${seconds.toFixed(2)}s = ${Math.round(txPerSec)} tx/s; ` +
         `request latency median ${median(latencies).toFixed(0)} ms, p90 ${percentile(latencies, 0.9).toFixed(0)} ms; ` +
-        `server VmHWM ${(serverMaxRssKB / 1024).toFixed(0)} MB`,
+        `server VmHWM ${(serverMaxRssKB / 1024).toFixed(0)} MB; server used ${serverCores.toFixed(2)} ` +
+        `cores (${serverCpuUsPerTx.toFixed(0)} µs of CPU a transaction), load generator ${clientCores.toFixed(2)}`,
     );
     if (firstError) log(`first failure: ${firstError}`);
     await stopNodeProcess(server);
@@ -120,6 +130,9 @@ async function main(): Promise<Record<string, unknown>> {
       txPerSec,
       connections,
       serverMaxRssKB,
+      serverCores,
+      serverCpuUsPerTx,
+      clientCores,
       latencyMedianMs: median(latencies),
     };
   } finally {

@@ -187,6 +187,16 @@ async function main(): Promise<void> {
       ratio: `${fix(v / bound, 2)} x bound`,
       status: status(v >= bound && num(ir, 'failed') === 0),
     });
+    // What a transaction costs the node in CPU, against one signature check: the ratio a faster
+    // node has to bring down, whatever the machine's load.
+    const cpuUs = num(ir, 'serverCpuUsPerTx');
+    rows.push({
+      figure: `2. ingest: node CPU a transaction (${fix(num(ir, 'serverCores'), 2)} cores used, load generator ${fix(num(ir, 'clientCores'), 2)})`,
+      value: `${int(cpuUs)} µs`,
+      target: '',
+      ratio: `${fix((cpuUs * bound) / 1e6, 2)} x one verification`,
+      status: '',
+    });
     const rss = num(ir, 'serverMaxRssKB');
     rows.push({
       figure: '2. ingest: server peak RSS (VmHWM)',
