@@ -277,7 +277,6 @@ export async function stopNodeProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A process's peak RSS in kB (VmHWM), NaN when it is gone. */
 /**
  * CPU seconds (user + system, every thread) a process has used so far, from /proc/<pid>/stat;
  * NaN where it cannot be read. Clock ticks are 100 a second on Linux.
@@ -293,6 +292,7 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** A process's peak RSS in kB (VmHWM), NaN when it is gone. */
 export function vmHwmKB(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -16,6 +16,7 @@ import type { SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { writeDemoDir } from '../src/node/demo.js';
 import {
+  cpuSeconds,
   fail,
   finish,
   logger,
@@ -27,7 +28,6 @@ import {
   startNodeProcess,
   stopNodeProcess,
   vmHwmKB,
-  cpuSeconds,
 } from './common.js';
 import { DEMO_CHAIN, SignPool } from './txgen.js';
 import { freePort } from '../src/node/ports.js';
@@ -106,10 +106,11 @@ async function main(): Promise<Record<string, unknown>> {
     const seconds = secondsSince(t0);
     // How much of the machine the node used, and what one transaction cost it in CPU: with the
     // load generator's share beside it, this tells a node short of cores from one that waits.
-    const serverCores = (cpuSeconds(server.pid!) - cpu0) / seconds;
+    const serverCpu = cpuSeconds(server.pid!) - cpu0;
+    const serverCores = serverCpu / seconds;
+    const serverCpuUsPerTx = ok > 0 ? (serverCpu * 1e6) / ok : NaN;
     const own = process.cpuUsage(own0);
     const clientCores = (own.user + own.system) / 1e6 / seconds;
-    const serverCpuUsPerTx = ok > 0 ? (serverCores * seconds * 1e6) / ok : NaN;
     agent.destroy();
     const serverMaxRssKB = vmHwmKB(server.pid!);
     const txPerSec = ok / seconds;
