@@ -299,12 +299,13 @@ describe('governance and the verifier policy', () => {
 });
 
 describe('protocol versions', () => {
-  // Version 2 changes one rule from height 4: no member may be named "temp-…".
+  // A version this build does not have (1000) changes one rule from height 4: no member may be
+  // named "temp-…".
   const v1 = getProtocol(1);
   const enrol = membership.actions.enrol!;
   const v2: Protocol = {
     ...v1,
-    version: 2,
+    version: 1000,
     contracts: new Map([
       [
         'membership',
@@ -325,7 +326,7 @@ describe('protocol versions', () => {
       ],
     ]),
   };
-  const protocols = new Map([[2, v2]]);
+  const protocols = new Map([[1000, v2]]);
 
   it('executes each block with the rules of its height, and verify replays them so', async () => {
     const { dir, cleanup } = tempDir();
@@ -334,7 +335,7 @@ describe('protocol versions', () => {
     const g = JSON.parse(readFileSync(gpath, 'utf8')) as { protocol: unknown };
     g.protocol = [
       { version: 1, fromHeight: 0 },
-      { version: 2, fromHeight: 4 },
+      { version: 1000, fromHeight: 4 },
     ];
     writeFileSync(gpath, JSON.stringify(g));
     const t = await startNode({ dir, protocols });
@@ -354,11 +355,11 @@ describe('protocol versions', () => {
       [4, { ok: false, code: 'INVALID_STATE' }],
       [5, { ok: false, code: 'INVALID_STATE' }],
     ]);
-    assert.equal(t.node.ledger.block(4)!.protocol, 2);
+    assert.equal(t.node.ledger.block(4)!.protocol, 1000);
     await t.close();
     const report = await verifyLedgerFile(join(dir, 'ledger.sqlite'), { protocols });
     assert.equal(report.refused, 2);
-    // Without the code of version 2, a replay cannot reproduce the log.
+    // Without the code of version 1000, a replay cannot reproduce the log.
     await assert.rejects(verifyLedgerFile(join(dir, 'ledger.sqlite')), (e) =>
       isAidError(e, 'CONFIG'),
     );

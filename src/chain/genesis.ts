@@ -36,6 +36,8 @@ export const ProtocolStepSchema = z.strictObject({
   fromHeight: z.number().int().min(0),
 });
 
+export type ProtocolStep = z.infer<typeof ProtocolStepSchema>;
+
 export const GenesisSchema = z
   .strictObject({
     chain: ChainIdSchema,
@@ -88,9 +90,18 @@ export function genesisHash(g: Genesis): string {
   return toHex(sha256(utf8(canonicalJson(g))));
 }
 
-/** The protocol version that executes the block at `height`. */
-export function protocolAt(g: Genesis, height: number): number {
+/**
+ * The protocol version that executes the block at `height`: the genesis schedule, then the steps
+ * the consortium adopted by vote since (each later in height and newer in version than the last).
+ */
+export function protocolAt(
+  g: Genesis,
+  height: number,
+  adopted: readonly ProtocolStep[] = [],
+): number {
   let v = g.protocol[0]!.version;
-  for (const step of g.protocol) if (step.fromHeight <= height) v = step.version;
+  // Never backwards: a step adopted by vote and one the genesis planned may interleave.
+  for (const step of [...g.protocol, ...adopted])
+    if (step.fromHeight <= height && step.version > v) v = step.version;
   return v;
 }

@@ -152,11 +152,24 @@ export interface Governance {
   nodes: number;
   proposals: {
     id: string;
-    kind: 'admitOrg' | 'setGovernanceQuorum' | 'setCheckpointQuorum';
+    kind:
+      | 'admitOrg'
+      | 'setGovernanceQuorum'
+      | 'setCheckpointQuorum'
+      | 'scheduleProtocol'
+      | 'grantOversight'
+      | 'revokeOversight'
+      | 'liftFreeze';
     /** The organisation to admit. */
     org?: { id: string; names: Names; type: string };
     /** The quorum asked for. */
     quorum?: number;
+    /** The protocol version asked for and the height it would run from. */
+    protocol?: { version: number; fromHeight: number };
+    /** The organisation granted (or losing) oversight, and the roles granted. */
+    oversight?: { org: string; roles: string[] };
+    /** The freeze (its transaction id) to lift. */
+    freeze?: string;
     status: 'open' | 'adopted' | 'rejected' | 'failed';
     votes: { org: string; approve: boolean }[];
     since: number;

@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import { keys as membershipKeys } from './membership.js';
-import { action, refuse, type Contract, type KeyStatus, type StateView } from './runtime.js';
+import {
+  action,
+  refuse,
+  type ActionContext,
+  type Contract,
+  type KeyStatus,
+  type StateView,
+} from './runtime.js';
 
 export interface AccountRecord {
   key: string;
@@ -28,23 +35,31 @@ export function resolveAccount(state: StateView, key: string): KeyStatus {
 
 const Lang = z.enum(['zh-Hant', 'zh-Hans', 'en']);
 
+const RegisterSchema = z.strictObject({ lang: Lang });
+
+function register(ctx: ActionContext, p: z.infer<typeof RegisterSchema>, v2: boolean): void {
+  if (ctx.state.get(membershipKeys.key(ctx.signer.key)) !== undefined)
+    refuse('KEY_IN_USE', 'that key belongs to a member');
+  // From protocol 2, an organisation's node key is not an applicant's either.
+  if (v2 && ctx.state.get(membershipKeys.nodeKey(ctx.signer.key)) !== undefined)
+    refuse('KEY_IN_USE', "that key is an organisation's node key");
+  ctx.state.put(accountKeys.account(ctx.signer.key), {
+    key: ctx.signer.key,
+    status: 'active',
+    since: ctx.time,
+    lang: p.lang,
+  } satisfies AccountRecord);
+}
+
 export const accounts: Contract = {
   name: 'accounts',
   actions: {
+    // Signed by the new key itself: its own proof of possession.
     register: action({
-      schema: z.strictObject({ lang: Lang }),
+      schema: RegisterSchema,
       roles: [],
       selfSigned: true,
-      apply(ctx, p) {
-        if (ctx.state.get(membershipKeys.key(ctx.signer.key)) !== undefined)
-          refuse('KEY_IN_USE', 'that key belongs to a member');
-        ctx.state.put(accountKeys.account(ctx.signer.key), {
-          key: ctx.signer.key,
-          status: 'active',
-          since: ctx.time,
-          lang: p.lang,
-        } satisfies AccountRecord);
-      },
+      apply: (ctx, p) => register(ctx, p, false),
     }),
     close: action({
       schema: z.strictObject({}),
@@ -54,6 +69,20 @@ export const accounts: Contract = {
         if (!a) refuse('NOT_FOUND', 'no such account');
         ctx.state.put(accountKeys.account(ctx.signer.key), { ...a, status: 'closed' });
       },
+    }),
+  },
+};
+
+/** Protocol 2: a node key cannot register as an applicant. */
+export const accountsV2: Contract = {
+  ...accounts,
+  actions: {
+    ...accounts.actions,
+    register: action({
+      schema: RegisterSchema,
+      roles: [],
+      selfSigned: true,
+      apply: (ctx, p) => register(ctx, p, true),
     }),
   },
 };

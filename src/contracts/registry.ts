@@ -1,15 +1,28 @@
 /**
  * The contract code of each protocol version. A change to contract code is a new version that
- * takes effect from a height in the genesis schedule; `verify` replays every block with the
+ * takes effect from a height in the genesis schedule, or from the height a governance proposal
+ * (`scheduleProtocol`) names once the consortium adopts it; `verify` replays every block with the
  * version that executed it.
+ *
+ * Version 2 closes what an adversarial review found: roles follow the organisation's type and
+ * oversight comes only from the consortium; a key has one holder and proves possession; freezes
+ * are lifted by who placed them; free text leaves the public payloads.
  */
 import { AidError } from '../core/errors.js';
-import { accounts, resolveAccount } from './accounts.js';
+import { accounts, accountsV2, resolveAccount } from './accounts.js';
 import { attest } from './attest.js';
-import { audit } from './audit.js';
+import { audit, auditV2 } from './audit.js';
 import { cases } from './cases.js';
 import { donations, funds } from './donations.js';
-import { membership, membershipGenesis, resolveKey } from './membership.js';
+import {
+  membership,
+  membershipGenesis,
+  membershipGenesisV2,
+  membershipUpgradeV2,
+  membershipV2,
+  resolveKey,
+  resolveKeyV2,
+} from './membership.js';
 import { programs } from './programs.js';
 import type { Contract, KeyStatus, Protocol, StateView } from './runtime.js';
 
@@ -19,21 +32,59 @@ function resolveAnyKey(state: StateView, key: string): KeyStatus {
   return m.kind === 'unknown' ? resolveAccount(state, key) : m;
 }
 
-function protocol(version: number, contracts: Contract[]): Protocol {
-  return {
-    version,
-    contracts: new Map(contracts.map((c) => [c.name, c])),
-    genesis: membershipGenesis,
-    resolveKey: resolveAnyKey,
-  };
+function resolveAnyKeyV2(state: StateView, key: string): KeyStatus {
+  const m = resolveKeyV2(state, key);
+  return m.kind === 'unknown' ? resolveAccount(state, key) : m;
 }
 
-const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map([
-  [1, protocol(1, [membership, accounts, programs, attest, cases, donations, funds, audit])],
+function contractMap(contracts: Contract[]): ReadonlyMap<string, Contract> {
+  return new Map(contracts.map((c) => [c.name, c]));
+}
+
+const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map<number, Protocol>([
+  [
+    1,
+    {
+      version: 1,
+      contracts: contractMap([
+        membership,
+        accounts,
+        programs,
+        attest,
+        cases,
+        donations,
+        funds,
+        audit,
+      ]),
+      genesis: membershipGenesis,
+      resolveKey: resolveAnyKey,
+    },
+  ],
+  [
+    2,
+    {
+      version: 2,
+      contracts: contractMap([
+        membershipV2,
+        accountsV2,
+        programs,
+        attest,
+        cases,
+        donations,
+        funds,
+        auditV2,
+      ]),
+      genesis: membershipGenesisV2,
+      resolveKey: resolveAnyKeyV2,
+      upgrade(state, scan, from) {
+        if (from < 2) membershipUpgradeV2(state, scan);
+      },
+    },
+  ],
 ]);
 
-/** The newest protocol version this build knows. */
-export const LATEST_PROTOCOL = 1;
+/** The newest protocol version this build knows: what a new ledger starts with. */
+export const LATEST_PROTOCOL = 2;
 
 /** @throws AidError CONFIG when this build does not know the version. */
 export function getProtocol(version: number, extra?: ReadonlyMap<number, Protocol>): Protocol {

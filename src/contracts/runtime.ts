@@ -50,7 +50,12 @@ export interface Secrets {
   fingerprint(text: string): string;
 }
 
+/** Checks an Ed25519 signature (strict RFC 8032) over a UTF-8 text: deterministic on every node. */
+export type SignatureCheck = (keyHex: string, text: string, sigHex: string) => boolean;
+
 export interface ActionContext {
+  /** The protocol version executing this transaction. */
+  protocol: number;
   height: number;
   /** The block time in milliseconds: the only clock a contract sees. */
   time: number;
@@ -62,6 +67,8 @@ export interface ActionContext {
   /** The transaction's commitment to its private part, when it has one. */
   commitment: string | undefined;
   secrets: Secrets;
+  /** Proof-of-possession checks: a new key signs the request that names it. */
+  verifySignature: SignatureCheck;
 }
 
 export interface Action<P = unknown> {
@@ -100,13 +107,25 @@ export function action<S extends z.ZodType>(a: {
 export type KeyStatus =
   { kind: 'unknown' } | { kind: 'revoked'; member: string } | { kind: 'active'; signer: Signer };
 
-/** One version of the contract code, in force from a height given by the genesis schedule. */
+/** Committed state under a key prefix, in UTF-8 key order, values parsed. */
+export type StateScan = (prefix: string) => { key: string; value: unknown }[];
+
+/**
+ * One version of the contract code, in force from a height given by the genesis schedule or by an
+ * adopted governance proposal (`membership` change `scheduleProtocol`).
+ */
 export interface Protocol {
   version: number;
   contracts: ReadonlyMap<string, Contract>;
   /** Writes the genesis state. */
   genesis(g: Genesis, state: StateView): void;
   resolveKey(state: StateView, key: string): KeyStatus;
+  /**
+   * Runs once, at the start of the first block this version executes on a ledger that ran an
+   * older one: writes the state the new rules need (an index the old ones never kept). Its
+   * writes belong to that block, so they are in its state digest and `verify` repeats them.
+   */
+  upgrade?(state: StateView, scan: StateScan, from: number): void;
 }
 
 /** A refusal by a contract: recorded in the log with its code, changes nothing but the nonce. */

@@ -37,7 +37,10 @@ export type ExecutionCode =
   | 'CURRENCY_MISMATCH'
   | 'SOURCES_MISMATCH'
   | 'NOT_APPLICANT'
-  | 'LINE_CONFLICT';
+  | 'LINE_CONFLICT'
+  | 'NO_POSSESSION'
+  | 'ROLE_NOT_ALLOWED'
+  | 'NOT_FREEZER';
 
 export type ErrorCode =
   | AdmissionCode

@@ -549,9 +549,7 @@ export class AidQueries {
         .map((p) => ({
           id: p.id,
           kind: p.change.kind,
-          ...(p.change.kind === 'admitOrg'
-            ? { org: { id: p.change.org.id, names: p.change.org.names, type: p.change.org.type } }
-            : { quorum: p.change.quorum }),
+          ...proposalSubject(p.change),
           status: p.status,
           votes: p.votes,
           since: p.since,
@@ -590,4 +588,23 @@ export function publicDonation(d: DonationRecord): PublicDonation {
 
 function notFound(message: string): never {
   throw new AidError('NOT_FOUND', message);
+}
+
+/** What a proposal is about, in the public governance view. */
+function proposalSubject(c: ProposalRecord['change']): Partial<Governance['proposals'][number]> {
+  switch (c.kind) {
+    case 'admitOrg':
+      return { org: { id: c.org.id, names: c.org.names, type: c.org.type } };
+    case 'setGovernanceQuorum':
+    case 'setCheckpointQuorum':
+      return { quorum: c.quorum };
+    case 'scheduleProtocol':
+      return { protocol: { version: c.version, fromHeight: c.fromHeight } };
+    case 'grantOversight':
+      return { oversight: { org: c.org, roles: c.roles } };
+    case 'revokeOversight':
+      return { oversight: { org: c.org, roles: [] } };
+    case 'liftFreeze':
+      return { freeze: c.freeze };
+  }
 }

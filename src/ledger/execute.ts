@@ -9,7 +9,10 @@ import type { PrivatePart, SignedTx } from '../chain/tx.js';
 import type { TxId } from '../chain/schemas.js';
 import { isAidError } from '../core/errors.js';
 import { findAction } from '../contracts/registry.js';
+import type { ProtocolStep } from '../chain/genesis.js';
+import type { ProtocolSchedule } from '../contracts/membership.js';
 import type { Protocol, Secrets, Signer } from '../contracts/runtime.js';
+import { verifyHex } from './node-ed25519.js';
 import { Overlay } from './overlay.js';
 
 /** A transaction that passed admission: parsed, canonical, signature checked. */
@@ -82,6 +85,7 @@ export function executeTx(
   try {
     action.apply(
       {
+        protocol: protocol.version,
         height,
         time,
         txId: item.id,
@@ -90,6 +94,7 @@ export function executeTx(
         facts: item.private?.facts,
         commitment: tx.private?.commitment,
         secrets,
+        verifySignature: verifyHex,
       },
       parsed.data as never,
     );
@@ -99,4 +104,31 @@ export function executeTx(
   }
   txView.mergeInto(block);
   return { result: { ok: true }, writes: txView.writes };
+}
+
+/** The protocol steps adopted by vote, from the committed value of `membership/protocol`. */
+export function adoptedSteps(text: string | undefined): ProtocolStep[] {
+  if (text === undefined) return [];
+  return (JSON.parse(text) as ProtocolSchedule).steps.map((s) => ({
+    version: s.version,
+    fromHeight: s.fromHeight,
+  }));
+}
+
+/**
+ * At the first block of a newer protocol version, runs its upgrade over the committed state,
+ * writing into the block's overlay (so into its state digest). `scan` reads committed rows.
+ */
+export function upgradeIfNew(
+  protocol: Protocol,
+  previous: number,
+  block: Overlay,
+  scan: (prefix: string) => { key: string; value: string }[],
+): void {
+  if (protocol.version === previous || !protocol.upgrade) return;
+  protocol.upgrade(
+    block.view(['']),
+    (prefix) => scan(prefix).map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown })),
+    previous,
+  );
 }

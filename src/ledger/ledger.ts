@@ -6,7 +6,13 @@
 import type Database from 'better-sqlite3';
 import type { Batch } from '../chain/batch.js';
 import type { BlockSummary, BlockTx, LogEntry, TxView } from '../chain/explorer-types.js';
-import { genesisHash, parseGenesis, protocolAt, type Genesis } from '../chain/genesis.js';
+import {
+  genesisHash,
+  parseGenesis,
+  protocolAt,
+  type Genesis,
+  type ProtocolStep,
+} from '../chain/genesis.js';
 import {
   blockLeafText,
   parseLeaf,
@@ -33,7 +39,7 @@ import { getProtocol } from '../contracts/registry.js';
 import type { KeyStatus, Protocol, Secrets, StateView } from '../contracts/runtime.js';
 import { NO_SECRETS } from './secrets.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
-import { executeTx, type AdmittedItem } from './execute.js';
+import { adoptedSteps, executeTx, upgradeIfNew, type AdmittedItem } from './execute.js';
 import { nodeSigner, verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
@@ -185,9 +191,20 @@ export class Ledger {
     return this.head ? toHex(this.head.state) : '';
   }
 
+  /**
+   * The contract code that executes the block at `height` (at most one past the head): the
+   * genesis schedule and the steps the consortium adopted by vote, as committed.
+   */
   protocolFor(height: number): Protocol {
-    return getProtocol(protocolAt(this.genesis, height), this.protocols);
+    const text = this.stateGet(membershipKeys.protocol);
+    if (text !== this.adoptedText) {
+      this.adoptedText = text;
+      this.adopted = adoptedSteps(text);
+    }
+    return getProtocol(protocolAt(this.genesis, height, this.adopted), this.protocols);
   }
+  private adoptedText: string | undefined;
+  private adopted: ProtocolStep[] = [];
 
   // ---- state ------------------------------------------------------------------------------
 
@@ -251,6 +268,9 @@ export class Ledger {
     const time = Math.max(batch.time, this.head.time + 1);
     const protocol = this.protocolFor(height);
     const overlay = new Overlay((k) => this.stateGet(k));
+    upgradeIfNew(protocol, this.protocolFor(height - 1).version, overlay, (prefix) =>
+      this.stateScan(prefix, Number.MAX_SAFE_INTEGER),
+    );
     const outcomes: CommitOutcome[] = [];
     const seen = new Map<string, CommitOutcome>();
     const leaves: PendingLeaf[] = [];

@@ -20,9 +20,13 @@ import { parseCheckpoint, parseNote, parseVerifierKey, verifiedSigners } from '.
 import { getProtocol } from '../contracts/registry.js';
 import type { Protocol, Secrets } from '../contracts/runtime.js';
 import { NO_SECRETS } from './secrets.js';
-import { checkpointSigners, type OrgRecord } from '../contracts/membership.js';
+import {
+  checkpointSigners,
+  keys as membershipKeys,
+  type OrgRecord,
+} from '../contracts/membership.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
-import { executeTx, type AdmittedItem } from './execute.js';
+import { adoptedSteps, executeTx, upgradeIfNew, type AdmittedItem } from './execute.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { SigPool } from './sig-pool.js';
@@ -111,6 +115,9 @@ async function run(
       'SELECT value FROM state WHERE key >= ? AND key < ? ORDER BY key',
     )
     .pluck();
+  const replayScan = replay.prepare<[string, string], { key: string; value: string }>(
+    'SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key',
+  );
   const applyWrites = replay.transaction((w: Map<string, string | null>, keys: string[]) =>
     replayState.write(w, keys),
   );
@@ -232,7 +239,8 @@ async function run(
         height,
         `block counts ${b.block.txs} transactions, the log has ${b.txs.length}`,
       );
-    const version = protocolAt(genesis, height);
+    const adopted = adoptedSteps(replayState.get(membershipKeys.protocol));
+    const version = protocolAt(genesis, height, adopted);
     if (b.block.protocol !== version)
       throw new VerifyError(
         height,
@@ -243,6 +251,10 @@ async function run(
     const overlay = new Overlay((k) => replayState.get(k));
     if (height === 0) {
       protocol.genesis(genesis, overlay.view(['']));
+    } else {
+      upgradeIfNew(protocol, protocolAt(genesis, height - 1, adopted), overlay, (prefix) =>
+        replayScan.all(prefix, prefix + '\uffff'),
+      );
     }
     for (const t of b.txs) {
       const id = txIdOf(t.text, fastSha256);
