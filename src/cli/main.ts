@@ -28,6 +28,7 @@ import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
 import { registerAidCommands } from './aid.js';
 import { registerClusterCommands } from './cluster.js';
+import { LATEST_PROTOCOL } from '../contracts/registry.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -129,7 +130,7 @@ async function initDir(
     ],
     governanceQuorum: 1,
     checkpointQuorum: 1,
-    protocol: [{ version: 1, fromHeight: 0 }],
+    protocol: [{ version: LATEST_PROTOCOL, fromHeight: 0 }],
   });
   mkdirSync(paths.keys(dir), { recursive: true });
   writeFileSync(paths.genesis(dir), JSON.stringify(genesis, null, 2) + '\n', { flag: 'wx' });
