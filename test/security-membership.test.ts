@@ -4,7 +4,10 @@
  * HTTP against a real node, each refusal logged with its code and changing nothing else.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { proveKey, nodeHolder } from '../src/chain/possession.js';
@@ -289,6 +292,53 @@ describe('a key has one holder (protocol 2)', () => {
     });
     const j = (await r.json()) as { result?: { code?: string }; error?: { code: string } };
     assert.equal(j.result?.code ?? j.error?.code, 'KEY_IN_USE');
+  });
+});
+
+describe('proof of possession with the aidledger command', () => {
+  const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const run = (args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args]);
+
+  it('makes a key, proves it for its holder, and the admin enrols it', async () => {
+    const n = await startAidNode();
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = join(dir, 'clerk-7.json');
+      await run(['keys', 'new', '--out', file, '--member', 'general-hospital/clerk-7']);
+      const proof = JSON.parse(
+        (
+          await run([
+            'keys',
+            'prove',
+            '--key',
+            file,
+            '--holder',
+            'general-hospital/clerk-7',
+            '--url',
+            n.url,
+          ])
+        ).stdout,
+      ) as { key: string; pop: string };
+      await ok(n, 'general-hospital/admin', 'membership.enrol', {
+        name: 'clerk-7',
+        roles: ['clerk'],
+        ...proof,
+      });
+      // The same proof names its holder: it enrols nobody else.
+      await refused(n, 'NO_POSSESSION', 'general-hospital/admin', 'membership.enrol', {
+        name: 'clerk-8',
+        roles: ['clerk'],
+        key: freshKey(n.chain, 'x/y').key,
+        pop: proof.pop,
+      });
+      await assert.rejects(
+        run(['keys', 'prove', '--key', file, '--holder', 'not a holder']),
+        (e) => ((e as { code: number }).code === 2 ? true : assert.fail(String(e))),
+      );
+    } finally {
+      cleanup();
+      await n.close();
+    }
   });
 });
 
