@@ -416,4 +416,36 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
     assert.ok(report.refused > 0);
     cleanup();
   });
+
+  it('stops a node whose software lacks a version the consortium adopted, rather than run old rules', async () => {
+    const n = await startAidNode({ members: false });
+    try {
+      const from = n.node.ledger.height + 6;
+      await adopt(n, 'adopt-v1000', { kind: 'scheduleProtocol', version: 1000, fromHeight: from });
+      const health = await n.read('/v1/health');
+      assert.deepEqual(health.json.protocol.schedule.at(-1), { version: 1000, fromHeight: from });
+      assert.equal(health.json.protocol.known, 2);
+      while (n.node.ledger.height + 1 < from) {
+        const r = await n.send('city-bureau/admin', 'membership.vote', {
+          proposal: 'adopt-v1000',
+          approve: true,
+        });
+        assert.equal(r.code, 'INVALID_STATE');
+      }
+      const size = n.node.ledger.size;
+      const r = await n.send('city-bureau/admin', 'membership.vote', {
+        proposal: 'adopt-v1000',
+        approve: true,
+      });
+      assert.deepEqual([r.status, r.code], [503, 'UNAVAILABLE']);
+      const after = await n.read('/v1/health');
+      assert.deepEqual(
+        [after.status, after.json.code, after.json.protocol.next],
+        [503, 'CONFIG', 1000],
+      );
+      assert.equal(n.node.ledger.size, size);
+    } finally {
+      await n.close();
+    }
+  });
 });

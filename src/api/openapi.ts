@@ -350,7 +350,8 @@ export function openApiDocument(version: string) {
       ...aidPaths(),
       '/v1/health': {
         get: {
-          summary: 'Liveness, height and size',
+          summary:
+            'Liveness, height and size, and the protocol: the version of the next block, the schedule (genesis, then steps adopted by vote) and the newest version this build runs',
           responses: { 200: json('healthy', { type: 'object' }), 503: err('stopped committing') },
         },
       },

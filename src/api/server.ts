@@ -26,6 +26,7 @@ import {
   type OrgRecord,
 } from '../contracts/membership.js';
 import { accountKeys, type AccountRecord } from '../contracts/accounts.js';
+import { LATEST_PROTOCOL } from '../contracts/registry.js';
 import type { AidNode } from '../node/node.js';
 import { errorBody, statusOf } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -157,9 +158,20 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   app.get('/v1/openapi.json', async () => doc);
   app.get('/v1/health', async (_req, reply) => {
     const h = node.healthy;
-    return reply
-      .status(h.ok ? 200 : 503)
-      .send({ ...h, chain: ledger.chain, org: node.org, height: ledger.height, size: ledger.size });
+    return reply.status(h.ok ? 200 : 503).send({
+      ...h,
+      chain: ledger.chain,
+      org: node.org,
+      height: ledger.height,
+      size: ledger.size,
+      // Which contract code runs next, what is scheduled, and the newest this build has: an
+      // operator sees an adopted step coming before the node reaches it.
+      protocol: {
+        next: ledger.protocolVersionAt(ledger.height + 1),
+        schedule: [...ledger.genesis.protocol, ...ledger.adoptedProtocol()],
+        known: LATEST_PROTOCOL,
+      },
+    });
   });
   app.get('/v1/genesis', async () => ledger.genesis);
   app.get('/v1/policy', async () => ledger.policy());

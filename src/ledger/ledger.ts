@@ -196,12 +196,22 @@ export class Ledger {
    * genesis schedule and the steps the consortium adopted by vote, as committed.
    */
   protocolFor(height: number): Protocol {
+    return getProtocol(this.protocolVersionAt(height), this.protocols);
+  }
+
+  /** The protocol version of the block at `height`, whether or not this build knows it. */
+  protocolVersionAt(height: number): number {
+    return protocolAt(this.genesis, height, this.adoptedProtocol());
+  }
+
+  /** The protocol steps the consortium adopted by vote, as committed. */
+  adoptedProtocol(): readonly ProtocolStep[] {
     const text = this.stateGet(membershipKeys.protocol);
     if (text !== this.adoptedText) {
       this.adoptedText = text;
       this.adopted = adoptedSteps(text);
     }
-    return getProtocol(protocolAt(this.genesis, height, this.adopted), this.protocols);
+    return this.adopted;
   }
   private adoptedText: string | undefined;
   private adopted: ProtocolStep[] = [];

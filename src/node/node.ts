@@ -134,6 +134,24 @@ export class AidNode {
   }
 
   /** After a fork or a divergence: nothing more is committed or signed, and health says why. */
+  /**
+   * Stops the node when the next block's protocol version (adopted by the consortium) is one this
+   * build does not have: it must be upgraded, not run old rules. @throws AidError UNAVAILABLE.
+   */
+  private requireKnownProtocol(): void {
+    try {
+      this.ledger.protocolFor(this.ledger.height + 1);
+    } catch (e) {
+      const v = this.ledger.protocolVersionAt(this.ledger.height + 1);
+      this.stopCommitting(
+        new AidError('CONFIG', `the consortium runs protocol ${v}; upgrade this node's software`, {
+          cause: e,
+        }),
+      );
+      throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault!.message}`);
+    }
+  }
+
   private stopCommitting(e: AidError): void {
     if (this.fault) return;
     this.fault = e;
@@ -170,6 +188,7 @@ export class AidNode {
   async submit(body: string, many: boolean, now = Date.now()): Promise<CommitOutcome[]> {
     if (this.fault)
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault.message}`);
+    this.requireKnownProtocol();
     const items = await admitBody(this.ledger, body, many, now, this.check, this.limits);
     const results: Promise<CommitOutcome>[] = [];
     const fresh: AdmittedItem[] = [];
@@ -216,7 +235,9 @@ export class AidNode {
           ? e
           : new AidError('UNAVAILABLE', `commit failed: ${(e as Error).message}`, { cause: e });
       this.log('error', 'block commit failed', { code: err.code, message: err.message });
-      if (err.code === 'FORK') this.stopCommitting(err);
+      // A second root for a size, or a protocol version this build does not have (the consortium
+      // adopted a newer one): committing on would fork from the others.
+      if (err.code === 'FORK' || err.code === 'CONFIG') this.stopCommitting(err);
       for (const item of batch.items) this.settle(item.id, (w) => w.reject(err));
       return;
     }
