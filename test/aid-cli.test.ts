@@ -315,7 +315,15 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
 
     const regulator = key('audit-office.auditor-1');
     txOf(
-      await ok(['freeze', '--program', 'cli-hope', '--reason', 'inquiry 7', '--key', regulator]),
+      await ok([
+        'freeze',
+        '--program',
+        'cli-hope',
+        '--reason',
+        'records-under-audit',
+        '--key',
+        regulator,
+      ]),
       'audit.freeze',
     );
     assert.match(await ok(['program', 'list']), /^cli-hope +1 +hope-foundation +frozen /m);
@@ -346,15 +354,7 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
     );
 
     txOf(
-      await ok([
-        'unfreeze',
-        '--program',
-        'cli-hope',
-        '--reason',
-        'inquiry closed',
-        '--key',
-        regulator,
-      ]),
+      await ok(['unfreeze', '--program', 'cli-hope', '--reason', 'no-finding', '--key', regulator]),
       'audit.unfreeze',
     );
     const again = await aidledger(submit);

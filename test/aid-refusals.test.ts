@@ -16,7 +16,7 @@ import {
   verifiedCase,
   type AidNode,
 } from './aid-fixtures.js';
-import { post, seedOf } from './helpers.js';
+import { enrolPayload, post, seedOf } from './helpers.js';
 
 /** The same number with another check character. */
 const wrongCheck = (id: string) => id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
@@ -306,10 +306,17 @@ describe('medical-aid refusals', () => {
     const target = { kind: 'case', id: c.id };
     await refused('FORBIDDEN_ROLE', 'city-bureau/reviewer-1', 'audit.freeze', {
       target,
-      reason: 'inquiry',
+      reason: 'records-under-audit',
     });
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.freeze', { target, reason: 'inquiry 7' })).ok,
+      (
+        await n.send(
+          'audit-office/auditor-1',
+          'audit.freeze',
+          { target, reason: 'records-under-audit' },
+          { note: 'inquiry 7' },
+        )
+      ).ok,
       true,
     );
     await refused(
@@ -320,15 +327,20 @@ describe('medical-aid refusals', () => {
       (await n.read(`/v1/cases/${c.id}/sources`, 'city-bureau/reviewer-1')).json,
     );
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target, reason: 'cleared' })).ok,
+      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target, reason: 'no-finding' }))
+        .ok,
       true,
     );
     assert.equal((await n.assess('city-bureau/reviewer-1', c.id)).ok, true);
 
     const prog = { kind: 'program', id: 'gov' };
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.freeze', { target: prog, reason: 'audit' }))
-        .ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.freeze', {
+          target: prog,
+          reason: 'records-under-audit',
+        })
+      ).ok,
       true,
     );
     await refused(
@@ -342,14 +354,23 @@ describe('medical-aid refusals', () => {
       },
     );
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target: prog, reason: 'done' }))
-        .ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.unfreeze', {
+          target: prog,
+          reason: 'resolved',
+        })
+      ).ok,
       true,
     );
 
     const org = { kind: 'org', id: 'children-hospital' };
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.freeze', { target: org, reason: 'audit' })).ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.freeze', {
+          target: org,
+          reason: 'records-under-audit',
+        })
+      ).ok,
       true,
     );
     await refused(
@@ -364,21 +385,31 @@ describe('medical-aid refusals', () => {
     );
     await refused('INVALID_STATE', 'audit-office/auditor-1', 'audit.freeze', {
       target: org,
-      reason: 'twice',
+      reason: 'complaint',
     });
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target: org, reason: 'done' }))
-        .ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.unfreeze', {
+          target: org,
+          reason: 'resolved',
+        })
+      ).ok,
       true,
     );
   });
 
   it('refuses a reviewer from the treating hospital’s own organisation', async () => {
-    await n.send('general-hospital/admin', 'membership.enrol', {
-      name: 'fund-reviewer',
-      roles: ['reviewer', 'program-manager'],
-      key: (await import('./helpers.js')).pubOf('general-hospital/fund-reviewer'),
-    });
+    await n.send(
+      'general-hospital/admin',
+      'membership.enrol',
+      enrolPayload(
+        n.chain,
+        'general-hospital',
+        'fund-reviewer',
+        ['reviewer', 'program-manager'],
+        seedOf('general-hospital/fund-reviewer'),
+      ),
+    );
     await n.send(
       'general-hospital/fund-reviewer',
       'programs.publish',
