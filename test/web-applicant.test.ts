@@ -368,14 +368,14 @@ describe('applicant portal', () => {
     // A refusal is explained in words: the regulator froze the case a moment before.
     const regulator = 'audit-office/auditor-1';
     const target = { kind: 'case', id: hopeCase };
-    await act(regulator, 'audit.freeze', { target, reason: 'records under audit' });
+    await act(regulator, 'audit.freeze', { target, reason: 'records-under-audit' });
     await main.getByLabel('有甚麼想讓審核人知道？（選填）').fill('病歷已補充，請再審閱。');
     await main.getByRole('button', { name: '申請覆核' }).click();
     await main
       .getByRole('alert')
       .getByText('監管機構已暫時凍結這個計劃、個案或機構，解凍前無法作任何變更。')
       .waitFor();
-    await act(regulator, 'audit.unfreeze', { target, reason: 'audit closed' });
+    await act(regulator, 'audit.unfreeze', { target, reason: 'resolved' });
     await main.getByRole('button', { name: '申請覆核' }).click();
     await timeline.getByText('覆核中', { exact: true }).waitFor();
     await main.getByRole('button', { name: '撤回申請' }).click();
