@@ -28,7 +28,7 @@ import {
 import { accountKeys, type AccountRecord } from '../contracts/accounts.js';
 import { LATEST_PROTOCOL } from '../contracts/registry.js';
 import type { AidNode } from '../node/node.js';
-import { errorBody, statusOf } from './errors.js';
+import { clientError, errorBody, frameworkError, setResponseHeaders, statusOf } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { AidQueries } from '../ledger/aid-queries.js';
 import { registerAidRoutes } from './aid-routes.js';
@@ -92,6 +92,8 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
         }
       : { logger: false }),
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     routerOptions: { querystringParser: (s: string) => Object.fromEntries(new URLSearchParams(s)) },
   });
   const ledger = node.ledger;
@@ -136,7 +138,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   app.addHook('onSend', async (req, reply) => {
     if (req.method === 'GET' && req.url.startsWith('/v1/') && !req.headers.authorization)
       reply.header('access-control-allow-origin', '*');
-    reply.header('x-content-type-options', 'nosniff');
+    setResponseHeaders(req, reply);
   });
 
   const submit = (many: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
