@@ -17,9 +17,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { toHex } from '../src/core/bytes.js';
-import { randomSeed } from '../src/core/ed25519.js';
-import { body, get, post, startNode, txBy, type TestNode } from './helpers.js';
+import { body, get, post, startNode, txBy, type TestNode, enrolPayload } from './helpers.js';
 
 const SEED = Number(process.env.AIDLEDGER_FUZZ_SEED ?? 14);
 const RUNS = Number(process.env.AIDLEDGER_FUZZ_RUNS ?? 4000);
@@ -49,11 +47,12 @@ before(async () => {
   t = await startNode();
   // Some history, so the log has something to keep.
   const enrol = (name: string) =>
-    txBy(t.chain, 'city-bureau/admin', 'membership.enrol', {
-      name,
-      roles: ['clerk'],
-      key: toHex(randomSeed()),
-    });
+    txBy(
+      t.chain,
+      'city-bureau/admin',
+      'membership.enrol',
+      enrolPayload(t.chain, 'city-bureau', name),
+    );
   const seeded = await post(
     t.url,
     '/v1/txs',

@@ -9,11 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import { txIdOf } from '../src/chain/tx.js';
 import { toHex } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { randomSeed } from '../src/core/ed25519.js';
 import { newBatchId } from '../src/ordering/orderer.js';
 import { startConsortium, until, type Consortium } from './consortium.js';
 import { etcdClient } from './etcd-cluster.js';
-import { txBy } from './helpers.js';
+import { txBy, enrolPayload } from './helpers.js';
 
 describe('a consortium reading hostile batch items from etcd', () => {
   let c: Consortium;
@@ -26,11 +25,12 @@ describe('a consortium reading hostile batch items from etcd', () => {
   it('drops the same hostile items on every node and applies the rest alike', async () => {
     const [first] = c.nodes;
     const chain = first!.chain;
-    const tx = txBy(chain, 'hope-foundation/admin', 'membership.enrol', {
-      name: 'after-hostile',
-      roles: ['clerk'],
-      key: toHex(randomSeed()),
-    });
+    const tx = txBy(
+      chain,
+      'hope-foundation/admin',
+      'membership.enrol',
+      enrolPayload(chain, 'hope-foundation', 'after-hostile'),
+    );
     const id = txIdOf(canonicalJson(tx));
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     const wide = `[${Array(300_000).fill('{}').join(',')}]`;

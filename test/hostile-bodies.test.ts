@@ -6,10 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { toHex } from '../src/core/bytes.js';
-import { randomSeed } from '../src/core/ed25519.js';
 import { DEFAULT_LIMITS } from '../src/ledger/admission.js';
-import { body, get, post, startNode, txBy, type TestNode } from './helpers.js';
+import { body, get, post, startNode, txBy, type TestNode, enrolPayload } from './helpers.js';
 
 let t: TestNode;
 let counter = 0;
@@ -22,11 +20,12 @@ after(async () => {
 });
 
 const enrol = () =>
-  txBy(t.chain, 'city-bureau/admin', 'membership.enrol', {
-    name: `clerk-${++counter}`,
-    roles: ['clerk'],
-    key: toHex(randomSeed()),
-  });
+  txBy(
+    t.chain,
+    'city-bureau/admin',
+    'membership.enrol',
+    enrolPayload(t.chain, 'city-bureau', `clerk-${++counter}`),
+  );
 
 /** Size and root of the log, as a client sees them. */
 const checkpoint = async () => (await get(t.url, '/v1/log/checkpoint')).text;

@@ -6,11 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { toHex } from '../src/core/bytes.js';
-import { randomSeed } from '../src/core/ed25519.js';
 import { isAidError } from '../src/core/errors.js';
 import { DEFAULT_LIMITS, type CheckContext } from '../src/ledger/admission.js';
-import { body, get, post, startNode, txBy, type TestNode } from './helpers.js';
+import { body, get, post, startNode, txBy, type TestNode, enrolPayload } from './helpers.js';
 
 let t: TestNode;
 let counter = 0;
@@ -23,11 +21,12 @@ after(async () => {
 });
 
 const enrol = () =>
-  txBy(t.chain, 'hope-foundation/admin', 'membership.enrol', {
-    name: `clerk-${++counter}`,
-    roles: ['clerk'],
-    key: toHex(randomSeed()),
-  });
+  txBy(
+    t.chain,
+    'hope-foundation/admin',
+    'membership.enrol',
+    enrolPayload(t.chain, 'hope-foundation', `clerk-${++counter}`),
+  );
 
 const ctx = (): CheckContext => ({
   chain: t.chain,
