@@ -7,7 +7,7 @@
  */
 
 export interface SlidingWindowOptions {
-  /** Events allowed per key within the window. */
+  /** Events allowed per key within the window (0: none). */
   limit: number;
   windowMs: number;
   /** Keys tracked at once; the least recently touched is dropped beyond it. */
@@ -22,6 +22,7 @@ export class SlidingWindow {
 
   /** Milliseconds until `key` may have one more event (0: it may now). */
   wait(key: string, now: number): number {
+    if (this.opts.limit <= 0) return this.opts.windowMs; // a limit of 0 allows nothing
     const list = this.live(key, now);
     if (list === undefined || list.length < this.opts.limit) return 0;
     return Math.max(1, list[list.length - this.opts.limit]! + this.opts.windowMs - now);
