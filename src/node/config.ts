@@ -20,6 +20,7 @@ export const NodeConfigSchema = z.strictObject({
   /** Spam limits (src/node/spam-guard.ts); each one absent takes its default. */
   spamLimits: z
     .strictObject({
+      registrationsPerRequest: z.number().int().min(0).max(1000).optional(),
       registrationsPerAddressPerHour: z.number().int().min(0).max(1_000_000).optional(),
       registrationsPerDay: z.number().int().min(0).max(100_000_000).optional(),
       applicantRefusalsPerDay: z.number().int().min(0).max(1_000_000).optional(),

@@ -25,6 +25,8 @@ import type { Ledger } from '../ledger/ledger.js';
 import { DAY_MS } from '../ledger/refusals.js';
 
 export interface SpamLimits {
+  /** Account registrations in one request body. */
+  registrationsPerRequest: number;
   /** Account registrations from one client address in any hour. */
   registrationsPerAddressPerHour: number;
   /** Account registrations over the API in any 24 hours, all addresses together. */
@@ -36,6 +38,7 @@ export interface SpamLimits {
 }
 
 export const DEFAULT_SPAM_LIMITS: SpamLimits = {
+  registrationsPerRequest: 1,
   registrationsPerAddressPerHour: 10,
   registrationsPerDay: 1000,
   applicantRefusalsPerDay: 10,
@@ -147,8 +150,9 @@ export class SpamGuard {
 
     let address: string | undefined;
     if (origin.client !== undefined && registrations.length > 0) {
-      if (registrations.length > 1)
-        refuse('TOO_MANY', 'at most one account registration a request', registrations[1]!);
+      const most = this.limits.registrationsPerRequest;
+      if (registrations.length > most)
+        refuse('TOO_MANY', `at most ${most} account registrations a request`, registrations[most]!);
       address = addressBucket(origin.client);
       const wait = Math.max(this.perAddress.wait(address, now), this.perNode.wait('', now));
       if (wait > 0)
@@ -183,9 +187,11 @@ export class SpamGuard {
   }
 
   /**
-   * Previews the request against the committed state and counts, per applicant key, the
-   * transactions that would be refused. Returns those counts, or the refusal for the first one
-   * beyond the key's daily allowance.
+   * Counts, per applicant key, the request's transactions that may be refused: while no key could
+   * pass its allowance even if every one of them were refused, all of them (an upper bound, at no
+   * cost); otherwise those that a preview against the committed state says would be. Returns the
+   * counts, to hold as in flight until the request is answered, or the refusal for the first
+   * transaction beyond its key's daily allowance.
    */
   private applicantRefusals(
     items: readonly AdmittedItem[],
@@ -194,9 +200,18 @@ export class SpamGuard {
     now: number,
     many: boolean,
   ): Map<string, number> | AidError {
+    const used = (k: string) => this.ledger.refusalsOn(k, now) + (this.inflight.get(k) ?? 0);
+    const mine = new Map<string, number>();
     let last = -1;
-    for (let i = 0; i < items.length; i++)
-      if (fresh[i] && applicants.has(items[i]!.tx.signer)) last = i;
+    for (let i = 0; i < items.length; i++) {
+      const k = items[i]!.tx.signer;
+      if (!fresh[i] || !applicants.has(k)) continue;
+      mine.set(k, (mine.get(k) ?? 0) + 1);
+      last = i;
+    }
+    const limit = this.limits.applicantRefusalsPerDay;
+    if ([...mine].every(([k, n]) => used(k) + n <= limit)) return mine;
+
     const at = items.map((_, i) => i).filter((i) => i <= last && fresh[i]);
     const run = at.map((i) => items[i]!);
     let results;
@@ -212,12 +227,11 @@ export class SpamGuard {
       const r = results[j]!;
       if (r.ok || !applicants.has(signer)) continue;
       const n = counts.get(signer) ?? 0;
-      const logged = this.ledger.refusalsOn(signer, now) + (this.inflight.get(signer) ?? 0);
-      if (logged + n >= this.limits.applicantRefusalsPerDay) {
+      if (used(signer) + n >= limit) {
         const midnight = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
         return new AidError(
           'RATE_LIMITED',
-          `this account has had ${this.limits.applicantRefusalsPerDay} refused transactions today; this one would be refused too`,
+          `this account has had ${limit} refused transactions today; this one would be refused too`,
           {
             details: {
               ...(many ? { index: at[j]! } : {}),
