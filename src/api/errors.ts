@@ -22,6 +22,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   TOO_LARGE: 413,
   TOO_MANY: 413,
+  RATE_LIMITED: 429,
   COMMITMENT_MISMATCH: 422,
   PRIVATE_MISSING: 422,
   FORK: 503,
@@ -31,6 +32,17 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 
 export function statusOf(code: string): number {
   return STATUS[code as ErrorCode] ?? 500;
+}
+
+/**
+ * Headers an error answer carries beside its body: `Retry-After` (RFC 9110 §10.2.3, in seconds)
+ * when a refusal says how long to wait (`details.retryAfter`).
+ */
+export function errorHeaders(details?: Record<string, unknown>): Record<string, string> {
+  const wait = details?.retryAfter;
+  return typeof wait === 'number' && Number.isSafeInteger(wait) && wait >= 0
+    ? { 'retry-after': String(wait) }
+    : {};
 }
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {

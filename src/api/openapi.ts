@@ -67,6 +67,9 @@ export function openApiDocument(version: string) {
             403: err('UNKNOWN_KEY'),
             413: err('TOO_LARGE'),
             422: err('COMMITMENT_MISMATCH or PRIVATE_MISSING'),
+            429: err(
+              "RATE_LIMITED: a spam limit (registrations, an applicant's refusals); Retry-After",
+            ),
           },
         },
       },
@@ -93,8 +96,11 @@ export function openApiDocument(version: string) {
             400: err('refused at admission; details.index names the submission'),
             401: err('BAD_SIGNATURE'),
             403: err('UNKNOWN_KEY'),
-            413: err('TOO_LARGE or TOO_MANY'),
+            413: err('TOO_LARGE or TOO_MANY (also a second account registration)'),
             422: err('COMMITMENT_MISMATCH or PRIVATE_MISSING'),
+            429: err(
+              "RATE_LIMITED: a spam limit (registrations, an applicant's refusals); Retry-After",
+            ),
           },
         },
       },

@@ -28,7 +28,14 @@ import {
 import { accountKeys, type AccountRecord } from '../contracts/accounts.js';
 import { LATEST_PROTOCOL } from '../contracts/registry.js';
 import type { AidNode } from '../node/node.js';
-import { clientError, errorBody, frameworkError, setResponseHeaders, statusOf } from './errors.js';
+import {
+  clientError,
+  errorBody,
+  errorHeaders,
+  frameworkError,
+  setResponseHeaders,
+  statusOf,
+} from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { AidQueries } from '../ledger/aid-queries.js';
 import { registerAidRoutes } from './aid-routes.js';
@@ -117,6 +124,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     if (isAidError(error)) {
       return reply
         .status(statusOf(error.code))
+        .headers(errorHeaders(error.details))
         .send(errorBody(error.code, error.message, error.details));
     }
     const status = error.statusCode ?? 500;
@@ -144,7 +152,8 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   const submit = (many: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     if (typeof req.body !== 'string')
       throw new AidError('MALFORMED', 'send the submission as application/json');
-    const outcomes = await node.submit(req.body, many);
+    // The address counts against the registration limits; it is never logged.
+    const outcomes = await node.submit(req.body, many, { client: req.ip });
     const out = outcomes.map((o) => ({
       id: o.id,
       height: o.height,
@@ -282,7 +291,14 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     return { first, second, proof: ledger.consistencyProof(first, second).map(toHex) };
   });
   const queries = new AidQueries(ledger);
-  registerAidRoutes(app, queries, new Auth(ledger, queries));
+  registerAidRoutes(
+    app,
+    queries,
+    new Auth(ledger, queries, {
+      now: node.clock,
+      signInsPerMinute: node.spamLimits.signInsPerKeyPerMinute,
+    }),
+  );
 
   app.get('/v1/receipt/:txid', async (req) => {
     const r = ledger.receipt(txid((req.params as Query).txid));

@@ -29,6 +29,7 @@ import type { Cosigner } from './cluster.js';
 type ClusterModules = typeof ClusterModule & typeof EtcdModule;
 import { nodeSigner } from '../ledger/node-ed25519.js';
 import { readNodeDir, type NodeDir } from './config.js';
+import { SpamGuard, spamLimits, type Origin, type SpamLimits } from './spam-guard.js';
 
 interface Waiter {
   resolve: (o: CommitOutcome) => void;
@@ -43,6 +44,10 @@ export interface NodeOptions {
   maxTxs?: number;
   maxWaitMs?: number;
   log?: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** Overrides the spam limits of node.json (each defaults to DEFAULT_SPAM_LIMITS). */
+  spamLimits?: Partial<SpamLimits>;
+  /** The clock admission and sign-in go by (ms); a test's clock in tests. */
+  clock?: () => number;
 }
 
 export class AidNode {
@@ -53,6 +58,9 @@ export class AidNode {
   readonly org: string;
   private readonly limits: AdmissionLimits;
   private readonly check: ItemChecker;
+  private readonly guard: SpamGuard;
+  /** The clock admission and sign-in go by. */
+  readonly clock: () => number;
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly log: NonNullable<NodeOptions['log']>;
   private fault: AidError | undefined;
@@ -65,6 +73,7 @@ export class AidNode {
     this.org = nd.config.org;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.log = opts.log ?? (() => undefined);
+    this.clock = opts.clock ?? Date.now;
     this.ledger = Ledger.open({
       path: nd.ledgerPath,
       genesis: nd.genesis,
@@ -77,6 +86,7 @@ export class AidNode {
       ...(nd.consortiumKey ? { secrets: consortiumSecrets(nd.consortiumKey) } : {}),
     });
     this.pool = new SigPool(opts.sigWorkers);
+    this.guard = new SpamGuard(this.ledger, spamLimits(nd.config.spamLimits, opts.spamLimits));
     // Protocols only this process knows (tests, upgrades in preparation) are checked inline;
     // the built-in ones on the worker pool.
     this.check = opts.protocols
@@ -180,16 +190,33 @@ export class AidNode {
       : { ok: true, ...peers };
   }
 
+  /** The spam limits this node applies. */
+  get spamLimits(): SpamLimits {
+    return this.guard.limits;
+  }
+
   /**
    * Admits a request body (one submission, or an array when `many`), orders what is new and
    * resolves with each one's outcome once committed. Already committed transactions are answered
-   * with their original outcome at once. @throws AidError with an admission code.
+   * with their original outcome at once. The spam limits (src/node/spam-guard.ts) apply; those
+   * on registrations only to a client's submissions (`origin.client`).
+   * @throws AidError with an admission code, or RATE_LIMITED.
    */
-  async submit(body: string, many: boolean, now = Date.now()): Promise<CommitOutcome[]> {
+  async submit(body: string, many: boolean, origin: Origin = {}): Promise<CommitOutcome[]> {
     if (this.fault)
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault.message}`);
     this.requireKnownProtocol();
+    const now = this.clock();
     const items = await admitBody(this.ledger, body, many, now, this.check, this.limits);
+    const release = this.guard.admit(items, many, now, origin);
+    try {
+      return await this.order(items);
+    } finally {
+      release();
+    }
+  }
+
+  private async order(items: AdmittedItem[]): Promise<CommitOutcome[]> {
     const results: Promise<CommitOutcome>[] = [];
     const fresh: AdmittedItem[] = [];
     for (const item of items) {
