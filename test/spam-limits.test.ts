@@ -10,10 +10,18 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { signTx, type SignedTx } from '../src/chain/tx.js';
-import { toHex } from '../src/core/bytes.js';
 import { randomSeed } from '../src/core/ed25519.js';
 import { writeDemoDir } from '../src/node/demo.js';
-import { body, SEED, seedOf, startNode, tempDir, txBy, type TestNode } from './helpers.js';
+import {
+  body,
+  enrolPayload,
+  SEED,
+  seedOf,
+  startNode,
+  tempDir,
+  txBy,
+  type TestNode,
+} from './helpers.js';
 
 let offset = 0;
 const clock = () => Date.now() + offset;
@@ -163,11 +171,7 @@ describe("an applicant account's refusals", () => {
   const alice = randomSeed();
   /** A transaction an applicant may not make: it executes as FORBIDDEN_ROLE. */
   const forbidden = () =>
-    signed(alice, 'membership.enrol', {
-      name: `x${n}`,
-      roles: ['clerk'],
-      key: toHex(randomSeed()),
-    });
+    signed(alice, 'membership.enrol', enrolPayload(t.chain, 'city-bureau', `x${n}`));
 
   it('are logged up to ten a day; the 11th is refused at admission and the log stays as it was', async () => {
     assert.equal(
@@ -197,7 +201,7 @@ describe("an applicant account's refusals", () => {
         {
           chain: node.chain,
           type: 'membership.enrol',
-          payload: { name: `b${++n}`, roles: ['clerk'], key: toHex(randomSeed()) },
+          payload: enrolPayload(node.chain, 'city-bureau', `b${++n}`),
           nonce: `b${n}`,
           time: clock(),
         },
@@ -251,8 +255,7 @@ describe("an applicant account's refusals", () => {
       (await postFrom(t, '127.0.0.12', '/v1/tx', body({ tx: register(carol) }))).status,
       200,
     );
-    const bad = () =>
-      signed(carol, 'membership.enrol', { name: 'c', roles: ['clerk'], key: toHex(randomSeed()) });
+    const bad = () => signed(carol, 'membership.enrol', enrolPayload(t.chain, 'city-bureau', 'c'));
     for (let i = 0; i < 10; i++)
       assert.equal((await postFrom(t, '127.0.0.12', '/v1/tx', body({ tx: bad() }))).status, 200);
     assert.equal((await postFrom(t, '127.0.0.12', '/v1/tx', body({ tx: bad() }))).status, 429);
@@ -275,11 +278,7 @@ describe('keys with no account and no membership', () => {
   it('refuses at admission a transaction by a fresh key', async () => {
     await refusedAtDoor(signed(randomSeed(), 'accounts.close', {}));
     await refusedAtDoor(
-      signed(randomSeed(), 'membership.enrol', {
-        name: 'z',
-        roles: ['clerk'],
-        key: toHex(randomSeed()),
-      }),
+      signed(randomSeed(), 'membership.enrol', enrolPayload(t.chain, 'city-bureau', 'z')),
     );
   });
 
