@@ -298,7 +298,7 @@ describe('admission refusals: a 4xx with its own code, and the log unchanged', (
 });
 
 describe('execution refusals: logged with their code, the nonce used, nothing else changed', () => {
-  it('refuses a revoked key with KEY_REVOKED', async () => {
+  it('refuses a revoked key with KEY_REVOKED: logged when revoked after admission, at the door after', async () => {
     const enrolled = await post(
       t.url,
       '/v1/tx',
@@ -318,39 +318,52 @@ describe('execution refusals: logged with their code, the nonce used, nothing el
       }),
     );
     assert.deepEqual(enrolled.json.result, { ok: true });
-    const revoke = await post(
-      t.url,
-      '/v1/tx',
-      body({
-        tx: txBy(t.chain, 'general-hospital/admin', 'membership.revoke', {
-          member: 'general-hospital/clerk-1',
-        }),
-      }),
-    );
-    assert.deepEqual(revoke.json.result, { ok: true });
     const stateBefore = contractState();
     const sizeBefore = t.node.ledger.size;
+    // The revocation and the clerk's transaction are admitted together (the key was active at
+    // the door) and ordered so: the clerk's is executed after the revocation, and refused.
+    const revoke = txBy(t.chain, 'general-hospital/admin', 'membership.revoke', {
+      member: 'general-hospital/clerk-1',
+    });
     const tx = txBy(
       t.chain,
       'general-hospital/clerk-1',
       'membership.rotateKey',
       rotatePayload(t.chain, 'general-hospital/clerk-1'),
     );
-    const r = await post(t.url, '/v1/tx', body({ tx }));
-    assert.equal(r.status, 200);
-    assert.deepEqual(r.json.result, { ok: false, code: 'KEY_REVOKED' });
-    assert.deepEqual(contractState(), stateBefore);
-    assert.ok(t.node.ledger.size > sizeBefore, 'the refusal is in the log');
+    const both = await post(t.url, '/v1/txs', body([{ tx: revoke }, { tx }]));
+    assert.equal(both.status, 200);
+    const results = both.json.results as { result: unknown; index: number }[];
+    assert.deepEqual(results[0]!.result, { ok: true });
+    const r = results[1]!;
+    assert.deepEqual(r.result, { ok: false, code: 'KEY_REVOKED' });
+    const afterRevoke = contractState();
+    assert.notDeepEqual(afterRevoke, stateBefore, 'the revocation took effect');
+    assert.ok(t.node.ledger.size > sizeBefore + 1, 'the refusal is in the log');
     assert.ok(
       t.node.ledger.stateGet(`ledger/nonce/${tx.signer}/${tx.nonce}`),
       'the nonce is used up',
     );
-    const page = await get(
-      t.url,
-      `/v1/log/entries?start=${r.json.index as number}&end=${(r.json.index as number) + 1}`,
-    );
+    const page = await get(t.url, `/v1/log/entries?start=${r.index}&end=${r.index + 1}`);
     const leaf = new TextDecoder().decode(fromBase64((page.json!.entries as string[])[0]!));
     assert.ok(leaf.startsWith('{"kind":"tx","result":{"code":"KEY_REVOKED","ok":false},"tx":'));
+    // Once revoked, the key is turned away at the door: a leaked key cannot grow the log.
+    const size = t.node.ledger.size;
+    const again = await post(
+      t.url,
+      '/v1/tx',
+      body({
+        tx: txBy(
+          t.chain,
+          'general-hospital/clerk-1',
+          'membership.rotateKey',
+          rotatePayload(t.chain, 'general-hospital/clerk-1'),
+        ),
+      }),
+    );
+    assert.deepEqual([again.status, again.json.error?.code], [403, 'KEY_REVOKED']);
+    assert.equal(t.node.ledger.size, size);
+    assert.deepEqual(contractState(), afterRevoke);
   });
 
   it('refuses a reused nonce with NONCE_USED and changes nothing at all', async () => {

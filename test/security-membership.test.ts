@@ -361,14 +361,31 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
     const n = await startAidNode({ dir, members: false });
     try {
       assert.equal(n.node.ledger.protocolFor(n.node.ledger.height + 1).version, 1);
-      // Under protocol 1, a hospital's admin makes itself a regulator, and a member takes the
-      // city bureau's node key: both were accepted then (the faults found).
+      // Under protocol 1, a hospital's admin makes itself a regulator, and members and
+      // organisations take the city bureau's node key: all accepted then (the faults found).
       const thief = {
         name: 'thief',
         roles: ['regulator'],
         key: pubOf('city-bureau/node'),
       };
+      // Another hospital names the city bureau's node key as its own node key …
+      await ok(n, 'children-hospital/admin', 'membership.setNodeKey', {
+        key: pubOf('city-bureau/node'),
+      });
       await ok(n, 'general-hospital/admin', 'membership.enrol', thief);
+      // … and an organisation is proposed with a key nobody proved (it waits for votes).
+      await ok(n, 'city-bureau/admin', 'membership.propose', {
+        id: 'admit-rogue',
+        change: {
+          kind: 'admitOrg',
+          org: {
+            id: 'rogue-bureau',
+            type: 'government',
+            names: { 'zh-Hant': '假局', 'zh-Hans': '假局', en: 'Rogue Bureau' },
+            rootKey: pubOf('east-hospital/clerk-1'),
+          },
+        },
+      });
       const target = { kind: 'org', id: 'city-bureau' };
       const stolen = seedOf('city-bureau/node');
       for (const type of ['audit.freeze', 'audit.unfreeze']) {
@@ -398,6 +415,17 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
           approve: true,
         });
       assert.equal(n.node.ledger.protocolFor(n.node.ledger.height + 1).version, 2);
+      // Before the first block of 2 is written (its upgrade indexes the node keys), the city
+      // bureau's node signs in as itself.
+      const me = async () =>
+        (
+          (await (
+            await fetch(`${n.url}/v1/me`, {
+              headers: { authorization: `Bearer ${await signIn(n.url, n.chain, stolen)}` },
+            })
+          ).json()) as { viewer: { org: string } }
+        ).viewer.org;
+      assert.equal(await me(), 'city-bureau');
 
       // From then on: the thief's key is retired, its holder's powers gone.
       const r = await sendAs(n, stolen, 'audit.freeze', { target, reason: 'records-under-audit' });
@@ -409,10 +437,26 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
         key: k.key,
         pop: k.pop,
       });
-      // The city bureau's node still signs in as its node, and is named as such.
-      assert.equal(typeof (await signIn(n.url, n.chain, stolen)), 'string');
+      // The city bureau's node still signs in as its node, and is named as such; the hospital
+      // that named the same key lost it, and signs no checkpoint with it.
+      assert.equal(await me(), 'city-bureau');
       const who = await n.read(`/v1/keys/${pubOf('city-bureau/node')}`);
       assert.deepEqual([who.json.kind, who.json.org], ['node', 'city-bureau']);
+      const orgs = (await n.read('/v1/orgs')).json.orgs as { id: string; nodeKey: string | null }[];
+      assert.equal(orgs.find((o) => o.id === 'children-hospital')!.nodeKey, null);
+      const policy = (await n.read('/v1/policy')).json as { signers: { org: string }[] };
+      assert.deepEqual(
+        policy.signers.map((x) => x.org),
+        ['city-bureau'],
+      );
+      // The organisation proposed under 1 without proofs is not admitted under 2.
+      for (const org of ['hope-foundation', 'general-hospital', 'children-hospital'])
+        await ok(n, `${org}/admin`, 'membership.vote', { proposal: 'admit-rogue', approve: true });
+      const gov = await n.read('/v1/public/governance');
+      assert.equal(
+        gov.json.proposals.find((p: { id: string }) => p.id === 'admit-rogue').status,
+        'failed',
+      );
       const versions = new Set<number>();
       for (let h = 0; h <= n.node.ledger.height; h++)
         versions.add(n.node.ledger.block(h)!.protocol);
@@ -433,31 +477,75 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
     const n = await startAidNode({ members: false });
     try {
       const from = n.node.ledger.height + 6;
-      await adopt(n, 'adopt-v1000', { kind: 'scheduleProtocol', version: 1000, fromHeight: from });
+      await adopt(n, 'adopt-v3', { kind: 'scheduleProtocol', version: 3, fromHeight: from });
       const health = await n.read('/v1/health');
-      assert.deepEqual(health.json.protocol.schedule.at(-1), { version: 1000, fromHeight: from });
+      assert.deepEqual(health.json.protocol.schedule.at(-1), { version: 3, fromHeight: from });
       assert.equal(health.json.protocol.known, 2);
       while (n.node.ledger.height + 1 < from) {
         const r = await n.send('city-bureau/admin', 'membership.vote', {
-          proposal: 'adopt-v1000',
+          proposal: 'adopt-v3',
           approve: true,
         });
         assert.equal(r.code, 'INVALID_STATE');
       }
       const size = n.node.ledger.size;
       const r = await n.send('city-bureau/admin', 'membership.vote', {
-        proposal: 'adopt-v1000',
+        proposal: 'adopt-v3',
         approve: true,
       });
       assert.deepEqual([r.status, r.code], [503, 'UNAVAILABLE']);
       const after = await n.read('/v1/health');
       assert.deepEqual(
         [after.status, after.json.code, after.json.protocol.next],
-        [503, 'CONFIG', 1000],
+        [503, 'CONFIG', 3],
       );
       assert.equal(n.node.ledger.size, size);
     } finally {
       await n.close();
     }
   });
+
+  it('lets the consortium withdraw a step before it takes effect, and no vote locks the schedule', async () => {
+    const n = await startAidNode({ members: false });
+    try {
+      const h = n.node.ledger.height;
+      // Not at the end of time, nor a version far beyond any software: such votes fail.
+      assert.equal(
+        await vote(n, 'lock', { kind: 'scheduleProtocol', version: 3, fromHeight: h + 2_000_000 }),
+        'failed',
+      );
+      assert.equal(
+        await vote(n, 'jump', { kind: 'scheduleProtocol', version: 40, fromHeight: h + 100 }),
+        'failed',
+      );
+      // A step to a version this build lacks, withdrawn before its height: nothing stops.
+      const at = n.node.ledger.height + 30;
+      assert.equal(
+        await vote(n, 'v3-soon', { kind: 'scheduleProtocol', version: 3, fromHeight: at }),
+        'adopted',
+      );
+      assert.equal(
+        await vote(n, 'v3-withdrawn', { kind: 'cancelProtocol', version: 3 }),
+        'adopted',
+      );
+      const health = await n.read('/v1/health');
+      assert.deepEqual(health.json.protocol.schedule, [{ version: 2, fromHeight: 0 }]);
+      while (n.node.ledger.height <= at)
+        await n.send('city-bureau/admin', 'membership.vote', { proposal: 'jump', approve: true });
+      assert.equal((await n.read('/v1/health')).status, 200);
+      assert.equal(n.node.ledger.block(n.node.ledger.height)!.protocol, 2);
+    } finally {
+      await n.close();
+    }
+  });
 });
+
+/** Proposes a change and has three more organisations vote for it; returns its status. */
+async function vote(n: AidNode, id: string, change: Record<string, unknown>): Promise<string> {
+  const orgs = ['city-bureau', 'hope-foundation', 'general-hospital', 'children-hospital'];
+  await ok(n, `${orgs[0]}/admin`, 'membership.propose', { id, change });
+  for (const org of orgs.slice(1))
+    await ok(n, `${org}/admin`, 'membership.vote', { proposal: id, approve: true });
+  const g = await n.read('/v1/public/governance');
+  return g.json.proposals.find((p: { id: string }) => p.id === id).status as string;
+}

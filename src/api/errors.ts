@@ -17,6 +17,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   BAD_SIGNATURE: 401,
   UNKNOWN_KEY: 403,
+  KEY_REVOKED: 403,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

@@ -104,6 +104,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     routerOptions: { querystringParser: (s: string) => Object.fromEntries(new URLSearchParams(s)) },
   });
   const ledger = node.ledger;
+  const queries = new AidQueries(ledger);
   const doc = openApiDocument(opts.version ?? '0.0.0');
 
   // Every route, as `METHOD /path/{param}`: the OpenAPI test checks each one is documented.
@@ -240,10 +241,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
       throw new AidError('BAD_REQUEST', 'a public key is 64 lowercase hex characters');
     const json = <T>(k: string) => JSON.parse(ledger.stateGet(k) ?? 'null') as T | null;
     // A node key is its organisation's alone, whatever a member record claimed under protocol 1.
-    const nodeOrg = ledger
-      .stateScan('membership/org/')
-      .map((r) => JSON.parse(r.value) as OrgRecord)
-      .find((o) => o.nodeKey === key);
+    const nodeOrg = queries.nodeOrg(key);
     if (nodeOrg) return { key, kind: 'node', org: nodeOrg.id, status: 'active' };
     const k = json<KeyRecord>(membershipKeys.key(key));
     if (k) {
@@ -290,7 +288,6 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     const second = int(q.second, 'second');
     return { first, second, proof: ledger.consistencyProof(first, second).map(toHex) };
   });
-  const queries = new AidQueries(ledger);
   registerAidRoutes(
     app,
     queries,

@@ -157,6 +157,7 @@ export interface Governance {
       | 'setGovernanceQuorum'
       | 'setCheckpointQuorum'
       | 'scheduleProtocol'
+      | 'cancelProtocol'
       | 'grantOversight'
       | 'revokeOversight'
       | 'liftFreeze';
@@ -164,7 +165,7 @@ export interface Governance {
     org?: { id: string; names: Names; type: string };
     /** The quorum asked for. */
     quorum?: number;
-    /** The protocol version asked for and the height it would run from. */
+    /** The protocol version asked for and the height it would run from (0 when cancelling). */
     protocol?: { version: number; fromHeight: number };
     /** The organisation granted (or losing) oversight, and the roles granted. */
     oversight?: { org: string; roles: string[] };

@@ -13,7 +13,7 @@ import { drainWaitlist, getCase } from './case-record.js';
 import { getProgram } from './programs.js';
 import { orgOf } from './aid-common.js';
 import { FreezeReasonSchema, PrivateNoteSchema, UnfreezeReasonSchema } from '../chain/reasons.js';
-import { keys as membershipKeys, type ProposalRecord } from './membership.js';
+import { keys as membershipKeys, ProposalIdSchema, type ProposalRecord } from './membership.js';
 import { action, refuse, type ActionContext, type Contract } from './runtime.js';
 
 const Target = z.discriminatedUnion('kind', [
@@ -115,7 +115,7 @@ export const auditV2: Contract = {
         target: Target,
         reason: UnfreezeReasonSchema,
         /** An adopted proposal to lift this freeze: lets a regulator of another organisation. */
-        proposal: z.string().min(1).max(63).optional(),
+        proposal: ProposalIdSchema.optional(),
       }),
       roles: ['regulator'],
       private: 'optional',

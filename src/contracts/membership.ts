@@ -78,6 +78,18 @@ const ScheduleProtocol = ProtocolStepSchema.extend({
   kind: z.literal('scheduleProtocol'),
   version: z.number().int().min(2).max(1_000_000),
 });
+/** Withdraws a scheduled step before it takes effect: a mistaken vote is not for good. */
+const CancelProtocol = z.strictObject({
+  kind: z.literal('cancelProtocol'),
+  version: z.number().int().min(2).max(1_000_000),
+});
+/**
+ * How far ahead a step may be scheduled (blocks), and how many versions it may jump: a vote can
+ * neither lock the schedule with a step at the end of time nor name a version far beyond any
+ * software's reach.
+ */
+export const MAX_PROTOCOL_LEAD = 1_000_000;
+export const MAX_PROTOCOL_JUMP = 10;
 
 /** The roles only the consortium grants, never an organisation's own administrator. */
 export const OVERSIGHT_ROLES = ['regulator', 'auditor'] as const;
@@ -88,6 +100,7 @@ const ChangeV1 = z.discriminatedUnion('kind', [
   SetGovernanceQuorum,
   SetCheckpointQuorum,
   ScheduleProtocol,
+  CancelProtocol,
 ]);
 
 /** From protocol 2: proofs of possession for a new organisation's keys, and oversight grants. */
@@ -101,6 +114,7 @@ const ChangeV2 = z.discriminatedUnion('kind', [
   SetGovernanceQuorum,
   SetCheckpointQuorum,
   ScheduleProtocol,
+  CancelProtocol,
   z.strictObject({
     kind: z.literal('grantOversight'),
     org: OrgIdSchema,
@@ -201,6 +215,8 @@ const RolesSchema = z
   .max(ROLES.length)
   .refine((r) => new Set(r).size === r.length, 'roles are listed once');
 const MemberName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase name, up to 63');
+/** A governance proposal's id, as proposals are named. */
+export const ProposalIdSchema = MemberName;
 /** Personal facts of a staff member: never in the log, only in the private part. */
 const StaffFacts = z.strictObject({
   fullName: z.string().min(1).max(200),
@@ -320,6 +336,9 @@ function applyChange(ctx: ActionContext, change: Change, proposal: string, rules
   const cfg = config(ctx.state);
   switch (change.kind) {
     case 'admitOrg':
+      // A proposal made under protocol 1 carries no proofs; adopted under 2, it fails.
+      if (rules.v2 && !('proofs' in change))
+        refuse('NO_POSSESSION', `the keys of ${change.org.id} were never proven`);
       if ('proofs' in change) {
         requirePossession(ctx, `${change.org.id}/admin`, change.org.rootKey, change.proofs.root);
         if (change.org.nodeKey !== undefined)
@@ -346,11 +365,15 @@ function applyChange(ctx: ActionContext, change: Change, proposal: string, rules
       // In force from a later block only: the block that adopts it already runs.
       if (change.fromHeight <= ctx.height)
         refuse('INVALID_STATE', `height ${change.fromHeight} is not after ${ctx.height}`);
+      if (change.fromHeight > ctx.height + MAX_PROTOCOL_LEAD)
+        refuse('INVALID_STATE', `a step starts at most ${MAX_PROTOCOL_LEAD} blocks ahead`);
       const sched = ctx.state.get<ProtocolSchedule>(keys.protocol) ?? { steps: [] };
       const last = sched.steps.at(-1);
       const current = Math.max(ctx.protocol, last?.version ?? 0);
       if (change.version <= current)
         refuse('INVALID_STATE', `version ${change.version} is not newer than ${current}`);
+      if (change.version > current + MAX_PROTOCOL_JUMP)
+        refuse('INVALID_STATE', `a step moves at most ${MAX_PROTOCOL_JUMP} versions ahead`);
       if (last !== undefined && change.fromHeight <= last.fromHeight)
         refuse('INVALID_STATE', `an adopted step already starts at ${last.fromHeight}`);
       ctx.state.put(keys.protocol, {
@@ -358,6 +381,18 @@ function applyChange(ctx: ActionContext, change: Change, proposal: string, rules
           ...sched.steps,
           { version: change.version, fromHeight: change.fromHeight, proposal },
         ],
+      } satisfies ProtocolSchedule);
+      return;
+    }
+    case 'cancelProtocol': {
+      const sched = ctx.state.get<ProtocolSchedule>(keys.protocol) ?? { steps: [] };
+      const step = sched.steps.find((st) => st.version === change.version);
+      if (step === undefined) refuse('NOT_FOUND', `no step to version ${change.version}`);
+      // A step in force is history: blocks already ran under it.
+      if (step.fromHeight <= ctx.height)
+        refuse('INVALID_STATE', `version ${change.version} is in force since ${step.fromHeight}`);
+      ctx.state.put(keys.protocol, {
+        steps: sched.steps.filter((st) => st !== step),
       } satisfies ProtocolSchedule);
       return;
     }
@@ -571,7 +606,11 @@ export const membershipV2: Contract = {
   name: 'membership',
   actions: {
     enrol: action({
-      schema: EnrolV1.extend({ pop: hex64 }),
+      schema: EnrolV1.extend({
+        // `<org>/node` names the organisation's node key in proofs of possession.
+        name: MemberName.refine((n) => n !== 'node', 'the name "node" is reserved'),
+        pop: hex64,
+      }),
       roles: ADMIN,
       private: 'optional',
       facts: StaffFacts,
@@ -633,18 +672,30 @@ export function membershipGenesisV2(g: Genesis, state: StateView): void {
 }
 
 /**
- * Moving a ledger from protocol 1 to 2: index every organisation's node key, and take back any
- * member key or applicant account that was bound to a node key under protocol 1 (which checked
- * neither): a node key belongs to its organisation alone.
+ * Moving a ledger from protocol 1 to 2: index every organisation's node key, and take back what
+ * protocol 1 (which checked neither) let others bind to a node key: a member key or an applicant
+ * account holding one is retired, and a node key that several organisations named stays with the
+ * one that had it first (the others lose their node key, and with it their checkpoint signature).
  */
-export function membershipUpgradeV2(state: StateView, scan: StateScan): void {
-  for (const { value } of scan('membership/org/')) {
-    const org = value as OrgRecord;
-    if (org.nodeKey === null) continue;
-    state.put(keys.nodeKey(org.nodeKey), org.id);
-    const k = state.get<KeyRecord>(keys.key(org.nodeKey));
+export function membershipUpgradeV2(state: StateView, scan: StateScan, genesis: Genesis): void {
+  const orgs = scan('membership/org/').map((r) => r.value as OrgRecord);
+  for (const org of byPrecedence(orgs, genesis)) {
+    const nodeKey = org.nodeKey!;
+    if (state.get(keys.nodeKey(nodeKey)) !== undefined) {
+      state.put(keys.org(org.id), { ...getOrg(state, org.id), nodeKey: null } satisfies OrgRecord);
+      const cfg = config(state);
+      const nodes = cfg.nodes - 1;
+      state.put(keys.config, {
+        ...cfg,
+        nodes,
+        checkpointQuorum: Math.max(1, Math.min(cfg.checkpointQuorum, nodes)),
+      } satisfies Config);
+      continue;
+    }
+    state.put(keys.nodeKey(nodeKey), org.id);
+    const k = state.get<KeyRecord>(keys.key(nodeKey));
     if (k !== undefined && k.status === 'active') {
-      retireKey(state, org.nodeKey, k.member);
+      retireKey(state, nodeKey, k.member);
       const m = state.get<MemberRecord>(keys.member(k.member));
       if (m !== undefined && m.status === 'active') {
         state.put(keys.member(m.id), { ...m, status: 'revoked' } satisfies MemberRecord);
@@ -653,10 +704,38 @@ export function membershipUpgradeV2(state: StateView, scan: StateScan): void {
           state.put(keys.org(holder.id), { ...holder, admins: holder.admins - 1 });
       }
     }
-    const account = state.get<{ status: string }>(`accounts/k/${org.nodeKey}`);
+    const account = state.get<{ status: string }>(`accounts/k/${nodeKey}`);
     if (account !== undefined && account.status === 'active')
-      state.put(`accounts/k/${org.nodeKey}`, { ...account, status: 'closed' });
+      state.put(`accounts/k/${nodeKey}`, { ...account, status: 'closed' });
   }
+}
+
+/**
+ * Organisations with a node key, in the order their claims to it rank: a node key the genesis
+ * gave an organisation is that organisation's (all founders agreed to it); then the organisation
+ * admitted first, then by id.
+ */
+function byPrecedence(orgs: readonly OrgRecord[], genesis: Genesis): OrgRecord[] {
+  const founded = (o: OrgRecord) =>
+    genesis.orgs.some((g) => g.id === o.id && g.nodeKey === o.nodeKey) ? 0 : 1;
+  return orgs
+    .filter((o) => o.nodeKey !== null)
+    .sort(
+      (a, b) =>
+        founded(a) - founded(b) || a.since - b.since || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+}
+
+/**
+ * The organisation a node key belongs to on a ledger that has not yet indexed node keys (one
+ * still on protocol 1), as the move to protocol 2 will decide it.
+ */
+export function nodeKeyHolder(
+  orgs: readonly OrgRecord[],
+  genesis: Genesis,
+  key: string,
+): OrgRecord | undefined {
+  return byPrecedence(orgs, genesis).find((o) => o.nodeKey === key);
 }
 
 /** The member a key belongs to, and whether it may still sign. */

@@ -76,8 +76,8 @@ const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map<number, Protocol>([
       ]),
       genesis: membershipGenesisV2,
       resolveKey: resolveAnyKeyV2,
-      upgrade(state, scan, from) {
-        if (from < 2) membershipUpgradeV2(state, scan);
+      upgrade(state, scan, from, genesis) {
+        if (from < 2) membershipUpgradeV2(state, scan, genesis);
       },
     },
   ],

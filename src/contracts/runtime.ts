@@ -125,7 +125,7 @@ export interface Protocol {
    * older one: writes the state the new rules need (an index the old ones never kept). Its
    * writes belong to that block, so they are in its state digest and `verify` repeats them.
    */
-  upgrade?(state: StateView, scan: StateScan, from: number): void;
+  upgrade?(state: StateView, scan: StateScan, from: number, genesis: Genesis): void;
 }
 
 /** A refusal by a contract: recorded in the log with its code, changes nothing but the nonce. */

@@ -40,6 +40,7 @@ import {
   type LotUse,
 } from '../contracts/journal.js';
 import {
+  nodeKeyHolder,
   keys as membershipKeys,
   type Config,
   type OrgRecord,
@@ -89,10 +90,11 @@ export class AidQueries {
   /** The organisation whose node signs with this key, if any. */
   /** The organisation whose current node key this is. */
   nodeOrg(key: string): OrgRecord | undefined {
-    // From protocol 2 the node keys are indexed; a ledger still on 1 is scanned (a few orgs).
-    if (this.ledger.protocolVersionAt(this.ledger.height + 1) < 2)
-      return this.scan<OrgRecord>('membership/org/').find((o) => o.nodeKey === key);
+    // From the first block of protocol 2 the node keys are indexed (and each has one holder);
+    // before it, the few organisations are scanned.
     const id = this.get<string>(membershipKeys.nodeKey(key));
+    if (id === undefined && this.ledger.protocolVersionAt(this.ledger.height) < 2)
+      return nodeKeyHolder(this.scan<OrgRecord>('membership/org/'), this.ledger.genesis, key);
     const org = id === undefined ? undefined : this.org(id);
     return org?.nodeKey === key ? org : undefined;
   }
@@ -606,6 +608,8 @@ function proposalSubject(c: ProposalRecord['change']): Partial<Governance['propo
       return { quorum: c.quorum };
     case 'scheduleProtocol':
       return { protocol: { version: c.version, fromHeight: c.fromHeight } };
+    case 'cancelProtocol':
+      return { protocol: { version: c.version, fromHeight: 0 } };
     case 'grantOversight':
       return { oversight: { org: c.org, roles: c.roles } };
     case 'revokeOversight':

@@ -9,7 +9,7 @@ import type { PrivatePart, SignedTx } from '../chain/tx.js';
 import type { TxId } from '../chain/schemas.js';
 import { isAidError } from '../core/errors.js';
 import { findAction } from '../contracts/registry.js';
-import type { ProtocolStep } from '../chain/genesis.js';
+import type { Genesis, ProtocolStep } from '../chain/genesis.js';
 import type { ProtocolSchedule } from '../contracts/membership.js';
 import type { Protocol, Secrets, Signer } from '../contracts/runtime.js';
 import { verifyHex } from './node-ed25519.js';
@@ -124,11 +124,13 @@ export function upgradeIfNew(
   previous: number,
   block: Overlay,
   scan: (prefix: string) => { key: string; value: string }[],
+  genesis: Genesis,
 ): void {
   if (protocol.version === previous || !protocol.upgrade) return;
   protocol.upgrade(
     block.view(['']),
     (prefix) => scan(prefix).map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown })),
     previous,
+    genesis,
   );
 }

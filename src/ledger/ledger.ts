@@ -300,8 +300,12 @@ export class Ledger {
     const time = Math.max(batch.time, this.head.time + 1);
     const protocol = this.protocolFor(height);
     const overlay = new Overlay((k) => this.stateGet(k));
-    upgradeIfNew(protocol, this.protocolFor(height - 1).version, overlay, (prefix) =>
-      this.stateScan(prefix, Number.MAX_SAFE_INTEGER),
+    upgradeIfNew(
+      protocol,
+      this.protocolFor(height - 1).version,
+      overlay,
+      (prefix) => this.stateScan(prefix, Number.MAX_SAFE_INTEGER),
+      this.genesis,
     );
     const outcomes: CommitOutcome[] = [];
     const seen = new Map<string, CommitOutcome>();

@@ -252,8 +252,12 @@ async function run(
     if (height === 0) {
       protocol.genesis(genesis, overlay.view(['']));
     } else {
-      upgradeIfNew(protocol, protocolAt(genesis, height - 1, adopted), overlay, (prefix) =>
-        replayScan.all(prefix, prefix + '\uffff'),
+      upgradeIfNew(
+        protocol,
+        protocolAt(genesis, height - 1, adopted),
+        overlay,
+        (prefix) => replayScan.all(prefix, prefix + '\uffff'),
+        genesis,
       );
     }
     for (const t of b.txs) {

@@ -140,6 +140,10 @@ export class SpamGuard {
       }
       if (s.kind === 'revoked' && s.member === 'applicant')
         refuse('UNKNOWN_KEY', 'the applicant account of this key was closed', i);
+      // A revoked member's key was often revoked because it leaked: whoever holds it now may not
+      // grow the log with refusals. (One revoked after admission is still refused, and logged,
+      // when its transaction executes.)
+      if (s.kind === 'revoked') refuse('KEY_REVOKED', `the key of ${s.member} was revoked`, i);
       if (isRegistration(i)) {
         if (s.kind === 'unknown' && this.isNodeKey(signer))
           refuse('UNKNOWN_KEY', "an organisation's node key signs no transactions", i);

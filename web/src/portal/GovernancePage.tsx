@@ -171,6 +171,10 @@ function Proposals(props: { g: Governance }) {
           version: fmt.number(p.protocol?.version ?? 0),
           height: fmt.number(p.protocol?.fromHeight ?? 0),
         });
+      case 'cancelProtocol':
+        return t('governance.cancelSchedule', {
+          version: fmt.number(p.protocol?.version ?? 0),
+        });
       case 'grantOversight':
         return t('governance.grant', {
           org: orgName(p.oversight?.org ?? '') ?? p.oversight?.org,
