@@ -1,14 +1,16 @@
 /**
  * Pre-signed `membership.enrol` transactions by the six demo org admins, signed with node:crypto
- * (not the slow portable signer). Transaction i enrols member `m<i>` with a unique key (SHA-256 of
- * a counter; it never signs) under nonce `n<i>`; signer i is admin i mod 6.
+ * (not the slow portable signer). Transaction i enrols member `m<i>` as an operator (a role every
+ * organisation type may hold) with a unique key whose seed is SHA-256 of a counter, and that key's
+ * proof of possession, under nonce `n<i>`; signer i is admin i mod 6.
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { possessionText } from '../src/chain/possession.js';
 import { signingText, type SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { nodeSigner } from '../src/ledger/node-ed25519.js';
+import { nodeSigner, publicKeyOfSeed } from '../src/ledger/node-ed25519.js';
 import { DEMO_CHAIN, demoGenesis, demoSeed } from '../src/node/demo.js';
 
 export interface Admin {
@@ -38,12 +40,17 @@ export interface SignedEnrol {
 /** Signs enrolment `i` at `time`. */
 export function signEnrol(all: Admin[], chain: string, i: number, time: number): SignedEnrol {
   const a = all[i % all.length]!;
-  const key = createHash('sha256').update(`aidledger-bench-key:${i}`).digest('hex');
+  const seed = createHash('sha256').update(`aidledger-bench-key:${i}`).digest();
+  const key = Buffer.from(publicKeyOfSeed(seed)).toString('hex');
+  const holder = `${a.label.slice(0, a.label.indexOf('/'))}/m${i}`;
+  const pop = Buffer.from(
+    nodeSigner(seed)(Buffer.from(possessionText(chain, holder, key), 'utf8')),
+  ).toString('hex');
   const body = {
     alg: 'ed25519' as const,
     chain,
     nonce: `n${i}`,
-    payload: { key, name: `m${i}`, roles: ['clerk'] },
+    payload: { key, name: `m${i}`, pop, roles: ['operator'] },
     signer: a.pub,
     time,
     type: 'membership.enrol',

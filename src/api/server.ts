@@ -216,26 +216,29 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     if (typeof key !== 'string' || !TXID_RE.test(key))
       throw new AidError('BAD_REQUEST', 'a public key is 64 lowercase hex characters');
     const json = <T>(k: string) => JSON.parse(ledger.stateGet(k) ?? 'null') as T | null;
+    // A node key is its organisation's alone, whatever a member record claimed under protocol 1.
+    const nodeOrg = ledger
+      .stateScan('membership/org/')
+      .map((r) => JSON.parse(r.value) as OrgRecord)
+      .find((o) => o.nodeKey === key);
+    if (nodeOrg) return { key, kind: 'node', org: nodeOrg.id, status: 'active' };
     const k = json<KeyRecord>(membershipKeys.key(key));
     if (k) {
       const m = json<MemberRecord>(membershipKeys.member(k.member));
       const active = k.status === 'active' && m?.status === 'active';
+      // The roles the key signs with now: those its organisation may still hold.
+      const status = ledger.keyStatus(key);
       return {
         key,
         kind: 'member',
         member: k.member,
         org: m?.org ?? null,
-        roles: m?.roles ?? [],
+        roles: status.kind === 'active' ? [...status.signer.roles] : (m?.roles ?? []),
         status: active ? 'active' : 'revoked',
       };
     }
     const a = json<AccountRecord>(accountKeys.account(key));
     if (a) return { key, kind: 'applicant', status: a.status };
-    const org = ledger
-      .stateScan('membership/org/')
-      .map((r) => JSON.parse(r.value) as OrgRecord)
-      .find((o) => o.nodeKey === key);
-    if (org) return { key, kind: 'node', org: org.id, status: 'active' };
     throw new AidError('NOT_FOUND', 'no member, applicant or node holds this key');
   });
 

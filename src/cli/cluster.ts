@@ -29,6 +29,7 @@ import { AidError } from '../core/errors.js';
 import { paths, readNodeDir, writeConsortiumKey } from '../node/config.js';
 import { keyFileFromSeed, writeKeyFile } from '../node/keyfile.js';
 import { freePorts } from '../node/ports.js';
+import { LATEST_PROTOCOL } from '../contracts/registry.js';
 
 const out = (s: string): void => {
   process.stdout.write(s.endsWith('\n') ? s : s + '\n');
@@ -247,7 +248,7 @@ async function clusterInit(o: InitOpts): Promise<void> {
       })),
       governanceQuorum,
       checkpointQuorum: quorum,
-      protocol: [{ version: 1, fromHeight: 0 }],
+      protocol: [{ version: LATEST_PROTOCOL, fromHeight: 0 }],
     });
     const genesisText = JSON.stringify(genesis, null, 2) + '\n';
     // One consortium key for all: each organisation's node needs the same one.

@@ -28,6 +28,8 @@ import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
 import { registerAidCommands } from './aid.js';
 import { registerClusterCommands } from './cluster.js';
+import { LATEST_PROTOCOL } from '../contracts/registry.js';
+import { proveKey } from '../chain/possession.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -129,7 +131,7 @@ async function initDir(
     ],
     governanceQuorum: 1,
     checkpointQuorum: 1,
-    protocol: [{ version: 1, fromHeight: 0 }],
+    protocol: [{ version: LATEST_PROTOCOL, fromHeight: 0 }],
   });
   mkdirSync(paths.keys(dir), { recursive: true });
   writeFileSync(paths.genesis(dir), JSON.stringify(genesis, null, 2) + '\n', { flag: 'wx' });
@@ -391,6 +393,29 @@ export function program(): Command {
     .description('print the public key of a key file')
     .argument('<file>', 'key file')
     .action((file: string) => out(readKeyFile(file).publicKey));
+  keys
+    .command('prove')
+    .description(
+      'prove this key is yours before it is enrolled or rotated to: prints {"key","pop"} for the payload',
+    )
+    .requiredOption('--key <file>', 'the new key file (its seed never leaves this machine)')
+    .requiredOption(
+      '--holder <id>',
+      '<org>/<member> the key is for (the member itself when rotating), or <org>/node',
+    )
+    .option('--chain <id>', 'chain id (default: the node’s, from --url)')
+    .option('--url <url>', 'node URL, to read the chain id')
+    .action(async (o: { key: string; holder: string; chain?: string; url?: string }) => {
+      if (!/^[a-z0-9][a-z0-9-]{1,62}\/[a-z0-9][a-z0-9._-]{0,62}$/.test(o.holder))
+        throw new AidError('BAD_REQUEST', '--holder is <org>/<member> or <org>/node');
+      let chain = o.chain;
+      if (chain === undefined) {
+        if (o.url === undefined) throw new AidError('BAD_REQUEST', 'give --chain or --url');
+        chain = (await new AidClient(o.url).health()).chain as string;
+      }
+      const k = readKeyFile(o.key);
+      out(JSON.stringify({ key: k.publicKey, pop: proveKey(chain, o.holder, k.seedBytes) }));
+    });
 
   cli
     .command('tx')

@@ -46,3 +46,14 @@ export function nodeSigner(seed: Uint8Array): (message: Uint8Array) => Uint8Arra
   });
   return (message) => sign(null, message, key);
 }
+
+/** The raw 32-byte public key of a seed, through node:crypto. */
+export function publicKeyOfSeed(seed: Uint8Array): Uint8Array {
+  const key = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const der = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  return new Uint8Array(der.subarray(SPKI_PREFIX.length));
+}

@@ -1137,10 +1137,12 @@ function step(
 
   if (p.freeze && st === 'funded') {
     if (q.frozen('case', rec.id) === undefined)
-      s.add(REGULATOR, 'audit.freeze', {
-        target: { kind: 'case', id: rec.id },
-        reason: 'invoice amounts out of line with the hospital’s usual charges: under audit',
-      });
+      s.add(
+        REGULATOR,
+        'audit.freeze',
+        { target: { kind: 'case', id: rec.id }, reason: 'records-under-audit' },
+        { facts: { note: 'invoice amounts out of line with the hospital’s usual charges' } },
+      );
     else if (!p.provoked.has('FROZEN')) {
       p.provoked.add('FROZEN');
       // Refused: nothing moves on a frozen case.

@@ -8,7 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Genesis, GenesisOrg } from '../chain/genesis.js';
 import { parseGenesis } from '../chain/genesis.js';
+import { proveKey } from '../chain/possession.js';
 import { signTx, type SignedTx } from '../chain/tx.js';
+import { LATEST_PROTOCOL } from '../contracts/registry.js';
 import { toHex, utf8 } from '../core/bytes.js';
 import { publicKeyFromSeed } from '../core/ed25519.js';
 import { sha256 } from '../core/hash.js';
@@ -95,7 +97,7 @@ export function demoGenesis(seed: string, time: number, n: DemoNodes = EMBEDDED)
     })),
     governanceQuorum: 4,
     checkpointQuorum: n.checkpointQuorum,
-    protocol: [{ version: 1, fromHeight: 0 }],
+    protocol: [{ version: LATEST_PROTOCOL, fromHeight: 0 }],
   });
 }
 
@@ -189,14 +191,36 @@ export function demoActivity(seed: string, chain: string, now: number): SignedTx
       demoSeed(seed, signer),
     );
   const pub = (label: string) => toHex(publicKeyFromSeed(demoSeed(seed, label)));
+  /** A key for `holder` (`org/name`), with its proof of possession: `{ key, pop }`. */
+  const newKey = (holder: string, label = holder) => ({
+    key: pub(label),
+    pop: proveKey(chain, holder, demoSeed(seed, label)),
+  });
+  const enrolment = (org: string, name: string, roles: string[], label = `${org}/${name}`) => ({
+    name,
+    roles,
+    ...newKey(`${org}/${name}`, label),
+  });
 
-  const enrol = MEMBERS.map((m) =>
-    tx(`${m.org}/admin`, 'membership.enrol', {
-      name: m.name,
-      roles: m.roles,
-      key: pub(`${m.org}/${m.name}`),
+  // The audit office's regulator and auditor powers come from the consortium, by a vote.
+  const grant = [
+    tx('audit-office/admin', 'membership.propose', {
+      id: 'grant-audit-office-oversight',
+      change: { kind: 'grantOversight', org: 'audit-office', roles: ['auditor', 'regulator'] },
     }),
-  );
+    ...['city-bureau', 'hope-foundation', 'general-hospital'].map((org) =>
+      tx(`${org}/admin`, 'membership.vote', {
+        proposal: 'grant-audit-office-oversight',
+        approve: true,
+      }),
+    ),
+  ];
+  const enrol = [
+    ...grant,
+    ...MEMBERS.map((m) =>
+      tx(`${m.org}/admin`, 'membership.enrol', enrolment(m.org, m.name, m.roles)),
+    ),
+  ];
   const rotated = `city-bureau/reviewer-1#2`;
   const pharmacy = {
     id: 'city-pharmacy',
@@ -205,22 +229,28 @@ export function demoActivity(seed: string, chain: string, now: number): SignedTx
     rootKey: pub('city-pharmacy/admin'),
   };
   const round2 = [
-    tx('city-bureau/reviewer-1', 'membership.rotateKey', { key: pub(rotated) }),
+    tx('city-bureau/reviewer-1', 'membership.rotateKey', newKey('city-bureau/reviewer-1', rotated)),
     tx('general-hospital/admin', 'membership.revoke', { member: 'general-hospital/clerk-1' }),
     tx('city-bureau/admin', 'membership.propose', {
       id: 'admit-city-pharmacy',
-      change: { kind: 'admitOrg', org: pharmacy },
+      change: {
+        kind: 'admitOrg',
+        org: pharmacy,
+        proofs: {
+          root: proveKey(chain, 'city-pharmacy/admin', demoSeed(seed, 'city-pharmacy/admin')),
+        },
+      },
     }),
     tx('east-hospital/admin', 'membership.setRoles', {
       member: 'east-hospital/clerk-1',
       roles: ['clerk', 'social-worker'],
     }),
     // Refused: a clerk is not an admin.
-    tx('children-hospital/clerk-1', 'membership.enrol', {
-      name: 'intruder',
-      roles: ['admin'],
-      key: pub('intruder'),
-    }),
+    tx(
+      'children-hospital/clerk-1',
+      'membership.enrol',
+      enrolment('children-hospital', 'intruder', ['admin'], 'intruder'),
+    ),
     // Refused: an admin revokes only members of their own organisation.
     tx('east-hospital/admin', 'membership.revoke', { member: 'children-hospital/clerk-1' }),
   ];
@@ -239,33 +269,49 @@ export function demoActivity(seed: string, chain: string, now: number): SignedTx
     }),
     tx('audit-office/admin', 'membership.vote', { proposal: 'admit-city-pharmacy', approve: true }),
     // Refused: the revoked clerk's key signs nothing more.
-    tx('general-hospital/clerk-1', 'membership.rotateKey', {
-      key: pub('general-hospital/clerk-1#2'),
-    }),
+    tx(
+      'general-hospital/clerk-1',
+      'membership.rotateKey',
+      newKey('general-hospital/clerk-1', 'general-hospital/clerk-1#2'),
+    ),
     // Refused: the old key of a rotated member is retired.
-    tx('city-bureau/reviewer-1', 'membership.rotateKey', { key: pub('city-bureau/reviewer-1#3') }),
+    tx(
+      'city-bureau/reviewer-1',
+      'membership.rotateKey',
+      newKey('city-bureau/reviewer-1', 'city-bureau/reviewer-1#3'),
+    ),
     // Refused: an organisation votes once.
     tx('city-bureau/admin', 'membership.vote', { proposal: 'admit-city-pharmacy', approve: true }),
   ];
   const round4 = [
-    tx('city-pharmacy/admin', 'membership.enrol', {
-      name: 'pharmacist-1',
-      roles: ['clerk'],
-      key: pub('city-pharmacy/pharmacist-1'),
-    }),
-    tx('children-hospital/admin', 'membership.enrol', {
-      name: 'clerk-2',
-      roles: ['clerk'],
-      key: pub('children-hospital/clerk-2'),
-    }),
+    tx(
+      'city-pharmacy/admin',
+      'membership.enrol',
+      enrolment('city-pharmacy', 'pharmacist-1', ['clerk']),
+    ),
+    // Refused: a pharmacy holds no regulator role, nor any the consortium did not grant it.
+    tx(
+      'city-pharmacy/admin',
+      'membership.enrol',
+      enrolment('city-pharmacy', 'inspector-1', ['regulator', 'auditor']),
+    ),
+    tx(
+      'children-hospital/admin',
+      'membership.enrol',
+      enrolment('children-hospital', 'clerk-2', ['clerk']),
+    ),
     // Refused: the nonce was used already by this signer.
     tx(
       'children-hospital/admin',
       'membership.enrol',
-      { name: 'clerk-3', roles: ['clerk'], key: pub('children-hospital/clerk-3') },
+      enrolment('children-hospital', 'clerk-3', ['clerk']),
       `demo-${n}`,
     ),
-    tx(rotated, 'membership.rotateKey', { key: pub('city-bureau/reviewer-1#3') }),
+    tx(
+      rotated,
+      'membership.rotateKey',
+      newKey('city-bureau/reviewer-1', 'city-bureau/reviewer-1#3'),
+    ),
   ];
   return [enrol, round2, round3, round4];
 }

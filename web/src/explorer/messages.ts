@@ -159,6 +159,10 @@ export const explorer = catalog(
       SOURCES_MISMATCH: 'the facts given do not match their recorded sources',
       NOT_APPLICANT: 'only the applicant may do this',
       LINE_CONFLICT: 'an invoice line was stated before with another amount',
+      NO_POSSESSION: 'the new key did not prove it belongs to its holder',
+      ROLE_NOT_ALLOWED: 'the organisation may not hold that role',
+      NOT_FREEZER:
+        'only the organisation that placed the freeze, or a consortium vote, may lift it',
     },
     roles: {
       admin: 'administrator',
@@ -369,6 +373,9 @@ export const explorer = catalog(
       SOURCES_MISMATCH: '提供的資料與其紀錄來源不符',
       NOT_APPLICANT: '只有申請人本人可以執行',
       LINE_CONFLICT: '某項發票明細先前以不同金額申報過',
+      NO_POSSESSION: '新金鑰未能證明屬於其持有人',
+      ROLE_NOT_ALLOWED: '該機構不得擔任此角色',
+      NOT_FREEZER: '只有作出凍結的機構或聯盟表決可以解除',
     },
     roles: {
       admin: '管理員',
@@ -579,6 +586,9 @@ export const explorer = catalog(
       SOURCES_MISMATCH: '提供的信息与其记录来源不符',
       NOT_APPLICANT: '只有申请人本人可以执行',
       LINE_CONFLICT: '某条发票明细此前以不同金额申报过',
+      NO_POSSESSION: '新密钥未能证明属于其持有人',
+      ROLE_NOT_ALLOWED: '该机构不得担任此角色',
+      NOT_FREEZER: '只有作出冻结的机构或联盟表决可以解除',
     },
     roles: {
       admin: '管理员',

@@ -154,17 +154,40 @@ function Proposals(props: { g: Governance }) {
     [locale],
   );
   if (props.g.proposals.length === 0) return <Text>{t('governance.noProposals')}</Text>;
-  const what = (p: Governance['proposals'][number]) =>
-    p.kind === 'admitOrg'
-      ? t('governance.admit', { org: p.org ? fmt.name(p.org.names, p.org.id) : '' })
-      : t(
+  const what = (p: Governance['proposals'][number]): string => {
+    switch (p.kind) {
+      case 'admitOrg':
+        return t('governance.admit', { org: p.org ? fmt.name(p.org.names, p.org.id) : '' });
+      case 'setGovernanceQuorum':
+      case 'setCheckpointQuorum':
+        return t(
           p.kind === 'setGovernanceQuorum'
             ? 'governance.setGovernance'
             : 'governance.setCheckpoint',
-          {
-            quorum: fmt.number(p.quorum ?? 0),
-          },
+          { quorum: fmt.number(p.quorum ?? 0) },
         );
+      case 'scheduleProtocol':
+        return t('governance.schedule', {
+          version: fmt.number(p.protocol?.version ?? 0),
+          height: fmt.number(p.protocol?.fromHeight ?? 0),
+        });
+      case 'grantOversight':
+        return t('governance.grant', {
+          org: orgName(p.oversight?.org ?? '') ?? p.oversight?.org,
+          roles: list.format(
+            (p.oversight?.roles ?? []).map((r) =>
+              t(r === 'regulator' ? 'governance.roleRegulator' : 'governance.roleAuditor'),
+            ),
+          ),
+        });
+      case 'revokeOversight':
+        return t('governance.revokeGrant', {
+          org: orgName(p.oversight?.org ?? '') ?? p.oversight?.org,
+        });
+      case 'liftFreeze':
+        return t('governance.liftFreeze', { tx: (p.freeze ?? '').slice(0, 12) });
+    }
+  };
   const names = (orgs: string[]) => list.format(orgs.map((o) => orgName(o) ?? o));
   return (
     <ScrollTable minWidth={640} label={t('governance.proposals')}>
