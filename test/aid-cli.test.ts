@@ -156,6 +156,7 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
       id,
       '--facts',
       file('verify.json', {
+        patient: { kind: 'cn', id: cnId(41) },
         diagnoses: ['C91.0'],
         lines: [
           { invoice: 'INV-CLI', line: 1, amount: '3000000', insurancePaid: '1000000' },
@@ -315,7 +316,17 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
 
     const regulator = key('audit-office.auditor-1');
     txOf(
-      await ok(['freeze', '--program', 'cli-hope', '--reason', 'inquiry 7', '--key', regulator]),
+      await ok([
+        'freeze',
+        '--program',
+        'cli-hope',
+        '--reason',
+        'records-under-audit',
+        '--note',
+        'inquiry 7',
+        '--key',
+        regulator,
+      ]),
       'audit.freeze',
     );
     assert.match(await ok(['program', 'list']), /^cli-hope +1 +hope-foundation +frozen /m);
@@ -346,15 +357,7 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
     );
 
     txOf(
-      await ok([
-        'unfreeze',
-        '--program',
-        'cli-hope',
-        '--reason',
-        'inquiry closed',
-        '--key',
-        regulator,
-      ]),
+      await ok(['unfreeze', '--program', 'cli-hope', '--reason', 'no-finding', '--key', regulator]),
       'audit.unfreeze',
     );
     const again = await aidledger(submit);
@@ -404,7 +407,7 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
         /^aidledger: BAD_REQUEST: case id is a transaction id/,
       ],
       [
-        ['case', 'review', 'a'.repeat(64), '--approve', '--reject', '--reason', 'r'],
+        ['case', 'review', 'a'.repeat(64), '--approve', '--reject', '--code', 'criteria-met'],
         2,
         /^aidledger: CONFIG: give exactly one of --approve and --reject\n$/,
       ],
@@ -439,6 +442,7 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
         [
           'submit',
           'verify',
+          'identify',
           'decline',
           'assess',
           'review',

@@ -16,7 +16,8 @@ import {
   verifiedCase,
   type AidNode,
 } from './aid-fixtures.js';
-import { post, seedOf } from './helpers.js';
+import { post, pubOf, seedOf } from './helpers.js';
+import { proveKey } from '../src/chain/possession.js';
 
 /** The same number with another check character. */
 const wrongCheck = (id: string) => id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
@@ -80,7 +81,6 @@ describe('medical-aid refusals', () => {
     await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'gov',
       amount: '1000000',
-      reference: 'B-1',
     });
     await n.send('applicant/alice', 'accounts.register', { lang: 'en' });
     await n.send('applicant/bob', 'accounts.register', { lang: 'en' });
@@ -148,12 +148,10 @@ describe('medical-aid refusals', () => {
     await atDoor(400, 'MALFORMED', 'city-bureau/finance-1', 'funds.allocate', {
       program: 'gov',
       amount: '-5',
-      reference: 'x',
     });
     await atDoor(400, 'MALFORMED', 'city-bureau/finance-1', 'funds.allocate', {
       program: 'gov',
       amount: '12.50',
-      reference: 'x',
     });
     await atDoor(
       400,
@@ -162,6 +160,7 @@ describe('medical-aid refusals', () => {
       'cases.verify',
       { case: submitted },
       {
+        patient: { kind: 'cn', id: cnId(1) },
         diagnoses: ['C91.0'],
         lines: [{ invoice: 'X', line: 1, amount: '100', insurancePaid: '200' }],
       },
@@ -192,13 +191,13 @@ describe('medical-aid refusals', () => {
       'cases.verify',
       { case: submitted },
       {
+        patient: { kind: 'cn', id: cnId(1) },
         diagnoses: ['C91.0'],
         lines: [line('Z', 1, '100')],
       },
     );
     await refused('INVALID_STATE', 'city-bureau/finance-1', 'cases.disburse', {
       case: submitted,
-      reference: 'P',
     });
     await refused('NOT_APPLICANT', 'applicant/bob', 'cases.withdraw', { case: submitted });
     await refused(
@@ -207,6 +206,7 @@ describe('medical-aid refusals', () => {
       'cases.verify',
       { case: 'ab'.repeat(32) },
       {
+        patient: { kind: 'cn', id: cnId(1) },
         diagnoses: ['C91.0'],
         lines: [line('Z', 1, '100')],
       },
@@ -216,13 +216,13 @@ describe('medical-aid refusals', () => {
       amount: '100',
       currency: 'HKD',
       program: 'gov',
-      rail: { kind: 'fps', reference: 'F-1' },
+      rail: { kind: 'fps' },
     });
     await refused('INSUFFICIENT_FUNDS', 'city-bureau/finance-1', 'funds.return', {
       program: 'gov',
       lot: 1,
       amount: '999999999',
-      reference: 'R',
+      reason: 'donor-request',
     });
     await refused(
       'WRONG_ORG',
@@ -251,6 +251,7 @@ describe('medical-aid refusals', () => {
       'cases.verify',
       { case: known.id },
       {
+        patient: { kind: 'cn', id: cnId(12) },
         diagnoses: ['C91.0'],
         lines: [line('R-1', 1, '500001')],
       },
@@ -262,7 +263,7 @@ describe('medical-aid refusals', () => {
         await n.send('city-bureau/reviewer-1', 'cases.review', {
           case: assessed,
           approve: true,
-          reason: 'complete file',
+          reason: 'criteria-met',
         })
       ).ok,
       true,
@@ -270,7 +271,7 @@ describe('medical-aid refusals', () => {
     await refused('ALREADY_REVIEWED', 'city-bureau/reviewer-1', 'cases.review', {
       case: assessed,
       approve: true,
-      reason: 'again',
+      reason: 'criteria-met',
     });
     // Assessment must bring every source, each matching its commitment.
     const c = await verifiedCase(n, {
@@ -306,10 +307,15 @@ describe('medical-aid refusals', () => {
     const target = { kind: 'case', id: c.id };
     await refused('FORBIDDEN_ROLE', 'city-bureau/reviewer-1', 'audit.freeze', {
       target,
-      reason: 'inquiry',
+      reason: 'records-under-audit',
     });
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.freeze', { target, reason: 'inquiry 7' })).ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.freeze', {
+          target,
+          reason: 'records-under-audit',
+        })
+      ).ok,
       true,
     );
     await refused(
@@ -320,15 +326,19 @@ describe('medical-aid refusals', () => {
       (await n.read(`/v1/cases/${c.id}/sources`, 'city-bureau/reviewer-1')).json,
     );
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target, reason: 'cleared' })).ok,
+      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target, reason: 'resolved' })).ok,
       true,
     );
     assert.equal((await n.assess('city-bureau/reviewer-1', c.id)).ok, true);
 
     const prog = { kind: 'program', id: 'gov' };
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.freeze', { target: prog, reason: 'audit' }))
-        .ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.freeze', {
+          target: prog,
+          reason: 'records-under-audit',
+        })
+      ).ok,
       true,
     );
     await refused(
@@ -342,14 +352,23 @@ describe('medical-aid refusals', () => {
       },
     );
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target: prog, reason: 'done' }))
-        .ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.unfreeze', {
+          target: prog,
+          reason: 'resolved',
+        })
+      ).ok,
       true,
     );
 
     const org = { kind: 'org', id: 'children-hospital' };
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.freeze', { target: org, reason: 'audit' })).ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.freeze', {
+          target: org,
+          reason: 'records-under-audit',
+        })
+      ).ok,
       true,
     );
     await refused(
@@ -364,11 +383,15 @@ describe('medical-aid refusals', () => {
     );
     await refused('INVALID_STATE', 'audit-office/auditor-1', 'audit.freeze', {
       target: org,
-      reason: 'twice',
+      reason: 'records-under-audit',
     });
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target: org, reason: 'done' }))
-        .ok,
+      (
+        await n.send('audit-office/auditor-1', 'audit.unfreeze', {
+          target: org,
+          reason: 'resolved',
+        })
+      ).ok,
       true,
     );
   });
@@ -377,7 +400,12 @@ describe('medical-aid refusals', () => {
     await n.send('general-hospital/admin', 'membership.enrol', {
       name: 'fund-reviewer',
       roles: ['reviewer', 'program-manager'],
-      key: (await import('./helpers.js')).pubOf('general-hospital/fund-reviewer'),
+      key: pubOf('general-hospital/fund-reviewer'),
+      pop: proveKey(
+        n.chain,
+        'general-hospital/fund-reviewer',
+        seedOf('general-hospital/fund-reviewer'),
+      ),
     });
     await n.send(
       'general-hospital/fund-reviewer',
@@ -395,7 +423,7 @@ describe('medical-aid refusals', () => {
     await refused('CONFLICT_OF_INTEREST', 'general-hospital/fund-reviewer', 'cases.review', {
       case: c.id,
       approve: true,
-      reason: 'ok',
+      reason: 'criteria-met',
     });
   });
 
@@ -414,7 +442,6 @@ describe('medical-aid refusals', () => {
     await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'attested',
       amount: '100000',
-      reference: 'A',
     });
     const declared = { householdIncomePerCapita: '1000000' };
     const a = await verifiedCase(n, {

@@ -189,6 +189,7 @@ describe('applicant portal', () => {
       'cases.verify',
       { case: caseId },
       {
+        patient: { kind: 'cn', id: patientId },
         diagnoses: ['I63.9'],
         lines: [{ invoice: 'GH26-WEB-1', line: 1, amount: '4000000', insurancePaid: '1283300' }],
       },
@@ -224,13 +225,12 @@ describe('applicant portal', () => {
     await act('city-bureau/reviewer-2', 'cases.review', {
       case: caseId,
       approve: true,
-      reason: 'Bills and income checked.',
+      reason: 'criteria-met',
     });
     await timeline.getByText('Funded', { exact: true }).waitFor();
     await main.getByText('Approved by a reviewer of City Medical Security Bureau').waitFor();
     await act('city-bureau/finance-1', 'cases.disburse', {
       case: caseId,
-      reference: 'CMS-2026-0417',
     });
     await timeline.getByText('paid to the hospital').waitFor();
     assert.equal(await steps.count(), 5, 'submitted, verified, assessed, funded, disbursed');
@@ -350,6 +350,7 @@ describe('applicant portal', () => {
       'cases.verify',
       { case: hopeCase },
       {
+        patient: { kind: 'hk', id: 'A123456(3)' },
         diagnoses: ['J18.9'],
         age: 7,
         lines: [{ invoice: 'CH26-WEB-2', line: 1, amount: '500000', insurancePaid: '100000' }],
@@ -368,14 +369,14 @@ describe('applicant portal', () => {
     // A refusal is explained in words: the regulator froze the case a moment before.
     const regulator = 'audit-office/auditor-1';
     const target = { kind: 'case', id: hopeCase };
-    await act(regulator, 'audit.freeze', { target, reason: 'records under audit' });
+    await act(regulator, 'audit.freeze', { target, reason: 'records-under-audit' });
     await main.getByLabel('有甚麼想讓審核人知道？（選填）').fill('病歷已補充，請再審閱。');
     await main.getByRole('button', { name: '申請覆核' }).click();
     await main
       .getByRole('alert')
       .getByText('監管機構已暫時凍結這個計劃、個案或機構，解凍前無法作任何變更。')
       .waitFor();
-    await act(regulator, 'audit.unfreeze', { target, reason: 'audit closed' });
+    await act(regulator, 'audit.unfreeze', { target, reason: 'resolved' });
     await main.getByRole('button', { name: '申請覆核' }).click();
     await timeline.getByText('覆核中', { exact: true }).waitFor();
     await main.getByRole('button', { name: '撤回申請' }).click();

@@ -210,8 +210,7 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
     // The values of the facts: for the program's staff and regulators; the applicant sees only
     // what they declared, never an attested value (the case may name someone else's ID); the
     // treating hospital sees which conditions held, not (say) the income a bureau attested.
-    const show =
-      v.org === '' ? 'declared' : v.org !== rec.hospital || seesAll(v) ? 'all' : 'none';
+    const show = v.org === '' ? 'declared' : v.org !== rec.hospital || seesAll(v) ? 'all' : 'none';
     return q.explain(rec.id, langOf(req), show);
   });
   app.get('/v1/cases/:id/sources', async (req) => {

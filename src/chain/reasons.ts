@@ -51,8 +51,17 @@ export const DECLINE_REASONS = {
     'the patient could not be identified from the admission record',
   ),
   'not-our-patient': n('非本院病人', '非本院病人', 'not a patient of this hospital'),
-  'diagnosis-not-confirmed': n('未能確認診斷', '未能确认诊断', 'the diagnosis could not be confirmed'),
+  'diagnosis-not-confirmed': n(
+    '未能確認診斷',
+    '未能确认诊断',
+    'the diagnosis could not be confirmed',
+  ),
   'invoices-not-found': n('查無相關發票', '查无相关发票', 'the invoices could not be found'),
+  'invoices-already-paid': n(
+    '發票已由其他項目支付',
+    '发票已由其他项目支付',
+    'the invoices are already paid by another program',
+  ),
   'documents-incomplete': n('申請文件不齊全', '申请文件不齐全', 'the documents are incomplete'),
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;
@@ -82,7 +91,11 @@ export const CANCEL_REASONS = {
   'applicant-request': n('應申請人要求', '应申请人要求', 'at the applicant’s request'),
   'duplicate-application': n('重複申請', '重复申请', 'duplicate application'),
   'identity-mismatch': n('病人身分不符', '病人身份不符', 'the patient’s identity does not match'),
-  'covered-elsewhere': n('費用已由其他途徑支付', '费用已由其他途径支付', 'paid from another source'),
+  'covered-elsewhere': n(
+    '費用已由其他途徑支付',
+    '费用已由其他途径支付',
+    'paid from another source',
+  ),
   'program-closed': n('項目已結束', '项目已结束', 'the program has closed'),
   'suspected-fraud': n('涉嫌詐騙', '涉嫌欺诈', 'suspected fraud'),
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
@@ -94,8 +107,16 @@ export const CancelReasonSchema = z.enum(Object.keys(CANCEL_REASONS) as [CancelR
 export const RETURN_REASONS = {
   'donor-request': n('應捐贈人要求', '应捐赠人要求', 'at the donor’s request'),
   'program-closed': n('項目已結束', '项目已结束', 'the program has closed'),
-  'restriction-unmet': n('無法按指定用途使用', '无法按指定用途使用', 'the restriction cannot be met'),
-  'budget-unspent': n('預算未用完，退回財政', '预算未用完，退回财政', 'unspent budget back to the treasury'),
+  'restriction-unmet': n(
+    '無法按指定用途使用',
+    '无法按指定用途使用',
+    'the restriction cannot be met',
+  ),
+  'budget-unspent': n(
+    '預算未用完，退回財政',
+    '预算未用完，退回财政',
+    'unspent budget back to the treasury',
+  ),
   'recorded-in-error': n('誤記入帳', '误记入账', 'recorded in error'),
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;

@@ -524,18 +524,15 @@ function assessAction(rules: Rules) {
         ...(rules.v2 ? { differences } : {}),
       };
       let next: CaseRecord = { ...rec, decision, round: 1 };
-      if (!eligible)
-        next = { ...transition(ctx, next, 'rejected'), reason: 'conditions-not-met' };
+      if (!eligible) next = { ...transition(ctx, next, 'rejected'), reason: 'conditions-not-met' };
       else if (amount === 0n)
         next = { ...transition(ctx, next, 'rejected'), reason: 'nothing-to-pay' };
       else if (review === 'auto') next = approve(ctx, next, computed);
-      else
-        next = { ...transition(ctx, next, 'assessed'), reviewsNeeded: review === 'two' ? 2 : 1 };
+      else next = { ...transition(ctx, next, 'assessed'), reviewsNeeded: review === 'two' ? 2 : 1 };
       putCase(ctx.state, next);
     },
   });
 }
-
 
 function reviewAction(rules: Rules) {
   return action({
@@ -591,7 +588,6 @@ function reviewAction(rules: Rules) {
   });
 }
 
-
 function cancelAction(rules: Rules) {
   return action({
     schema: z.strictObject({
@@ -617,7 +613,6 @@ function cancelAction(rules: Rules) {
     },
   });
 }
-
 
 function disburseAction(rules: Rules) {
   return action({
@@ -654,7 +649,6 @@ function disburseAction(rules: Rules) {
     },
   });
 }
-
 
 /** Protocol 1, as it ran. */
 export const cases: Contract = {

@@ -257,9 +257,7 @@ function allocateAction(rules: Rules) {
         org: prog.owner,
         program: prog.id,
         amount: p.amount,
-        ...('reference' in p && typeof p.reference === 'string'
-          ? { reference: p.reference }
-          : {}),
+        ...('reference' in p && typeof p.reference === 'string' ? { reference: p.reference } : {}),
         time: ctx.time,
         lot,
       } satisfies AllocationRecord);

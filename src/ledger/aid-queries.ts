@@ -307,7 +307,8 @@ export class AidQueries {
       ...rec,
       payments: rec.payments.map((p) => {
         if (p.reference !== undefined) return p;
-        const part = this.ledger.privatePart(p.tx) as { facts: { reference?: unknown } } | undefined;
+        const part = this.ledger.privatePart(p.tx) as
+          { facts: { reference?: unknown } } | undefined;
         const ref = part?.facts.reference;
         return typeof ref === 'string' ? { ...p, reference: ref } : p;
       }),

@@ -305,9 +305,9 @@ function Explanation(props: { e: CaseExplanation }) {
                                 source: f.sourceLabel,
                               })
                             : t('decision.factNoValue', {
-                              fact: cap(f.label, lang),
-                              source: f.sourceLabel,
-                            })}
+                                fact: cap(f.label, lang),
+                                source: f.sourceLabel,
+                              })}
                       </Text>
                     ))}
                   </Stack>
