@@ -216,7 +216,8 @@ describe('applicant portal', () => {
     await main.getByText('All the program’s conditions are met.').waitFor();
     await main
       .getByText(
-        /household income per person a year: CN¥18,000\.50 \(attested by City Medical Security Bureau\)/i,
+        // The applicant sees what they declared, never the value the bureau attested.
+        /household income per person a year: you declared CN¥18,000\.50; the rule used the value attested by City Medical Security Bureau/i,
       )
       .waitFor();
     await main.getByText('Amount granted').waitFor();
@@ -229,12 +230,16 @@ describe('applicant portal', () => {
     });
     await timeline.getByText('Funded', { exact: true }).waitFor();
     await main.getByText('Approved by a reviewer of City Medical Security Bureau').waitFor();
-    await act('city-bureau/finance-1', 'cases.disburse', {
-      case: caseId,
-    });
+    await act(
+      'city-bureau/finance-1',
+      'cases.disburse',
+      { case: caseId },
+      { reference: 'CMS-2026-0417' },
+    );
     await timeline.getByText('paid to the hospital').waitFor();
     assert.equal(await steps.count(), 5, 'submitted, verified, assessed, funded, disbursed');
-    await main.getByText('CMS-2026-0417').waitFor();
+    // The payment reference is in the disbursement's private part: for members, not the applicant.
+    assert.equal(await main.getByText('CMS-2026-0417').count(), 0);
     // Paid: nothing left for the applicant to withdraw.
     assert.equal(await main.getByRole('button', { name: 'Withdraw the application' }).count(), 0);
     await noViolations(page, 'the case, paid');
