@@ -16,8 +16,7 @@ import {
   verifiedCase,
   type AidNode,
 } from './aid-fixtures.js';
-import { post, pubOf, seedOf } from './helpers.js';
-import { proveKey } from '../src/chain/possession.js';
+import { enrolPayload, post, seedOf } from './helpers.js';
 
 /** The same number with another check character. */
 const wrongCheck = (id: string) => id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
@@ -311,10 +310,12 @@ describe('medical-aid refusals', () => {
     });
     assert.equal(
       (
-        await n.send('audit-office/auditor-1', 'audit.freeze', {
-          target,
-          reason: 'records-under-audit',
-        })
+        await n.send(
+          'audit-office/auditor-1',
+          'audit.freeze',
+          { target, reason: 'records-under-audit' },
+          { note: 'inquiry 7' },
+        )
       ).ok,
       true,
     );
@@ -326,7 +327,8 @@ describe('medical-aid refusals', () => {
       (await n.read(`/v1/cases/${c.id}/sources`, 'city-bureau/reviewer-1')).json,
     );
     assert.equal(
-      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target, reason: 'resolved' })).ok,
+      (await n.send('audit-office/auditor-1', 'audit.unfreeze', { target, reason: 'no-finding' }))
+        .ok,
       true,
     );
     assert.equal((await n.assess('city-bureau/reviewer-1', c.id)).ok, true);
@@ -383,7 +385,7 @@ describe('medical-aid refusals', () => {
     );
     await refused('INVALID_STATE', 'audit-office/auditor-1', 'audit.freeze', {
       target: org,
-      reason: 'records-under-audit',
+      reason: 'complaint',
     });
     assert.equal(
       (
@@ -397,16 +399,17 @@ describe('medical-aid refusals', () => {
   });
 
   it('refuses a reviewer from the treating hospital’s own organisation', async () => {
-    await n.send('general-hospital/admin', 'membership.enrol', {
-      name: 'fund-reviewer',
-      roles: ['reviewer', 'program-manager'],
-      key: pubOf('general-hospital/fund-reviewer'),
-      pop: proveKey(
+    await n.send(
+      'general-hospital/admin',
+      'membership.enrol',
+      enrolPayload(
         n.chain,
-        'general-hospital/fund-reviewer',
+        'general-hospital',
+        'fund-reviewer',
+        ['reviewer', 'program-manager'],
         seedOf('general-hospital/fund-reviewer'),
       ),
-    });
+    );
     await n.send(
       'general-hospital/fund-reviewer',
       'programs.publish',

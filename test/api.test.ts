@@ -22,16 +22,28 @@ import {
   verifyInclusion,
 } from '../src/core/merkle.js';
 import { parseCheckpoint, parseNote } from '../src/core/note.js';
-import { body, get, post, privateEnrol, pubOf, startNode, txBy, type TestNode } from './helpers.js';
+import {
+  body,
+  enrolPayload,
+  get,
+  post,
+  privateEnrol,
+  pubOf,
+  rotatePayload,
+  seedOf,
+  startNode,
+  txBy,
+  type TestNode,
+} from './helpers.js';
 
 let t: TestNode;
 let counter = 0;
-const uniqueKey = () => toHex(randomSeed());
+const orgOf = (signer: string) => signer.split('/')[0]!;
 const enrol = (
   signer: string,
   extra: { nonce?: string; time?: number } = {},
   name = `m${++counter}`,
-) => txBy(t.chain, signer, 'membership.enrol', { name, roles: ['clerk'], key: uniqueKey() }, extra);
+) => txBy(t.chain, signer, 'membership.enrol', enrolPayload(t.chain, orgOf(signer), name), extra);
 
 /** Everything observable about the log: size and checkpoint. */
 async function logState() {
@@ -188,7 +200,7 @@ describe('admission refusals: a 4xx with its own code, and the log unchanged', (
             {
               chain: t.chain,
               type: 'membership.rotateKey',
-              payload: { key: uniqueKey() },
+              payload: rotatePayload(t.chain, 'city-bureau/nobody'),
               nonce: 'u1',
               time: Date.now(),
             },
@@ -224,9 +236,7 @@ describe('admission refusals: a 4xx with its own code, and the log unchanged', (
       () => ({
         text: body({
           tx: txBy(t.chain, 'city-bureau/admin', 'membership.enrol', {
-            name: 'big',
-            roles: ['clerk'],
-            key: uniqueKey(),
+            ...enrolPayload(t.chain, 'city-bureau', 'big'),
             pad: 'x'.repeat(300_000),
           }),
         }),
@@ -293,11 +303,18 @@ describe('execution refusals: logged with their code, the nonce used, nothing el
       t.url,
       '/v1/tx',
       body({
-        tx: txBy(t.chain, 'general-hospital/admin', 'membership.enrol', {
-          name: 'clerk-1',
-          roles: ['clerk'],
-          key: pubOf('general-hospital/clerk-1'),
-        }),
+        tx: txBy(
+          t.chain,
+          'general-hospital/admin',
+          'membership.enrol',
+          enrolPayload(
+            t.chain,
+            'general-hospital',
+            'clerk-1',
+            ['clerk'],
+            seedOf('general-hospital/clerk-1'),
+          ),
+        ),
       }),
     );
     assert.deepEqual(enrolled.json.result, { ok: true });
@@ -313,9 +330,12 @@ describe('execution refusals: logged with their code, the nonce used, nothing el
     assert.deepEqual(revoke.json.result, { ok: true });
     const stateBefore = contractState();
     const sizeBefore = t.node.ledger.size;
-    const tx = txBy(t.chain, 'general-hospital/clerk-1', 'membership.rotateKey', {
-      key: uniqueKey(),
-    });
+    const tx = txBy(
+      t.chain,
+      'general-hospital/clerk-1',
+      'membership.rotateKey',
+      rotatePayload(t.chain, 'general-hospital/clerk-1'),
+    );
     const r = await post(t.url, '/v1/tx', body({ tx }));
     assert.equal(r.status, 200);
     assert.deepEqual(r.json.result, { ok: false, code: 'KEY_REVOKED' });
@@ -352,11 +372,18 @@ describe('execution refusals: logged with their code, the nonce used, nothing el
       t.url,
       '/v1/tx',
       body({
-        tx: txBy(t.chain, 'children-hospital/admin', 'membership.enrol', {
-          name: 'clerk-1',
-          roles: ['clerk'],
-          key: pubOf('children-hospital/clerk-1'),
-        }),
+        tx: txBy(
+          t.chain,
+          'children-hospital/admin',
+          'membership.enrol',
+          enrolPayload(
+            t.chain,
+            'children-hospital',
+            'clerk-1',
+            ['clerk'],
+            seedOf('children-hospital/clerk-1'),
+          ),
+        ),
       }),
     );
     const stateBefore = contractState();
@@ -516,11 +543,12 @@ describe('hostile input: always a 4xx with a coded error, never a 500, nothing c
 });
 
 function signTxAs(signer: string, over: { chain: string }): SignedTx {
-  return txBy(over.chain, signer, 'membership.enrol', {
-    name: `w${++counter}`,
-    roles: ['clerk'],
-    key: uniqueKey(),
-  });
+  return txBy(
+    over.chain,
+    signer,
+    'membership.enrol',
+    enrolPayload(over.chain, orgOf(signer), `w${++counter}`),
+  );
 }
 
 function forge(tx: SignedTx): SignedTx {

@@ -9,11 +9,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { fromBase64, toBase64, toHex } from '../src/core/bytes.js';
-import { randomSeed } from '../src/core/ed25519.js';
+import { fromBase64, toBase64 } from '../src/core/bytes.js';
 import { paths } from '../src/node/config.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
-import { body, get, post, SEED, startNode, tempDir, txBy, type TestNode } from './helpers.js';
+import {
+  body,
+  enrolPayload,
+  get,
+  post,
+  SEED,
+  startNode,
+  tempDir,
+  txBy,
+  type TestNode,
+} from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,11 +63,14 @@ let t: TestNode;
 let nodeClosed = false;
 let counter = 0;
 
-const enrolPayload = (name: string) => ({ name, roles: ['clerk'], key: toHex(randomSeed()) });
-
 /** Commits one enrolment through the API and returns its id. */
 async function commitOne(signer = 'city-bureau/admin'): Promise<string> {
-  const tx = txBy(t.chain, signer, 'membership.enrol', enrolPayload(`cli-${++counter}`));
+  const tx = txBy(
+    t.chain,
+    signer,
+    'membership.enrol',
+    enrolPayload(t.chain, signer.split('/')[0]!, `cli-${++counter}`),
+  );
   const r = await post(t.url, '/v1/tx', body({ tx }));
   assert.equal(r.status, 200, JSON.stringify(r.json));
   assert.deepEqual(r.json.result, { ok: true });
@@ -181,7 +193,7 @@ void describe('aidledger command', () => {
 
   void it('tx signs with a key file and submits: an admin commits, a clerk is refused with FORBIDDEN_ROLE', async () => {
     const keys = paths.keys(nodeDir);
-    const payload = JSON.stringify(enrolPayload('cli-enrolled'));
+    const payload = JSON.stringify(enrolPayload(t.chain, 'hope-foundation', 'cli-enrolled'));
     const ok = await aidledger([
       'tx',
       '--url',
@@ -214,7 +226,7 @@ void describe('aidledger command', () => {
       '--type',
       'membership.enrol',
       '--payload',
-      JSON.stringify(enrolPayload('cli-intruder')),
+      JSON.stringify(enrolPayload(t.chain, 'children-hospital', 'cli-intruder')),
     ]);
     assert.notEqual(refused.code, 0, show(refused));
     const r2 = JSON.parse(refused.stdout) as { id: string; result: unknown };

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { toHex } from '../src/core/bytes.js';
 import { consortiumSecrets } from '../src/ledger/secrets.js';
 import { verifyLedgerFile } from '../src/ledger/verify.js';
+import { toHex } from '../src/core/bytes.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import { startConsortium, until, type Consortium } from './consortium.js';
 import { etcdClient } from './etcd-cluster.js';
-import { body, post, txBy, type TestNode } from './helpers.js';
+import { body, enrolPayload, post, txBy, type TestNode } from './helpers.js';
 
 describe('a node that was away longer than etcd keeps batches', () => {
   let c: Consortium;
@@ -22,11 +22,12 @@ describe('a node that was away longer than etcd keeps batches', () => {
   const load = async (n: TestNode, org: string, requests: number) => {
     for (let r = 0; r < requests; r++) {
       const subs = Array.from({ length: 5 }, () => ({
-        tx: txBy(n.chain, `${org}/admin`, 'membership.enrol', {
-          name: `c${++k}`,
-          roles: ['clerk'],
-          key: toHex(crypto.getRandomValues(new Uint8Array(32))),
-        }),
+        tx: txBy(
+          n.chain,
+          `${org}/admin`,
+          'membership.enrol',
+          enrolPayload(n.chain, org, `c${++k}`),
+        ),
       }));
       const res = await post(n.url, '/v1/txs', body(subs));
       assert.equal(res.status, 200, JSON.stringify(res.json));

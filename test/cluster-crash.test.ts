@@ -19,12 +19,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { verifyCheckpoint, type Policy } from '../src/chain/policy.js';
+import { possessionText } from '../src/chain/possession.js';
 import { signingText, txIdOf, type SignedTx } from '../src/chain/tx.js';
 import { toHex, utf8 } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { publicKeyFromSeed } from '../src/core/ed25519.js';
 import { sha256 } from '../src/core/hash.js';
-import { nodeSigner } from '../src/ledger/node-ed25519.js';
+import { nodeSigner, publicKeyOfSeed } from '../src/ledger/node-ed25519.js';
 import { demoActivity, demoSeed, writeDemoDir } from '../src/node/demo.js';
 import { etcdClient, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
 import { SEED, tempDir } from './helpers.js';
@@ -202,15 +203,23 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
   /** A fresh enrolment signed with node:crypto by one of the six organisations' admins. */
   function enrol(prefix: string): SignedTx {
     const c = ++counter;
-    const a = signers.get(ADMINS[c % ADMINS.length]!)!;
+    const admin = ADMINS[c % ADMINS.length]!;
+    const a = signers.get(admin)!;
+    const org = admin.split('/')[0]!;
+    // The new member's key, proving possession of itself (protocol 2).
+    const seed = sha256(utf8(`${prefix}-key:${process.pid}:${c}`));
+    const key = toHex(publicKeyOfSeed(seed));
+    const name = `${prefix}-${c}`;
     const body = {
       alg: 'ed25519' as const,
       chain,
       nonce: `${prefix}-${process.pid}-${c}`,
       payload: {
-        key: toHex(sha256(utf8(`${prefix}-key:${process.pid}:${c}`))),
-        name: `${prefix}-${c}`,
-        roles: ['clerk'],
+        key,
+        name,
+        pop: toHex(nodeSigner(seed)(utf8(possessionText(chain, `${org}/${name}`, key)))),
+        // The audit office may give its members only admin and operator.
+        roles: [org === 'audit-office' ? 'operator' : 'clerk'],
       },
       signer: a.pub,
       time: Date.now(),

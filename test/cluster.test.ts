@@ -17,7 +17,7 @@ import { readConsortiumKey } from '../src/node/config.js';
 import { cnId, line, programSpec } from './aid-fixtures.js';
 import { CONSORTIUM_ORGS, startConsortium, until, type Consortium } from './consortium.js';
 import { etcdClient, type EtcdCluster } from './etcd-cluster.js';
-import { body, post, pubOf, txBy, type TestNode } from './helpers.js';
+import { body, enrolPayload, post, txBy, type TestNode } from './helpers.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { seedOf } from './helpers.js';
@@ -57,11 +57,12 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
     const load = nodes.map(async (n, i) => {
       for (let round = 0; round < 10; round++) {
         const subs = Array.from({ length: 20 }, () => ({
-          tx: txBy(n.chain, `${ORGS[i]}/admin`, 'membership.enrol', {
-            name: `m${++k}`,
-            roles: ['clerk'],
-            key: toHex(crypto.getRandomValues(new Uint8Array(32))),
-          }),
+          tx: txBy(
+            n.chain,
+            `${ORGS[i]}/admin`,
+            'membership.enrol',
+            enrolPayload(n.chain, ORGS[i]!, `m${++k}`),
+          ),
         }));
         const r = await post(n.url, '/v1/txs', body(subs));
         assert.equal(r.status, 200, JSON.stringify(r.json));
@@ -116,26 +117,54 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
       return r.json as { id: string; result: { ok: boolean } };
     };
     // The members the demo would enrol; then the program, money and a case, node by node.
-    await send(a, 'city-bureau/admin', 'membership.enrol', {
-      name: 'manager-1',
-      roles: ['program-manager'],
-      key: pubOf('city-bureau/manager-1'),
-    });
-    await send(a, 'city-bureau/admin', 'membership.enrol', {
-      name: 'finance-1',
-      roles: ['finance'],
-      key: pubOf('city-bureau/finance-1'),
-    });
-    await send(a, 'city-bureau/admin', 'membership.enrol', {
-      name: 'reviewer-1',
-      roles: ['reviewer'],
-      key: pubOf('city-bureau/reviewer-1'),
-    });
-    await send(cc, 'general-hospital/admin', 'membership.enrol', {
-      name: 'social-worker-1',
-      roles: ['social-worker'],
-      key: pubOf('general-hospital/social-worker-1'),
-    });
+    await send(
+      a,
+      'city-bureau/admin',
+      'membership.enrol',
+      enrolPayload(
+        a.chain,
+        'city-bureau',
+        'manager-1',
+        ['program-manager'],
+        seedOf('city-bureau/manager-1'),
+      ),
+    );
+    await send(
+      a,
+      'city-bureau/admin',
+      'membership.enrol',
+      enrolPayload(
+        a.chain,
+        'city-bureau',
+        'finance-1',
+        ['finance'],
+        seedOf('city-bureau/finance-1'),
+      ),
+    );
+    await send(
+      a,
+      'city-bureau/admin',
+      'membership.enrol',
+      enrolPayload(
+        a.chain,
+        'city-bureau',
+        'reviewer-1',
+        ['reviewer'],
+        seedOf('city-bureau/reviewer-1'),
+      ),
+    );
+    await send(
+      cc,
+      'general-hospital/admin',
+      'membership.enrol',
+      enrolPayload(
+        cc.chain,
+        'general-hospital',
+        'social-worker-1',
+        ['social-worker'],
+        seedOf('general-hospital/social-worker-1'),
+      ),
+    );
     assert.equal(
       (await send(b, 'city-bureau/manager-1', 'programs.publish', programSpec('gov'))).result.ok,
       true,
@@ -212,11 +241,18 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
       nodes[2]!.url,
       '/v1/tx',
       body({
-        tx: txBy(nodes[2]!.chain, 'general-hospital/admin', 'membership.enrol', {
-          name: 'later',
-          roles: ['clerk'],
-          key: pubOf('general-hospital/later'),
-        }),
+        tx: txBy(
+          nodes[2]!.chain,
+          'general-hospital/admin',
+          'membership.enrol',
+          enrolPayload(
+            nodes[2]!.chain,
+            'general-hospital',
+            'later',
+            ['clerk'],
+            seedOf('general-hospital/later'),
+          ),
+        ),
       }),
     );
     assert.equal(r.status, 200);
@@ -253,11 +289,18 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
       a.url,
       '/v1/tx',
       body({
-        tx: txBy(a.chain, 'hope-foundation/admin', 'membership.enrol', {
-          name: 'after',
-          roles: ['admin'],
-          key: pubOf('hope-foundation/after'),
-        }),
+        tx: txBy(
+          a.chain,
+          'hope-foundation/admin',
+          'membership.enrol',
+          enrolPayload(
+            a.chain,
+            'hope-foundation',
+            'after',
+            ['admin'],
+            seedOf('hope-foundation/after'),
+          ),
+        ),
       }),
     );
     assert.equal(r.status, 200);

@@ -8,7 +8,17 @@ import { parsePolicy, verifyCheckpoint } from '../src/chain/policy.js';
 import { signTx } from '../src/chain/tx.js';
 import { toHex } from '../src/core/bytes.js';
 import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
-import { body, get, post, pubOf, startNode, txBy, type TestNode } from './helpers.js';
+import {
+  body,
+  enrolPayload,
+  get,
+  post,
+  pubOf,
+  rotatePayload,
+  startNode,
+  txBy,
+  type TestNode,
+} from './helpers.js';
 
 interface BlockView {
   height: number;
@@ -23,16 +33,17 @@ describe('explorer reads', () => {
   before(async () => {
     t = await startNode();
     // Two blocks of activity: an enrolment and a refused one (same nonce), then an applicant.
-    const enrol = txBy(t.chain, 'city-bureau/admin', 'membership.enrol', {
-      name: 'clerk-one',
-      roles: ['clerk'],
-      key: toHex(randomSeed()),
-    });
+    const enrol = txBy(
+      t.chain,
+      'city-bureau/admin',
+      'membership.enrol',
+      enrolPayload(t.chain, 'city-bureau', 'clerk-one'),
+    );
     const again = txBy(
       t.chain,
       'city-bureau/admin',
       'membership.enrol',
-      { name: 'clerk-two', roles: ['clerk'], key: toHex(randomSeed()) },
+      enrolPayload(t.chain, 'city-bureau', 'clerk-two'),
       { nonce: enrol.nonce },
     );
     assert.equal((await post(t.url, '/v1/txs', body([{ tx: enrol }, { tx: again }]))).status, 200);
@@ -141,9 +152,12 @@ describe('explorer reads', () => {
 
   it('marks a rotated key as one that signs nothing more', async () => {
     const fresh = randomSeed();
-    const rot = txBy(t.chain, 'city-bureau/admin', 'membership.rotateKey', {
-      key: toHex(publicKeyFromSeed(fresh)),
-    });
+    const rot = txBy(
+      t.chain,
+      'city-bureau/admin',
+      'membership.rotateKey',
+      rotatePayload(t.chain, 'city-bureau/admin', fresh),
+    );
     const out = await post(t.url, '/v1/tx', body({ tx: rot }));
     assert.deepEqual(out.json!.result, { ok: true });
     const old = await get(t.url, `/v1/keys/${pubOf('city-bureau/admin')}`);

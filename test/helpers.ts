@@ -16,7 +16,8 @@ import {
 } from '../src/chain/tx.js';
 import { toHex } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { publicKeyFromSeed } from '../src/core/ed25519.js';
+import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
+import { nodeHolder, proveKey } from '../src/chain/possession.js';
 import { demoSeed, writeDemoDir } from '../src/node/demo.js';
 import { AidNode, type NodeOptions } from '../src/node/node.js';
 import { AidClient } from '../src/sdk/client.js';
@@ -133,6 +134,47 @@ export async function get(url: string, path: string) {
   return { status: res.status, text, json };
 }
 
+/** A new key and its proof of possession for `holder` (`<org>/<name>` or `<org>/node`). */
+export function provenKey(
+  chain: string,
+  holder: string,
+  seed: Uint8Array = randomSeed(),
+): { key: string; pop: string } {
+  return { key: toHex(publicKeyFromSeed(seed)), pop: proveKey(chain, holder, seed) };
+}
+
+/**
+ * A `membership.enrol` payload for `<org>/<name>`: a fresh key (or the one of `seed`) with its
+ * proof of possession.
+ */
+export function enrolPayload(
+  chain: string,
+  org: string,
+  name: string,
+  roles: string[] = ['clerk'],
+  seed: Uint8Array = randomSeed(),
+): { name: string; roles: string[]; key: string; pop: string } {
+  return { name, roles, ...provenKey(chain, `${org}/${name}`, seed) };
+}
+
+/** A `membership.rotateKey` payload: `member` (`<org>/<name>`) moves to a new, proven key. */
+export function rotatePayload(
+  chain: string,
+  member: string,
+  seed: Uint8Array = randomSeed(),
+): { key: string; pop: string } {
+  return provenKey(chain, member, seed);
+}
+
+/** A `membership.setNodeKey` payload: `org`'s new node key, proven. */
+export function nodeKeyPayload(
+  chain: string,
+  org: string,
+  seed: Uint8Array = randomSeed(),
+): { key: string; pop: string } {
+  return provenKey(chain, nodeHolder(org), seed);
+}
+
 /** An enrolment by `signer` whose staff facts travel as its private part. */
 export function privateEnrol(
   chain: string,
@@ -146,7 +188,7 @@ export function privateEnrol(
     {
       chain,
       type: 'membership.enrol',
-      payload: { name, roles: ['clerk'], key: toHex(crypto.getRandomValues(new Uint8Array(32))) },
+      payload: enrolPayload(chain, signer.split('/')[0]!, name),
       private: { commitment: privateCommitment(part) },
       nonce: txNonce,
       time: Date.now(),

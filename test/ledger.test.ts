@@ -22,11 +22,16 @@ import { verifyLedgerFile } from '../src/ledger/verify.js';
 import { writeDemoDir } from '../src/node/demo.js';
 import { auditLog } from '../src/sdk/audit.js';
 import { witnessStep } from '../src/sdk/witness.js';
+import { proveKey } from '../src/chain/possession.js';
 import {
   body,
+  enrolPayload,
+  nodeKeyPayload,
   post,
   pubOf,
+  rotatePayload,
   SEED,
+  seedOf,
   startNode,
   tempDir,
   privateEnrol,
@@ -37,6 +42,9 @@ import { writeFileSync, readFileSync } from 'node:fs';
 
 let n = 0;
 const enrolTx = (t: TestNode, signer: string, name = `e${++n}`) =>
+  txBy(t.chain, signer, 'membership.enrol', enrolPayload(t.chain, signer.split('/')[0]!, name));
+/** An enrolment as protocol 1 has it: a key and no proof of possession. */
+const enrolTxV1 = (t: TestNode, signer: string, name = `e${++n}`) =>
   txBy(t.chain, signer, 'membership.enrol', { name, roles: ['clerk'], key: toHex(randomSeed()) });
 
 async function submitAll(
@@ -182,7 +190,11 @@ describe('governance and the verifier policy', () => {
     assert.deepEqual(
       await res('city-bureau/admin', 'membership.propose', {
         id: 'admit-new-clinic',
-        change: { kind: 'admitOrg', org },
+        change: {
+          kind: 'admitOrg',
+          org,
+          proofs: { root: proveKey(t.chain, 'new-clinic/admin', seedOf('new-clinic/admin')) },
+        },
       }),
       { ok: true },
     );
@@ -235,11 +247,17 @@ describe('governance and the verifier policy', () => {
   });
 
   it('refuses governance from members who are not admins, and revocation across organisations', async () => {
-    await tx('city-bureau/admin', 'membership.enrol', {
-      name: 'reviewer-1',
-      roles: ['reviewer'],
-      key: pubOf('city-bureau/reviewer-1'),
-    });
+    await tx(
+      'city-bureau/admin',
+      'membership.enrol',
+      enrolPayload(
+        t.chain,
+        'city-bureau',
+        'reviewer-1',
+        ['reviewer'],
+        seedOf('city-bureau/reviewer-1'),
+      ),
+    );
     assert.deepEqual(
       await res('city-bureau/reviewer-1', 'membership.propose', {
         id: 'p2',
@@ -261,21 +279,27 @@ describe('governance and the verifier policy', () => {
 
   it('lets a member rotate their key; the old key signs nothing more', async () => {
     assert.deepEqual(
-      await res('city-bureau/reviewer-1', 'membership.rotateKey', {
-        key: pubOf('city-bureau/reviewer-1#2'),
-      }),
+      await res(
+        'city-bureau/reviewer-1',
+        'membership.rotateKey',
+        rotatePayload(t.chain, 'city-bureau/reviewer-1', seedOf('city-bureau/reviewer-1#2')),
+      ),
       { ok: true },
     );
     assert.deepEqual(
-      await res('city-bureau/reviewer-1', 'membership.rotateKey', {
-        key: pubOf('city-bureau/reviewer-1#3'),
-      }),
+      await res(
+        'city-bureau/reviewer-1',
+        'membership.rotateKey',
+        rotatePayload(t.chain, 'city-bureau/reviewer-1', seedOf('city-bureau/reviewer-1#3')),
+      ),
       { ok: false, code: 'KEY_REVOKED' },
     );
     assert.deepEqual(
-      await res('city-bureau/reviewer-1#2', 'membership.rotateKey', {
-        key: pubOf('city-bureau/reviewer-1#3'),
-      }),
+      await res(
+        'city-bureau/reviewer-1#2',
+        'membership.rotateKey',
+        rotatePayload(t.chain, 'city-bureau/reviewer-1', seedOf('city-bureau/reviewer-1#3')),
+      ),
       { ok: true },
     );
   });
@@ -287,9 +311,11 @@ describe('governance and the verifier policy', () => {
       ['city-bureau'],
     );
     assert.deepEqual(
-      await res('hope-foundation/admin', 'membership.setNodeKey', {
-        key: pubOf('hope-foundation/node'),
-      }),
+      await res(
+        'hope-foundation/admin',
+        'membership.setNodeKey',
+        nodeKeyPayload(t.chain, 'hope-foundation', seedOf('hope-foundation/node')),
+      ),
       { ok: true },
     );
     const after = await t.client.policy();
@@ -344,7 +370,7 @@ describe('protocol versions', () => {
       const r = await post(
         t.url,
         '/v1/tx',
-        body({ tx: enrolTx(t, 'city-bureau/admin', `temp-${h}`) }),
+        body({ tx: enrolTxV1(t, 'city-bureau/admin', `temp-${h}`) }),
       );
       results.push([r.json.height, r.json.result]);
     }

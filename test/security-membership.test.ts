@@ -11,11 +11,15 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { proveKey, nodeHolder } from '../src/chain/possession.js';
+import { txIdOf } from '../src/chain/tx.js';
 import { toHex } from '../src/core/bytes.js';
+import { canonicalJson } from '../src/core/canonical.js';
 import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
 import { NONCE_PREFIX } from '../src/ledger/execute.js';
 import { verifyLedgerFile } from '../src/ledger/verify.js';
 import { writeDemoDir } from '../src/node/demo.js';
+import { signIn } from '../src/sdk/aid.js';
+import { buildSubmission } from '../src/sdk/build.js';
 import { startAidNode, type AidNode } from './aid-fixtures.js';
 import { SEED, pubOf, seedOf, tempDir } from './helpers.js';
 
@@ -200,8 +204,6 @@ async function sendAs(
   type: string,
   payload: Record<string, unknown>,
 ): Promise<{ ok: boolean; code: string | undefined }> {
-  const { buildSubmission } = await import('../src/sdk/build.js');
-  const { canonicalJson } = await import('../src/core/canonical.js');
   const sub = buildSubmission(
     { chain: n.chain, type, payload, nonce: `s${process.pid}-${Math.random()}` },
     seed,
@@ -278,9 +280,7 @@ describe('a key has one holder (protocol 2)', () => {
     assert.ok(good.ok, JSON.stringify(good));
   });
 
-  it('refuses a node key as an applicant account', async () => {
-    const { buildSubmission } = await import('../src/sdk/build.js');
-    const { canonicalJson } = await import('../src/core/canonical.js');
+  it('refuses a node key as an applicant account, at the door and in the contract', async () => {
     const sub = buildSubmission(
       { chain: n.chain, type: 'accounts.register', payload: { lang: 'en' }, nonce: 'reg-node' },
       seedOf('city-bureau/node'),
@@ -290,8 +290,16 @@ describe('a key has one holder (protocol 2)', () => {
       headers: { 'content-type': 'application/json' },
       body: canonicalJson(sub),
     });
-    const j = (await r.json()) as { result?: { code?: string }; error?: { code: string } };
-    assert.equal(j.result?.code ?? j.error?.code, 'KEY_IN_USE');
+    const j = (await r.json()) as { error?: { code: string } };
+    assert.deepEqual([r.status, j.error?.code], [403, 'UNKNOWN_KEY']);
+    // A batch that reaches execution without that door (say, written to etcd by a dishonest
+    // member) meets the contract's own rule.
+    const text = canonicalJson(sub.tx);
+    const [out] = n.node.ledger.commitBatch(
+      { id: 'f'.repeat(32), proposer: 'test', time: Date.now() },
+      [{ id: txIdOf(text), text, tx: sub.tx, private: undefined }],
+    );
+    assert.deepEqual(out!.result, { ok: false, code: 'KEY_IN_USE' });
   });
 });
 
@@ -401,6 +409,10 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
         key: k.key,
         pop: k.pop,
       });
+      // The city bureau's node still signs in as its node, and is named as such.
+      assert.equal(typeof (await signIn(n.url, n.chain, stolen)), 'string');
+      const who = await n.read(`/v1/keys/${pubOf('city-bureau/node')}`);
+      assert.deepEqual([who.json.kind, who.json.org], ['node', 'city-bureau']);
       const versions = new Set<number>();
       for (let h = 0; h <= n.node.ledger.height; h++)
         versions.add(n.node.ledger.block(h)!.protocol);
@@ -415,5 +427,37 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
     assert.ok(report.blocks > 0);
     assert.ok(report.refused > 0);
     cleanup();
+  });
+
+  it('stops a node whose software lacks a version the consortium adopted, rather than run old rules', async () => {
+    const n = await startAidNode({ members: false });
+    try {
+      const from = n.node.ledger.height + 6;
+      await adopt(n, 'adopt-v1000', { kind: 'scheduleProtocol', version: 1000, fromHeight: from });
+      const health = await n.read('/v1/health');
+      assert.deepEqual(health.json.protocol.schedule.at(-1), { version: 1000, fromHeight: from });
+      assert.equal(health.json.protocol.known, 2);
+      while (n.node.ledger.height + 1 < from) {
+        const r = await n.send('city-bureau/admin', 'membership.vote', {
+          proposal: 'adopt-v1000',
+          approve: true,
+        });
+        assert.equal(r.code, 'INVALID_STATE');
+      }
+      const size = n.node.ledger.size;
+      const r = await n.send('city-bureau/admin', 'membership.vote', {
+        proposal: 'adopt-v1000',
+        approve: true,
+      });
+      assert.deepEqual([r.status, r.code], [503, 'UNAVAILABLE']);
+      const after = await n.read('/v1/health');
+      assert.deepEqual(
+        [after.status, after.json.code, after.json.protocol.next],
+        [503, 'CONFIG', 1000],
+      );
+      assert.equal(n.node.ledger.size, size);
+    } finally {
+      await n.close();
+    }
   });
 });

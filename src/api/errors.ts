@@ -1,4 +1,11 @@
-/** The edge where error codes become HTTP statuses and `{"error":{"code","message","details"}}`. */
+/**
+ * The edge where error codes become HTTP statuses and `{"error":{"code","message","details"}}`,
+ * and where the headers every response carries are set: errors Fastify answers by itself (a
+ * malformed percent-encoding, an over-long path parameter, a request HTTP cannot parse) get the
+ * same body and headers as every other.
+ */
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../core/errors.js';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -15,6 +22,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   TOO_LARGE: 413,
   TOO_MANY: 413,
+  RATE_LIMITED: 429,
   COMMITMENT_MISMATCH: 422,
   PRIVATE_MISSING: 422,
   FORK: 503,
@@ -26,6 +34,68 @@ export function statusOf(code: string): number {
   return STATUS[code as ErrorCode] ?? 500;
 }
 
+/**
+ * Headers an error answer carries beside its body: `Retry-After` (RFC 9110 §10.2.3, in seconds)
+ * when a refusal says how long to wait (`details.retryAfter`).
+ */
+export function errorHeaders(details?: Record<string, unknown>): Record<string, string> {
+  const wait = details?.retryAfter;
+  return typeof wait === 'number' && Number.isSafeInteger(wait) && wait >= 0
+    ? { 'retry-after': String(wait) }
+    : {};
+}
+
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
   return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+/**
+ * The headers of every response: no content sniffing; and nothing kept by a cache for a
+ * signed-in request (one carrying `Authorization`) or a sign-in (`/v1/auth/*`), whose answers
+ * may hold personal data or a token.
+ */
+export function setResponseHeaders(req: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-content-type-options', 'nosniff');
+  if (req.headers.authorization !== undefined || req.url.startsWith('/v1/auth/'))
+    reply.header('cache-control', 'no-store');
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL whose percent-encoding does not decode, or a path parameter
+ * longer than the router takes, answered like any other refusal.
+ */
+export function frameworkError(
+  error: Error & { code?: string },
+  req: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  setResponseHeaders(req, reply);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.status(414).send(errorBody('TOO_LARGE', 'a path parameter is too long'));
+    return;
+  }
+  void reply.status(400).send(errorBody('BAD_REQUEST', 'the URL is not valid'));
+}
+
+/**
+ * The answer to a request that HTTP itself cannot parse (Node's `clientError`): the coded body
+ * and `nosniff`, then the connection is closed.
+ */
+export function clientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'TIMEOUT']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'TOO_LARGE']
+        : [400, 'Bad Request', 'BAD_REQUEST'];
+  const body = JSON.stringify(errorBody(code, 'the request is not valid HTTP'));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

@@ -82,7 +82,8 @@ export function aidPaths() {
   return {
     '/v1/auth/challenge': {
       post: {
-        summary: 'Start signing in: a one-time challenge for a member or applicant key',
+        summary:
+          'Start signing in: a one-time challenge for a member or applicant key (opaque, good for 2 minutes, not stored by the node)',
         requestBody: {
           required: true,
           content: {
@@ -128,6 +129,7 @@ export function aidPaths() {
             viewer: { type: 'object' },
           }),
           401: err('unknown, expired or wrongly signed challenge; unknown or revoked key'),
+          429: err('RATE_LIMITED: too many sign-ins of this key this minute; Retry-After'),
         },
       },
     },

@@ -67,6 +67,9 @@ export function openApiDocument(version: string) {
             403: err('UNKNOWN_KEY'),
             413: err('TOO_LARGE'),
             422: err('COMMITMENT_MISMATCH or PRIVATE_MISSING'),
+            429: err(
+              "RATE_LIMITED: a spam limit (registrations, an applicant's refusals); Retry-After",
+            ),
           },
         },
       },
@@ -93,8 +96,11 @@ export function openApiDocument(version: string) {
             400: err('refused at admission; details.index names the submission'),
             401: err('BAD_SIGNATURE'),
             403: err('UNKNOWN_KEY'),
-            413: err('TOO_LARGE or TOO_MANY'),
+            413: err('TOO_LARGE or TOO_MANY (also a second account registration)'),
             422: err('COMMITMENT_MISMATCH or PRIVATE_MISSING'),
+            429: err(
+              "RATE_LIMITED: a spam limit (registrations, an applicant's refusals); Retry-After",
+            ),
           },
         },
       },
@@ -350,7 +356,8 @@ export function openApiDocument(version: string) {
       ...aidPaths(),
       '/v1/health': {
         get: {
-          summary: 'Liveness, height and size',
+          summary:
+            'Liveness, height and size, and the protocol: the version of the next block, the schedule (genesis, then steps adopted by vote) and the newest version this build runs',
           responses: { 200: json('healthy', { type: 'object' }), 503: err('stopped committing') },
         },
       },

@@ -26,8 +26,16 @@ import {
   type OrgRecord,
 } from '../contracts/membership.js';
 import { accountKeys, type AccountRecord } from '../contracts/accounts.js';
+import { LATEST_PROTOCOL } from '../contracts/registry.js';
 import type { AidNode } from '../node/node.js';
-import { errorBody, statusOf } from './errors.js';
+import {
+  clientError,
+  errorBody,
+  errorHeaders,
+  frameworkError,
+  setResponseHeaders,
+  statusOf,
+} from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { AidQueries } from '../ledger/aid-queries.js';
 import { registerAidRoutes } from './aid-routes.js';
@@ -91,6 +99,8 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
         }
       : { logger: false }),
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     routerOptions: { querystringParser: (s: string) => Object.fromEntries(new URLSearchParams(s)) },
   });
   const ledger = node.ledger;
@@ -114,6 +124,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     if (isAidError(error)) {
       return reply
         .status(statusOf(error.code))
+        .headers(errorHeaders(error.details))
         .send(errorBody(error.code, error.message, error.details));
     }
     const status = error.statusCode ?? 500;
@@ -135,13 +146,14 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   app.addHook('onSend', async (req, reply) => {
     if (req.method === 'GET' && req.url.startsWith('/v1/') && !req.headers.authorization)
       reply.header('access-control-allow-origin', '*');
-    reply.header('x-content-type-options', 'nosniff');
+    setResponseHeaders(req, reply);
   });
 
   const submit = (many: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     if (typeof req.body !== 'string')
       throw new AidError('MALFORMED', 'send the submission as application/json');
-    const outcomes = await node.submit(req.body, many);
+    // The address counts against the registration limits; it is never logged.
+    const outcomes = await node.submit(req.body, many, { client: req.ip });
     const out = outcomes.map((o) => ({
       id: o.id,
       height: o.height,
@@ -157,9 +169,20 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   app.get('/v1/openapi.json', async () => doc);
   app.get('/v1/health', async (_req, reply) => {
     const h = node.healthy;
-    return reply
-      .status(h.ok ? 200 : 503)
-      .send({ ...h, chain: ledger.chain, org: node.org, height: ledger.height, size: ledger.size });
+    return reply.status(h.ok ? 200 : 503).send({
+      ...h,
+      chain: ledger.chain,
+      org: node.org,
+      height: ledger.height,
+      size: ledger.size,
+      // Which contract code runs next, what is scheduled, and the newest this build has: an
+      // operator sees an adopted step coming before the node reaches it.
+      protocol: {
+        next: ledger.protocolVersionAt(ledger.height + 1),
+        schedule: [...ledger.genesis.protocol, ...ledger.adoptedProtocol()],
+        known: LATEST_PROTOCOL,
+      },
+    });
   });
   app.get('/v1/genesis', async () => ledger.genesis);
   app.get('/v1/policy', async () => ledger.policy());
@@ -268,7 +291,14 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     return { first, second, proof: ledger.consistencyProof(first, second).map(toHex) };
   });
   const queries = new AidQueries(ledger);
-  registerAidRoutes(app, queries, new Auth(ledger, queries));
+  registerAidRoutes(
+    app,
+    queries,
+    new Auth(ledger, queries, {
+      now: node.clock,
+      signInsPerMinute: node.spamLimits.signInsPerKeyPerMinute,
+    }),
+  );
 
   app.get('/v1/receipt/:txid', async (req) => {
     const r = ledger.receipt(txid((req.params as Query).txid));

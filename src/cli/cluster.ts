@@ -696,7 +696,7 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
       await res.body?.cancel();
       state.seeded = true;
       writeState(stateFile, state);
-      activity = `demo activity: ${round.length} members enrolled through ${first.name}`;
+      activity = `demo activity: ${round.filter((t) => t.type === 'membership.enrol').length} members enrolled (the audit office's oversight granted by a vote) through ${first.name}`;
     }
     // Every node reaches the first node's size: the cluster orders and applies.
     const target = ((await getJson(`${first.url}/v1/health`)).json as { size: number }).size;

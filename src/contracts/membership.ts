@@ -152,39 +152,26 @@ export interface OversightGrant {
   since: number;
 }
 
+/** Every role of medical-aid work: a bureau's, a charity's or a hospital's staff. */
+const AID_STAFF: readonly MemberRole[] = [
+  'admin',
+  'operator',
+  'clerk',
+  'social-worker',
+  'reviewer',
+  'finance',
+  'program-manager',
+];
+
 /**
  * The roles an organisation of each type may give its members (protocol 2 on). `regulator` and
  * `auditor` are never here: an organisation holds them only by a grant of the consortium, and only
  * a government body or an audit institution can receive one. docs/threat-model.md has this table.
  */
 export const ORG_ROLES: Readonly<Record<OrgType, readonly MemberRole[]>> = {
-  government: [
-    'admin',
-    'operator',
-    'clerk',
-    'social-worker',
-    'reviewer',
-    'finance',
-    'program-manager',
-  ],
-  hospital: [
-    'admin',
-    'operator',
-    'clerk',
-    'social-worker',
-    'reviewer',
-    'finance',
-    'program-manager',
-  ],
-  charity: [
-    'admin',
-    'operator',
-    'clerk',
-    'social-worker',
-    'reviewer',
-    'finance',
-    'program-manager',
-  ],
+  government: AID_STAFF,
+  hospital: AID_STAFF,
+  charity: AID_STAFF,
   auditor: ['admin', 'operator'],
   supplier: ['admin', 'operator', 'clerk'],
   pharmacy: ['admin', 'operator', 'clerk'],

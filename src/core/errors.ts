@@ -59,6 +59,7 @@ export type ErrorCode =
   | 'VERIFY_FAILED'
   | 'CONFIG'
   | 'UNAVAILABLE'
+  | 'RATE_LIMITED'
   | 'DIVERGED'
   | 'TIMEOUT';
 

@@ -20,6 +20,7 @@ import type { AdmittedItem } from './execute.js';
 import type { Ledger } from './ledger.js';
 import { verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
+import { scanSubmissions } from './submission-shape.js';
 
 export interface AdmissionLimits {
   /** Largest accepted transaction, in bytes of its canonical text. */
@@ -165,6 +166,8 @@ export async function admitBody(
   check: ItemChecker,
   limits = DEFAULT_LIMITS,
 ): Promise<AdmittedItem[]> {
+  // Hostile shapes (a million empty objects, deep nesting) are refused before they cost memory.
+  scanSubmissions(body, many, limits);
   const value = parseJson(body);
   const list: unknown[] = many
     ? Array.isArray(value)

@@ -88,8 +88,14 @@ export class AidQueries {
   }
 
   /** The organisation whose node signs with this key, if any. */
+  /** The organisation whose current node key this is. */
   nodeOrg(key: string): OrgRecord | undefined {
-    return this.scan<OrgRecord>('membership/org/').find((o) => o.nodeKey === key);
+    // From protocol 2 the node keys are indexed; a ledger still on 1 is scanned (a few orgs).
+    if (this.ledger.protocolVersionAt(this.ledger.height + 1) < 2)
+      return this.scan<OrgRecord>('membership/org/').find((o) => o.nodeKey === key);
+    const id = this.get<string>(membershipKeys.nodeKey(key));
+    const org = id === undefined ? undefined : this.org(id);
+    return org?.nodeKey === key ? org : undefined;
   }
 
   private orgName(id: string, lang: Lang): string {

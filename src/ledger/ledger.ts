@@ -46,6 +46,7 @@ import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
 import { StoredTree } from './tree.js';
 import { CaseIndex } from './projections.js';
+import { RefusalIndex, utcDay } from './refusals.js';
 import { Bloom, StateTable } from './state-table.js';
 
 export interface NodeIdentity {
@@ -98,6 +99,8 @@ export class Ledger {
   private readonly state: StateTable;
   /** The case list projection. */
   readonly cases: CaseIndex;
+  /** Refused transactions per signer key and UTC day. */
+  private readonly refusals: RefusalIndex;
   /** Reads the committed state (an overlay with no writes). */
   private committedView: StateView | undefined;
   /** Every committed transaction id, so most lookups of a new id cost no SQLite read. */
@@ -117,6 +120,7 @@ export class Ledger {
     this.st = prepare(db);
     this.state = new StateTable(db);
     this.cases = new CaseIndex(db);
+    this.refusals = new RefusalIndex(db, !(opts.readonly ?? false));
     this.txIds = this.loadTxIds((this.st.countTxs.get() ?? 0) * 2 + 1_000_000);
     const size = (this.st.maxLeaf.get() ?? -1) + 1;
     this.tree = new StoredTree(db, size, fastSha256, (i) => {
@@ -196,12 +200,22 @@ export class Ledger {
    * genesis schedule and the steps the consortium adopted by vote, as committed.
    */
   protocolFor(height: number): Protocol {
+    return getProtocol(this.protocolVersionAt(height), this.protocols);
+  }
+
+  /** The protocol version of the block at `height`, whether or not this build knows it. */
+  protocolVersionAt(height: number): number {
+    return protocolAt(this.genesis, height, this.adoptedProtocol());
+  }
+
+  /** The protocol steps the consortium adopted by vote, as committed. */
+  adoptedProtocol(): readonly ProtocolStep[] {
     const text = this.stateGet(membershipKeys.protocol);
     if (text !== this.adoptedText) {
       this.adoptedText = text;
       this.adopted = adoptedSteps(text);
     }
-    return getProtocol(protocolAt(this.genesis, height, this.adopted), this.protocols);
+    return this.adopted;
   }
   private adoptedText: string | undefined;
   private adopted: ProtocolStep[] = [];
@@ -225,6 +239,24 @@ export class Ledger {
   keyStatus(publicKeyHex: string): KeyStatus {
     this.committedView ??= new Overlay((k) => this.stateGet(k)).readView();
     return this.protocolFor(this.height + 1).resolveKey(this.committedView, publicKeyHex);
+  }
+
+  /** How many transactions signed by `key` the log recorded as refused in the UTC day of `at`. */
+  refusalsOn(key: string, at: number): number {
+    return this.refusals.count(key, utcDay(at));
+  }
+
+  /**
+   * What executing `items` in order as the next block at `time` would record, against the
+   * committed state; nothing is written. A preview, not a promise: other transactions may be
+   * ordered first.
+   */
+  preview(items: readonly AdmittedItem[], time: number): TxResult[] {
+    const height = this.height + 1;
+    const protocol = this.protocolFor(height);
+    const overlay = new Overlay((k) => this.stateGet(k));
+    const t = Math.max(time, this.headTime + 1);
+    return items.map((item) => executeTx(protocol, overlay, item, height, t, this.secrets).result);
   }
 
   /** The verifier policy the current membership implies. */
@@ -285,7 +317,7 @@ export class Ledger {
       const out: CommitOutcome = { id: item.id, height, index, result, duplicate: false };
       seen.set(item.id, out);
       outcomes.push(out);
-      leaves.push({ text: txLeafText(item.text, result), item, writes });
+      leaves.push({ text: txLeafText(item.text, result), item, writes, ok: result.ok });
       index++;
     }
     this.writeBlock({
@@ -351,6 +383,10 @@ export class Ledger {
         st.putLeaf.run(idx, blockBytes);
         this.state.write(b.overlay.writes, keys);
         this.cases.apply(b.overlay.writes);
+        this.refusals.apply(
+          b.leaves.map((l) => ({ signer: l.item.tx.signer, ok: l.ok })),
+          b.time,
+        );
         this.tree.flush();
         st.putBlock.run({
           height: b.height,
@@ -683,6 +719,7 @@ interface PendingLeaf {
   text: string;
   item: AdmittedItem;
   writes: Map<string, string | null>;
+  ok: boolean;
 }
 
 function prepare(db: Database.Database) {

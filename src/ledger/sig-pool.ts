@@ -2,63 +2,154 @@
  * A pool of worker threads for the work that needs no ledger state: one core verifies only about
  * 9,000 Ed25519 signatures a second, so admission and `verify` spread signatures (and admission's
  * other stateless checks) over every core.
+ *
+ * Work is cut into small tasks that wait in one queue; each worker runs one task at a time. A
+ * worker that fails (out of memory, a crash, terminated) is replaced: only the task it was running
+ * fails, with a coded error, and the tasks still queued go to the other workers and its successor.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { AidError } from '../core/errors.js';
 import { builtinCheck, type CheckContext, type ItemCheck } from './admission.js';
 import { verifyHex } from './node-ed25519.js';
 import type { PoolTask, SigJob } from './sig-worker.js';
 
 export type { SigJob };
 
+/** Fewer items than this are checked on the calling thread. */
 const INLINE_BELOW = 8;
+/**
+ * Most items in one task: bounds what a worker holds at once (a submission that passed the
+ * shape check is at most a few hundred kilobytes once parsed) and lets the tasks of several
+ * requests interleave.
+ */
+const TASK_ITEMS = 32;
 
-type Pending = (result: unknown) => void;
+interface Task {
+  req: PoolTask;
+  resolve: (result: unknown) => void;
+  reject: (e: AidError) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** The task the worker is running, if any. */
+  task: Task | undefined;
+  dead: boolean;
+}
 
 export class SigPool {
-  private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private next = 0;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private closed = false;
+  /** Workers that died in a row without finishing a task: a pool whose workers cannot start stops. */
+  private failuresInRow = 0;
 
   constructor(size = availableParallelism()) {
-    for (let i = 0; i < Math.max(1, size); i++) {
-      // Small heaps: a worker holds one chunk of submissions at a time.
-      const w = new Worker(new URL('./sig-worker.js', import.meta.url), {
-        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
-      });
-      w.on('message', (m: { id: number; result: unknown }) => {
-        const done = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        done?.(m.result);
-      });
-      this.workers.push(w);
-    }
+    for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.slots.length;
+  }
+
+  /** The worker threads now running, for tests that make one fail. */
+  get threads(): readonly Worker[] {
+    return this.slots.map((s) => s.worker);
+  }
+
+  private spawn(): Slot {
+    // Small heaps: a worker holds one task of submissions at a time.
+    const worker = new Worker(new URL('./sig-worker.js', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+    });
+    const slot: Slot = { worker, task: undefined, dead: false };
+    worker.on('message', (m: { result: unknown }) => {
+      const t = slot.task;
+      slot.task = undefined;
+      this.failuresInRow = 0;
+      t?.resolve(m.result);
+      this.dispatch();
+    });
+    // Either event may come first, or only one of them: both end the worker once.
+    worker.on('error', (e: Error & { code?: string }) => this.lost(slot, e));
+    worker.on('exit', (code) => this.lost(slot, new Error(`worker exited with code ${code}`)));
+    return slot;
+  }
+
+  /** A worker failed: its task fails, a new worker takes its place and the queue moves on. */
+  private lost(slot: Slot, e: Error & { code?: string }): void {
+    if (slot.dead) return;
+    slot.dead = true;
+    const t = slot.task;
+    slot.task = undefined;
+    t?.reject(
+      e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? new AidError('TOO_LARGE', 'the submissions need more memory than a check may use', {
+            cause: e,
+          })
+        : new AidError('UNAVAILABLE', 'a signature worker failed; try again', { cause: e }),
+    );
+    void slot.worker.terminate().catch(() => undefined);
+    if (this.closed) return;
+    const i = this.slots.indexOf(slot);
+    if (++this.failuresInRow > 3 * this.slots.length) {
+      // Workers die before finishing anything: fail what waits rather than spawn forever.
+      this.slots.splice(i, 1);
+      if (this.slots.every((s) => s.dead)) this.failQueued();
+      else this.dispatch();
+      return;
+    }
+    this.slots[i] = this.spawn();
+    this.dispatch();
+  }
+
+  private failQueued(): void {
+    for (const t of this.queue.splice(0))
+      t.reject(new AidError('UNAVAILABLE', 'the signature workers are stopped'));
+  }
+
+  /** Gives queued tasks to idle workers. */
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.dead || slot.task) continue;
+      const t = this.queue.shift()!;
+      try {
+        slot.worker.postMessage(t.req);
+        slot.task = t;
+      } catch (e) {
+        // A value the structured clone cannot copy (nested too deep for its stack).
+        t.reject(new AidError('MALFORMED', 'the submissions cannot be checked', { cause: e }));
+      }
+    }
   }
 
   private run<T>(req: PoolTask): Promise<T> {
-    const id = this.nextId++;
-    const w = this.workers[this.next++ % this.workers.length]!;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve as Pending);
-      w.postMessage({ ...req, id });
+    if (this.closed || this.slots.length === 0)
+      return Promise.reject(new AidError('UNAVAILABLE', 'the signature workers are stopped'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ req, resolve: resolve as (r: unknown) => void, reject });
+      this.dispatch();
     });
   }
 
-  /** Splits `n` items into one contiguous range per worker (none when few). */
+  /** Splits `n` items into contiguous ranges: one a worker, at most TASK_ITEMS each. */
   private ranges(n: number): [number, number][] {
-    const parts = Math.min(this.workers.length, Math.ceil(n / INLINE_BELOW));
+    const parts = Math.max(
+      Math.min(this.slots.length, Math.ceil(n / INLINE_BELOW)),
+      Math.ceil(n / TASK_ITEMS),
+    );
     const per = Math.ceil(n / parts);
     const out: [number, number][] = [];
     for (let i = 0; i < n; i += per) out.push([i, Math.min(n, i + per)]);
     return out;
   }
 
-  /** One boolean per job, in order. */
+  /**
+   * One boolean per job, in order.
+   * @throws AidError UNAVAILABLE when a worker failed while running one of these jobs.
+   */
   async verify(jobs: SigJob[]): Promise<boolean[]> {
     if (jobs.length < INLINE_BELOW) return jobs.map((j) => verifyHex(j.key, j.message, j.sig));
     const results = await Promise.all(
@@ -71,7 +162,11 @@ export class SigPool {
     return out;
   }
 
-  /** The stateless admission checks of each submission, in order (built-in protocols). */
+  /**
+   * The stateless admission checks of each submission, in order (built-in protocols).
+   * @throws AidError TOO_LARGE when checking them exhausted a worker's memory, UNAVAILABLE when a
+   *   worker failed otherwise: other callers' checks go on.
+   */
   async check(values: unknown[], ctx: CheckContext): Promise<ItemCheck[]> {
     if (values.length < INLINE_BELOW) return builtinCheck(values, ctx);
     const results = await Promise.all(
@@ -82,7 +177,15 @@ export class SigPool {
     return results.flat();
   }
 
+  /** Stops every worker; tasks not yet finished fail with UNAVAILABLE. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closed = true;
+    this.failQueued();
+    await Promise.all(
+      this.slots.map(async (s) => {
+        await s.worker.terminate();
+        this.lost(s, new Error('the pool is closed'));
+      }),
+    );
   }
 }

@@ -13,6 +13,7 @@ import { canonicalJson, parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
 import type { CheckContext, ItemChecker } from '../ledger/admission.js';
 import { DEFAULT_LIMITS } from '../ledger/admission.js';
+import { submissionShapeRefusal } from '../ledger/submission-shape.js';
 import type { AdmittedItem } from '../ledger/execute.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { BatchCodec, EtcdTls } from '../ordering/etcd.js';
@@ -50,11 +51,14 @@ export function submissionCodec(ledger: Ledger, check: ItemChecker): BatchCodec<
         limits: DEFAULT_LIMITS,
       };
       if (own) return own.filter((i) => Math.abs(i.tx.time - batch.time) <= ctx.limits.maxSkewMs);
-      const checks = await check(values, ctx);
+      // An item of a hostile shape is dropped like any item that fails the stateless checks,
+      // before it reaches a worker: judged on its RFC 8785 text, so every node drops the same.
+      const fit = values.filter((v) => submissionShapeRefusal(v, ctx.limits) === undefined);
+      const checks = await check(fit, ctx);
       const items: AdmittedItem[] = [];
       checks.forEach((c, i) => {
         if (!c.ok) return;
-        const sub = values[i] as Submission;
+        const sub = fit[i] as Submission;
         items.push({
           id: c.id as AdmittedItem['id'],
           text: c.txText,
@@ -355,6 +359,14 @@ export async function catchUpFromPeers(d: CatchUpDeps, floor: number): Promise<n
             // These were accepted once by the consortium: only the clock check is moot now.
             limits: { ...DEFAULT_LIMITS, maxSkewMs: Number.MAX_SAFE_INTEGER },
           };
+          for (const v of b.items) {
+            const refused = submissionShapeRefusal(v, ctx.limits);
+            if (refused)
+              throw new AidError(
+                'VERIFY_FAILED',
+                `peer ${org} served a bad transaction: ${refused.message}`,
+              );
+          }
           const checks = await d.check(b.items, ctx);
           const items: AdmittedItem[] = [];
           checks.forEach((c, i) => {

@@ -17,6 +17,16 @@ export const NodeConfigSchema = z.strictObject({
   org: z.string().min(2).max(63),
   maxTxs: z.number().int().min(1).max(10_000).default(1000),
   maxWaitMs: z.number().int().min(1).max(60_000).default(20),
+  /** Spam limits (src/node/spam-guard.ts); each one absent takes its default. */
+  spamLimits: z
+    .strictObject({
+      registrationsPerRequest: z.number().int().min(0).max(1000).optional(),
+      registrationsPerAddressPerHour: z.number().int().min(0).max(1_000_000).optional(),
+      registrationsPerDay: z.number().int().min(0).max(100_000_000).optional(),
+      applicantRefusalsPerDay: z.number().int().min(0).max(1_000_000).optional(),
+      signInsPerKeyPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .optional(),
   /** Ordering by an etcd cluster shared by the consortium's nodes; absent: an embedded node. */
   cluster: z
     .strictObject({

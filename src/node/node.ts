@@ -29,6 +29,7 @@ import type { Cosigner } from './cluster.js';
 type ClusterModules = typeof ClusterModule & typeof EtcdModule;
 import { nodeSigner } from '../ledger/node-ed25519.js';
 import { readNodeDir, type NodeDir } from './config.js';
+import { SpamGuard, spamLimits, type Origin, type SpamLimits } from './spam-guard.js';
 
 interface Waiter {
   resolve: (o: CommitOutcome) => void;
@@ -43,6 +44,10 @@ export interface NodeOptions {
   maxTxs?: number;
   maxWaitMs?: number;
   log?: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** Overrides the spam limits of node.json (each defaults to DEFAULT_SPAM_LIMITS). */
+  spamLimits?: Partial<SpamLimits>;
+  /** The clock admission and sign-in go by (ms); a test's clock in tests. */
+  clock?: () => number;
 }
 
 export class AidNode {
@@ -53,6 +58,9 @@ export class AidNode {
   readonly org: string;
   private readonly limits: AdmissionLimits;
   private readonly check: ItemChecker;
+  private readonly guard: SpamGuard;
+  /** The clock admission and sign-in go by. */
+  readonly clock: () => number;
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly log: NonNullable<NodeOptions['log']>;
   private fault: AidError | undefined;
@@ -65,6 +73,7 @@ export class AidNode {
     this.org = nd.config.org;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.log = opts.log ?? (() => undefined);
+    this.clock = opts.clock ?? Date.now;
     this.ledger = Ledger.open({
       path: nd.ledgerPath,
       genesis: nd.genesis,
@@ -77,6 +86,7 @@ export class AidNode {
       ...(nd.consortiumKey ? { secrets: consortiumSecrets(nd.consortiumKey) } : {}),
     });
     this.pool = new SigPool(opts.sigWorkers);
+    this.guard = new SpamGuard(this.ledger, spamLimits(nd.config.spamLimits, opts.spamLimits));
     // Protocols only this process knows (tests, upgrades in preparation) are checked inline;
     // the built-in ones on the worker pool.
     this.check = opts.protocols
@@ -134,6 +144,24 @@ export class AidNode {
   }
 
   /** After a fork or a divergence: nothing more is committed or signed, and health says why. */
+  /**
+   * Stops the node when the next block's protocol version (adopted by the consortium) is one this
+   * build does not have: it must be upgraded, not run old rules. @throws AidError UNAVAILABLE.
+   */
+  private requireKnownProtocol(): void {
+    try {
+      this.ledger.protocolFor(this.ledger.height + 1);
+    } catch (e) {
+      const v = this.ledger.protocolVersionAt(this.ledger.height + 1);
+      this.stopCommitting(
+        new AidError('CONFIG', `the consortium runs protocol ${v}; upgrade this node's software`, {
+          cause: e,
+        }),
+      );
+      throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault!.message}`);
+    }
+  }
+
   private stopCommitting(e: AidError): void {
     if (this.fault) return;
     this.fault = e;
@@ -162,15 +190,33 @@ export class AidNode {
       : { ok: true, ...peers };
   }
 
+  /** The spam limits this node applies. */
+  get spamLimits(): SpamLimits {
+    return this.guard.limits;
+  }
+
   /**
    * Admits a request body (one submission, or an array when `many`), orders what is new and
    * resolves with each one's outcome once committed. Already committed transactions are answered
-   * with their original outcome at once. @throws AidError with an admission code.
+   * with their original outcome at once. The spam limits (src/node/spam-guard.ts) apply; those
+   * on registrations only to a client's submissions (`origin.client`).
+   * @throws AidError with an admission code, or RATE_LIMITED.
    */
-  async submit(body: string, many: boolean, now = Date.now()): Promise<CommitOutcome[]> {
+  async submit(body: string, many: boolean, origin: Origin = {}): Promise<CommitOutcome[]> {
     if (this.fault)
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault.message}`);
+    this.requireKnownProtocol();
+    const now = this.clock();
     const items = await admitBody(this.ledger, body, many, now, this.check, this.limits);
+    const release = this.guard.admit(items, many, now, origin);
+    try {
+      return await this.order(items);
+    } finally {
+      release();
+    }
+  }
+
+  private async order(items: AdmittedItem[]): Promise<CommitOutcome[]> {
     const results: Promise<CommitOutcome>[] = [];
     const fresh: AdmittedItem[] = [];
     for (const item of items) {
@@ -216,7 +262,9 @@ export class AidNode {
           ? e
           : new AidError('UNAVAILABLE', `commit failed: ${(e as Error).message}`, { cause: e });
       this.log('error', 'block commit failed', { code: err.code, message: err.message });
-      if (err.code === 'FORK') this.stopCommitting(err);
+      // A second root for a size, or a protocol version this build does not have (the consortium
+      // adopted a newer one): committing on would fork from the others.
+      if (err.code === 'FORK' || err.code === 'CONFIG') this.stopCommitting(err);
       for (const item of batch.items) this.settle(item.id, (w) => w.reject(err));
       return;
     }

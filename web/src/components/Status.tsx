@@ -28,6 +28,7 @@ const KNOWN = [
   'FORBIDDEN',
   'MALFORMED',
   'STALE_TIME',
+  'RATE_LIMITED',
 ] as const;
 
 /** The words for an error: by its code, never the raw server text alone. */

@@ -1,0 +1,94 @@
+/**
+ * Issue 14, finding 1: the signature pool of a real node survives any worker failure. A worker
+ * that runs out of memory or is terminated fails only the task it was running, with a coded
+ * error; it is replaced; other callers' checks in flight, and tasks queued behind it, succeed;
+ * and the node keeps serving over HTTP.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isAidError } from '../src/core/errors.js';
+import { DEFAULT_LIMITS, type CheckContext } from '../src/ledger/admission.js';
+import { body, get, post, startNode, txBy, type TestNode, enrolPayload } from './helpers.js';
+
+let t: TestNode;
+let counter = 0;
+
+before(async () => {
+  t = await startNode({ sigWorkers: 2 });
+});
+after(async () => {
+  await t.close();
+});
+
+const enrol = () =>
+  txBy(
+    t.chain,
+    'hope-foundation/admin',
+    'membership.enrol',
+    enrolPayload(t.chain, 'hope-foundation', `clerk-${++counter}`),
+  );
+
+const ctx = (): CheckContext => ({
+  chain: t.chain,
+  version: t.node.ledger.protocolFor(t.node.ledger.height + 1).version,
+  now: Date.now(),
+  limits: DEFAULT_LIMITS,
+});
+
+/** A batch of `n` fresh enrolments over HTTP; resolves with its status and results. */
+async function submitBatch(n: number) {
+  const r = await post(t.url, '/v1/txs', body(Array.from({ length: n }, () => ({ tx: enrol() }))));
+  return { status: r.status, results: r.json.results as { result: { ok: boolean } }[] };
+}
+
+describe('signature pool', () => {
+  it('fails only the task whose worker ran out of memory, while other checks go on', async () => {
+    // Straight to the pool, past the door's shape check: what a worker failure must not spread.
+    const hostile = [Array.from({ length: 1_500_000 }, () => ({})), 0, 0, 0, 0, 0, 0, 0];
+    const doomed = t.node.pool.check(hostile, ctx());
+    const others = [submitBatch(40), submitBatch(40), submitBatch(40)];
+    await assert.rejects(doomed, (e) => isAidError(e, 'TOO_LARGE'));
+    for (const r of await Promise.all(others)) {
+      assert.equal(r.status, 200);
+      assert.equal(r.results.length, 40);
+      assert.ok(r.results.every((x) => x.result.ok));
+    }
+    assert.equal(t.node.pool.size, 2);
+    assert.equal((await get(t.url, '/v1/health')).status, 200);
+    assert.equal((await submitBatch(20)).status, 200);
+  });
+
+  it('replaces a terminated worker and runs the tasks queued behind it', async () => {
+    // One task that takes a worker a while (400,000 objects to copy in), on the first worker.
+    const slow = Array.from({ length: 8 }, () => Array.from({ length: 50_000 }, () => ({})));
+    // Three tasks: one starts on the other worker, two wait in the queue.
+    const ordinary = Array.from({ length: 96 }, () => ({ tx: enrol() }));
+    const victim = t.node.pool.threads[0]!;
+    // Issued without a pause, so the first worker is still busy with the slow task when it ends.
+    const first = assert.rejects(t.node.pool.check(slow, ctx()), (e) =>
+      isAidError(e, 'UNAVAILABLE'),
+    );
+    const queued = t.node.pool.check(ordinary, ctx());
+    void victim.terminate();
+    await first;
+    const checks = await queued;
+    assert.equal(checks.length, 96);
+    assert.ok(checks.every((c) => c.ok));
+    assert.notEqual(t.node.pool.threads[0], victim);
+    assert.equal(t.node.pool.size, 2);
+    const r = await submitBatch(64);
+    assert.equal(r.status, 200);
+    assert.ok(r.results.every((x) => x.result.ok));
+  });
+
+  it('fails what is still queued once closed, and refuses new work', async () => {
+    const spare = await startNode({ sigWorkers: 1 });
+    const values = Array.from({ length: 64 }, () => ({ tx: enrol() }));
+    const pending = assert.rejects(spare.node.pool.check(values, ctx()), (e) =>
+      isAidError(e, 'UNAVAILABLE'),
+    );
+    await spare.close();
+    await pending;
+    await assert.rejects(spare.node.pool.check(values, ctx()), (e) => isAidError(e, 'UNAVAILABLE'));
+  });
+});
