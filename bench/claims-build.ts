@@ -114,9 +114,10 @@ async function build(): Promise<ClaimsMarker> {
           signed(
             finance,
             'funds.allocate',
-            { program: CLAIMS_PROGRAM, amount: perLot.toString(), reference: `budget ${l + 1}` },
+            { program: CLAIMS_PROGRAM, amount: perLot.toString() },
             `allocate-${l}`,
             time,
+            { reference: `BUDGET-${l + 1}` },
           ),
         ),
       ].map(admitted),
@@ -154,7 +155,11 @@ async function build(): Promise<ClaimsMarker> {
           { case: s.id },
           `verify-${from + j}`,
           time,
-          { diagnoses: ['C91.0'], lines: claimsCaseLines(from + j) },
+          {
+            patient: { kind: 'cn', id: cnId(from + j) },
+            diagnoses: ['C91.0'],
+            lines: claimsCaseLines(from + j),
+          },
         ),
       );
       commit(verifies.map(admitted));

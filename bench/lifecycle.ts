@@ -135,10 +135,10 @@ async function main(): Promise<Record<string, unknown>> {
               ? budget
               : BigInt(Math.min(PER_BODY, n - l * PER_BODY)) * perCase
             ).toString(),
-            reference: `budget 2026/${l + 1}`,
           },
           `allocate-${l}`,
           now,
+          { reference: `BUDGET-2026-${l + 1}` },
         ),
       ),
     );
@@ -178,6 +178,7 @@ async function main(): Promise<Record<string, unknown>> {
         i,
         submit,
         verify: signed(clerk, 'cases.verify', ref, `verify-${i}`, signedAt, {
+          patient: { kind: 'cn', id: cnId(i) },
           diagnoses: ['C91.0'],
           lines: Array.from({ length: lines }, (_, l) => ({
             invoice: `ZY${String(i).padStart(8, '0')}`,
@@ -186,13 +187,9 @@ async function main(): Promise<Record<string, unknown>> {
             insurancePaid: LINE_INSURED.toString(),
           })),
         }),
-        disburse: signed(
-          finance,
-          'cases.disburse',
-          { ...ref, reference: `PAY-${i}` },
-          `disburse-${i}`,
-          signedAt,
-        ),
+        disburse: signed(finance, 'cases.disburse', ref, `disburse-${i}`, signedAt, {
+          reference: `PAY-${i}`,
+        }),
         confirm: signed(clerk, 'cases.confirm', ref, `confirm-${i}`, signedAt),
         close: signed(
           clerk,

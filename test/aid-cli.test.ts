@@ -156,6 +156,7 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
       id,
       '--facts',
       file('verify.json', {
+        patient: { kind: 'cn', id: cnId(41) },
         diagnoses: ['C91.0'],
         lines: [
           { invoice: 'INV-CLI', line: 1, amount: '3000000', insurancePaid: '1000000' },
@@ -321,6 +322,8 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
         'cli-hope',
         '--reason',
         'records-under-audit',
+        '--note',
+        'inquiry 7',
         '--key',
         regulator,
       ]),
@@ -404,7 +407,7 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
         /^aidledger: BAD_REQUEST: case id is a transaction id/,
       ],
       [
-        ['case', 'review', 'a'.repeat(64), '--approve', '--reject', '--reason', 'r'],
+        ['case', 'review', 'a'.repeat(64), '--approve', '--reject', '--code', 'criteria-met'],
         2,
         /^aidledger: CONFIG: give exactly one of --approve and --reject\n$/,
       ],
@@ -439,6 +442,7 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
         [
           'submit',
           'verify',
+          'identify',
           'decline',
           'assess',
           'review',

@@ -171,6 +171,8 @@ export async function verifiedCase(
     diagnoses?: string[];
     age?: number;
     name?: string;
+    /** The ID number on the hospital's admission record; the application's patient by default. */
+    admitted?: string;
   },
 ): Promise<{ id: string; verify: { id: string; ok: boolean; code?: string } }> {
   const hospital = o.hospital ?? 'general-hospital';
@@ -190,6 +192,7 @@ export async function verifiedCase(
     'cases.verify',
     { case: sub.id },
     {
+      patient: { kind: 'cn', id: o.admitted ?? o.patient },
       diagnoses: o.diagnoses ?? ['C91.0'],
       lines: o.lines,
       ...(o.age === undefined ? {} : { age: o.age }),

@@ -40,7 +40,6 @@ describe('claims guard, caps, versions, waitlist', () => {
       n.send('city-bureau/finance-1', 'funds.allocate', {
         program: 'gov',
         amount: '90000000',
-        reference: 'B-1',
       }),
     );
     await ok(
@@ -49,7 +48,7 @@ describe('claims guard, caps, versions, waitlist', () => {
         amount: '90000000',
         currency: 'CNY',
         program: 'kids',
-        rail: { kind: 'bank-transfer', reference: 'TRX-1' },
+        rail: { kind: 'bank-transfer' },
       }),
     );
   });
@@ -130,7 +129,6 @@ describe('claims guard, caps, versions, waitlist', () => {
     await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'reviewed',
       amount: '5000000',
-      reference: 'R',
     });
     const lines = [line('INV-12', 1, '400000')];
     const a = await verifiedCase(n, { program: 'reviewed', patient: cnId(12), lines });
@@ -148,7 +146,7 @@ describe('claims guard, caps, versions, waitlist', () => {
     const refusedApproval = await n.send('city-bureau/reviewer-1', 'cases.review', {
       case: a.id,
       approve: true,
-      reason: 'ok',
+      reason: 'criteria-met',
     });
     assert.equal(refusedApproval.code, 'DUPLICATE_CLAIM');
     assert.equal((await caseOf(a.id)).state, 'assessed');
@@ -157,7 +155,7 @@ describe('claims guard, caps, versions, waitlist', () => {
       (
         await n.send('hope-foundation/manager-1', 'cases.cancel', {
           case: b.id,
-          reason: 'paid twice',
+          reason: 'duplicate-application',
         })
       ).ok,
       true,
@@ -186,7 +184,7 @@ describe('claims guard, caps, versions, waitlist', () => {
         await n.send('city-bureau/reviewer-2', 'cases.review', {
           case: a.id,
           approve: true,
-          reason: 'ok',
+          reason: 'criteria-met',
         })
       ).ok,
       true,
@@ -212,7 +210,7 @@ describe('claims guard, caps, versions, waitlist', () => {
     assert.equal((await n.assess('city-bureau/reviewer-1', a.id)).ok, true);
     const cancel = await n.send('city-bureau/manager-1', 'cases.cancel', {
       case: a.id,
-      reason: 'duplicate application',
+      reason: 'duplicate-application',
     });
     assert.equal(cancel.ok, true);
     const b = await verifiedCase(n, { program: 'kids', patient: cnId(7), lines });
@@ -241,7 +239,6 @@ describe('claims guard, caps, versions, waitlist', () => {
     await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'capped',
       amount: '5000000',
-      reference: 'B-2',
     });
     const patient = cnId(8);
     const a = await verifiedCase(n, {
@@ -277,7 +274,6 @@ describe('claims guard, caps, versions, waitlist', () => {
     await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'ver',
       amount: '5000000',
-      reference: 'B-3',
     });
     const declared = { householdIncomePerCapita: '2000000' };
     const a = await verifiedCase(n, {
@@ -359,7 +355,6 @@ describe('claims guard, caps, versions, waitlist', () => {
     const alloc1 = await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'wait',
       amount: '600000',
-      reference: 'W-A',
     });
     assert.deepEqual(
       await Promise.all(ids.map(async (id) => (await caseOf(id)).state)),
@@ -374,7 +369,6 @@ describe('claims guard, caps, versions, waitlist', () => {
     const alloc2 = await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'wait',
       amount: '200000',
-      reference: 'W-B',
     });
     assert.deepEqual(await Promise.all(ids.map(async (id) => (await caseOf(id)).state)), [
       'funded',
@@ -384,7 +378,6 @@ describe('claims guard, caps, versions, waitlist', () => {
     await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'wait',
       amount: '200000',
-      reference: 'W-C',
     });
     assert.equal((await caseOf(ids[2]!)).state, 'funded');
     // FIFO: the second case was paid by what the first allocation had left, then the second.

@@ -163,7 +163,6 @@ class Harness {
         this.send('city-bureau/finance-1', 'funds.allocate', {
           program: 'gov',
           amount: `${op.amount}`,
-          reference: 'b',
         });
         return;
       case 'donate':
@@ -172,7 +171,7 @@ class Harness {
           amount: `${op.amount}`,
           currency: 'CNY',
           program: 'kids',
-          rail: { kind: 'cash', reference: 'c' },
+          rail: { kind: 'cash' },
         });
         return;
       case 'general': {
@@ -180,7 +179,7 @@ class Harness {
           donor: { kind: 'org', org: 'city-bureau' },
           amount: `${op.amount}`,
           currency: 'CNY',
-          rail: { kind: 'bank-transfer', reference: 'g' },
+          rail: { kind: 'bank-transfer' },
         });
         this.send('hope-foundation/finance-1', 'donations.assign', {
           donation: d.id,
@@ -210,7 +209,12 @@ class Harness {
             (op.skew === 0 && i === 0 ? 1 : 0);
           return line(`INV-${op.invoice}`, i + 1, `${a}`);
         });
-        const v = this.send(sw, 'cases.verify', { case: sub.id }, { diagnoses: ['C91.0'], lines });
+        const v = this.send(
+          sw,
+          'cases.verify',
+          { case: sub.id },
+          { patient: { kind: 'cn', id: cnId(op.patient) }, diagnoses: ['C91.0'], lines },
+        );
         if (!v.result.ok) return;
         const assessor =
           op.program === 'gov' ? 'city-bureau/reviewer-1' : 'hope-foundation/reviewer-1';
@@ -224,7 +228,7 @@ class Harness {
           this.q.caseRecord(id).owner === 'city-bureau'
             ? 'city-bureau/finance-1'
             : 'hope-foundation/finance-1';
-        this.send(fin, 'cases.disburse', { case: id, reference: 'p' });
+        this.send(fin, 'cases.disburse', { case: id });
         return;
       }
       case 'confirm': {
@@ -239,7 +243,7 @@ class Harness {
           this.q.caseRecord(id).owner === 'city-bureau'
             ? 'city-bureau/manager-1'
             : 'hope-foundation/admin';
-        this.send(mgr, 'cases.cancel', { case: id, reason: 'r' });
+        this.send(mgr, 'cases.cancel', { case: id, reason: 'duplicate-application' });
         return;
       }
       case 'withdraw': {
@@ -253,7 +257,7 @@ class Harness {
           program: op.program,
           lot: op.lot,
           amount: `${op.amount}`,
-          reference: 'r',
+          reason: 'donor-request',
         });
         return;
       }

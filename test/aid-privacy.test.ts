@@ -54,7 +54,6 @@ describe('visibility and privacy', () => {
       n.send('city-bureau/finance-1', 'funds.allocate', {
         program: 'gov',
         amount: '90000000',
-        reference: 'B',
       }),
     );
     const gift = await n.send(
@@ -65,7 +64,7 @@ describe('visibility and privacy', () => {
         amount: '90000000',
         currency: 'CNY',
         program: 'kids',
-        rail: { kind: 'wechat-pay', reference: 'WX-778' },
+        rail: { kind: 'wechat-pay' },
       },
       { name: CANARY_NAMES[2]!, contact: CANARY_PHONE },
     );
@@ -92,15 +91,14 @@ describe('visibility and privacy', () => {
         'cases.verify',
         { case: alice.id },
         {
+          patient: { kind: 'cn', id: CANARY_IDS[0]! },
           diagnoses: ['C91.0'],
           lines: [line('CANARY-INV', 1, '100000')],
         },
       ),
     );
     await ok(n.assess('city-bureau/reviewer-1', alice.id));
-    await ok(
-      n.send('city-bureau/finance-1', 'cases.disburse', { case: alice.id, reference: 'PAY-1' }),
-    );
+    await ok(n.send('city-bureau/finance-1', 'cases.disburse', { case: alice.id }));
     await ok(n.send('general-hospital/clerk-1', 'cases.confirm', { case: alice.id }));
     await ok(
       n.send('general-hospital/social-worker-1', 'cases.close', {

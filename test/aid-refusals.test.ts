@@ -80,7 +80,6 @@ describe('medical-aid refusals', () => {
     await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'gov',
       amount: '1000000',
-      reference: 'B-1',
     });
     await n.send('applicant/alice', 'accounts.register', { lang: 'en' });
     await n.send('applicant/bob', 'accounts.register', { lang: 'en' });
@@ -148,12 +147,10 @@ describe('medical-aid refusals', () => {
     await atDoor(400, 'MALFORMED', 'city-bureau/finance-1', 'funds.allocate', {
       program: 'gov',
       amount: '-5',
-      reference: 'x',
     });
     await atDoor(400, 'MALFORMED', 'city-bureau/finance-1', 'funds.allocate', {
       program: 'gov',
       amount: '12.50',
-      reference: 'x',
     });
     await atDoor(
       400,
@@ -162,6 +159,7 @@ describe('medical-aid refusals', () => {
       'cases.verify',
       { case: submitted },
       {
+        patient: { kind: 'cn', id: cnId(1) },
         diagnoses: ['C91.0'],
         lines: [{ invoice: 'X', line: 1, amount: '100', insurancePaid: '200' }],
       },
@@ -192,13 +190,13 @@ describe('medical-aid refusals', () => {
       'cases.verify',
       { case: submitted },
       {
+        patient: { kind: 'cn', id: cnId(1) },
         diagnoses: ['C91.0'],
         lines: [line('Z', 1, '100')],
       },
     );
     await refused('INVALID_STATE', 'city-bureau/finance-1', 'cases.disburse', {
       case: submitted,
-      reference: 'P',
     });
     await refused('NOT_APPLICANT', 'applicant/bob', 'cases.withdraw', { case: submitted });
     await refused(
@@ -207,6 +205,7 @@ describe('medical-aid refusals', () => {
       'cases.verify',
       { case: 'ab'.repeat(32) },
       {
+        patient: { kind: 'cn', id: cnId(1) },
         diagnoses: ['C91.0'],
         lines: [line('Z', 1, '100')],
       },
@@ -216,13 +215,13 @@ describe('medical-aid refusals', () => {
       amount: '100',
       currency: 'HKD',
       program: 'gov',
-      rail: { kind: 'fps', reference: 'F-1' },
+      rail: { kind: 'fps' },
     });
     await refused('INSUFFICIENT_FUNDS', 'city-bureau/finance-1', 'funds.return', {
       program: 'gov',
       lot: 1,
       amount: '999999999',
-      reference: 'R',
+      reason: 'donor-request',
     });
     await refused(
       'WRONG_ORG',
@@ -251,6 +250,7 @@ describe('medical-aid refusals', () => {
       'cases.verify',
       { case: known.id },
       {
+        patient: { kind: 'cn', id: cnId(12) },
         diagnoses: ['C91.0'],
         lines: [line('R-1', 1, '500001')],
       },
@@ -262,7 +262,7 @@ describe('medical-aid refusals', () => {
         await n.send('city-bureau/reviewer-1', 'cases.review', {
           case: assessed,
           approve: true,
-          reason: 'complete file',
+          reason: 'criteria-met',
         })
       ).ok,
       true,
@@ -270,7 +270,7 @@ describe('medical-aid refusals', () => {
     await refused('ALREADY_REVIEWED', 'city-bureau/reviewer-1', 'cases.review', {
       case: assessed,
       approve: true,
-      reason: 'again',
+      reason: 'criteria-met',
     });
     // Assessment must bring every source, each matching its commitment.
     const c = await verifiedCase(n, {
@@ -426,7 +426,7 @@ describe('medical-aid refusals', () => {
     await refused('CONFLICT_OF_INTEREST', 'general-hospital/fund-reviewer', 'cases.review', {
       case: c.id,
       approve: true,
-      reason: 'ok',
+      reason: 'criteria-met',
     });
   });
 
@@ -445,7 +445,6 @@ describe('medical-aid refusals', () => {
     await n.send('city-bureau/finance-1', 'funds.allocate', {
       program: 'attested',
       amount: '100000',
-      reference: 'A',
     });
     const declared = { householdIncomePerCapita: '1000000' };
     const a = await verifiedCase(n, {

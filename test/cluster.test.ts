@@ -174,7 +174,6 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
         await send(a, 'city-bureau/finance-1', 'funds.allocate', {
           program: 'gov',
           amount: '1000000',
-          reference: 'B',
         })
       ).result.ok,
       true,
@@ -196,6 +195,7 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
       'cases.verify',
       { case: sub.id },
       {
+        patient: { kind: 'cn', id: cnId(1) },
         diagnoses: ['C91.0'],
         lines: [line('CL-1', 1, '300000')],
       },

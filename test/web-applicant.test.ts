@@ -189,6 +189,7 @@ describe('applicant portal', () => {
       'cases.verify',
       { case: caseId },
       {
+        patient: { kind: 'cn', id: patientId },
         diagnoses: ['I63.9'],
         lines: [{ invoice: 'GH26-WEB-1', line: 1, amount: '4000000', insurancePaid: '1283300' }],
       },
@@ -215,7 +216,8 @@ describe('applicant portal', () => {
     await main.getByText('All the program’s conditions are met.').waitFor();
     await main
       .getByText(
-        /household income per person a year: CN¥18,000\.50 \(attested by City Medical Security Bureau\)/i,
+        // The applicant sees what they declared, never the value the bureau attested.
+        /household income per person a year: you declared CN¥18,000\.50; the rule used the value attested by City Medical Security Bureau/i,
       )
       .waitFor();
     await main.getByText('Amount granted').waitFor();
@@ -224,17 +226,20 @@ describe('applicant portal', () => {
     await act('city-bureau/reviewer-2', 'cases.review', {
       case: caseId,
       approve: true,
-      reason: 'Bills and income checked.',
+      reason: 'criteria-met',
     });
     await timeline.getByText('Funded', { exact: true }).waitFor();
     await main.getByText('Approved by a reviewer of City Medical Security Bureau').waitFor();
-    await act('city-bureau/finance-1', 'cases.disburse', {
-      case: caseId,
-      reference: 'CMS-2026-0417',
-    });
+    await act(
+      'city-bureau/finance-1',
+      'cases.disburse',
+      { case: caseId },
+      { reference: 'CMS-2026-0417' },
+    );
     await timeline.getByText('paid to the hospital').waitFor();
     assert.equal(await steps.count(), 5, 'submitted, verified, assessed, funded, disbursed');
-    await main.getByText('CMS-2026-0417').waitFor();
+    // The payment reference is in the disbursement's private part: for members, not the applicant.
+    assert.equal(await main.getByText('CMS-2026-0417').count(), 0);
     // Paid: nothing left for the applicant to withdraw.
     assert.equal(await main.getByRole('button', { name: 'Withdraw the application' }).count(), 0);
     await noViolations(page, 'the case, paid');
@@ -350,6 +355,7 @@ describe('applicant portal', () => {
       'cases.verify',
       { case: hopeCase },
       {
+        patient: { kind: 'hk', id: 'A123456(3)' },
         diagnoses: ['J18.9'],
         age: 7,
         lines: [{ invoice: 'CH26-WEB-2', line: 1, amount: '500000', insurancePaid: '100000' }],

@@ -197,15 +197,21 @@ export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Aut
     return page(q.cases(f), f.limit);
   });
   app.get('/v1/cases/:id', async (req) => {
-    const { rec } = visibleCase(req);
+    const { v, rec } = visibleCase(req);
     const waitlist = q.waitlistPlace(rec);
-    return { case: rec, funding: q.caseFunding(rec.id), ...(waitlist ? { waitlist } : {}) };
+    return {
+      case: q.caseForReader(rec, v.org !== ''),
+      funding: q.caseFunding(rec.id),
+      ...(waitlist ? { waitlist } : {}),
+    };
   });
   app.get('/v1/cases/:id/explain', async (req) => {
     const { v, rec } = visibleCase(req);
-    // The values of the facts: for the program's staff, regulators and the applicant; the
+    // The values of the facts: for the program's staff and regulators; the applicant sees only
+    // what they declared, never an attested value (the case may name someone else's ID); the
     // treating hospital sees which conditions held, not (say) the income a bureau attested.
-    return q.explain(rec.id, langOf(req), v.org !== rec.hospital || seesAll(v));
+    const show = v.org === '' ? 'declared' : v.org !== rec.hospital || seesAll(v) ? 'all' : 'none';
+    return q.explain(rec.id, langOf(req), show);
   });
   app.get('/v1/cases/:id/sources', async (req) => {
     const { v, rec } = visibleCase(req);

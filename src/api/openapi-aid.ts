@@ -344,7 +344,7 @@ export function aidPaths() {
     '/v1/cases/{id}': {
       get: {
         summary:
-          'A case as the contracts keep it (no personal facts), its funding, and for a waitlisted case its place in the queue (`waitlist: {position, ahead}`, 1 = funded next)',
+          'A case as the contracts keep it (no personal facts), its funding, and for a waitlisted case its place in the queue (`waitlist: {position, ahead}`, 1 = funded next). `reason` and each review’s `reason` are codes of the published lists (DECLINE_REASONS, CANCEL_REASONS, REVIEW_REASONS in chain/reasons.ts) from protocol 2; `identified` is the transaction in which the treating hospital matched the patient to its admission record. Members (not applicants) get each payment’s `reference` from the disbursement’s private part',
         security: signedIn,
         parameters: [p('id', 'case id')],
         responses: {
@@ -358,7 +358,7 @@ export function aidPaths() {
     '/v1/cases/{id}/explain': {
       get: {
         summary:
-          'Why a case was decided so, in the reader’s language: each condition, where each fact came from, how the amount was computed, under which rule version',
+          'Why a case was decided so, in the reader’s language: each condition, where each fact came from, how the amount was computed, under which rule version. Fact values (`shown`): `all` for the program’s staff and regulators; `declared` for the applicant, who sees only what they declared (a fact an organisation attested carries the applicant’s own `declared` value, never the attested one); `none` for the treating hospital. `differences` names the declared facts an attested value contradicted (protocol 2: such a case always goes to a reviewer); each review has its `reasonLabel`',
         security: signedIn,
         parameters: [p('id', 'case id'), lang],
         responses: {

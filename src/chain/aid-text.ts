@@ -4,6 +4,7 @@
  * the web app and the CLI show them.
  */
 import type { Names } from './schemas.js';
+import { CANCEL_REASONS, DECLINE_REASONS } from './reasons.js';
 
 export type Lang = keyof Names;
 export const LANGS: readonly Lang[] = ['zh-Hant', 'zh-Hans', 'en'];
@@ -85,6 +86,9 @@ export const REASON_LABELS: Readonly<Record<string, Names>> = {
   'reviewer-rejected': n('審核人不批准', '审核人不批准', 'rejected by a reviewer'),
   approved: n('已批准', '已批准', 'approved'),
   withdrawn: n('申請人撤回', '申请人撤回', 'withdrawn by the applicant'),
+  // From protocol 2, a declined or cancelled case keeps the published code it was given.
+  ...DECLINE_REASONS,
+  ...CANCEL_REASONS,
 };
 
 export const SOURCE_LABELS = {

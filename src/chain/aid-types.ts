@@ -87,6 +87,11 @@ export interface Decision {
   benefit: BenefitSteps;
   /** How the case is reviewed: automatically, or by one or two reviewers. */
   review: 'auto' | 'one' | 'two';
+  /**
+   * From protocol 2: the facts the applicant declared with a value other than the attested one
+   * (names only, never values). Any of them sends the case to a reviewer.
+   */
+  differences?: string[];
 }
 
 export interface Review {
@@ -116,6 +121,12 @@ export interface CaseRecord {
   submitted: number;
   updated: number;
   sources: { submit: Source; verify?: Source & { member: string } };
+  /**
+   * From protocol 2: the transaction in which the treating hospital matched the patient's ID
+   * number from its admission record to the application's (`cases.verify` or `cases.identify`).
+   * Until then the case uses no attested fact, charges no yearly cap and is not assessed.
+   */
+  identified?: string;
   lines: CaseLine[];
   decision?: Decision;
   reviews: Review[];
@@ -130,7 +141,8 @@ export interface CaseRecord {
   year?: number;
   waitSeq?: number;
   fundedBy: FundedBy[];
-  payments: { reference: string; time: number; tx: string; confirmed?: number }[];
+  /** `reference` only under protocol 1; from protocol 2 it is in the disbursement's private part. */
+  payments: { reference?: string; time: number; tx: string; confirmed?: number }[];
   reason?: string;
   outcome?: (typeof OUTCOMES)[number];
   feedback?: { rating: number; time: number; tx: string };
@@ -183,9 +195,17 @@ export interface Explanation {
       source: string;
       sourceLabel: string;
       by?: string;
+      /** The value the rule read: for the program's staff and regulators only. */
       value?: unknown;
+      /**
+       * For the applicant: the value they declared for this fact, when an attested value was
+       * used instead. Applicants never see attested values.
+       */
+      declared?: unknown;
     }[];
   }[];
+  /** From protocol 2: declared facts an attested value contradicted (names, never values). */
+  differences?: { name: string; label: string }[];
   amount: {
     currency: string;
     steps: { step: string; label: string; value: string }[];
@@ -195,8 +215,21 @@ export interface Explanation {
     approved?: string;
     reducedFrom?: string;
   };
-  reviews: { member: string; org: string; approve: boolean; reason: string; time: number }[];
-  /** Whether the fact values were shown (an authorised reader, private parts not erased). */
+  reviews: {
+    member: string;
+    org: string;
+    approve: boolean;
+    /** A published code of REVIEW_REASONS from protocol 2; free text under protocol 1. */
+    reason: string;
+    reasonLabel?: string;
+    time: number;
+  }[];
+  /**
+   * Which fact values were shown: `all` to the program's staff and regulators, `declared` (only
+   * what the applicant declared) to the applicant, `none` to the treating hospital or when the
+   * private parts were erased. `values` is true when any were shown.
+   */
+  shown: 'all' | 'declared' | 'none';
   values: boolean;
 }
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { LANGS, type Lang } from '../chain/aid-text.js';
+import { LANGS, REASON_LABELS, type Lang } from '../chain/aid-text.js';
 import type { DonationTrace, Donor } from '../chain/public-types.js';
 import { parseJson } from '../core/canonical.js';
 import { randomSeed } from '../core/ed25519.js';
@@ -15,6 +15,14 @@ import { majorUnits, MINOR_DIGITS, parseAmount, parseCurrency } from '../core/mo
 import { FACTS } from '../contracts/aid-common.js';
 import { CASE_STATES, OUTCOMES } from '../contracts/case-record.js';
 import { RailSchema } from '../contracts/donations.js';
+import {
+  CANCEL_REASONS,
+  DECLINE_REASONS,
+  FREEZE_REASONS,
+  RETURN_REASONS,
+  REVIEW_REASONS,
+  UNFREEZE_REASONS,
+} from '../chain/reasons.js';
 import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../node/keyfile.js';
 import {
   caseSources,
@@ -120,6 +128,31 @@ const withKey = (cmd: Command): Command =>
 const withLang = (cmd: Command): Command =>
   cmd.addOption(new Option('--lang <lang>', 'language').choices([...LANGS]).default('en'));
 const withJson = (cmd: Command): Command => cmd.option('--json', 'print the node’s JSON');
+
+/**
+ * `--code` from a published list of reasons (public) and `--note` (private: only member nodes
+ * keep it, and they can erase it). Free text never goes in the public payload.
+ */
+const withReason = (cmd: Command, list: Record<string, unknown>): Command =>
+  cmd
+    .addOption(
+      new Option('--code <code>', 'the reason: a published code (public)')
+        .choices(Object.keys(list))
+        .makeOptionMandatory(),
+    )
+    .option('--note <text>', 'what you want to add: private, never in the public log');
+
+const noteFacts = (note: string | undefined): Json | undefined =>
+  note === undefined ? undefined : { note };
+
+/** A payment reference and an optional note, for the private part. */
+const paymentFacts = (reference: string | undefined, note?: string): Json | undefined =>
+  reference === undefined && note === undefined
+    ? undefined
+    : {
+        ...(reference === undefined ? {} : { reference }),
+        ...(note === undefined ? {} : { note }),
+      };
 
 // ---- output --------------------------------------------------------------------------------
 
@@ -295,10 +328,19 @@ function printExplanation(e: CaseExplanation): void {
     out(`    ${c.passed ? 'met    ' : 'not met'}  ${c.name}: ${c.label}${why}`);
     out(`             ${c.expr}`);
     for (const f of c.facts) {
-      const v = 'value' in f ? ` = ${factValue(f.name, f.value, cur)}` : '';
+      const v =
+        'value' in f
+          ? ` = ${factValue(f.name, f.value, cur)}`
+          : 'declared' in f
+            ? ` (you declared ${factValue(f.name, f.declared, cur)})`
+            : '';
       out(`             ${f.label}${v}, ${f.sourceLabel}`);
     }
   }
+  if (e.differences && e.differences.length > 0)
+    out(
+      `  differs   declared ≠ attested: ${e.differences.map((d) => d.label).join(', ')} (reviewed)`,
+    );
   out('  amount');
   const steps = e.amount.steps.map((s) => [s.label, money(s.value, cur)] as const);
   const labelWidth = Math.max(...steps.map(([l]) => width(l)));
@@ -314,7 +356,8 @@ function printExplanation(e: CaseExplanation): void {
     out('  reviews');
     for (const r of e.reviews)
       out(
-        `    ${when(r.time)}  ${r.approve ? 'approve' : 'reject '}  ${r.org}/${r.member}: ${r.reason}`,
+        `    ${when(r.time)}  ${r.approve ? 'approve' : 'reject '}  ${r.org}/${r.member}: ` +
+          (r.reasonLabel ?? r.reason),
       );
   }
 }
@@ -476,13 +519,14 @@ function fundsCommands(cli: Command): void {
       .description('allocate budget to a program of your organisation')
       .requiredOption('--program <id>', 'program id')
       .requiredOption('--amount <minor>', 'amount in minor units (cents)', amount('amount'))
-      .requiredOption('--reference <ref>', 'budget reference'),
-  ).action(async (o: SignOpts & { program: string; amount: string; reference: string }) => {
-    const { outcome, client } = await send(o, 'funds.allocate', {
-      program: o.program,
-      amount: o.amount,
-      reference: o.reference,
-    });
+      .option('--reference <ref>', 'budget reference: private, never in the public log'),
+  ).action(async (o: SignOpts & { program: string; amount: string; reference?: string }) => {
+    const { outcome, client } = await send(
+      o,
+      'funds.allocate',
+      { program: o.program, amount: o.amount },
+      paymentFacts(o.reference),
+    );
     out(`allocation ${outcome.id}`);
     await printLots(client, outcome.id);
   });
@@ -493,15 +537,30 @@ function fundsCommands(cli: Command): void {
       .requiredOption('--program <id>', 'program id')
       .requiredOption('--lot <n>', 'lot number (see donation trace)', int('lot', 1))
       .requiredOption('--amount <minor>', 'amount in minor units (cents)', amount('amount'))
-      .requiredOption('--reference <ref>', 'payment reference of the return'),
+      .addOption(
+        new Option('--reason <code>', 'why: a published code (public)')
+          .choices(Object.keys(RETURN_REASONS))
+          .makeOptionMandatory(),
+      )
+      .option('--reference <ref>', 'payment reference of the return: private')
+      .option('--note <text>', 'what you want to add: private'),
   ).action(
-    async (o: SignOpts & { program: string; lot: number; amount: string; reference: string }) => {
-      await send(o, 'funds.return', {
-        program: o.program,
-        lot: o.lot,
-        amount: o.amount,
-        reference: o.reference,
-      });
+    async (
+      o: SignOpts & {
+        program: string;
+        lot: number;
+        amount: string;
+        reason: string;
+        reference?: string;
+        note?: string;
+      },
+    ) => {
+      await send(
+        o,
+        'funds.return',
+        { program: o.program, lot: o.lot, amount: o.amount, reason: o.reason },
+        paymentFacts(o.reference, o.note),
+      );
     },
   );
 }
@@ -521,7 +580,7 @@ function donationCommands(cli: Command): void {
           .choices([...RailSchema.shape.kind.options])
           .makeOptionMandatory(),
       )
-      .requiredOption('--reference <ref>', 'the payment reference on that rail')
+      .option('--reference <ref>', 'the payment reference on that rail: private')
       .option('--donor-name <name>', 'the donor’s name: private, only its commitment is logged'),
   ).action(
     async (
@@ -531,7 +590,7 @@ function donationCommands(cli: Command): void {
         program?: string;
         donor: Donor;
         rail: string;
-        reference: string;
+        reference?: string;
         donorName?: string;
       },
     ) => {
@@ -543,9 +602,14 @@ function donationCommands(cli: Command): void {
           amount: o.amount,
           currency: o.currency,
           ...(o.program === undefined ? {} : { program: o.program }),
-          rail: { kind: o.rail, reference: o.reference },
+          rail: { kind: o.rail },
         },
-        o.donorName === undefined ? undefined : { name: o.donorName },
+        o.donorName === undefined && o.reference === undefined
+          ? undefined
+          : {
+              ...(o.donorName === undefined ? {} : { name: o.donorName }),
+              ...(o.reference === undefined ? {} : { reference: o.reference }),
+            },
       );
       out(`donation ${outcome.id}`);
       await printLots(client, outcome.id);
@@ -634,17 +698,38 @@ function caseCommands(cli: Command): void {
   onCase('verify', 'the treating hospital verifies diagnoses and invoice lines (private)')
     .requiredOption(
       '--facts <verify.json>',
-      'private: {"diagnoses":[…],"age"?,"lines":[{"invoice","line","amount","insurancePaid"}]}',
+      'private: {"patient":{"kind","id"} from the admission record,"diagnoses":[…],"age"?,' +
+        '"lines":[{"invoice","line","amount","insurancePaid"}]}',
     )
     .action(async (id: string, o: SignOpts & { facts: string }) => {
       await send(o, 'cases.verify', { case: id }, readJsonObject(o.facts, 'the verification'));
     });
 
-  onCase('decline', 'the treating hospital cannot confirm the case: it ends')
-    .requiredOption('--reason <text>', 'why')
-    .action(async (id: string, o: SignOpts & { reason: string }) => {
-      await send(o, 'cases.decline', { case: id, reason: o.reason });
+  onCase(
+    'identify',
+    'the treating hospital matches a case verified earlier to its admission record',
+  )
+    .addOption(
+      new Option('--patient-kind <kind>', 'identity document on the admission record')
+        .choices(['cn', 'hk', 'tw'])
+        .makeOptionMandatory(),
+    )
+    .requiredOption('--patient-id <id>', 'identity number on the admission record: private')
+    .action(async (id: string, o: SignOpts & { patientKind: string; patientId: string }) => {
+      await send(
+        o,
+        'cases.identify',
+        { case: id },
+        { patient: { kind: o.patientKind, id: o.patientId } },
+      );
     });
+
+  withReason(
+    onCase('decline', 'the treating hospital cannot confirm the case: it ends'),
+    DECLINE_REASONS,
+  ).action(async (id: string, o: SignOpts & { code: string; note?: string }) => {
+    await send(o, 'cases.decline', { case: id, reason: o.code }, noteFacts(o.note));
+  });
 
   onCase(
     'assess',
@@ -667,17 +752,26 @@ function caseCommands(cli: Command): void {
     );
   });
 
-  onCase('review', 'approve or reject an assessed or appealed case')
-    .option('--approve', 'approve it')
-    .option('--reject', 'reject it')
-    .requiredOption('--reason <text>', 'why')
-    .action(
-      async (id: string, o: SignOpts & { approve?: boolean; reject?: boolean; reason: string }) => {
-        if (!!o.approve === !!o.reject)
-          throw new AidError('CONFIG', 'give exactly one of --approve and --reject');
-        await send(o, 'cases.review', { case: id, approve: !!o.approve, reason: o.reason });
-      },
-    );
+  withReason(
+    onCase('review', 'approve or reject an assessed or appealed case')
+      .option('--approve', 'approve it')
+      .option('--reject', 'reject it'),
+    REVIEW_REASONS,
+  ).action(
+    async (
+      id: string,
+      o: SignOpts & { approve?: boolean; reject?: boolean; code: string; note?: string },
+    ) => {
+      if (!!o.approve === !!o.reject)
+        throw new AidError('CONFIG', 'give exactly one of --approve and --reject');
+      await send(
+        o,
+        'cases.review',
+        { case: id, approve: !!o.approve, reason: o.code },
+        noteFacts(o.note),
+      );
+    },
+  );
 
   onCase('appeal', 'appeal a rejected case')
     .option('--statement <text>', 'the applicant’s statement: private')
@@ -694,16 +788,17 @@ function caseCommands(cli: Command): void {
     await send(o, 'cases.withdraw', { case: id });
   });
 
-  onCase('cancel', 'the program cancels the case')
-    .requiredOption('--reason <text>', 'why')
-    .action(async (id: string, o: SignOpts & { reason: string }) => {
-      await send(o, 'cases.cancel', { case: id, reason: o.reason });
-    });
+  withReason(onCase('cancel', 'the program cancels the case'), CANCEL_REASONS).action(
+    async (id: string, o: SignOpts & { code: string; note?: string }) => {
+      await send(o, 'cases.cancel', { case: id, reason: o.code }, noteFacts(o.note));
+    },
+  );
 
   onCase('disburse', 'pay a funded case to the hospital')
-    .requiredOption('--reference <ref>', 'payment reference')
-    .action(async (id: string, o: SignOpts & { reference: string }) => {
-      await send(o, 'cases.disburse', { case: id, reference: o.reference });
+    .option('--reference <ref>', 'payment reference: private, seen by members only')
+    .option('--note <text>', 'what you want to add: private')
+    .action(async (id: string, o: SignOpts & { reference?: string; note?: string }) => {
+      await send(o, 'cases.disburse', { case: id }, paymentFacts(o.reference, o.note));
     });
 
   onCase('confirm', 'the hospital confirms it received the payment').action(
@@ -787,7 +882,7 @@ function caseCommands(cli: Command): void {
             ? `account ${c.applicant.key}`
             : `member ${c.applicant.member}`,
         ],
-        ['state', c.state + (c.reason ? ` (${c.reason})` : '')],
+        ['state', c.state + (c.reason ? ` (${REASON_LABELS[c.reason]?.en ?? c.reason})` : '')],
         ['submitted', when(c.submitted)],
         ['updated', when(c.updated)],
       ];
@@ -812,14 +907,17 @@ function caseCommands(cli: Command): void {
         out('  reviews');
         for (const r of c.reviews)
           out(
-            `    ${when(r.time)}  ${r.approve ? 'approve' : 'reject '}  ${r.org}/${r.member}: ${r.reason}`,
+            `    ${when(r.time)}  ${r.approve ? 'approve' : 'reject '}  ${r.org}/${r.member}: ` +
+              (Object.hasOwn(REVIEW_REASONS, r.reason)
+                ? REVIEW_REASONS[r.reason as keyof typeof REVIEW_REASONS].en
+                : r.reason),
           );
       }
       if (c.payments.length > 0) {
         out('  payments');
         for (const p of c.payments)
           out(
-            `    ${when(p.time)}  ${p.reference}` +
+            `    ${when(p.time)}  ${p.reference ?? '-'}` +
               (p.confirmed === undefined ? '' : `, received ${when(p.confirmed)}`),
           );
       }
@@ -840,27 +938,55 @@ function caseCommands(cli: Command): void {
   });
 }
 
-type FreezeOpts = SignOpts & { case?: string; program?: string; org?: string; reason: string };
+type FreezeOpts = SignOpts & {
+  case?: string;
+  program?: string;
+  org?: string;
+  reason: string;
+  note?: string;
+  proposal?: string;
+};
 
 function freezeCommands(cli: Command): void {
-  for (const [name, what] of [
-    ['freeze', 'freeze a case, a program or an organisation: nothing of it moves (regulators)'],
-    ['unfreeze', 'lift a freeze (regulators)'],
+  for (const [name, what, reasons] of [
+    [
+      'freeze',
+      'freeze a case, a program or an organisation: nothing of it moves (regulators)',
+      FREEZE_REASONS,
+    ],
+    ['unfreeze', 'lift a freeze (regulators)', UNFREEZE_REASONS],
   ] as const) {
-    withKey(
+    const cmd = withKey(
       cli
         .command(name)
         .description(what)
         .option('--case <id>', 'a case', txRef('case id'))
         .option('--program <id>', 'a program')
         .option('--org <id>', 'an organisation')
-        .requiredOption('--reason <text>', 'why: public'),
-    ).action(async (o: FreezeOpts) => {
+        .addOption(
+          new Option('--reason <code>', 'why: a published code (public)')
+            .choices(Object.keys(reasons))
+            .makeOptionMandatory(),
+        )
+        .option('--note <text>', 'what you want to add: private, never in the public log'),
+    );
+    if (name === 'unfreeze')
+      cmd.option('--proposal <id>', 'an adopted proposal to lift this freeze (another regulator)');
+    cmd.action(async (o: FreezeOpts) => {
       const targets = (['case', 'program', 'org'] as const).filter((k) => o[k] !== undefined);
       if (targets.length !== 1)
         throw new AidError('CONFIG', 'give exactly one of --case, --program and --org');
       const kind = targets[0]!;
-      await send(o, `audit.${name}`, { target: { kind, id: o[kind] }, reason: o.reason });
+      await send(
+        o,
+        `audit.${name}`,
+        {
+          target: { kind, id: o[kind] },
+          reason: o.reason,
+          ...(o.proposal === undefined ? {} : { proposal: o.proposal }),
+        },
+        noteFacts(o.note),
+      );
     });
   }
 }

@@ -5,9 +5,22 @@
  * waitlisted → disbursed → receipt confirmed → closed; with appeal, withdrawal, cancellation and a
  * regulator's freeze. Personal and medical facts travel only in private parts; assessment brings
  * them back with their salts, and the contract checks each against the commitment it recorded.
+ *
+ * From protocol 2 the treating hospital confirms who the patient is: its verification carries the
+ * ID number from its admission record, and a case whose patient the hospital did not match uses
+ * no attested fact, charges no yearly cap and is not assessed. A declared fact that differs from
+ * the attested one sends the case to a reviewer. Reasons are published codes
+ * (chain/reasons.ts); what a person writes, and payment references, go to the private part.
  */
 import { z } from 'zod';
 import { WITHDRAWABLE_STATES } from '../chain/aid-types.js';
+import {
+  CancelReasonSchema,
+  DeclineReasonSchema,
+  PaymentFactsSchema,
+  PrivateNoteSchema,
+  ReviewReasonSchema,
+} from '../chain/reasons.js';
 import { privateCommitment } from '../chain/tx.js';
 import type { Facts, FactValue } from '../chain/rules.js';
 import { parseNationalId } from '../core/national-id.js';
@@ -16,6 +29,7 @@ import {
   big,
   checkNotFrozen,
   civilYear,
+  FACT_NAMES,
   FREEZE_KEY,
   Icd10Schema,
   max,
@@ -90,6 +104,18 @@ export const VerifyFactsSchema = z.strictObject({
     ),
 });
 
+/**
+ * Protocol 2: the hospital also states the patient's ID number from its admission record (a
+ * mainland resident ID, a Taiwan NHI card, an HKID), so a case cannot borrow another person's
+ * identity and, with it, their attested facts and yearly cap.
+ */
+export const VerifyFactsSchemaV2 = VerifyFactsSchema.extend({ patient: ValidNationalIdSchema });
+/** A verification source as an assessment reads it: with or without the patient (protocol 1). */
+const VerifySourceSchema = VerifyFactsSchema.extend({ patient: ValidNationalIdSchema.optional() });
+
+/** Protocol 2: the hospital's match of a case verified under protocol 1 to its admission record. */
+export const IdentifyFactsSchema = z.strictObject({ patient: ValidNationalIdSchema });
+
 export const SourceSchema = z.strictObject({
   tx: TxRefSchema,
   salt: z.string().regex(/^[0-9a-f]{64}$/),
@@ -101,6 +127,17 @@ export const AssessFactsSchema = z.strictObject({
 });
 
 const CaseRef = z.strictObject({ case: TxRefSchema });
+
+/**
+ * The rules that differ between protocol versions. Version 1 is kept exactly as it ran, so old
+ * blocks replay; version 2 ties a case to the patient the hospital admitted and keeps free text
+ * out of the public payloads.
+ */
+interface Rules {
+  v2: boolean;
+}
+const V1: Rules = { v2: false };
+const V2: Rules = { v2: true };
 const HOSPITAL_STAFF: readonly Role[] = ['clerk', 'social-worker'];
 const APPLICANT_SIDE: readonly Role[] = ['applicant', 'social-worker'];
 
@@ -196,7 +233,11 @@ function gatherFacts(
   rec: CaseRecord,
   sources: Map<string, Record<string, unknown>>,
   att: PatientAttestations,
-): { facts: Map<FactName, SourcedFact>; lines: z.infer<typeof VerifyFactsSchema>['lines'] } {
+): {
+  facts: Map<FactName, SourcedFact>;
+  lines: z.infer<typeof VerifyFactsSchema>['lines'];
+  differences: FactName[];
+} {
   const submit = SubmitFactsSchema.parse(sources.get(rec.sources.submit.tx));
   if (patientKey(ctx.secrets, submit.patient) !== rec.patient)
     refuse('SOURCES_MISMATCH', 'the application names another patient');
@@ -215,7 +256,7 @@ function gatherFacts(
       .parse(facts);
     personFacts(out, parsed.facts, { source: 'attested', tx, by: a.org, byType: a.orgType }, names);
   }
-  const verify = VerifyFactsSchema.parse(sources.get(rec.sources.verify!.tx));
+  const verify = VerifySourceSchema.parse(sources.get(rec.sources.verify!.tx));
   const hospital = {
     source: 'attested' as const,
     tx: rec.sources.verify!.tx,
@@ -232,7 +273,37 @@ function gatherFacts(
   out.set('invoiceTotal', { value: total, ...hospital });
   out.set('insurancePaid', { value: insurance, ...hospital });
   out.set('ownExpense', { value: total - insurance, ...hospital });
-  return { facts: out, lines: verify.lines };
+  // Which declared facts an attested value contradicts, in catalogue order.
+  const declared = new Map<FactName, SourcedFact>();
+  personFacts(declared, submit.declared, { source: 'declared', tx: rec.sources.submit.tx });
+  const differences = FACT_NAMES.filter((name) => {
+    const d = declared.get(name);
+    const f = out.get(name);
+    return d !== undefined && f?.source === 'attested' && !sameValue(d.value, f.value);
+  });
+  return { facts: out, lines: verify.lines, differences };
+}
+
+function sameValue(a: FactValue, b: FactValue): boolean {
+  if (typeof a === 'object' && typeof b === 'object')
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/**
+ * Protocol 2: refuses unless the ID number the hospital took from its admission record names the
+ * case's patient. Compared as patient keys (keyed hashes), so the number is never stored.
+ */
+function matchPatient(
+  ctx: ActionContext,
+  rec: CaseRecord,
+  id: z.infer<typeof ValidNationalIdSchema>,
+): void {
+  if (patientKey(ctx.secrets, id) !== rec.patient)
+    refuse(
+      'PATIENT_MISMATCH',
+      'the patient admitted by the hospital is not the patient named in the application',
+    );
 }
 
 function evaluate(spec: ProgramVersion, facts: Map<FactName, SourcedFact>): ConditionResult[] {
@@ -348,6 +419,238 @@ function isFrozenCase(ctx: ActionContext) {
   return (id: string) => ctx.state.get(FREEZE_KEY.case(id)) !== undefined;
 }
 
+/** The treating hospital verifies diagnoses and invoice lines (and, from protocol 2, the patient). */
+function verifyAction(rules: Rules) {
+  return action({
+    schema: CaseRef,
+    roles: HOSPITAL_STAFF,
+    private: 'required',
+    facts: rules.v2 ? VerifyFactsSchemaV2 : VerifyFactsSchema,
+    apply(ctx, p) {
+      const rec = load(ctx, p.case, ['submitted']);
+      requireHospital(ctx, rec);
+      if (rules.v2) matchPatient(ctx, rec, VerifyFactsSchemaV2.parse(ctx.facts).patient);
+      // Admission held the facts to this version's schema: with the patient from protocol 2 on.
+      const f = VerifySourceSchema.parse(ctx.facts);
+      const lines: CaseLine[] = f.lines.map((l) => ({
+        fp: fingerprint(ctx.secrets, rec.hospital, l.invoice, l.line),
+        net: str(big(l.amount) - big(l.insurancePaid)),
+      }));
+      const rem = remaining(ctx.state, rec.id, lines);
+      const net = lines.reduce((a, l) => a + big(l.net), 0n);
+      if (net > 0n && rem.every((r) => r === 0n))
+        refuse('DUPLICATE_CLAIM', 'every invoice line is already covered by other cases');
+      noteLines(ctx.state, lines);
+      putCase(ctx.state, {
+        ...transition(ctx, rec, 'verified'),
+        sources: {
+          ...rec.sources,
+          verify: { tx: ctx.txId, commitment: ctx.commitment!, member: ctx.signer.member },
+        },
+        lines,
+        ...(rules.v2 ? { identified: ctx.txId } : {}),
+      });
+    },
+  });
+}
+
+/** The hospital cannot confirm the diagnosis or the invoices: the case ends here. */
+function declineAction(rules: Rules) {
+  return action({
+    schema: z.strictObject({
+      case: TxRefSchema,
+      reason: rules.v2 ? DeclineReasonSchema : NoteSchema,
+    }),
+    roles: HOSPITAL_STAFF,
+    ...privateNote(rules),
+    apply(ctx, p) {
+      const rec = load(ctx, p.case, ['submitted']);
+      requireHospital(ctx, rec);
+      putCase(ctx.state, { ...transition(ctx, rec, 'rejected'), reason: p.reason });
+    },
+  });
+}
+
+/** From protocol 2: a person's own words beside a coded reason, in the private part. */
+function privateNote(rules: Rules): { private?: 'optional'; facts?: z.ZodType } {
+  return rules.v2 ? { private: 'optional', facts: PrivateNoteSchema } : {};
+}
+
+function assessAction(rules: Rules) {
+  return action({
+    schema: CaseRef,
+    roles: ['reviewer', 'program-manager', 'operator'],
+    private: 'required',
+    facts: AssessFactsSchema,
+    apply(ctx, p) {
+      const rec = load(ctx, p.case, ['verified']);
+      requireOwner(ctx, rec);
+      if (rules.v2 && rec.identified === undefined)
+        refuse(
+          'PATIENT_UNCONFIRMED',
+          'the treating hospital has not matched the patient to its admission record',
+        );
+      const prog = getProgram(ctx.state, rec.program);
+      const spec = getVersion(ctx.state, rec.program, prog.version);
+      const att = attestationsOf(ctx.state, rec.patient);
+      const sources = checkedSources(rec, att, AssessFactsSchema.parse(ctx.facts));
+      const { facts, differences } = gatherFacts(ctx, rec, sources, att);
+      // A declared fact an attested one contradicts: a person looks, whatever the amount.
+      const differ = rules.v2 && differences.length > 0;
+      const conditions = evaluate(spec, facts);
+      const computed = benefit(ctx, rec, spec);
+      const { rem: _rem, ...steps } = computed;
+      const amount = big(steps.amount);
+      if (big(steps.expense) > 0n && big(steps.claimedElsewhere) >= big(steps.expense))
+        refuse(
+          'DUPLICATE_CLAIM',
+          'every invoice line of this case is already covered by other cases',
+        );
+      const eligible = conditions.every((c) => c.passed);
+      const review =
+        amount <= big(spec.review.autoApproveUpTo) && !differ
+          ? 'auto'
+          : amount > big(spec.review.twoReviewersAbove)
+            ? 'two'
+            : 'one';
+      const decision: Decision = {
+        version: spec.version,
+        tx: ctx.txId,
+        time: ctx.time,
+        eligible,
+        conditions,
+        benefit: steps,
+        review,
+        ...(rules.v2 ? { differences } : {}),
+      };
+      let next: CaseRecord = { ...rec, decision, round: 1 };
+      if (!eligible) next = { ...transition(ctx, next, 'rejected'), reason: 'conditions-not-met' };
+      else if (amount === 0n)
+        next = { ...transition(ctx, next, 'rejected'), reason: 'nothing-to-pay' };
+      else if (review === 'auto') next = approve(ctx, next, computed);
+      else next = { ...transition(ctx, next, 'assessed'), reviewsNeeded: review === 'two' ? 2 : 1 };
+      putCase(ctx.state, next);
+    },
+  });
+}
+
+function reviewAction(rules: Rules) {
+  return action({
+    schema: z.strictObject({
+      case: TxRefSchema,
+      approve: z.boolean(),
+      reason: rules.v2 ? ReviewReasonSchema : NoteSchema,
+    }),
+    roles: ['reviewer'],
+    ...privateNote(rules),
+    apply(ctx, p) {
+      const rec = load(ctx, p.case, ['assessed', 'appealed']);
+      requireOwner(ctx, rec);
+      if (ctx.signer.org === rec.hospital)
+        refuse(
+          'CONFLICT_OF_INTEREST',
+          'nobody reviews a case from a hospital of their own organisation',
+        );
+      const earlier = rec.reviews.filter((r) => r.member === ctx.signer.member);
+      if (earlier.some((r) => r.round === rec.round))
+        refuse('ALREADY_REVIEWED', 'a second approval comes from a different reviewer');
+      if (rec.state === 'appealed' && earlier.length > 0)
+        refuse('ALREADY_REVIEWED', 'an appeal is re-reviewed by someone else');
+      const reviews = [
+        ...rec.reviews,
+        {
+          member: ctx.signer.member,
+          org: ctx.signer.org,
+          approve: p.approve,
+          reason: p.reason,
+          time: ctx.time,
+          tx: ctx.txId,
+          round: rec.round,
+        },
+      ];
+      let next: CaseRecord = { ...rec, reviews };
+      if (!p.approve) {
+        next = { ...transition(ctx, next, 'rejected'), reason: 'reviewer-rejected' };
+      } else {
+        const approvals = reviews.filter((r) => r.round === rec.round && r.approve).length;
+        if (approvals >= rec.reviewsNeeded) {
+          // A case assessed under protocol 1 is matched by the hospital before it takes money.
+          if (rules.v2 && rec.identified === undefined)
+            refuse(
+              'PATIENT_UNCONFIRMED',
+              'the treating hospital has not matched the patient to its admission record',
+            );
+          next = approve(ctx, next);
+        }
+      }
+      putCase(ctx.state, next);
+    },
+  });
+}
+
+function cancelAction(rules: Rules) {
+  return action({
+    schema: z.strictObject({
+      case: TxRefSchema,
+      reason: rules.v2 ? CancelReasonSchema : NoteSchema,
+    }),
+    roles: ['program-manager'],
+    ...privateNote(rules),
+    apply(ctx, p) {
+      const rec = load(ctx, p.case, [
+        'submitted',
+        'verified',
+        'assessed',
+        'appealed',
+        'waitlisted',
+        'funded',
+      ]);
+      requireOwner(ctx, rec);
+      putCase(ctx.state, {
+        ...transition(ctx, releaseHoldings(ctx, rec), 'cancelled'),
+        reason: p.reason,
+      });
+    },
+  });
+}
+
+function disburseAction(rules: Rules) {
+  return action({
+    // From protocol 2 the payment reference is in the private part (see PaymentReferenceSchema).
+    schema: rules.v2
+      ? z.strictObject({ case: TxRefSchema })
+      : z.strictObject({ case: TxRefSchema, reference: NoteSchema }),
+    roles: ['finance'],
+    ...(rules.v2 ? { private: 'optional' as const, facts: PaymentFactsSchema } : {}),
+    apply(ctx, p) {
+      const rec = load(ctx, p.case, ['funded']);
+      requireOwner(ctx, rec);
+      const amount = big(rec.amount!);
+      post(
+        ctx,
+        account.payable(rec.program),
+        account.reserved(rec.program),
+        amount,
+        `disburse case ${rec.id}`,
+      );
+      putCase(ctx.state, {
+        ...transition(ctx, rec, 'disbursed'),
+        payments: [
+          ...rec.payments,
+          {
+            ...('reference' in p && typeof p.reference === 'string'
+              ? { reference: p.reference }
+              : {}),
+            time: ctx.time,
+            tx: ctx.txId,
+          },
+        ],
+      });
+    },
+  });
+}
+
+/** Protocol 1, as it ran. */
 export const cases: Contract = {
   name: 'cases',
   writes: ['funds/', 'claims/'],
@@ -409,134 +712,13 @@ export const cases: Contract = {
       },
     }),
 
-    verify: action({
-      schema: CaseRef,
-      roles: HOSPITAL_STAFF,
-      private: 'required',
-      facts: VerifyFactsSchema,
-      apply(ctx, p) {
-        const rec = load(ctx, p.case, ['submitted']);
-        requireHospital(ctx, rec);
-        const f = VerifyFactsSchema.parse(ctx.facts);
-        const lines: CaseLine[] = f.lines.map((l) => ({
-          fp: fingerprint(ctx.secrets, rec.hospital, l.invoice, l.line),
-          net: str(big(l.amount) - big(l.insurancePaid)),
-        }));
-        const rem = remaining(ctx.state, rec.id, lines);
-        const net = lines.reduce((a, l) => a + big(l.net), 0n);
-        if (net > 0n && rem.every((r) => r === 0n))
-          refuse('DUPLICATE_CLAIM', 'every invoice line is already covered by other cases');
-        noteLines(ctx.state, lines);
-        putCase(ctx.state, {
-          ...transition(ctx, rec, 'verified'),
-          sources: {
-            ...rec.sources,
-            verify: { tx: ctx.txId, commitment: ctx.commitment!, member: ctx.signer.member },
-          },
-          lines,
-        });
-      },
-    }),
+    verify: verifyAction(V1),
 
-    /** The hospital cannot confirm the diagnosis or the invoices: the case ends here. */
-    decline: action({
-      schema: z.strictObject({ case: TxRefSchema, reason: NoteSchema }),
-      roles: HOSPITAL_STAFF,
-      apply(ctx, p) {
-        const rec = load(ctx, p.case, ['submitted']);
-        requireHospital(ctx, rec);
-        putCase(ctx.state, { ...transition(ctx, rec, 'rejected'), reason: p.reason });
-      },
-    }),
+    decline: declineAction(V1),
 
-    assess: action({
-      schema: CaseRef,
-      roles: ['reviewer', 'program-manager', 'operator'],
-      private: 'required',
-      facts: AssessFactsSchema,
-      apply(ctx, p) {
-        const rec = load(ctx, p.case, ['verified']);
-        requireOwner(ctx, rec);
-        const prog = getProgram(ctx.state, rec.program);
-        const spec = getVersion(ctx.state, rec.program, prog.version);
-        const att = attestationsOf(ctx.state, rec.patient);
-        const sources = checkedSources(rec, att, AssessFactsSchema.parse(ctx.facts));
-        const { facts } = gatherFacts(ctx, rec, sources, att);
-        const conditions = evaluate(spec, facts);
-        const computed = benefit(ctx, rec, spec);
-        const { rem: _rem, ...steps } = computed;
-        const amount = big(steps.amount);
-        if (big(steps.expense) > 0n && big(steps.claimedElsewhere) >= big(steps.expense))
-          refuse(
-            'DUPLICATE_CLAIM',
-            'every invoice line of this case is already covered by other cases',
-          );
-        const eligible = conditions.every((c) => c.passed);
-        const review =
-          amount <= big(spec.review.autoApproveUpTo)
-            ? 'auto'
-            : amount > big(spec.review.twoReviewersAbove)
-              ? 'two'
-              : 'one';
-        const decision: Decision = {
-          version: spec.version,
-          tx: ctx.txId,
-          time: ctx.time,
-          eligible,
-          conditions,
-          benefit: steps,
-          review,
-        };
-        let next: CaseRecord = { ...rec, decision, round: 1 };
-        if (!eligible)
-          next = { ...transition(ctx, next, 'rejected'), reason: 'conditions-not-met' };
-        else if (amount === 0n)
-          next = { ...transition(ctx, next, 'rejected'), reason: 'nothing-to-pay' };
-        else if (review === 'auto') next = approve(ctx, next, computed);
-        else
-          next = { ...transition(ctx, next, 'assessed'), reviewsNeeded: review === 'two' ? 2 : 1 };
-        putCase(ctx.state, next);
-      },
-    }),
+    assess: assessAction(V1),
 
-    review: action({
-      schema: z.strictObject({ case: TxRefSchema, approve: z.boolean(), reason: NoteSchema }),
-      roles: ['reviewer'],
-      apply(ctx, p) {
-        const rec = load(ctx, p.case, ['assessed', 'appealed']);
-        requireOwner(ctx, rec);
-        if (ctx.signer.org === rec.hospital)
-          refuse(
-            'CONFLICT_OF_INTEREST',
-            'nobody reviews a case from a hospital of their own organisation',
-          );
-        const earlier = rec.reviews.filter((r) => r.member === ctx.signer.member);
-        if (earlier.some((r) => r.round === rec.round))
-          refuse('ALREADY_REVIEWED', 'a second approval comes from a different reviewer');
-        if (rec.state === 'appealed' && earlier.length > 0)
-          refuse('ALREADY_REVIEWED', 'an appeal is re-reviewed by someone else');
-        const reviews = [
-          ...rec.reviews,
-          {
-            member: ctx.signer.member,
-            org: ctx.signer.org,
-            approve: p.approve,
-            reason: p.reason,
-            time: ctx.time,
-            tx: ctx.txId,
-            round: rec.round,
-          },
-        ];
-        let next: CaseRecord = { ...rec, reviews };
-        if (!p.approve) {
-          next = { ...transition(ctx, next, 'rejected'), reason: 'reviewer-rejected' };
-        } else {
-          const approvals = reviews.filter((r) => r.round === rec.round && r.approve).length;
-          if (approvals >= rec.reviewsNeeded) next = approve(ctx, next);
-        }
-        putCase(ctx.state, next);
-      },
-    }),
+    review: reviewAction(V1),
 
     appeal: action({
       schema: CaseRef,
@@ -572,46 +754,9 @@ export const cases: Contract = {
       },
     }),
 
-    cancel: action({
-      schema: z.strictObject({ case: TxRefSchema, reason: NoteSchema }),
-      roles: ['program-manager'],
-      apply(ctx, p) {
-        const rec = load(ctx, p.case, [
-          'submitted',
-          'verified',
-          'assessed',
-          'appealed',
-          'waitlisted',
-          'funded',
-        ]);
-        requireOwner(ctx, rec);
-        putCase(ctx.state, {
-          ...transition(ctx, releaseHoldings(ctx, rec), 'cancelled'),
-          reason: p.reason,
-        });
-      },
-    }),
+    cancel: cancelAction(V1),
 
-    disburse: action({
-      schema: z.strictObject({ case: TxRefSchema, reference: NoteSchema }),
-      roles: ['finance'],
-      apply(ctx, p) {
-        const rec = load(ctx, p.case, ['funded']);
-        requireOwner(ctx, rec);
-        const amount = big(rec.amount!);
-        post(
-          ctx,
-          account.payable(rec.program),
-          account.reserved(rec.program),
-          amount,
-          `disburse case ${rec.id}`,
-        );
-        putCase(ctx.state, {
-          ...transition(ctx, rec, 'disbursed'),
-          payments: [...rec.payments, { reference: p.reference, time: ctx.time, tx: ctx.txId }],
-        });
-      },
-    }),
+    disburse: disburseAction(V1),
 
     confirm: action({
       schema: CaseRef,
@@ -658,6 +803,42 @@ export const cases: Contract = {
         });
       },
     }),
+  },
+};
+
+/**
+ * Protocol 2: the hospital matches the patient to its admission record, declared facts that
+ * differ from attested ones go to a reviewer, and reasons are published codes with any words in
+ * the private part.
+ */
+export const casesV2: Contract = {
+  ...cases,
+  actions: {
+    ...cases.actions,
+    verify: verifyAction(V2),
+    /**
+     * A case verified under protocol 1 has not had its patient matched: the hospital matches it
+     * now, from its admission record, before the case is assessed or approved.
+     */
+    identify: action({
+      schema: CaseRef,
+      roles: HOSPITAL_STAFF,
+      private: 'required',
+      facts: IdentifyFactsSchema,
+      apply(ctx, p) {
+        const rec = load(ctx, p.case, ['verified', 'assessed', 'appealed']);
+        requireHospital(ctx, rec);
+        if (rec.identified !== undefined)
+          refuse('INVALID_STATE', 'the hospital has matched this case’s patient already');
+        matchPatient(ctx, rec, IdentifyFactsSchema.parse(ctx.facts).patient);
+        putCase(ctx.state, { ...rec, identified: ctx.txId });
+      },
+    }),
+    decline: declineAction(V2),
+    assess: assessAction(V2),
+    review: reviewAction(V2),
+    cancel: cancelAction(V2),
+    disburse: disburseAction(V2),
   },
 };
 

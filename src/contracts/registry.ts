@@ -12,8 +12,8 @@ import { AidError } from '../core/errors.js';
 import { accounts, accountsV2, resolveAccount } from './accounts.js';
 import { attest } from './attest.js';
 import { audit, auditV2 } from './audit.js';
-import { cases } from './cases.js';
-import { donations, funds } from './donations.js';
+import { cases, casesV2 } from './cases.js';
+import { donations, donationsV2, funds, fundsV2 } from './donations.js';
 import {
   membership,
   membershipGenesis,
@@ -69,9 +69,9 @@ const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map<number, Protocol>([
         accountsV2,
         programs,
         attest,
-        cases,
-        donations,
-        funds,
+        casesV2,
+        donationsV2,
+        fundsV2,
         auditV2,
       ]),
       genesis: membershipGenesisV2,

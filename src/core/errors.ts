@@ -40,7 +40,9 @@ export type ExecutionCode =
   | 'LINE_CONFLICT'
   | 'NO_POSSESSION'
   | 'ROLE_NOT_ALLOWED'
-  | 'NOT_FREEZER';
+  | 'NOT_FREEZER'
+  | 'PATIENT_MISMATCH'
+  | 'PATIENT_UNCONFIRMED';
 
 export type ErrorCode =
   | AdmissionCode

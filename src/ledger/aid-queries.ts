@@ -13,6 +13,7 @@ import {
   type Lang,
 } from '../chain/aid-text.js';
 import type { Explanation } from '../chain/aid-types.js';
+import { REVIEW_REASONS } from '../chain/reasons.js';
 import type {
   Disbursement,
   DonationTrace,
@@ -188,14 +189,20 @@ export class AidQueries {
     };
   }
 
-  /** A case's decision in the reader's language; fact values only when `withValues`. */
-  explain(id: string, lang: Lang, withValues: boolean): Explanation {
+  /**
+   * A case's decision in the reader's language. Fact values by `show`: `all` (the program's
+   * staff, regulators), `declared` (the applicant: only what they declared, never an attested
+   * value, so a case naming someone else's ID shows nothing of theirs), `none`.
+   */
+  explain(id: string, lang: Lang, show: 'all' | 'declared' | 'none'): Explanation {
     const rec = this.caseRecord(id);
     const d = rec.decision ?? notFound(`case ${id} has not been assessed yet`);
     const spec = this.programVersion(rec.program, d.version);
     // When other cases took lines between assessment and approval, the approval's figures tell.
     const benefit = rec.approvedWith ?? d.benefit;
-    const values = withValues ? this.decisionValues(d.tx) : undefined;
+    const values = show === 'all' ? this.decisionValues(d.tx) : undefined;
+    const declared = show === 'declared' ? this.declaredValues(rec.sources.submit.tx) : undefined;
+    const submitTx = rec.sources.submit.tx;
     const fmtReason = (r: string | undefined) =>
       r === undefined ? {} : { reason: r, reasonLabel: REASON_LABELS[r]?.[lang] ?? r };
     const steps = (
@@ -250,6 +257,11 @@ export class AidQueries {
             ...(values && f.tx !== undefined && values.has(`${f.tx}:${f.name}`)
               ? { value: values.get(`${f.tx}:${f.name}`) }
               : {}),
+            ...(declared?.has(f.name)
+              ? f.source === 'declared' && f.tx === submitTx
+                ? { value: declared.get(f.name) }
+                : { declared: declared.get(f.name) }
+              : {}),
           })),
         };
       }),
@@ -261,14 +273,53 @@ export class AidQueries {
         ...(rec.amount === undefined ? {} : { approved: rec.amount }),
         ...(rec.reducedFrom === undefined ? {} : { reducedFrom: rec.reducedFrom }),
       },
+      ...(d.differences === undefined
+        ? {}
+        : {
+            differences: d.differences.map((name) => ({
+              name,
+              label: FACT_LABELS[name]?.[lang] ?? name,
+            })),
+          }),
       reviews: rec.reviews.map((r) => ({
         member: r.member,
         org: r.org,
         approve: r.approve,
         reason: r.reason,
+        ...(Object.hasOwn(REVIEW_REASONS, r.reason)
+          ? { reasonLabel: REVIEW_REASONS[r.reason as keyof typeof REVIEW_REASONS][lang] }
+          : {}),
         time: r.time,
       })),
-      values: values !== undefined,
+      shown: values ? 'all' : declared ? 'declared' : 'none',
+      values: values !== undefined || declared !== undefined,
+    };
+  }
+
+  /** What the applicant declared, by fact, from the application's private part. */
+  private declaredValues(submitTx: string): Map<string, unknown> | undefined {
+    const p = this.ledger.privatePart(submitTx) as
+      { facts: { declared?: Record<string, unknown> } } | undefined;
+    if (!p) return undefined;
+    return new Map(Object.entries(p.facts.declared ?? {}));
+  }
+
+  /**
+   * A case as the signed-in reader may see it. Under protocol 2 a payment's reference is in the
+   * disbursement's private part: members (the paying program's staff, the hospital, regulators)
+   * get it from there; an applicant does not.
+   */
+  caseForReader(rec: CaseRecord, member: boolean): CaseRecord {
+    if (!member || rec.payments.every((p) => p.reference !== undefined)) return rec;
+    return {
+      ...rec,
+      payments: rec.payments.map((p) => {
+        if (p.reference !== undefined) return p;
+        const part = this.ledger.privatePart(p.tx) as
+          { facts: { reference?: unknown } } | undefined;
+        const ref = part?.facts.reference;
+        return typeof ref === 'string' ? { ...p, reference: ref } : p;
+      }),
     };
   }
 
@@ -387,7 +438,8 @@ export class AidQueries {
             amount: a!.amount,
             currency: this.programRecord(a!.program).currency,
             program: a!.program,
-            reference: a!.reference,
+            // Under protocol 1 only: from protocol 2 the reference is in the private part.
+            ...(a!.reference === undefined ? {} : { reference: a!.reference }),
             time: a!.time,
           }),
       spent: spent.toString(),

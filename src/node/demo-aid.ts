@@ -880,11 +880,12 @@ export async function runAidDemo(
     if (round === 0) general = setup(s, rng);
     if (round === AT.versionTwo) s.add(PROGRAM.city.manager, 'programs.publish', cityProgram(2));
     if (round === AT.budgetTwo)
-      budgetTwo = s.add(PROGRAM.city.finance, 'funds.allocate', {
-        program: CITY_PROGRAM,
-        amount: '150000000',
-        reference: 'municipal budget 2026 Q4, medical assistance line',
-      });
+      budgetTwo = s.add(
+        PROGRAM.city.finance,
+        'funds.allocate',
+        { program: CITY_PROGRAM, amount: '150000000' },
+        { facts: { reference: 'MCA-2026-Q4', note: 'municipal budget, medical assistance line' } },
+      );
     if (round === AT.assign) {
       s.add(PROGRAM.hope.manager, 'donations.assign', {
         donation: general,
@@ -912,12 +913,17 @@ export async function runAidDemo(
   const lot = budgetTwo === '' ? undefined : q.trace(budgetTwo).lots[0];
   if (lot && BigInt(lot.remaining) > 0n) {
     const back = BigInt(lot.remaining) / 4n;
-    s.add(PROGRAM.city.finance, 'funds.return', {
-      program: CITY_PROGRAM,
-      lot: lot.lot,
-      amount: (back > 0n ? back : BigInt(lot.remaining)).toString(),
-      reference: 'unspent 2026 Q4 budget returned to the municipal treasury',
-    });
+    s.add(
+      PROGRAM.city.finance,
+      'funds.return',
+      {
+        program: CITY_PROGRAM,
+        lot: lot.lot,
+        amount: (back > 0n ? back : BigInt(lot.remaining)).toString(),
+        reason: 'budget-unspent',
+      },
+      { facts: { reference: 'TREASURY-RET-2026-Q4' } },
+    );
   }
   m.late(s, plans, caseOf);
   await s.commit();
@@ -943,11 +949,12 @@ function setup(s: Session, rng: SeededRng): string {
   s.add(PROGRAM.city.manager, 'programs.publish', cityProgram(1));
   s.add(PROGRAM.hope.manager, 'programs.publish', hopeProgram());
   s.add(PROGRAM.kids.manager, 'programs.publish', kidsProgram());
-  s.add(PROGRAM.kids.finance, 'funds.allocate', {
-    program: KIDS_PROGRAM,
-    amount: '20000000',
-    reference: 'hospital charity budget 2026, family support',
-  });
+  s.add(
+    PROGRAM.kids.finance,
+    'funds.allocate',
+    { program: KIDS_PROGRAM, amount: '20000000' },
+    { facts: { reference: 'CHF-2026-FAMILY', note: 'hospital charity budget, family support' } },
+  );
   // Refused: finance staff receive money, they do not publish programs.
   s.add(
     PROGRAM.hope.finance,
@@ -955,11 +962,12 @@ function setup(s: Session, rng: SeededRng): string {
     { ...hopeProgram(), id: 'hope-summer-camp' },
     { expect: 'FORBIDDEN_ROLE' },
   );
-  s.add(PROGRAM.city.finance, 'funds.allocate', {
-    program: CITY_PROGRAM,
-    amount: '200000000',
-    reference: 'municipal budget 2026 Q3, medical assistance line',
-  });
+  s.add(
+    PROGRAM.city.finance,
+    'funds.allocate',
+    { program: CITY_PROGRAM, amount: '200000000' },
+    { facts: { reference: 'MCA-2026-Q3', note: 'municipal budget, medical assistance line' } },
+  );
   const receive = (
     donor: Record<string, unknown>,
     amount: string,
@@ -975,12 +983,15 @@ function setup(s: Session, rng: SeededRng): string {
         amount,
         currency: 'CNY',
         ...(program ? { program } : {}),
-        rail: {
-          kind: rail,
+        rail: { kind: rail },
+      },
+      // The payment reference is private from protocol 2, beside the donor's name.
+      {
+        facts: {
+          ...facts,
           reference: `${rail.toUpperCase()}-${rng.range(10_000_000, 99_999_999)}`,
         },
       },
-      facts ? { facts } : {},
     );
   receive({ kind: 'person', alias: '小雨妈妈' }, '3000000', 'wechat-pay', HOPE_PROGRAM, {
     name: '周晓雨',
@@ -1015,12 +1026,14 @@ function smallGifts(s: Session, rng: SeededRng): void {
         amount,
         currency: 'CNY',
         program: HOPE_PROGRAM,
-        rail: {
-          kind: rail,
+        rail: { kind: rail },
+      },
+      {
+        facts: {
+          ...facts,
           reference: `${rail.toUpperCase()}-${rng.range(10_000_000, 99_999_999)}`,
         },
       },
-      facts ? { facts } : {},
     );
 }
 
@@ -1040,9 +1053,15 @@ function matchGift(s: Session, q: AidQueries): void {
       amount: amount.toString(),
       currency: 'CNY',
       program: HOPE_PROGRAM,
-      rail: { kind: 'bank-transfer', reference: 'MATCH-2026-WAITLIST' },
+      rail: { kind: 'bank-transfer' },
     },
-    { facts: { name: '海港科技有限公司', taxId: '91310000MA1FL0XX3K' } },
+    {
+      facts: {
+        name: '海港科技有限公司',
+        taxId: '91310000MA1FL0XX3K',
+        reference: 'MATCH-2026-WAITLIST',
+      },
+    },
   );
 }
 
@@ -1146,12 +1165,10 @@ function step(
     else if (!p.provoked.has('FROZEN')) {
       p.provoked.add('FROZEN');
       // Refused: nothing moves on a frozen case.
-      s.add(
-        prog.finance,
-        'cases.disburse',
-        { ...ref, reference: `PAY-${p.no}` },
-        { expect: 'FROZEN' },
-      );
+      s.add(prog.finance, 'cases.disburse', ref, {
+        facts: { reference: `PAY-${p.no}` },
+        expect: 'FROZEN',
+      });
     }
     return;
   }
@@ -1163,10 +1180,12 @@ function step(
     if (leaves && can) {
       if (p.end === 'withdrawn') s.add(applicantOf(p), 'cases.withdraw', ref);
       else
-        s.add(prog.manager, 'cases.cancel', {
-          ...ref,
-          reason: 'the patient moved to another city’s program before payment',
-        });
+        s.add(
+          prog.manager,
+          'cases.cancel',
+          { ...ref, reason: 'covered-elsewhere' },
+          { facts: { note: 'the patient moved to another city’s program before payment' } },
+        );
       return;
     }
   }
@@ -1177,15 +1196,14 @@ function step(
   switch (st) {
     case 'submitted':
       if (p.reject === 'hospital')
-        s.add(clerk, 'cases.decline', {
-          ...ref,
-          reason: 'the diagnosis could not be confirmed from the medical record',
-        });
+        s.add(
+          clerk,
+          'cases.decline',
+          { ...ref, reason: 'diagnosis-not-confirmed' },
+          { facts: { note: 'not confirmed by the medical record' } },
+        );
       else if (p.reject === 'duplicate' && p.provoked.has('DUPLICATE_CLAIM'))
-        s.add(clerk, 'cases.decline', {
-          ...ref,
-          reason: 'the invoice line is already paid by another program',
-        });
+        s.add(clerk, 'cases.decline', { ...ref, reason: 'invoices-already-paid' });
       else if (p.reject === 'duplicate') {
         p.provoked.add('DUPLICATE_CLAIM');
         verify(s, p, clerk, rec.id, 'DUPLICATE_CLAIM');
@@ -1203,7 +1221,7 @@ function step(
         s.add(
           prog.reviewers[0],
           'cases.review',
-          { ...ref, approve: true, reason: 'our own patient, approved' },
+          { ...ref, approve: true, reason: 'criteria-met' },
           { expect: 'CONFLICT_OF_INTEREST' },
         );
         return;
@@ -1221,18 +1239,19 @@ function step(
         s.add(
           approvals[0]!.member,
           'cases.review',
-          { ...ref, approve: true, reason: 'approving again to speed it up' },
+          { ...ref, approve: true, reason: 'criteria-met' },
           { expect: 'ALREADY_REVIEWED' },
         );
       }
       const no = p.reject === 'reviewer';
-      s.add(reviewer, 'cases.review', {
-        ...ref,
-        approve: !no,
-        reason: no
-          ? 'part of the treatment is outside the program: imported drugs not on the list'
-          : 'diagnosis, invoices and income checked against the sources',
-      });
+      s.add(
+        reviewer,
+        'cases.review',
+        { ...ref, approve: !no, reason: no ? 'criteria-not-met' : 'documents-verified' },
+        no
+          ? { facts: { note: 'part of the treatment is outside the program: imported drugs' } }
+          : {},
+      );
       return;
     }
     case 'rejected':
@@ -1249,17 +1268,19 @@ function step(
       const before = new Set(rec.reviews.map((r) => r.member));
       const reviewer = prog.reviewers.find((r) => !before.has(r));
       if (reviewer)
-        s.add(reviewer, 'cases.review', {
-          ...ref,
-          approve: true,
-          reason: 'on appeal: the hospital’s statement shows the drugs were necessary',
-        });
+        s.add(
+          reviewer,
+          'cases.review',
+          { ...ref, approve: true, reason: 'criteria-met' },
+          { facts: { note: 'on appeal: the hospital’s statement shows the drugs were necessary' } },
+        );
       return;
     }
     case 'funded':
-      s.add(prog.finance, 'cases.disburse', {
-        ...ref,
-        reference: `${{ city: 'TREASURY', hope: 'HOPE', kids: 'CHF' }[p.program]}-PAY-2026-${String(p.no).padStart(4, '0')}`,
+      s.add(prog.finance, 'cases.disburse', ref, {
+        facts: {
+          reference: `${{ city: 'TREASURY', hope: 'HOPE', kids: 'CHF' }[p.program]}-PAY-2026-${String(p.no).padStart(4, '0')}`,
+        },
       });
       return;
     case 'disbursed':
@@ -1290,7 +1311,16 @@ function verify(s: Session, p: Plan, clerk: string, id: string, expect = 'ok'): 
     clerk,
     'cases.verify',
     { case: id },
-    { facts: { diagnoses: p.diagnoses, age: p.patient.age, lines: p.lines }, expect },
+    {
+      facts: {
+        // From the hospital's admission record: the patient the application names.
+        patient: { kind: 'cn', id: p.patient.id },
+        diagnoses: p.diagnoses,
+        age: p.patient.age,
+        lines: p.lines,
+      },
+      expect,
+    },
   );
 }
 
@@ -1321,8 +1351,8 @@ class Mischief {
       s.add(
         'general-hospital/social-worker-1',
         'cases.disburse',
-        { case: hit[1].id, reference: 'PAY-SELF' },
-        { expect: 'FORBIDDEN_ROLE' },
+        { case: hit[1].id },
+        { facts: { reference: 'PAY-SELF' }, expect: 'FORBIDDEN_ROLE' },
       );
       return true;
     });
@@ -1337,7 +1367,7 @@ class Mischief {
       s.add(
         'children-hospital/reviewer-1',
         'cases.review',
-        { case: hit[1].id, approve: true, reason: 'our own patient, approved' },
+        { case: hit[1].id, approve: true, reason: 'criteria-met' },
         { expect: 'WRONG_ORG' },
       );
       return true;
@@ -1374,14 +1404,29 @@ class Mischief {
       verify(s, hit[0], 'general-hospital/clerk-1', hit[1].id, 'KEY_REVOKED');
       return true;
     });
+    once('admission-mismatch', () => {
+      const hit = find((p, c) => p.hospital === 'general-hospital' && c.state === 'submitted');
+      const other = plans.find((p) => hit && p.patient.id !== hit[0].patient.id);
+      if (!hit || !other) return false;
+      // Refused: the patient on the admission record is not the one the application names, so
+      // the case cannot borrow that person's attested facts or yearly cap.
+      verify(
+        s,
+        { ...hit[0], patient: other.patient },
+        'general-hospital/clerk-2',
+        hit[1].id,
+        'PATIENT_MISMATCH',
+      );
+      return true;
+    });
     once('other-org-budget', () => {
       if (round < AT.mischief) return false;
       // Refused: the foundation cannot allocate to the bureau's program.
       s.add(
         PROGRAM.hope.finance,
         'funds.allocate',
-        { program: CITY_PROGRAM, amount: '100000', reference: 'misdirected transfer' },
-        { expect: 'WRONG_ORG' },
+        { program: CITY_PROGRAM, amount: '100000' },
+        { facts: { reference: 'MISDIRECTED-1' }, expect: 'WRONG_ORG' },
       );
       return true;
     });

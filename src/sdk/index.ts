@@ -78,6 +78,14 @@ export {
   STEP_LABELS,
 } from '../chain/aid-text.js';
 export {
+  CANCEL_REASONS,
+  DECLINE_REASONS,
+  FREEZE_REASONS,
+  RETURN_REASONS,
+  REVIEW_REASONS,
+  UNFREEZE_REASONS,
+} from '../chain/reasons.js';
+export {
   CASE_STATES,
   WITHDRAWABLE_STATES,
   type CaseState,

@@ -28,12 +28,15 @@ import {
   explainCase,
   getCase,
   OUTCOME_LABELS,
+  REASON_LABELS,
+  REVIEW_REASONS,
   STATE_LABELS,
   WITHDRAWABLE_STATES,
   type CaseExplanation,
   type CaseRecord,
   type CaseState,
   type CaseView,
+  type Lang,
 } from '@sdk';
 import { client } from '../lib/api';
 import { useFormats, useLocale } from '../lib/locale-context';
@@ -112,6 +115,9 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
               <StateBadge state={rec.state} label={stateLabel} />
             </Group>
             {isCaseState(rec.state) && <Text>{t(`case.next.${rec.state}`)}</Text>}
+            {!rec.decision && rec.reason && BAD.has(rec.state) && (
+              <Text>{t('case.why', { reason: cap(reasonWords(rec.reason, lang), lang) })}</Text>
+            )}
             {rec.outcome && (
               <Text>
                 {t('case.treatment', {
@@ -133,6 +139,16 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
       <Actions rec={rec} unlocked={props.unlocked} />
     </Stack>
   );
+}
+
+/**
+ * A case's or a review's reason in the reader's language: from protocol 2 a published code; a
+ * reason written under protocol 1 is shown as written.
+ */
+function reasonWords(reason: string, lang: Lang): string {
+  if (Object.hasOwn(REVIEW_REASONS, reason))
+    return REVIEW_REASONS[reason as keyof typeof REVIEW_REASONS][lang];
+  return REASON_LABELS[reason]?.[lang] ?? reason;
 }
 
 /** Who took a step, from the member id the ledger records (`<org>/<member>`). */
@@ -224,7 +240,11 @@ function Decision(props: { rec: CaseRecord; unlocked: Unlocked }) {
                   </Text>
                   <Text size="sm">
                     {t('decision.reason')}
-                    <q>{r.reason}</q>
+                    {Object.hasOwn(REVIEW_REASONS, r.reason) ? (
+                      reasonWords(r.reason, lang)
+                    ) : (
+                      <q>{r.reason}</q>
+                    )}
                   </Text>
                 </Card>
               </li>
@@ -250,6 +270,11 @@ function Explanation(props: { e: CaseExplanation }) {
       <Text size="sm" c="dimmed">
         {t('decision.version', { version: e.version })} · {t(`decision.review.${e.review}`)}
       </Text>
+      {e.differences && e.differences.length > 0 && (
+        <Text>
+          {t('decision.differs', { facts: e.differences.map((d) => d.label).join(', ') })}
+        </Text>
+      )}
       <Stack component="ul" gap="sm" className="plain-list" aria-label={t('decision.conditions')}>
         {e.conditions.map((c) => (
           <li key={c.name}>
@@ -273,10 +298,16 @@ function Explanation(props: { e: CaseExplanation }) {
                               value: factValue(f.name, f.value, currency),
                               source: f.sourceLabel,
                             })
-                          : t('decision.factNoValue', {
-                              fact: cap(f.label, lang),
-                              source: f.sourceLabel,
-                            })}
+                          : f.declared !== undefined
+                            ? t('decision.factDeclared', {
+                                fact: cap(f.label, lang),
+                                value: factValue(f.name, f.declared, currency),
+                                source: f.sourceLabel,
+                              })
+                            : t('decision.factNoValue', {
+                                fact: cap(f.label, lang),
+                                source: f.sourceLabel,
+                              })}
                       </Text>
                     ))}
                   </Stack>
@@ -385,8 +416,10 @@ function MoneySection(props: { view: CaseView; currency: string | undefined }) {
                       : t('money.paidToHospital', { hospital: orgName(rec.hospital) })}
                   </Text>
                   <Text size="sm">
-                    <When ms={p.time} withTime /> ·{' '}
-                    {t('money.reference', { reference: p.reference })}
+                    <When ms={p.time} withTime />
+                    {p.reference !== undefined && (
+                      <> · {t('money.reference', { reference: p.reference })}</>
+                    )}
                   </Text>
                   <Text size="sm">
                     {p.confirmed !== undefined

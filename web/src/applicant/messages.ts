@@ -211,6 +211,7 @@ export const applicant = catalog(
       now: 'Now:',
       treatment: 'Outcome of the treatment: {{outcome}}',
       refreshes: 'This page updates itself as the hospital and the program act.',
+      why: 'Why: {{reason}}',
       next: {
         submitted: 'Next, the hospital verifies the diagnosis and the bills.',
         verified: 'Next, the program checks the case against its rules.',
@@ -252,6 +253,9 @@ export const applicant = catalog(
       failedBecause: 'Not met: {{reason}}',
       fact: '{{fact}}: {{value}} ({{source}})',
       factNoValue: '{{fact}} ({{source}})',
+      factDeclared: '{{fact}}: you declared {{value}}; the rule used the value {{source}}',
+      differs:
+        'What you declared for {{facts}} differs from what an organisation attested, so a reviewer looks at your case.',
       amountTitle: 'The amount, step by step',
       approvedAmount: 'Amount approved: {{amount}}',
       reducedFrom:
@@ -537,6 +541,7 @@ export const applicant = catalog(
       now: '目前進度：',
       treatment: '治療結果：{{outcome}}',
       refreshes: '醫院和計劃有任何處理，本頁都會自動更新。',
+      why: '原因：{{reason}}',
       next: {
         submitted: '接下來，醫院會核實診斷和費用單據。',
         verified: '接下來，計劃會依其規則審查個案。',
@@ -576,6 +581,8 @@ export const applicant = catalog(
       failedBecause: '不符合：{{reason}}',
       fact: '{{fact}}：{{value}}（{{source}}）',
       factNoValue: '{{fact}}（{{source}}）',
+      factDeclared: '{{fact}}：您申報的是 {{value}}；規則採用{{source}}的資料',
+      differs: '您申報的「{{facts}}」與機構核實的資料不同，因此會由審核人審閱您的個案。',
       amountTitle: '金額計算步驟',
       approvedAmount: '核准金額：{{amount}}',
       reducedFrom: '由於部分費用已由其他個案承擔，金額少於單按規則計算的 {{amount}}。',
@@ -854,6 +861,7 @@ export const applicant = catalog(
       now: '当前进展：',
       treatment: '治疗结果：{{outcome}}',
       refreshes: '医院和项目一有处理，本页就会自动更新。',
+      why: '原因：{{reason}}',
       next: {
         submitted: '接下来，医院会核实诊断和费用票据。',
         verified: '接下来，项目会按其规则审查个案。',
@@ -893,6 +901,8 @@ export const applicant = catalog(
       failedBecause: '不符合：{{reason}}',
       fact: '{{fact}}：{{value}}（{{source}}）',
       factNoValue: '{{fact}}（{{source}}）',
+      factDeclared: '{{fact}}：您申报的是 {{value}}；规则采用{{source}}的信息',
+      differs: '您申报的“{{facts}}”与机构核实的信息不同，因此会由审核人审阅您的个案。',
       amountTitle: '金额计算步骤',
       approvedAmount: '核准金额：{{amount}}',
       reducedFrom: '由于部分费用已由其他个案承担，金额少于单按规则计算的 {{amount}}。',

@@ -163,6 +163,9 @@ export const explorer = catalog(
       ROLE_NOT_ALLOWED: 'the organisation may not hold that role',
       NOT_FREEZER:
         'only the organisation that placed the freeze, or a consortium vote, may lift it',
+      PATIENT_MISMATCH:
+        'the patient the hospital admitted is not the patient named in the application',
+      PATIENT_UNCONFIRMED: 'the hospital has not yet matched the patient to its admission record',
     },
     roles: {
       admin: 'administrator',
@@ -376,6 +379,8 @@ export const explorer = catalog(
       NO_POSSESSION: '新金鑰未能證明屬於其持有人',
       ROLE_NOT_ALLOWED: '該機構不得擔任此角色',
       NOT_FREEZER: '只有作出凍結的機構或聯盟表決可以解除',
+      PATIENT_MISMATCH: '醫院收治的病人與申請所列病人不符',
+      PATIENT_UNCONFIRMED: '醫院尚未按入院紀錄核對病人身分',
     },
     roles: {
       admin: '管理員',
@@ -589,6 +594,8 @@ export const explorer = catalog(
       NO_POSSESSION: '新密钥未能证明属于其持有人',
       ROLE_NOT_ALLOWED: '该机构不得担任此角色',
       NOT_FREEZER: '只有作出冻结的机构或联盟表决可以解除',
+      PATIENT_MISMATCH: '医院收治的病人与申请所列病人不符',
+      PATIENT_UNCONFIRMED: '医院尚未按入院记录核对病人身份',
     },
     roles: {
       admin: '管理员',
