@@ -425,6 +425,17 @@ describe('a protocol 1 ledger', () => {
         v1Facts('O-3'),
       );
 
+      // Approved and funded under protocol 1, not yet paid.
+      const funded = await submit(cnId(326));
+      await ok(n, 'general-hospital/clerk-1', 'cases.verify', { case: funded.id }, v1Facts('O-6'));
+      await ok(
+        n,
+        'city-bureau/reviewer-1',
+        'cases.assess',
+        { case: funded.id },
+        await sources(funded.id),
+      );
+
       const from = n.node.ledger.height + 6;
       await adopt(n, 'adopt-v2', { kind: 'scheduleProtocol', version: 2, fromHeight: from });
       while (n.node.ledger.height + 1 < from)
@@ -465,6 +476,18 @@ describe('a protocol 1 ledger', () => {
         { case: inFlight.id },
         await sources(inFlight.id),
       );
+      // Funded under protocol 1, it is paid only once its hospital has matched the patient.
+      await refused(n, 'PATIENT_UNCONFIRMED', 'city-bureau/finance-1', 'cases.disburse', {
+        case: funded.id,
+      });
+      await ok(
+        n,
+        'general-hospital/clerk-1',
+        'cases.identify',
+        { case: funded.id },
+        { patient: { kind: 'cn', id: cnId(326) } },
+      );
+      await ok(n, 'city-bureau/finance-1', 'cases.disburse', { case: funded.id });
       // The protocol 1 shapes are refused at the door now.
       const late = await submit(cnId(325));
       await atDoor(n, 'general-hospital/clerk-1', 'cases.decline', {

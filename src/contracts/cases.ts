@@ -625,6 +625,9 @@ function disburseAction(rules: Rules) {
     apply(ctx, p) {
       const rec = load(ctx, p.case, ['funded']);
       requireOwner(ctx, rec);
+      // A case approved under protocol 1 is paid only once its hospital has matched the patient.
+      if (rules.v2 && rec.identified === undefined)
+        refuse('PATIENT_UNCONFIRMED', 'the hospital has not matched this case’s patient');
       const amount = big(rec.amount!);
       post(
         ctx,
@@ -818,7 +821,7 @@ export const casesV2: Contract = {
     verify: verifyAction(V2),
     /**
      * A case verified under protocol 1 has not had its patient matched: the hospital matches it
-     * now, from its admission record, before the case is assessed or approved.
+     * now, from its admission record, before the case is assessed, approved or paid.
      */
     identify: action({
       schema: CaseRef,
@@ -826,7 +829,7 @@ export const casesV2: Contract = {
       private: 'required',
       facts: IdentifyFactsSchema,
       apply(ctx, p) {
-        const rec = load(ctx, p.case, ['verified', 'assessed', 'appealed']);
+        const rec = load(ctx, p.case, ['verified', 'assessed', 'appealed', 'waitlisted', 'funded']);
         requireHospital(ctx, rec);
         if (rec.identified !== undefined)
           refuse('INVALID_STATE', 'the hospital has matched this case’s patient already');
