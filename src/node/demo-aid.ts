@@ -1397,13 +1397,6 @@ class Mischief {
       );
       return true;
     });
-    once('revoked-clerk', () => {
-      const hit = find((p, c) => p.hospital === 'general-hospital' && c.state === 'submitted');
-      if (!hit) return false;
-      // Refused: the clerk general-hospital revoked signs nothing more.
-      verify(s, hit[0], 'general-hospital/clerk-1', hit[1].id, 'KEY_REVOKED');
-      return true;
-    });
     once('admission-mismatch', () => {
       const hit = find((p, c) => p.hospital === 'general-hospital' && c.state === 'submitted');
       const other = plans.find((p) => hit && p.patient.id !== hit[0].patient.id);

@@ -231,6 +231,19 @@ export function demoActivity(seed: string, chain: string, now: number): SignedTx
   const round2 = [
     tx('city-bureau/reviewer-1', 'membership.rotateKey', newKey('city-bureau/reviewer-1', rotated)),
     tx('general-hospital/admin', 'membership.revoke', { member: 'general-hospital/clerk-1' }),
+    // Refused: the revoked clerk's key signs nothing more. (Sent with the revocation: once it is
+    // revoked, the node turns the key away at the door and nothing of it is logged.)
+    tx(
+      'general-hospital/clerk-1',
+      'membership.rotateKey',
+      newKey('general-hospital/clerk-1', 'general-hospital/clerk-1#2'),
+    ),
+    // Refused: the old key of a rotated member is retired (sent with the rotation, likewise).
+    tx(
+      'city-bureau/reviewer-1',
+      'membership.rotateKey',
+      newKey('city-bureau/reviewer-1', 'city-bureau/reviewer-1#3'),
+    ),
     tx('city-bureau/admin', 'membership.propose', {
       id: 'admit-city-pharmacy',
       change: {
@@ -268,18 +281,6 @@ export function demoActivity(seed: string, chain: string, now: number): SignedTx
       approve: false,
     }),
     tx('audit-office/admin', 'membership.vote', { proposal: 'admit-city-pharmacy', approve: true }),
-    // Refused: the revoked clerk's key signs nothing more.
-    tx(
-      'general-hospital/clerk-1',
-      'membership.rotateKey',
-      newKey('general-hospital/clerk-1', 'general-hospital/clerk-1#2'),
-    ),
-    // Refused: the old key of a rotated member is retired.
-    tx(
-      'city-bureau/reviewer-1',
-      'membership.rotateKey',
-      newKey('city-bureau/reviewer-1', 'city-bureau/reviewer-1#3'),
-    ),
     // Refused: an organisation votes once.
     tx('city-bureau/admin', 'membership.vote', { proposal: 'admit-city-pharmacy', approve: true }),
   ];
