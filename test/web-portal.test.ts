@@ -202,7 +202,8 @@ describe('public portal', () => {
       `${g.orgs} 個機構中的 ${g.governanceQuorum} 個`,
     );
     assert.equal(await page.getByTestId('signers').locator('tbody tr').count(), 1);
-    assert.equal(await page.getByTestId('proposals').locator('tbody tr').count(), 1);
+    // The demo's two proposals: the audit office's oversight grant and the pharmacy's admission.
+    assert.equal(await page.getByTestId('proposals').locator('tbody tr').count(), 2);
     assert.deepEqual(errors, []);
     await context.close();
   });
