@@ -12,7 +12,7 @@ import { findAction } from '../contracts/registry.js';
 import type { Genesis, ProtocolStep } from '../chain/genesis.js';
 import type { ProtocolSchedule } from '../contracts/membership.js';
 import type { Protocol, Secrets, Signer } from '../contracts/runtime.js';
-import { verifyHex } from './node-ed25519.js';
+import { verifyHexOnce } from './node-ed25519.js';
 import { Overlay } from './overlay.js';
 
 /** A transaction that passed admission: parsed, canonical, signature checked. */
@@ -94,7 +94,7 @@ export function executeTx(
         facts: item.private?.facts,
         commitment: tx.private?.commitment,
         secrets,
-        verifySignature: verifyHex,
+        verifySignature: verifyHexOnce,
       },
       parsed.data as never,
     );

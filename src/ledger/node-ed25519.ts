@@ -37,6 +37,30 @@ export function verifyHex(publicKeyHex: string, message: string, signatureHex: s
   }
 }
 
+/**
+ * The same check for a key seen once (a new key's proof of possession): its key object is not
+ * kept, so a stream of new keys does not fill the cache of signers' keys.
+ */
+export function verifyHexOnce(
+  publicKeyHex: string,
+  message: string,
+  signatureHex: string,
+): boolean {
+  try {
+    const pub = Buffer.from(publicKeyHex, 'hex');
+    const sig = Buffer.from(signatureHex, 'hex');
+    if (!strictPrecheck(pub, sig)) return false;
+    const key = createPublicKey({
+      key: Buffer.concat([SPKI_PREFIX, pub]),
+      format: 'der',
+      type: 'spki',
+    });
+    return verify(null, Buffer.from(message, 'utf8'), key, sig);
+  } catch {
+    return false;
+  }
+}
+
 /** A signing function over a 32-byte seed, with the key object built once. */
 export function nodeSigner(seed: Uint8Array): (message: Uint8Array) => Uint8Array {
   const key = createPrivateKey({

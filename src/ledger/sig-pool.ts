@@ -24,6 +24,12 @@ const INLINE_BELOW = 8;
  * requests interleave.
  */
 const TASK_ITEMS = 32;
+/**
+ * Tasks handed to one worker ahead of its answers: it never waits for the main thread (busy
+ * committing a block) to send the next. A worker runs its tasks in order, so when it dies the
+ * oldest is the one it was running; the others go back to the queue.
+ */
+const PIPELINE = 4;
 
 interface Task {
   req: PoolTask;
@@ -33,8 +39,8 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  /** The task the worker is running, if any. */
-  task: Task | undefined;
+  /** The tasks handed to the worker, oldest (the one it runs) first. */
+  tasks: Task[];
   dead: boolean;
 }
 
@@ -63,10 +69,9 @@ export class SigPool {
     const worker = new Worker(new URL('./sig-worker.js', import.meta.url), {
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
     });
-    const slot: Slot = { worker, task: undefined, dead: false };
+    const slot: Slot = { worker, tasks: [], dead: false };
     worker.on('message', (m: { result: unknown }) => {
-      const t = slot.task;
-      slot.task = undefined;
+      const t = slot.tasks.shift();
       this.failuresInRow = 0;
       t?.resolve(m.result);
       this.dispatch();
@@ -81,8 +86,9 @@ export class SigPool {
   private lost(slot: Slot, e: Error & { code?: string }): void {
     if (slot.dead) return;
     slot.dead = true;
-    const t = slot.task;
-    slot.task = undefined;
+    const [t, ...waiting] = slot.tasks.splice(0);
+    // The tasks it had not started go first to the others and its successor.
+    this.queue.unshift(...waiting);
     t?.reject(
       e.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? new AidError('TOO_LARGE', 'the submissions need more memory than a check may use', {
@@ -111,16 +117,19 @@ export class SigPool {
 
   /** Gives queued tasks to idle workers. */
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.dead || slot.task) continue;
-      const t = this.queue.shift()!;
-      try {
-        slot.worker.postMessage(t.req);
-        slot.task = t;
-      } catch (e) {
-        // A value the structured clone cannot copy (nested too deep for its stack).
-        t.reject(new AidError('MALFORMED', 'the submissions cannot be checked', { cause: e }));
+    // Round by round, so that the tasks spread over every worker before any gets a second.
+    for (let depth = 1; depth <= PIPELINE; depth++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) return;
+        if (slot.dead || slot.tasks.length >= depth) continue;
+        const t = this.queue.shift()!;
+        try {
+          slot.worker.postMessage(t.req);
+          slot.tasks.push(t);
+        } catch (e) {
+          // A value the structured clone cannot copy (nested too deep for its stack).
+          t.reject(new AidError('MALFORMED', 'the submissions cannot be checked', { cause: e }));
+        }
       }
     }
   }
