@@ -2,12 +2,14 @@
  * Fixtures for the medical-aid tests: a demo-consortium node over real HTTP with its members
  * enrolled, and helpers that sign as any demo member or applicant, sign in, and assess.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Submission } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { demoActivity } from '../src/node/demo.js';
+import { demoActivity, writeDemoDir } from '../src/node/demo.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { signIn } from '../src/sdk/aid.js';
-import { post, SEED, seedOf, startNode, type TestNode } from './helpers.js';
+import { post, SEED, seedOf, startNode, tempDir, type TestNode } from './helpers.js';
 
 /** Parsed response bodies, read by path in assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -207,3 +209,35 @@ export const line = (invoice: string, no: number, amount: string, insurancePaid 
   amount,
   insurancePaid,
 });
+
+/**
+ * A demo node directory whose genesis runs protocol 1, as every ledger made before protocol 2
+ * does: for tests of what a running consortium's vote to a newer protocol changes.
+ */
+export function protocolOneDir(): { dir: string; cleanup: () => void } {
+  const t = tempDir();
+  writeDemoDir(t.dir, SEED, Date.now() - 1000);
+  const path = join(t.dir, 'genesis.json');
+  const g = JSON.parse(readFileSync(path, 'utf8')) as { protocol: unknown };
+  g.protocol = [{ version: 1, fromHeight: 0 }];
+  writeFileSync(path, JSON.stringify(g));
+  return t;
+}
+
+/**
+ * Proposes a governance change as the city bureau's admin and has three more founders vote for
+ * it (the demo's quorum is four of six). Answers the proposal's status.
+ */
+export async function voteThrough(
+  n: AidNode,
+  id: string,
+  change: Record<string, unknown>,
+): Promise<string> {
+  const orgs = ['city-bureau', 'hope-foundation', 'general-hospital', 'children-hospital'];
+  const first = await n.send(`${orgs[0]}/admin`, 'membership.propose', { id, change });
+  if (!first.ok) throw new Error(`proposal ${id}: ${JSON.stringify(first)}`);
+  for (const org of orgs.slice(1))
+    await n.send(`${org}/admin`, 'membership.vote', { proposal: id, approve: true });
+  const g = await n.read('/v1/public/governance');
+  return (g.json.proposals as { id: string; status: string }[]).find((p) => p.id === id)!.status;
+}

@@ -6,23 +6,23 @@
  * moves to protocol 2 by a vote with its cases in flight.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyLedgerFile } from '../src/ledger/verify.js';
 import { consortiumSecrets } from '../src/ledger/secrets.js';
 import { readConsortiumKey } from '../src/node/config.js';
-import { writeDemoDir } from '../src/node/demo.js';
 import {
   cnId,
   line,
   programSpec,
+  protocolOneDir,
   startAidNode,
   verifiedCase,
+  voteThrough,
   type AidNode,
   type Json,
 } from './aid-fixtures.js';
-import { SEED, pubOf, tempDir } from './helpers.js';
+import { pubOf } from './helpers.js';
 
 async function ok(n: AidNode, signer: string, type: string, payload: Json, facts?: Json) {
   const r = await n.send(signer, type, payload, facts);
@@ -349,20 +349,12 @@ describe('free text stays out of the public log (protocol 2)', () => {
 
 /** Proposes a change as the first org and has the next three vote for it (quorum 4 of 6). */
 async function adopt(n: AidNode, id: string, change: Json): Promise<void> {
-  const orgs = ['city-bureau', 'hope-foundation', 'general-hospital', 'children-hospital'];
-  await ok(n, `${orgs[0]}/admin`, 'membership.propose', { id, change });
-  for (const org of orgs.slice(1))
-    await ok(n, `${org}/admin`, 'membership.vote', { proposal: id, approve: true });
+  assert.equal(await voteThrough(n, id, change as Record<string, unknown>), 'adopted');
 }
 
 describe('a protocol 1 ledger', () => {
   it('replays its free-text aid transactions unchanged, and matches its cases in flight to the patient after the vote to protocol 2', async () => {
-    const { dir, cleanup } = tempDir();
-    writeDemoDir(dir, SEED, Date.now() - 1000);
-    const gpath = join(dir, 'genesis.json');
-    const g = JSON.parse(readFileSync(gpath, 'utf8')) as { protocol: unknown };
-    g.protocol = [{ version: 1, fromHeight: 0 }];
-    writeFileSync(gpath, JSON.stringify(g));
+    const { dir, cleanup } = protocolOneDir();
     const n = await startAidNode({ dir, members: false });
     const submit = (patient: string) =>
       ok(

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -17,11 +16,10 @@ import { canonicalJson } from '../src/core/canonical.js';
 import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
 import { NONCE_PREFIX } from '../src/ledger/execute.js';
 import { verifyLedgerFile } from '../src/ledger/verify.js';
-import { writeDemoDir } from '../src/node/demo.js';
 import { signIn } from '../src/sdk/aid.js';
 import { buildSubmission } from '../src/sdk/build.js';
-import { startAidNode, type AidNode } from './aid-fixtures.js';
-import { SEED, pubOf, seedOf, tempDir } from './helpers.js';
+import { protocolOneDir, startAidNode, voteThrough, type AidNode } from './aid-fixtures.js';
+import { pubOf, seedOf, tempDir } from './helpers.js';
 
 /** A fresh key for `holder`, with its proof of possession. */
 function freshKey(chain: string, holder: string): { key: string; pop: string; seed: Uint8Array } {
@@ -59,14 +57,9 @@ async function ok(n: AidNode, signer: string, type: string, payload: Record<stri
   return r;
 }
 
-/** Proposes a change as the first org and has the next three vote for it (quorum 4 of 6). */
+/** Votes a change through, and checks it was adopted. */
 async function adopt(n: AidNode, id: string, change: Record<string, unknown>): Promise<void> {
-  const orgs = ['city-bureau', 'hope-foundation', 'general-hospital', 'children-hospital'];
-  await ok(n, `${orgs[0]}/admin`, 'membership.propose', { id, change });
-  for (const org of orgs.slice(1))
-    await ok(n, `${org}/admin`, 'membership.vote', { proposal: id, approve: true });
-  const g = await n.read('/v1/public/governance');
-  assert.equal(g.json.proposals.find((p: { id: string }) => p.id === id)?.status, 'adopted');
+  assert.equal(await voteThrough(n, id, change), 'adopted');
 }
 
 describe('roles follow the organisation (protocol 2)', () => {
@@ -352,12 +345,7 @@ describe('proof of possession with the aidledger command', () => {
 
 describe('a running ledger adopts protocol 2 by a vote', () => {
   it('runs old blocks under 1 and new ones under 2, takes back what 1 let through, and verifies', async () => {
-    const { dir, cleanup } = tempDir();
-    writeDemoDir(dir, SEED, Date.now() - 1000);
-    const gpath = join(dir, 'genesis.json');
-    const g = JSON.parse(readFileSync(gpath, 'utf8')) as { protocol: unknown };
-    g.protocol = [{ version: 1, fromHeight: 0 }];
-    writeFileSync(gpath, JSON.stringify(g));
+    const { dir, cleanup } = protocolOneDir();
     const n = await startAidNode({ dir, members: false });
     try {
       assert.equal(n.node.ledger.protocolFor(n.node.ledger.height + 1).version, 1);
@@ -511,21 +499,29 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
       const h = n.node.ledger.height;
       // Not at the end of time, nor a version far beyond any software: such votes fail.
       assert.equal(
-        await vote(n, 'lock', { kind: 'scheduleProtocol', version: 3, fromHeight: h + 2_000_000 }),
+        await voteThrough(n, 'lock', {
+          kind: 'scheduleProtocol',
+          version: 3,
+          fromHeight: h + 2_000_000,
+        }),
         'failed',
       );
       assert.equal(
-        await vote(n, 'jump', { kind: 'scheduleProtocol', version: 40, fromHeight: h + 100 }),
+        await voteThrough(n, 'jump', {
+          kind: 'scheduleProtocol',
+          version: 40,
+          fromHeight: h + 100,
+        }),
         'failed',
       );
       // A step to a version this build lacks, withdrawn before its height: nothing stops.
       const at = n.node.ledger.height + 30;
       assert.equal(
-        await vote(n, 'v3-soon', { kind: 'scheduleProtocol', version: 3, fromHeight: at }),
+        await voteThrough(n, 'v3-soon', { kind: 'scheduleProtocol', version: 3, fromHeight: at }),
         'adopted',
       );
       assert.equal(
-        await vote(n, 'v3-withdrawn', { kind: 'cancelProtocol', version: 3 }),
+        await voteThrough(n, 'v3-withdrawn', { kind: 'cancelProtocol', version: 3 }),
         'adopted',
       );
       const health = await n.read('/v1/health');
@@ -539,13 +535,3 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
     }
   });
 });
-
-/** Proposes a change and has three more organisations vote for it; returns its status. */
-async function vote(n: AidNode, id: string, change: Record<string, unknown>): Promise<string> {
-  const orgs = ['city-bureau', 'hope-foundation', 'general-hospital', 'children-hospital'];
-  await ok(n, `${orgs[0]}/admin`, 'membership.propose', { id, change });
-  for (const org of orgs.slice(1))
-    await ok(n, `${org}/admin`, 'membership.vote', { proposal: id, approve: true });
-  const g = await n.read('/v1/public/governance');
-  return g.json.proposals.find((p: { id: string }) => p.id === id).status as string;
-}
