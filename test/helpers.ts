@@ -157,6 +157,18 @@ export function enrolPayload(
   return { name, roles, ...provenKey(chain, `${org}/${name}`, seed) };
 }
 
+let members = 0;
+
+/** A fresh clerk of `org`, enrolled by its admin: an ordinary transaction to load a node with. */
+export function enrolTx(chain: string, org: string): SignedTx {
+  return txBy(
+    chain,
+    `${org}/admin`,
+    'membership.enrol',
+    enrolPayload(chain, org, `clerk-${process.pid}-${++members}`),
+  );
+}
+
 /** A `membership.rotateKey` payload: `member` (`<org>/<name>`) moves to a new, proven key. */
 export function rotatePayload(
   chain: string,

@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_LIMITS } from '../src/ledger/admission.js';
-import { body, get, post, startNode, txBy, type TestNode, enrolPayload } from './helpers.js';
+import { body, enrolTx, get, post, startNode, type TestNode } from './helpers.js';
 
 let t: TestNode;
-let counter = 0;
 
 before(async () => {
   t = await startNode({ sigWorkers: 2 });
@@ -19,13 +18,7 @@ after(async () => {
   await t.close();
 });
 
-const enrol = () =>
-  txBy(
-    t.chain,
-    'city-bureau/admin',
-    'membership.enrol',
-    enrolPayload(t.chain, 'city-bureau', `clerk-${++counter}`),
-  );
+const enrol = () => enrolTx(t.chain, 'city-bureau');
 
 /** Size and root of the log, as a client sees them. */
 const checkpoint = async () => (await get(t.url, '/v1/log/checkpoint')).text;

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAidError } from '../src/core/errors.js';
 import { DEFAULT_LIMITS, type CheckContext } from '../src/ledger/admission.js';
-import { body, get, post, startNode, txBy, type TestNode, enrolPayload } from './helpers.js';
+import { body, enrolTx, get, post, startNode, type TestNode } from './helpers.js';
 
 let t: TestNode;
-let counter = 0;
 
 before(async () => {
   t = await startNode({ sigWorkers: 2 });
@@ -20,13 +19,7 @@ after(async () => {
   await t.close();
 });
 
-const enrol = () =>
-  txBy(
-    t.chain,
-    'hope-foundation/admin',
-    'membership.enrol',
-    enrolPayload(t.chain, 'hope-foundation', `clerk-${++counter}`),
-  );
+const enrol = () => enrolTx(t.chain, 'hope-foundation');
 
 const ctx = (): CheckContext => ({
   chain: t.chain,

@@ -200,14 +200,6 @@ export function allowedRoles(state: StateView, org: OrgRecord): ReadonlySet<Role
   return new Set<Role>([...ORG_ROLES[org.type], ...(grant?.roles ?? [])]);
 }
 
-/** The protocol steps adopted by vote, in the order they were adopted. */
-export function adoptedProtocol(state: StateView): ProtocolStep[] {
-  return (state.get<ProtocolSchedule>(keys.protocol)?.steps ?? []).map((s) => ({
-    version: s.version,
-    fromHeight: s.fromHeight,
-  }));
-}
-
 const RoleSchema = z.enum(ROLES);
 const RolesSchema = z
   .array(RoleSchema)

@@ -11,30 +11,43 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 const publicKeys = new Map<string, KeyObject>();
 
+function newKeyObject(hex: string): KeyObject {
+  return createPublicKey({
+    key: Buffer.concat([SPKI_PREFIX, Buffer.from(hex, 'hex')]),
+    format: 'der',
+    type: 'spki',
+  });
+}
+
 function publicKeyObject(hex: string): KeyObject {
   let k = publicKeys.get(hex);
   if (!k) {
-    k = createPublicKey({
-      key: Buffer.concat([SPKI_PREFIX, Buffer.from(hex, 'hex')]),
-      format: 'der',
-      type: 'spki',
-    });
+    k = newKeyObject(hex);
     if (publicKeys.size > 100_000) publicKeys.clear();
     publicKeys.set(hex, k);
   }
   return k;
 }
 
-/** Strict verification of a signature given as hex, over UTF-8 text. Never throws. */
-export function verifyHex(publicKeyHex: string, message: string, signatureHex: string): boolean {
+function verifyWith(
+  keyOf: (hex: string) => KeyObject,
+  publicKeyHex: string,
+  message: string,
+  signatureHex: string,
+): boolean {
   try {
     const pub = Buffer.from(publicKeyHex, 'hex');
     const sig = Buffer.from(signatureHex, 'hex');
     if (!strictPrecheck(pub, sig)) return false;
-    return verify(null, Buffer.from(message, 'utf8'), publicKeyObject(publicKeyHex), sig);
+    return verify(null, Buffer.from(message, 'utf8'), keyOf(publicKeyHex), sig);
   } catch {
     return false;
   }
+}
+
+/** Strict verification of a signature given as hex, over UTF-8 text. Never throws. */
+export function verifyHex(publicKeyHex: string, message: string, signatureHex: string): boolean {
+  return verifyWith(publicKeyObject, publicKeyHex, message, signatureHex);
 }
 
 /**
@@ -46,19 +59,7 @@ export function verifyHexOnce(
   message: string,
   signatureHex: string,
 ): boolean {
-  try {
-    const pub = Buffer.from(publicKeyHex, 'hex');
-    const sig = Buffer.from(signatureHex, 'hex');
-    if (!strictPrecheck(pub, sig)) return false;
-    const key = createPublicKey({
-      key: Buffer.concat([SPKI_PREFIX, pub]),
-      format: 'der',
-      type: 'spki',
-    });
-    return verify(null, Buffer.from(message, 'utf8'), key, sig);
-  } catch {
-    return false;
-  }
+  return verifyWith(newKeyObject, publicKeyHex, message, signatureHex);
 }
 
 /** A signing function over a 32-byte seed, with the key object built once. */
