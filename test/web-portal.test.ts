@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type {
   DonationTrace,
   FundFlow,
@@ -28,6 +28,12 @@ function money(minor: string, currency: string, tag = 'en'): string {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   }).format(decimal as Intl.StringNumericLiteral);
+}
+
+/** How many elements a locator finds once `expected` of them have rendered (counting alone does not wait). */
+async function shown(list: Locator, expected: number): Promise<number> {
+  if (expected > 0) await list.nth(expected - 1).waitFor();
+  return list.count();
 }
 
 async function ready(page: Page): Promise<void> {
@@ -95,7 +101,7 @@ describe('public portal', () => {
     assert.equal(await chart.getAttribute('role'), 'img');
     assert.match((await chart.getAttribute('aria-label')) ?? '', /3 programs/);
     const rows = page.getByTestId('flow-table').locator('tbody tr');
-    assert.equal(await rows.count(), flows.length);
+    assert.equal(await shown(rows, flows.length), flows.length);
     const city = orgs.find((o) => o.id === 'city-bureau')!.names.en;
     assert.ok((await page.getByTestId('flow-table').innerText()).includes(`Budget of ${city}`));
     // Recent donations and payments link to the explorer.
@@ -159,7 +165,8 @@ describe('public portal', () => {
     await ready(page);
     assert.equal(await page.locator('main h1').innerText(), 'Where this donation went');
     const cards = page.getByTestId('trace-case');
-    assert.equal(await cards.count(), cases.length);
+    // The heading shows before the trace arrives.
+    assert.equal(await shown(cards, cases.length), cases.length);
     const text = await page.locator('#main').innerText();
     for (const c of cases) {
       assert.ok(text.includes(c.case.slice(0, 10)), `case ${c.case} listed`);
@@ -192,7 +199,7 @@ describe('public portal', () => {
     await page.goto(web.node.url + '/governance');
     await ready(page);
     const members = page.getByTestId('members');
-    assert.equal(await members.locator('tbody tr').count(), orgs.length);
+    assert.equal(await shown(members.locator('tbody tr'), orgs.length), orgs.length);
     const text = await members.innerText();
     for (const o of orgs) assert.ok(text.includes(o.names['zh-Hant']!), o.id);
     assert.match(text, /政府機關/);
@@ -201,9 +208,9 @@ describe('public portal', () => {
       await page.getByTestId('governance-quorum').innerText(),
       `${g.orgs} 個機構中的 ${g.governanceQuorum} 個`,
     );
-    assert.equal(await page.getByTestId('signers').locator('tbody tr').count(), 1);
+    assert.equal(await shown(page.getByTestId('signers').locator('tbody tr'), 1), 1);
     // The demo's two proposals: the audit office's oversight grant and the pharmacy's admission.
-    assert.equal(await page.getByTestId('proposals').locator('tbody tr').count(), 2);
+    assert.equal(await shown(page.getByTestId('proposals').locator('tbody tr'), 2), 2);
     assert.deepEqual(errors, []);
     await context.close();
   });
