@@ -1,8 +1,28 @@
-// The layers of docs/architecture.md: imports point one way.
-// core <- chain <- contracts <- ledger <- ordering <- node <- api, cli; sdk <- core, chain.
+// The layers of docs/architecture.md (DESIGN §7): imports point one way.
+//   core <- chain <- log, runtime, ordering <- domains <- consortium, node <- api, cli
+// sdk and each domain's types.ts / client.ts run in browsers; web imports only the SDK.
+// A domain imports another only where its manifest's `reads` names it.
 // Runs in `npm run build`, so a wrong-way import fails the build.
+const { readdirSync, readFileSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = __dirname;
+const domainsDir = join(root, 'src/domains');
+/** Each domain folder and the domains its manifest says it reads. */
+const domains = existsSync(domainsDir)
+  ? readdirSync(domainsDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => {
+        const file = join(domainsDir, d.name, 'manifest.ts');
+        const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+        const m = /reads:\s*\[([^\]]*)\]/.exec(text);
+        const reads = m ? [...m[1].matchAll(/'([a-z-]+)'/g)].map((x) => x[1]) : [];
+        return { name: d.name, reads };
+      })
+  : [];
+
 const layer = (name, mayImport) => ({
-  name: `${name}-imports-only-${mayImport.join('-') || 'nothing'}`,
+  name: `${name.replace(/\//g, '-')}-imports-only-${mayImport.join('-').replace(/\//g, '-') || 'nothing'}`,
   severity: 'error',
   from: { path: `^src/${name}/` },
   to: {
@@ -11,34 +31,85 @@ const layer = (name, mayImport) => ({
   },
 });
 
+/** What a domain may import: the layers below it, its own folder, and the domains it reads. */
+const domainRules = domains.flatMap(({ name, reads }) => [
+  {
+    name: `domain-${name}-imports-only-below-and-what-its-manifest-reads`,
+    severity: 'error',
+    from: { path: `^src/domains/${name}/` },
+    to: {
+      path: '^src/',
+      pathNot: [
+        '^src/(core|chain|log|runtime|ordering)/',
+        `^src/domains/${name}/`,
+        ...reads.map((r) => `^src/domains/${r}/(manifest|types|text|client|contracts/.*|model|[a-z-]+)\\.ts$`),
+      ],
+    },
+  },
+  {
+    name: `domain-${name}-contracts-import-only-core-chain-runtime`,
+    comment: 'Contracts are deterministic code: no store, no log, no frames.',
+    severity: 'error',
+    from: { path: `^src/domains/${name}/contracts/` },
+    to: {
+      path: '^src/',
+      pathNot: [
+        '^src/(core|chain|runtime)/(?!ledger|store|sig-|node-|verify|admission)',
+        `^src/domains/${name}/(contracts/|types|text|reasons|rules|application|public-types)`,
+        ...reads.map((r) => `^src/domains/${r}/(contracts/|types|text|possession)`),
+      ],
+    },
+  },
+]);
+
 module.exports = {
   forbidden: [
     layer('core', []),
     layer('chain', ['core']),
-    layer('contracts', ['core', 'chain']),
-    layer('ledger', ['core', 'chain', 'contracts']),
+    layer('log', ['core', 'chain']),
+    layer('runtime', ['core', 'chain', 'log']),
     layer('ordering', ['core', 'chain']),
-    layer('vault', ['core']),
-    layer('node', ['core', 'chain', 'contracts', 'ledger', 'ordering', 'vault']),
-    layer('sdk', ['core', 'chain']),
-    layer('api', ['core', 'chain', 'contracts', 'ledger', 'ordering', 'node', 'vault']),
+    ...domainRules,
+    layer('consortium', ['core', 'chain', 'log', 'runtime', 'ordering', 'domains']),
+    layer('node', ['core', 'chain', 'log', 'runtime', 'ordering', 'domains', 'consortium']),
+    layer('sdk', ['core', 'chain', 'domains']),
+    layer('api', ['core', 'chain', 'log', 'runtime', 'ordering', 'domains', 'consortium', 'node']),
     layer('cli', [
       'core',
       'chain',
-      'contracts',
-      'ledger',
+      'log',
+      'runtime',
       'ordering',
+      'domains',
+      'consortium',
       'node',
       'api',
       'sdk',
-      'vault',
     ]),
+    {
+      name: 'only-frames-import-routes-and-commands',
+      comment: "A domain's routes and commands are mounted by the API and CLI frames, nothing else.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(api|cli)/|^src/domains/index\\.ts$' },
+      to: { path: '^src/domains/[a-z-]+/(routes|commands)\\.ts$' },
+    },
+    {
+      name: 'sdk-reaches-domains-only-through-browser-safe-parts',
+      severity: 'error',
+      from: { path: '^src/sdk/' },
+      to: {
+        path: '^src/domains/',
+        pathNot: '^src/domains/[a-z-]+/(manifest|types|text|client|reasons|rules|application|public-types|possession)\\.ts$',
+      },
+    },
     {
       name: 'browser-code-uses-no-node-builtins',
       comment:
-        'core, chain and sdk run in browsers: no node: imports (server hot paths live in ledger/node).',
+        "core, chain, sdk and each domain's wire types and client run in browsers: no node: imports.",
       severity: 'error',
-      from: { path: '^src/(core|chain|sdk)/' },
+      from: {
+        path: '^src/(core|chain|sdk)/|^src/domains/[a-z-]+/(types|text|client|reasons|rules|application|public-types|possession)\\.ts$',
+      },
       to: { dependencyTypes: ['core'] },
     },
     {

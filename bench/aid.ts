@@ -12,12 +12,12 @@ import {
 } from 'node:crypto';
 import { privateCommitment, signingText, txIdOf, type SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { fastSha256 } from '../src/ledger/node-hash.js';
+import { fastSha256 } from '../src/runtime/node-hash.js';
 import { DEMO_CHAIN, demoSeed } from '../src/node/demo.js';
 import type { TxId } from '../src/chain/schemas.js';
-import type { Secrets } from '../src/contracts/runtime.js';
-import type { AdmittedItem } from '../src/ledger/execute.js';
-import { consortiumSecrets } from '../src/ledger/secrets.js';
+import type { Secrets } from '../src/runtime/contract.js';
+import type { AdmittedItem } from '../src/runtime/execute.js';
+import { consortiumSecrets } from '../src/runtime/secrets.js';
 import { SEED } from './common.js';
 import type { Agent } from 'node:http';
 import { post, type PostResult } from './common.js';

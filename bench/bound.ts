@@ -3,7 +3,7 @@
  * (node:crypto with cached KeyObjects, what the server uses), over distinct pre-made signatures.
  * Usage: node dist/bench/bound.js [signatures] [repetitions]
  */
-import { verifyHex } from '../src/ledger/node-ed25519.js';
+import { verifyHex } from '../src/runtime/node-ed25519.js';
 import { fail, finish, logger, median, secondsSince, SEED } from './common.js';
 import { admins, DEMO_CHAIN, signEnrol, type SignedEnrol } from './txgen.js';
 

@@ -7,9 +7,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { publicKeyFromSeed } from '../src/core/ed25519.js';
 import { txIdOf, type SignedTx } from '../src/chain/tx.js';
-import type { AdmittedItem } from '../src/ledger/execute.js';
-import { Ledger } from '../src/ledger/ledger.js';
-import { fastSha256 } from '../src/ledger/node-hash.js';
+import type { AdmittedItem } from '../src/runtime/execute.js';
+import { Ledger } from '../src/runtime/ledger.js';
+import { fastSha256 } from '../src/runtime/node-hash.js';
 import { DEMO_NODE_ORG, demoGenesis, demoSeed } from '../src/node/demo.js';
 import {
   fail,

@@ -13,9 +13,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { txIdOf, type SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { publicKeyFromSeed } from '../src/core/ed25519.js';
-import type { AdmittedItem } from '../src/ledger/execute.js';
-import { Ledger } from '../src/ledger/ledger.js';
-import { fastSha256 } from '../src/ledger/node-hash.js';
+import type { AdmittedItem } from '../src/runtime/execute.js';
+import { Ledger } from '../src/runtime/ledger.js';
+import { fastSha256 } from '../src/runtime/node-hash.js';
 import {
   DEMO_CHAIN,
   DEMO_NODE_ORG,

@@ -17,9 +17,15 @@
  * Usage: node dist/bench/claims.js [claims per kind] [lines per claim]
  */
 import { randomBytes } from 'node:crypto';
-import { claim, fingerprint, remaining, spread, type CaseLine } from '../src/contracts/claims.js';
-import { Ledger } from '../src/ledger/ledger.js';
-import { Overlay } from '../src/ledger/overlay.js';
+import {
+  claim,
+  fingerprint,
+  remaining,
+  spread,
+  type CaseLine,
+} from '../src/domains/aid/contracts/claims.js';
+import { Ledger } from '../src/runtime/ledger.js';
+import { Overlay } from '../src/runtime/overlay.js';
 import {
   benchSecrets,
   CLAIMS_LINE,

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { verifyCheckpoint, type Policy } from '../src/chain/policy.js';
 import type { SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { verifyHex } from '../src/ledger/node-ed25519.js';
+import { verifyHex } from '../src/runtime/node-ed25519.js';
 import { writeDemoDir } from '../src/node/demo.js';
 import { startEtcdCluster, type EtcdCluster } from '../test/etcd-cluster.js';
 import {

@@ -108,7 +108,7 @@ export function readMarker(): Marker | undefined {
 }
 
 /**
- * SHA-256 (first 16 hex) of the SQL schema in the compiled src/ledger/store.js, so a cached ledger
+ * SHA-256 (first 16 hex) of the SQL schema in the compiled src/runtime/store.js, so a cached ledger
  * is rebuilt when the file layout changes (a changed leaf or state format shows up as a verify
  * failure instead, which makes run.js rebuild once).
  */
@@ -116,8 +116,8 @@ export function schemaFingerprint(): string {
   const h = createHash('sha256');
   // The store's tables and the projections written beside them.
   for (const [file, name] of [
-    ['../src/ledger/store.js', 'SCHEMA'],
-    ['../src/ledger/projections.js', 'PROJECTION_SCHEMA'],
+    ['../src/runtime/store.js', 'SCHEMA'],
+    ['../src/domains/aid/projections.js', 'PROJECTION_SCHEMA'],
   ] as const) {
     const js = readFileSync(new URL(file, import.meta.url), 'utf8');
     const m = new RegExp(`const ${name} = \`([^\`]*)\``).exec(js);
@@ -176,7 +176,7 @@ export function readClaimsMarker(): ClaimsMarker | undefined {
 export function codeFingerprint(): string {
   const h = createHash('sha256');
   for (const f of ['claims', 'cases', 'case-record', 'journal'])
-    h.update(readFileSync(new URL(`../src/contracts/${f}.js`, import.meta.url)));
+    h.update(readFileSync(new URL(`../src/domains/aid/contracts/${f}.js`, import.meta.url)));
   return h.digest('hex').slice(0, 16);
 }
 

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/api/server.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { AidQueries } from '../src/ledger/aid-queries.js';
+import { AidQueries } from '../src/domains/aid/model.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
 import { AidNode } from '../src/node/node.js';
 import {

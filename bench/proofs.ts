@@ -4,8 +4,8 @@
  * Usage: node dist/bench/proofs.js [pairs] [ledger.sqlite]
  */
 import { verifyConsistency, verifyInclusion } from '../src/core/merkle.js';
-import { Ledger } from '../src/ledger/ledger.js';
-import { fastSha256 } from '../src/ledger/node-hash.js';
+import { Ledger } from '../src/runtime/ledger.js';
+import { fastSha256 } from '../src/runtime/node-hash.js';
 import { fail, finish, LEDGER_PATH, logger, median, percentile, rng } from './common.js';
 
 const log = logger('proofs');

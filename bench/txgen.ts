@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { possessionText } from '../src/chain/possession.js';
+import { possessionText } from '../src/domains/membership/possession.js';
 import { signingText, type SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { nodeSigner, publicKeyOfSeed } from '../src/ledger/node-ed25519.js';
+import { nodeSigner, publicKeyOfSeed } from '../src/runtime/node-ed25519.js';
 import { DEMO_CHAIN, demoGenesis, demoSeed } from '../src/node/demo.js';
 
 export interface Admin {

@@ -3,7 +3,7 @@
  * signature on the worker pool, the stored tree, checkpoints, the final state).
  * Usage: node dist/bench/verify.js [ledger.sqlite]
  */
-import { verifyLedgerFile } from '../src/ledger/verify.js';
+import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { fail, finish, LEDGER_PATH, logger, secondsSince } from './common.js';
 
 const log = logger('verify');

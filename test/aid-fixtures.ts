@@ -8,7 +8,7 @@ import type { Submission } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
 import { buildSubmission } from '../src/sdk/build.js';
-import { signIn } from '../src/sdk/aid.js';
+import { signIn } from '../src/domains/aid/client.js';
 import { post, SEED, seedOf, startNode, tempDir, type TestNode } from './helpers.js';
 
 /** Parsed response bodies, read by path in assertions. */

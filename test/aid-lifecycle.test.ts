@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { isAidError } from '../src/core/errors.js';
-import { consortiumSecrets } from '../src/ledger/secrets.js';
-import { verifyLedgerFile } from '../src/ledger/verify.js';
+import { consortiumSecrets } from '../src/runtime/secrets.js';
+import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import {
   cnId,

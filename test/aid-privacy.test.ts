@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { fromBase64 } from '../src/core/bytes.js';
-import { consortiumSecrets } from '../src/ledger/secrets.js';
+import { consortiumSecrets } from '../src/runtime/secrets.js';
 import { demoSeed } from '../src/node/demo.js';
 import {
   cnId,

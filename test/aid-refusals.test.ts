@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildSubmission } from '../src/sdk/build.js';
 import { canonicalJson } from '../src/core/canonical.js';
-import { NONCE_PREFIX } from '../src/ledger/execute.js';
+import { NONCE_PREFIX } from '../src/runtime/execute.js';
 import {
   cnId,
   line,

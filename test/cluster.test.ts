@@ -11,8 +11,8 @@ import Database from 'better-sqlite3';
 import { verifyCheckpoint } from '../src/chain/policy.js';
 import { toHex } from '../src/core/bytes.js';
 import type { AidError } from '../src/core/errors.js';
-import { consortiumSecrets } from '../src/ledger/secrets.js';
-import { verifyLedgerFile } from '../src/ledger/verify.js';
+import { consortiumSecrets } from '../src/runtime/secrets.js';
+import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import { cnId, line, programSpec } from './aid-fixtures.js';
 import { CONSORTIUM_ORGS, startConsortium, until, type Consortium } from './consortium.js';
@@ -205,7 +205,7 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
     await sameEverywhere();
     const sources = a.node.ledger.privatePart(ver.id);
     assert.ok(sources && cc.node.ledger.privatePart(ver.id));
-    const { AidQueries } = await import('../src/ledger/aid-queries.js');
+    const { AidQueries } = await import('../src/domains/aid/model.js');
     const bundle = new AidQueries(cc.node.ledger).assessmentSources(sub.id);
     assert.equal(
       (await send(a, 'city-bureau/reviewer-1', 'cases.assess', { case: sub.id }, bundle)).result.ok,

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_LIMITS } from '../src/ledger/admission.js';
+import { DEFAULT_LIMITS } from '../src/runtime/admission.js';
 import { body, enrolTx, get, post, startNode, type TestNode } from './helpers.js';
 
 let t: TestNode;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { signIn } from '../src/sdk/aid.js';
+import { signIn } from '../src/domains/aid/client.js';
 import { seedOf, startNode, type TestNode } from './helpers.js';
 
 let t: TestNode;

@@ -15,14 +15,14 @@ import { fromBase64, toBase64, toHex } from '../src/core/bytes.js';
 import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
 import { encodeVerifierKey } from '../src/core/note.js';
 import { isAidError } from '../src/core/errors.js';
-import { refuse, type Protocol } from '../src/contracts/runtime.js';
-import { getProtocol } from '../src/contracts/registry.js';
-import { membership } from '../src/contracts/membership.js';
-import { verifyLedgerFile } from '../src/ledger/verify.js';
+import { refuse, type Protocol } from '../src/runtime/contract.js';
+import { getProtocol } from '../src/domains/protocols.js';
+import { membership } from '../src/domains/membership/contracts/membership.js';
+import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { writeDemoDir } from '../src/node/demo.js';
 import { auditLog } from '../src/sdk/audit.js';
 import { witnessStep } from '../src/sdk/witness.js';
-import { proveKey } from '../src/chain/possession.js';
+import { proveKey } from '../src/domains/membership/possession.js';
 import {
   body,
   enrolPayload,

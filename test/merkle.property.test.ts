@@ -18,9 +18,9 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../src/core/merkle.js';
-import { fastSha256 } from '../src/ledger/node-hash.js';
-import { openDatabase } from '../src/ledger/store.js';
-import { StoredTree } from '../src/ledger/tree.js';
+import { fastSha256 } from '../src/runtime/node-hash.js';
+import { openDatabase } from '../src/runtime/store.js';
+import { StoredTree } from '../src/log/tree.js';
 import { tempDir } from './helpers.js';
 
 describe('stored Merkle tree', () => {

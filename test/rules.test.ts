@@ -1,7 +1,7 @@
 /** Program rules in CEL: exact integer arithmetic, no floating point, errors as outcomes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileRule } from '../src/chain/rules.js';
+import { compileRule } from '../src/domains/aid/rules.js';
 import { isAidError } from '../src/core/errors.js';
 
 describe('program rules (CEL)', () => {

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { verifyLedgerFile } from '../src/ledger/verify.js';
-import { consortiumSecrets } from '../src/ledger/secrets.js';
+import { verifyLedgerFile } from '../src/runtime/verify.js';
+import { consortiumSecrets } from '../src/runtime/secrets.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import {
   cnId,

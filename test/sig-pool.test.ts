@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAidError } from '../src/core/errors.js';
-import { DEFAULT_LIMITS, type CheckContext } from '../src/ledger/admission.js';
+import { DEFAULT_LIMITS, type CheckContext } from '../src/runtime/admission.js';
 import { body, enrolTx, get, post, startNode, type TestNode } from './helpers.js';
 
 let t: TestNode;

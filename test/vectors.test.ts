@@ -21,7 +21,7 @@ import {
   verifyInclusion,
   type SubtreeSource,
 } from '../src/core/merkle.js';
-import { verifyHex } from '../src/ledger/node-ed25519.js';
+import { verifyHex } from '../src/runtime/node-ed25519.js';
 
 const vectors = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../test/vectors/${name}`, import.meta.url), 'utf8')) as never;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { canonicalJson } from '../src/core/canonical.js';
 import { buildSubmission } from '../src/sdk/build.js';
-import { signIn } from '../src/sdk/aid.js';
+import { signIn } from '../src/domains/aid/client.js';
 import { cnId } from './aid-fixtures.js';
 import { post, seedOf } from './helpers.js';
 import { axeViolations, DESKTOP, openPage, PHONE, webSuite } from './web-fixture.js';

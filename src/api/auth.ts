@@ -14,10 +14,10 @@ import { Challenges } from './challenge.js';
 
 export { AUTH_CONTEXT, challengeText } from '../chain/auth.js';
 import type { OrgType } from '../chain/genesis.js';
-import type { Role } from '../contracts/runtime.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { verifyHex } from '../ledger/node-ed25519.js';
-import type { AidQueries } from '../ledger/aid-queries.js';
+import type { Role } from '../runtime/contract.js';
+import type { Ledger } from '../runtime/ledger.js';
+import { verifyHex } from '../runtime/node-ed25519.js';
+import type { AidQueries } from '../domains/aid/model.js';
 
 export const CHALLENGE_TTL_MS = 2 * 60_000;
 export const TOKEN_TTL_MS = 15 * 60_000;

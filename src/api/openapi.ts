@@ -4,7 +4,7 @@ import { BlockLeafSchema, TxResultSchema } from '../chain/leaf.js';
 import { PolicySchema } from '../chain/policy.js';
 import { ReceiptSchema } from '../chain/receipt.js';
 import { SignedTxSchema, SubmissionSchema } from '../chain/tx.js';
-import { actionSchemas, aidPaths, bearerScheme } from './openapi-aid.js';
+import { actionSchemas, aidPaths, bearerScheme } from '../domains/aid/openapi.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
 

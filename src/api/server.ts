@@ -16,7 +16,7 @@ import type {
   LogEntry,
   TxView,
 } from '../chain/explorer-types.js';
-import type { OrgView } from '../chain/public-types.js';
+import type { OrgView } from '../domains/aid/public-types.js';
 import { toBase64, toHex } from '../core/bytes.js';
 import { AidError, isAidError } from '../core/errors.js';
 import {
@@ -24,9 +24,9 @@ import {
   type KeyRecord,
   type MemberRecord,
   type OrgRecord,
-} from '../contracts/membership.js';
-import { accountKeys, type AccountRecord } from '../contracts/accounts.js';
-import { LATEST_PROTOCOL } from '../contracts/registry.js';
+} from '../domains/membership/contracts/membership.js';
+import { accountKeys, type AccountRecord } from '../domains/membership/contracts/accounts.js';
+import { LATEST_PROTOCOL } from '../domains/protocols.js';
 import type { AidNode } from '../node/node.js';
 import {
   clientError,
@@ -37,8 +37,8 @@ import {
   statusOf,
 } from './errors.js';
 import { openApiDocument } from './openapi.js';
-import { AidQueries } from '../ledger/aid-queries.js';
-import { registerAidRoutes } from './aid-routes.js';
+import { AidQueries } from '../domains/aid/model.js';
+import { registerAidRoutes } from '../domains/aid/routes.js';
 import { Auth } from './auth.js';
 import { registerWebApp } from './web.js';
 

@@ -29,7 +29,7 @@ import { AidError } from '../core/errors.js';
 import { paths, readNodeDir, writeConsortiumKey } from '../node/config.js';
 import { keyFileFromSeed, writeKeyFile } from '../node/keyfile.js';
 import { freePorts } from '../node/ports.js';
-import { LATEST_PROTOCOL } from '../contracts/registry.js';
+import { LATEST_PROTOCOL } from '../domains/protocols.js';
 
 const out = (s: string): void => {
   process.stdout.write(s.endsWith('\n') ? s : s + '\n');

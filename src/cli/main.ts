@@ -15,21 +15,21 @@ import { fromHex, toHex } from '../core/bytes.js';
 import { canonicalJson, parseJson } from '../core/canonical.js';
 import { publicKeyFromSeed, randomSeed } from '../core/ed25519.js';
 import { AidError, isAidError } from '../core/errors.js';
-import { verifyHex } from '../ledger/node-ed25519.js';
-import { fastSha256 } from '../ledger/node-hash.js';
-import { verifyLedgerFile } from '../ledger/verify.js';
+import { verifyHex } from '../runtime/node-ed25519.js';
+import { fastSha256 } from '../runtime/node-hash.js';
+import { verifyLedgerFile } from '../runtime/verify.js';
 import { paths, readConsortiumKey, writeConsortiumKey } from '../node/config.js';
-import { consortiumSecrets } from '../ledger/secrets.js';
+import { consortiumSecrets } from '../runtime/secrets.js';
 import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../node/keyfile.js';
 import { AidClient } from '../sdk/client.js';
 import { buildSubmission } from '../sdk/build.js';
 import { auditLog } from '../sdk/audit.js';
 import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
-import { registerAidCommands } from './aid.js';
+import { registerAidCommands } from '../domains/aid/commands.js';
 import { registerClusterCommands } from './cluster.js';
-import { LATEST_PROTOCOL } from '../contracts/registry.js';
-import { proveKey } from '../chain/possession.js';
+import { LATEST_PROTOCOL } from '../domains/protocols.js';
+import { proveKey } from '../domains/membership/possession.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -523,7 +523,7 @@ export function program(): Command {
     .requiredOption('--tx <id>', 'transaction id')
     .action(async (o: { dir: string; tx: string }) => {
       fromHex(o.tx, 32, 'transaction id');
-      const { Ledger } = await import('../ledger/ledger.js');
+      const { Ledger } = await import('../runtime/ledger.js');
       const ledger = Ledger.open({ path: paths.ledger(o.dir) });
       try {
         out(

@@ -1,6 +1,6 @@
 /**
  * SHA-256 for code that runs in browsers and on the server alike. The server may pass a faster
- * implementation with the same signature (see ledger/node-hash.ts) wherever a hash function is a parameter.
+ * implementation with the same signature (see runtime/node-hash.ts) wherever a hash function is a parameter.
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 

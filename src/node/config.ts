@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { EtcdTls } from '../ordering/etcd.js';
+import type { EtcdTls } from '../consortium/etcd.js';
 import { z } from 'zod';
 import { parseGenesis, type Genesis } from '../chain/genesis.js';
 import { parseJson } from '../core/canonical.js';

@@ -30,9 +30,9 @@ import {
   CASE_STATES,
   type CaseRecord,
   type CaseState,
-} from '../contracts/case-record.js';
-import { AidQueries } from '../ledger/aid-queries.js';
-import { nodeSigner } from '../ledger/node-ed25519.js';
+} from '../domains/aid/contracts/case-record.js';
+import { AidQueries } from '../domains/aid/model.js';
+import { nodeSigner } from '../runtime/node-ed25519.js';
 import { demoSeed } from './demo.js';
 import type { AidNode } from './node.js';
 

@@ -5,29 +5,29 @@
 import type { Genesis } from '../chain/genesis.js';
 import { fromHex } from '../core/bytes.js';
 import { AidError } from '../core/errors.js';
-import type { Protocol } from '../contracts/runtime.js';
-import { getProtocol } from '../contracts/registry.js';
+import type { Protocol } from '../runtime/contract.js';
+import { getProtocol } from '../domains/protocols.js';
 import {
   admitBody,
   DEFAULT_LIMITS,
   inlineChecker,
   type AdmissionLimits,
   type ItemChecker,
-} from '../ledger/admission.js';
-import type { AdmittedItem } from '../ledger/execute.js';
-import { Ledger, type CommitOutcome } from '../ledger/ledger.js';
-import { SigPool } from '../ledger/sig-pool.js';
-import { consortiumSecrets } from '../ledger/secrets.js';
+} from '../runtime/admission.js';
+import type { AdmittedItem } from '../runtime/execute.js';
+import { Ledger, type CommitOutcome } from '../runtime/ledger.js';
+import { SigPool } from '../runtime/sig-pool.js';
+import { consortiumSecrets } from '../runtime/secrets.js';
 import type { OrderedBatch, Orderer } from '../ordering/orderer.js';
 import { SoloOrderer } from '../ordering/solo.js';
-import type * as EtcdModule from '../ordering/etcd.js';
-import type { EtcdOrderer } from '../ordering/etcd.js';
-import type * as ClusterModule from './cluster.js';
-import type { Cosigner } from './cluster.js';
+import type * as EtcdModule from '../consortium/etcd.js';
+import type { EtcdOrderer } from '../consortium/etcd.js';
+import type * as ClusterModule from '../consortium/cluster.js';
+import type { Cosigner } from '../consortium/cluster.js';
 
 /** The cluster modules (etcd client, gRPC): loaded only by a node that is in a consortium. */
 type ClusterModules = typeof ClusterModule & typeof EtcdModule;
-import { nodeSigner } from '../ledger/node-ed25519.js';
+import { nodeSigner } from '../runtime/node-ed25519.js';
 import { readNodeDir, type NodeDir } from './config.js';
 import { SpamGuard, spamLimits, type Origin, type SpamLimits } from './spam-guard.js';
 
@@ -173,7 +173,10 @@ export class AidNode {
   static async open(dir: string, opts: NodeOptions = {}): Promise<AidNode> {
     const nd = readNodeDir(dir);
     const cm = nd.config.cluster
-      ? { ...(await import('./cluster.js')), ...(await import('../ordering/etcd.js')) }
+      ? {
+          ...(await import('../consortium/cluster.js')),
+          ...(await import('../consortium/etcd.js')),
+        }
       : undefined;
     const node = new AidNode(nd, opts, cm);
     await node.orderer.start((b) => node.deliver(b));

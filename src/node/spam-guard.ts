@@ -17,12 +17,12 @@
  */
 import { AidError, type ErrorCode } from '../core/errors.js';
 import { SlidingWindow } from '../core/sliding-window.js';
-import type { OrgRecord } from '../contracts/membership.js';
-import { findAction } from '../contracts/registry.js';
-import type { KeyStatus } from '../contracts/runtime.js';
-import type { AdmittedItem } from '../ledger/execute.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { DAY_MS } from '../ledger/refusals.js';
+import type { OrgRecord } from '../domains/membership/contracts/membership.js';
+import { findAction } from '../domains/protocols.js';
+import type { KeyStatus } from '../runtime/contract.js';
+import type { AdmittedItem } from '../runtime/execute.js';
+import type { Ledger } from '../runtime/ledger.js';
+import { DAY_MS } from '../runtime/refusals.js';
 
 export interface SpamLimits {
   /** Account registrations in one request body. */

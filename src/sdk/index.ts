@@ -33,8 +33,8 @@ export {
   type CaseView,
   type CaseExplanation,
   type AssessmentSources,
-} from './aid.js';
-export { LANGS, type Lang } from '../chain/aid-text.js';
+} from '../domains/aid/client.js';
+export { LANGS, type Lang } from '../domains/aid/text.js';
 export {
   verifyReceipt,
   ReceiptSchema,
@@ -67,8 +67,8 @@ export {
   type FactName,
   type PersonFacts,
   type SubmitFacts,
-} from '../chain/application.js';
-export { compileRule, loadRules, type CompiledRule, type Facts } from '../chain/rules.js';
+} from '../domains/aid/application.js';
+export { compileRule, loadRules, type CompiledRule, type Facts } from '../domains/aid/rules.js';
 export {
   FACT_LABELS,
   STATE_LABELS,
@@ -76,7 +76,7 @@ export {
   REASON_LABELS,
   SOURCE_LABELS,
   STEP_LABELS,
-} from '../chain/aid-text.js';
+} from '../domains/aid/text.js';
 export {
   CANCEL_REASONS,
   DECLINE_REASONS,
@@ -84,13 +84,13 @@ export {
   RETURN_REASONS,
   REVIEW_REASONS,
   UNFREEZE_REASONS,
-} from '../chain/reasons.js';
+} from '../domains/aid/reasons.js';
 export {
   CASE_STATES,
   WITHDRAWABLE_STATES,
   type CaseState,
   type Explanation,
-} from '../chain/aid-types.js';
+} from '../domains/aid/types.js';
 export { parseLeaf, type Leaf, type TxLeaf, type BlockLeaf, type TxResult } from '../chain/leaf.js';
 export type {
   BlockSummary,
@@ -109,7 +109,7 @@ export { toBase64, fromBase64, utf8, fromUtf8 } from '../core/bytes.js';
 export { sha256 } from '../core/hash.js';
 export type { Names } from '../chain/schemas.js';
 export { ORG_TYPES, type OrgType } from '../chain/genesis.js';
-export { publicDonations, recentActivity, fundFlows, governance } from './aid.js';
+export { publicDonations, recentActivity, fundFlows, governance } from '../domains/aid/client.js';
 export type {
   OrgView,
   PublicProgramSummary,
@@ -121,4 +121,4 @@ export type {
   FlowEnd,
   FundFlow,
   Governance,
-} from '../chain/public-types.js';
+} from '../domains/aid/public-types.js';

@@ -1,0 +1,126 @@
+/**
+ * Query projections: tables derived from the contract state, written in the same SQLite
+ * transaction as the block whose writes they follow, so they are never behind or ahead of it.
+ * The case index answers the filters of the case lists (program, state, hospital, dates).
+ */
+import type Database from 'better-sqlite3';
+import type { CaseRecord, CaseState } from './contracts/case-record.js';
+import { caseKeys } from './contracts/case-record.js';
+import type { CaseRow } from './types.js';
+
+export const PROJECTION_SCHEMA = `
+CREATE TABLE IF NOT EXISTS case_index (
+  id TEXT PRIMARY KEY,
+  program TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  hospital TEXT NOT NULL,
+  applicant TEXT NOT NULL,
+  state TEXT NOT NULL,
+  submitted INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS case_by_program ON case_index (program, submitted, id);
+CREATE INDEX IF NOT EXISTS case_by_owner ON case_index (owner, submitted, id);
+CREATE INDEX IF NOT EXISTS case_by_hospital ON case_index (hospital, submitted, id);
+CREATE INDEX IF NOT EXISTS case_by_applicant ON case_index (applicant, submitted, id);
+CREATE INDEX IF NOT EXISTS case_by_submitted ON case_index (submitted, id);
+`;
+
+const CASE_PREFIX = caseKeys.case('');
+
+export interface CaseFilter {
+  program?: string;
+  state?: CaseState;
+  hospital?: string;
+  /** Cases of programs this organisation runs. */
+  owner?: string;
+  /** Either of these organisations: the case's hospital or its program's owner. */
+  org?: string;
+  applicant?: string;
+  /** Submitted at or after, ms. */
+  from?: number;
+  /** Submitted before, ms. */
+  to?: number;
+  /** Continue after this (submitted, id) position: the cursor of the previous page. */
+  after?: { submitted: number; id: string };
+  limit: number;
+}
+
+export type { CaseRow };
+
+export class CaseIndex {
+  private readonly upsert: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.upsert = db.prepare(
+      `INSERT INTO case_index (id, program, owner, hospital, applicant, state, submitted, updated)
+       VALUES (@id, @program, @owner, @hospital, @applicant, @state, @submitted, @updated)
+       ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated = excluded.updated`,
+    );
+  }
+
+  /** Follows a block's state writes; runs inside the block's transaction. */
+  apply(writes: ReadonlyMap<string, string | null>): void {
+    for (const [key, value] of writes) {
+      if (!key.startsWith(CASE_PREFIX) || value === null) continue;
+      const c = JSON.parse(value) as CaseRecord;
+      this.upsert.run({
+        id: c.id,
+        program: c.program,
+        owner: c.owner,
+        hospital: c.hospital,
+        applicant: c.applicant.kind === 'account' ? c.applicant.key : c.applicant.member,
+        state: c.state,
+        submitted: c.submitted,
+        updated: c.updated,
+      });
+    }
+  }
+
+  /** Newest first, paged by a (submitted, id) cursor. */
+  query(f: CaseFilter): CaseRow[] {
+    const where: string[] = [];
+    const args: Record<string, string | number> = { limit: f.limit };
+    const eq = (col: string, v: string | undefined) => {
+      if (v === undefined) return;
+      where.push(`${col} = @${col}`);
+      args[col] = v;
+    };
+    eq('program', f.program);
+    eq('state', f.state);
+    eq('hospital', f.hospital);
+    eq('owner', f.owner);
+    eq('applicant', f.applicant);
+    if (f.org !== undefined) {
+      where.push('(hospital = @org OR owner = @org)');
+      args.org = f.org;
+    }
+    if (f.from !== undefined) {
+      where.push('submitted >= @from');
+      args.from = f.from;
+    }
+    if (f.to !== undefined) {
+      where.push('submitted < @to');
+      args.to = f.to;
+    }
+    if (f.after) {
+      where.push('(submitted < @afterT OR (submitted = @afterT AND id < @afterId))');
+      args.afterT = f.after.submitted;
+      args.afterId = f.after.id;
+    }
+    const sql = `SELECT id, program, owner, hospital, state, submitted, updated FROM case_index
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY submitted DESC, id DESC LIMIT @limit`;
+    return this.db.prepare<[Record<string, string | number>], CaseRow>(sql).all(args);
+  }
+
+  /** How many cases are in each state, for a program or all. */
+  countByState(program?: string): Record<string, number> {
+    const rows = this.db
+      .prepare<[Record<string, string>], { state: string; n: number }>(
+        `SELECT state, count(*) AS n FROM case_index ${program ? 'WHERE program = @program' : ''} GROUP BY state`,
+      )
+      .all(program ? { program } : {});
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+}

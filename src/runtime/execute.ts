@@ -1,0 +1,136 @@
+/**
+ * Executes one ordered transaction against the block's state (DESIGN §3, "admission vs
+ * execution"). Order of checks: nonce (a reused nonce changes nothing at all), then the nonce is
+ * used up, then key status, action, role, private part and the contract's own rules. A refusal
+ * keeps only the nonce write.
+ */
+import type { TxResult } from '../chain/leaf.js';
+import type { PrivatePart, SignedTx } from '../chain/tx.js';
+import type { TxId } from '../chain/schemas.js';
+import { isAidError } from '../core/errors.js';
+import { findAction } from '../domains/protocols.js';
+import type { Genesis, ProtocolStep } from '../chain/genesis.js';
+import type { ProtocolSchedule } from '../domains/membership/contracts/membership.js';
+import type { Protocol, Secrets, Signer } from './contract.js';
+import { verifyHexOnce } from './node-ed25519.js';
+import { Overlay } from './overlay.js';
+
+/** A transaction that passed admission: parsed, canonical, signature checked. */
+export interface AdmittedItem {
+  id: TxId;
+  /** The transaction's exact RFC 8785 text. */
+  text: string;
+  tx: SignedTx;
+  private: PrivatePart | undefined;
+}
+
+export const NONCE_PREFIX = 'ledger/nonce/';
+
+export function nonceKey(tx: SignedTx): string {
+  return `${NONCE_PREFIX}${tx.signer}/${tx.nonce}`;
+}
+
+/**
+ * Runs `item` over `block`, merging its writes on success (and only the nonce on refusal).
+ * Returns the result recorded in the log, and the writes this transaction made.
+ */
+export function executeTx(
+  protocol: Protocol,
+  block: Overlay,
+  item: AdmittedItem,
+  height: number,
+  time: number,
+  secrets: Secrets,
+): { result: TxResult; writes: Map<string, string | null> } {
+  const tx = item.tx;
+  const nk = nonceKey(tx);
+  if (block.read(nk) != null)
+    return { result: { ok: false, code: 'NONCE_USED' }, writes: new Map() };
+  const nonceOnly = (code: string) => {
+    block.set(nk, '1');
+    return { result: { ok: false as const, code }, writes: new Map([[nk, '1']]) };
+  };
+
+  const action = findAction(protocol, tx.type);
+  const status = protocol.resolveKey(block.readView(), tx.signer);
+  let signer: Signer;
+  if (status.kind === 'active') signer = status.signer;
+  else if (status.kind === 'unknown' && action?.selfSigned)
+    signer = { key: tx.signer, member: '', org: '', roles: [] };
+  else return nonceOnly(status.kind === 'unknown' ? 'UNKNOWN_KEY' : 'KEY_REVOKED');
+
+  if (!action) return nonceOnly('UNKNOWN_TYPE');
+  if (action.selfSigned && status.kind !== 'unknown') return nonceOnly('KEY_IN_USE');
+  const allowed =
+    action.selfSigned === true ||
+    (action.roles === 'member'
+      ? signer.org !== ''
+      : signer.roles.some((r) => action.roles.includes(r)));
+  if (!allowed) {
+    return nonceOnly('FORBIDDEN_ROLE');
+  }
+  if (action.private === 'required' && item.private === undefined)
+    return nonceOnly('PRIVATE_MISSING');
+  if (action.private === undefined && tx.private !== undefined) return nonceOnly('MALFORMED');
+  if (item.private && action.facts && !action.facts.safeParse(item.private.facts).success) {
+    return nonceOnly('MALFORMED');
+  }
+  const parsed = action.schema.safeParse(tx.payload);
+  if (!parsed.success) return nonceOnly('MALFORMED');
+
+  const txView = new Overlay((k) => block.read(k));
+  txView.set(nk, '1');
+  const name = tx.type.slice(0, tx.type.indexOf('.'));
+  const contract = protocol.contracts.get(name)!;
+  try {
+    action.apply(
+      {
+        protocol: protocol.version,
+        height,
+        time,
+        txId: item.id,
+        signer,
+        state: txView.view([`${name}/`, ...(contract.writes ?? [])]),
+        facts: item.private?.facts,
+        commitment: tx.private?.commitment,
+        secrets,
+        verifySignature: verifyHexOnce,
+      },
+      parsed.data as never,
+    );
+  } catch (e) {
+    if (isAidError(e) && e.name === 'ContractError') return nonceOnly(e.code);
+    throw e;
+  }
+  txView.mergeInto(block);
+  return { result: { ok: true }, writes: txView.writes };
+}
+
+/** The protocol steps adopted by vote, from the committed value of `membership/protocol`. */
+export function adoptedSteps(text: string | undefined): ProtocolStep[] {
+  if (text === undefined) return [];
+  return (JSON.parse(text) as ProtocolSchedule).steps.map((s) => ({
+    version: s.version,
+    fromHeight: s.fromHeight,
+  }));
+}
+
+/**
+ * At the first block of a newer protocol version, runs its upgrade over the committed state,
+ * writing into the block's overlay (so into its state digest). `scan` reads committed rows.
+ */
+export function upgradeIfNew(
+  protocol: Protocol,
+  previous: number,
+  block: Overlay,
+  scan: (prefix: string) => { key: string; value: string }[],
+  genesis: Genesis,
+): void {
+  if (protocol.version === previous || !protocol.upgrade) return;
+  protocol.upgrade(
+    block.view(['']),
+    (prefix) => scan(prefix).map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown })),
+    previous,
+    genesis,
+  );
+}
