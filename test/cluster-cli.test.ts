@@ -14,8 +14,8 @@ import { verifyCheckpoint } from '../src/chain/policy.js';
 import { toHex } from '../src/core/bytes.js';
 import { publicKeyFromSeed } from '../src/core/ed25519.js';
 import { paths, readConsortiumKey, readNodeDir } from '../src/node/config.js';
-import { demoSeed } from '../src/node/demo.js';
-import { readKeyFile } from '../src/node/keyfile.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
+import { readKeyFile } from '../src/runtime/keyfile.js';
 import { tempDir } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

@@ -27,7 +27,7 @@ import { canonicalJson, parseJson } from '../core/canonical.js';
 import { publicKeyFromSeed, randomSeed } from '../core/ed25519.js';
 import { AidError } from '../core/errors.js';
 import { paths, readNodeDir, writeConsortiumKey } from '../node/config.js';
-import { keyFileFromSeed, writeKeyFile } from '../node/keyfile.js';
+import { keyFileFromSeed, writeKeyFile } from '../runtime/keyfile.js';
 import { freePorts } from '../node/ports.js';
 import { LATEST_PROTOCOL } from '../domains/protocols.js';
 
