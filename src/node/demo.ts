@@ -101,6 +101,35 @@ export function writeDemoDir(
 }
 
 /**
+ * Writes one demo node directory per organisation in `orgs`, `<base>/<org>`, each ordered by the
+ * etcd cluster at `endpoints` and talking to a different member first. Answers the directories.
+ */
+export function writeDemoConsortium(
+  base: string,
+  o: {
+    seed: string;
+    time: number;
+    orgs: readonly string[];
+    checkpointQuorum: number;
+    endpoints: readonly string[];
+    /** Further settings of the etcd cluster in every node.json. */
+    cluster?: Omit<DemoCluster, 'endpoints'>;
+  },
+): string[] {
+  return o.orgs.map((org, i) => {
+    const dir = join(base, org);
+    const endpoints = [...o.endpoints.slice(i), ...o.endpoints.slice(0, i)];
+    writeDemoDir(dir, o.seed, o.time, {
+      org,
+      nodes: o.orgs,
+      checkpointQuorum: o.checkpointQuorum,
+      cluster: { ...o.cluster, endpoints },
+    });
+    return dir;
+  });
+}
+
+/**
  * Membership's rounds of the demo with every part's staff enrolled in the first; each round is
  * submitted after the one before has committed.
  */
