@@ -1,7 +1,8 @@
 /**
  * The demo consortium put together from each domain's part (the registry's `demo` fields): a
  * node directory with the demo's genesis and every key the parts sign with, membership's rounds
- * with every part's staff enrolled, and the parts run one after another on a node. Demo keys derive from a public seed: never for production.
+ * with every part's staff enrolled, and the parts run one after another on a node in this process
+ * or on a consortium's node over HTTP. Demo keys derive from a public seed: never for production.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { parseGenesis, type Genesis } from '../chain/genesis.js';
 import { toHex } from '../core/bytes.js';
 import { publicKeyFromSeed } from '../core/ed25519.js';
 import type { SignedTx } from '../chain/tx.js';
+import type { TxResult } from '../chain/leaf.js';
+import { AidError } from '../core/errors.js';
 import { DOMAINS } from '../domains/index.js';
 import {
   DEMO_GOVERNANCE_QUORUM,
@@ -24,6 +27,7 @@ import {
   type DomainDemo,
 } from '../runtime/demo-kit.js';
 import { keyFileFromSeed, writeKeyFile } from '../runtime/keyfile.js';
+import { Ledger } from '../runtime/ledger.js';
 import { paths, writeConsortiumKey, type NodeConfig } from './config.js';
 
 export const DEMO_CHAIN = 'demo.aidledger/ledger';
@@ -76,6 +80,7 @@ export function writeDemoDir(
   member?: DemoNodes & {
     org: string;
     cluster: DemoCluster;
+    spamLimits?: NodeConfig['spamLimits'];
   },
 ): Genesis {
   const genesis = demoGenesis(seed, time, member);
@@ -86,6 +91,7 @@ export function writeDemoDir(
     org,
     maxTxs: 4000,
     maxWaitMs: 20,
+    ...(member?.spamLimits ? { spamLimits: member.spamLimits } : {}),
     ...(member ? { cluster: member.cluster } : {}),
   };
   writeFileSync(paths.config(dir), JSON.stringify(config, null, 2) + '\n', { flag: 'wx' });
@@ -114,6 +120,7 @@ export function writeDemoConsortium(
     endpoints: readonly string[];
     /** Further settings of the etcd cluster in every node.json. */
     cluster?: Omit<DemoCluster, 'endpoints'>;
+    spamLimits?: NodeConfig['spamLimits'];
   },
 ): string[] {
   return o.orgs.map((org, i) => {
@@ -124,6 +131,7 @@ export function writeDemoConsortium(
       nodes: o.orgs,
       checkpointQuorum: o.checkpointQuorum,
       cluster: { ...o.cluster, endpoints },
+      ...(o.spamLimits ? { spamLimits: o.spamLimits } : {}),
     });
     return dir;
   });
@@ -149,4 +157,40 @@ export async function runDemo(target: DemoTarget, seed: string, chain: string): 
     if (summary !== undefined) summaries.push(summary);
   }
   return summaries;
+}
+
+/**
+ * A consortium's node as a demo target: submissions go to its API, reads to its store, which
+ * this machine holds (`cluster demo` runs its nodes) and opens read-only, anew after each
+ * submission so that it reads what the node has committed since. `close` closes the store.
+ */
+export function remoteDemoTarget(url: string, dir: string): DemoTarget & { close(): void } {
+  let open: Ledger | undefined;
+  const close = () => {
+    open?.close();
+    open = undefined;
+  };
+  return {
+    get ledger() {
+      open ??= Ledger.open({ path: paths.ledger(dir), readonly: true });
+      return open;
+    },
+    async submit(body) {
+      close();
+      const res = await fetch(`${url}/v1/txs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(120_000),
+      });
+      const text = await res.text();
+      if (res.status !== 200)
+        throw new AidError(
+          'UNAVAILABLE',
+          `${url} refused the demo's submissions: ${res.status} ${text}`,
+        );
+      return (JSON.parse(text) as { results: { result: TxResult }[] }).results;
+    },
+    close,
+  };
 }
