@@ -316,7 +316,7 @@ interface DemoState {
   /** The etcd cluster token of its first start. */
   token: string;
   checkpointQuorum: number;
-  /** Whether the demo activity was submitted already. */
+  /** Whether the demo activity was submitted (or begun) already. */
   seeded: boolean;
   etcd: EtcdMemberSpec[];
   nodes: { org: string; port: number }[];
@@ -433,12 +433,13 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
         detached: true,
       }),
   );
-  let etcd: EtcdCluster | undefined;
+  let etcd: Promise<EtcdCluster> | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = () => {
     stopping ??= (async () => {
       await Promise.all(nodes.map((n) => n.stop(10_000)));
-      await etcd?.stop();
+      // An etcd start still under way ends first (started or failed), then its members stop.
+      await (await etcd?.catch(() => undefined))?.stop();
     })();
     return stopping;
   };
@@ -451,8 +452,14 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
     });
   };
 
-  try {
-    etcd = await startEtcdCluster({
+  // Ctrl-C (or SIGTERM) at any time, even while the demo starts or submits its activity, stops
+  // what it started: the children's process groups do not get the terminal's signal.
+  const signalled = new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', () => done('SIGINT'));
+    process.once('SIGTERM', () => done('SIGTERM'));
+  });
+  const up = async () => {
+    etcd = startEtcdCluster({
       bin,
       dir: join(dir, 'etcd'),
       logDir: logs,
@@ -460,10 +467,15 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
       token: state.token,
       detached: true,
     });
-    for (const n of nodes) await n.spawn();
+    const members = (await etcd).members;
+    for (const n of nodes) {
+      // Stopped while starting: no node starts after the others were stopped.
+      if (stopping) return;
+      await n.spawn();
+    }
     const deadline = Date.now() + 60_000;
     await Promise.all(nodes.map((n) => n.ready(deadline)));
-    for (const m of etcd.members) report('etcd', m.name, m.pid, m.exited, m.logFile);
+    for (const m of members) report('etcd', m.name, m.pid, m.exited, m.logFile);
     for (const n of nodes) report('node', n.name, n.pid, n.exited, join(logs, `${n.name}.log`));
 
     const first = nodes[0]!;
@@ -473,6 +485,10 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
       // Every domain's part of the demo, through the first node: the members, then the medical
       // aid, each round committed by the consortium before the next is chosen.
       const { remoteDemoTarget, runDemo } = await import('../node/demo.js');
+      // Submitted at most once: run again on a log it began (say it was interrupted), the
+      // activity would be refused its nonces and keys. A fresh directory starts afresh.
+      state.seeded = true;
+      writeState(stateFile, state);
       const target = remoteDemoTarget(first.url, first.dir);
       try {
         activity.push(
@@ -482,8 +498,6 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
       } finally {
         target.close();
       }
-      state.seeded = true;
-      writeState(stateFile, state);
     }
     // Every node reaches the first node's size: the cluster orders and applies.
     const target = (await health(first.url)).size;
@@ -510,7 +524,7 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
     out(
       [
         `AidLedger cluster demo in ${dir}${reused ? ' (restarted)' : ''}: chain ${chain}, ${nodes.length} nodes, checkpoints final once ${state.checkpointQuorum} have signed`,
-        ...etcd.members.map((m) => line('etcd', m.name, m.clientUrl, m.pid, `data ${m.dataDir}`)),
+        ...members.map((m) => line('etcd', m.name, m.clientUrl, m.pid, `data ${m.dataDir}`)),
         ...nodes.map((n) => line('node', n.name, n.url, n.pid, `dir ${n.dir}`)),
         ...activity,
         `every node at height ${now.height}, ${now.size} log entries; logs in ${logs}`,
@@ -521,21 +535,16 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
         `Stop with Ctrl-C (nodes first, then etcd); run the same command again to restart this demo.`,
       ].join('\n'),
     );
+  };
+  let signal: NodeJS.Signals;
+  try {
+    signal = (await Promise.race([up().then(() => undefined), signalled])) ?? (await signalled);
   } catch (e) {
     await stopAll();
     throw e;
   }
-
-  const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.once('SIGINT', () => done('SIGINT'));
-    process.once('SIGTERM', () => done('SIGTERM'));
-  });
-  // A second Ctrl-C while stopping ends everything at once.
-  const force = () => {
-    for (const n of nodes) n.killNow();
-    for (const m of etcd?.members ?? []) void m.kill('SIGKILL');
-    process.exit(130);
-  };
+  // A second Ctrl-C while stopping ends everything at once (this process's exit kills them).
+  const force = () => process.exit(130);
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
   out(`${signal}: stopping the nodes, then etcd`);

@@ -11,7 +11,7 @@ import { toHex } from '../core/bytes.js';
 import { publicKeyFromSeed } from '../core/ed25519.js';
 import type { SignedTx } from '../chain/tx.js';
 import type { TxResult } from '../chain/leaf.js';
-import { AidError } from '../core/errors.js';
+import { AidError, type ErrorCode } from '../core/errors.js';
 import { DOMAINS } from '../domains/index.js';
 import {
   DEMO_GOVERNANCE_QUORUM,
@@ -184,11 +184,15 @@ export function remoteDemoTarget(url: string, dir: string): DemoTarget & { close
         signal: AbortSignal.timeout(120_000),
       });
       const text = await res.text();
-      if (res.status !== 200)
-        throw new AidError(
-          'UNAVAILABLE',
-          `${url} refused the demo's submissions: ${res.status} ${text}`,
-        );
+      if (res.status !== 200) {
+        let code: ErrorCode = 'UNAVAILABLE';
+        try {
+          code = (JSON.parse(text) as { error: { code: ErrorCode } }).error.code ?? code;
+        } catch {
+          // not an error body
+        }
+        throw new AidError(code, `${url} refused the demo's submissions: ${res.status} ${text}`);
+      }
       return (JSON.parse(text) as { results: { result: TxResult }[] }).results;
     },
     close,
