@@ -7,6 +7,7 @@ import { verifyConsistency, verifyInclusion } from '../src/core/merkle.js';
 import { Ledger } from '../src/runtime/ledger.js';
 import { fastSha256 } from '../src/runtime/node-hash.js';
 import { fail, finish, LEDGER_PATH, logger, median, percentile, rng } from './common.js';
+import { registry } from '../src/domains/protocols.js';
 
 const log = logger('proofs');
 
@@ -23,7 +24,7 @@ function timeEach<T>(pairs: readonly T[], f: (p: T) => unknown): number[] {
 function main(): void {
   const pairs = Number(process.argv[2] ?? 2000);
   const path = process.argv[3] ?? LEDGER_PATH;
-  const ledger = Ledger.open({ path, readonly: true });
+  const ledger = Ledger.open({ registry, path, readonly: true });
   const size = ledger.size;
   const rand = rng(9162);
   const incl = (k: number) =>

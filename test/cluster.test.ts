@@ -21,6 +21,7 @@ import { body, enrolPayload, post, txBy, type TestNode } from './helpers.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { seedOf } from './helpers.js';
+import { registry } from '../src/domains/protocols.js';
 
 const ORGS = CONSORTIUM_ORGS;
 
@@ -321,12 +322,12 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
     // verify --dir names the block where its state went wrong; the honest nodes verify.
     const height = c2.node.ledger.height;
     const secrets = consortiumSecrets(readConsortiumKey(dir)!);
-    const failure = await verifyLedgerFile(join(dir, 'ledger.sqlite'), { secrets }).then(
+    const failure = await verifyLedgerFile(join(dir, 'ledger.sqlite'), { registry, secrets }).then(
       () => undefined,
       (e: unknown) => e as AidError,
     );
     assert.equal(failure?.code, 'VERIFY_FAILED');
     assert.equal(failure.details?.height, height);
-    await verifyLedgerFile(join(a.dir, 'ledger.sqlite'), { secrets });
+    await verifyLedgerFile(join(a.dir, 'ledger.sqlite'), { registry, secrets });
   });
 });

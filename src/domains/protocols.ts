@@ -25,6 +25,9 @@ import {
 } from './membership/contracts/membership.js';
 import { programs } from './aid/contracts/programs.js';
 import type { Contract, KeyStatus, Protocol, StateView } from '../runtime/contract.js';
+import type { ProtocolRegistry } from '../runtime/registry.js';
+import { CASE_INDEX } from './aid/projections.js';
+import { membershipGovernance } from './membership/governance.js';
 
 /** A member key first; otherwise an applicant account's. */
 function resolveAnyKey(state: StateView, key: string): KeyStatus {
@@ -87,17 +90,17 @@ const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map<number, Protocol>([
 export const LATEST_PROTOCOL = 2;
 
 /** @throws AidError CONFIG when this build does not know the version. */
-export function getProtocol(version: number, extra?: ReadonlyMap<number, Protocol>): Protocol {
-  const p = extra?.get(version) ?? PROTOCOLS.get(version);
+export function getProtocol(version: number): Protocol {
+  const p = PROTOCOLS.get(version);
   if (!p) throw new AidError('CONFIG', `protocol version ${version} is unknown to this build`);
   return p;
 }
 
-/** Looks up an action, or undefined when the type names none in this protocol. */
-export function findAction(p: Protocol, type: string): Contract['actions'][string] | undefined {
-  const dot = type.indexOf('.');
-  const c = p.contracts.get(type.slice(0, dot));
-  return c && Object.hasOwn(c.actions, type.slice(dot + 1))
-    ? c.actions[type.slice(dot + 1)]
-    : undefined;
-}
+/** What the runtime is given: this build's protocols, the membership's governance, read models. */
+export const registry: ProtocolRegistry = {
+  latest: LATEST_PROTOCOL,
+  get: getProtocol,
+  governance: membershipGovernance,
+  readModels: [CASE_INDEX],
+  module: import.meta.url,
+};

@@ -29,23 +29,16 @@ import { canonicalJson, parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
 import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merkle.js';
 import { formatCheckpoint, noteKeyId, signNoteLine } from '../core/note.js';
-import {
-  checkpointSigners,
-  keys as membershipKeys,
-  type Config,
-  type OrgRecord,
-} from '../domains/membership/contracts/membership.js';
-import { getProtocol } from '../domains/protocols.js';
 import type { KeyStatus, Protocol, Secrets, StateView } from './contract.js';
 import { NO_SECRETS } from './secrets.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
-import { adoptedSteps, executeTx, upgradeIfNew, type AdmittedItem } from './execute.js';
+import { executeTx, upgradeIfNew, type AdmittedItem } from './execute.js';
+import type { ProtocolRegistry, ReadModel, ReadModelSpec } from './registry.js';
 import { nodeSigner, verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
 import { StoredTree } from '../log/tree.js';
-import { CaseIndex } from '../domains/aid/projections.js';
 import { RefusalIndex, utcDay } from './refusals.js';
 import { Bloom, StateTable } from './state-table.js';
 
@@ -62,8 +55,8 @@ export interface LedgerOptions {
   genesis?: Genesis;
   /** The key this node signs checkpoints with. */
   identity?: NodeIdentity;
-  /** Extra protocol versions (contract code) beyond the built-in ones. */
-  protocols?: ReadonlyMap<number, Protocol>;
+  /** The contract code of each protocol version, the governance and the domains' read models. */
+  registry: ProtocolRegistry;
   /** The consortium secret's keyed hashes; without it, actions that need them cannot run. */
   secrets?: Secrets;
   readonly?: boolean;
@@ -90,15 +83,15 @@ export class Ledger {
   readonly genesis: Genesis;
   readonly chain: string;
   private readonly tree: StoredTree;
-  private readonly protocols: ReadonlyMap<number, Protocol> | undefined;
+  readonly registry: ProtocolRegistry;
   private readonly secrets: Secrets;
   private readonly signer: ((m: Uint8Array) => Uint8Array) | undefined;
   private readonly identity: NodeIdentity | undefined;
   private head: { height: number; time: number; hash: Uint8Array; state: Uint8Array } | undefined;
   private readonly st: ReturnType<typeof prepare>;
   private readonly state: StateTable;
-  /** The case list projection. */
-  readonly cases: CaseIndex;
+  /** The domains' read models, by name, in the registry's order. */
+  private readonly models = new Map<string, ReadModel>();
   /** Refused transactions per signer key and UTC day. */
   private readonly refusals: RefusalIndex;
   /** Reads the committed state (an overlay with no writes). */
@@ -113,13 +106,16 @@ export class Ledger {
     this.db = db;
     this.genesis = genesis;
     this.chain = genesis.chain;
-    this.protocols = opts.protocols;
+    this.registry = opts.registry;
     this.secrets = opts.secrets ?? NO_SECRETS;
     this.identity = opts.identity;
     this.signer = opts.identity ? nodeSigner(opts.identity.seed) : undefined;
     this.st = prepare(db);
     this.state = new StateTable(db);
-    this.cases = new CaseIndex(db);
+    for (const spec of opts.registry.readModels) {
+      if (!opts.readonly) db.exec(spec.schema);
+      this.models.set(spec.name, spec.open(db));
+    }
     this.refusals = new RefusalIndex(db, !(opts.readonly ?? false));
     this.txIds = this.loadTxIds((this.st.countTxs.get() ?? 0) * 2 + 1_000_000);
     const size = (this.st.maxLeaf.get() ?? -1) + 1;
@@ -200,7 +196,7 @@ export class Ledger {
    * genesis schedule and the steps the consortium adopted by vote, as committed.
    */
   protocolFor(height: number): Protocol {
-    return getProtocol(this.protocolVersionAt(height), this.protocols);
+    return this.registry.get(this.protocolVersionAt(height));
   }
 
   /** The protocol version of the block at `height`, whether or not this build knows it. */
@@ -210,10 +206,10 @@ export class Ledger {
 
   /** The protocol steps the consortium adopted by vote, as committed. */
   adoptedProtocol(): readonly ProtocolStep[] {
-    const text = this.stateGet(membershipKeys.protocol);
+    const text = this.stateGet(this.registry.governance.scheduleKey);
     if (text !== this.adoptedText) {
       this.adoptedText = text;
-      this.adopted = adoptedSteps(text);
+      this.adopted = this.registry.governance.adoptedSteps(text);
     }
     return this.adopted;
   }
@@ -261,12 +257,18 @@ export class Ledger {
 
   /** The verifier policy the current membership implies. */
   policy(): Policy {
-    const cfg = JSON.parse(this.stateGet(membershipKeys.config) ?? 'null') as Config | null;
-    if (!cfg) throw new AidError('UNAVAILABLE', 'no membership state');
-    const signers = checkpointSigners(
-      this.stateScan('membership/org/').map((r) => JSON.parse(r.value) as OrgRecord),
+    return this.registry.governance.policy(
+      this.chain,
+      (k) => this.stateGet(k),
+      (prefix) => this.stateScan(prefix),
     );
-    return { origin: this.chain, quorum: cfg.checkpointQuorum, signers };
+  }
+
+  /** A domain's read model, as its spec opened it. */
+  readModel<T extends ReadModel>(spec: ReadModelSpec<T>): T {
+    const m = this.models.get(spec.name);
+    if (!m) throw new AidError('CONFIG', `no read model ${spec.name} in this ledger's registry`);
+    return m as T;
   }
 
   // ---- commit -----------------------------------------------------------------------------
@@ -386,7 +388,7 @@ export class Ledger {
         this.tree.append(blockHash);
         st.putLeaf.run(idx, blockBytes);
         this.state.write(b.overlay.writes, keys);
-        this.cases.apply(b.overlay.writes);
+        for (const m of this.models.values()) m.apply(b.overlay.writes);
         this.refusals.apply(
           b.leaves.map((l) => ({ signer: l.item.tx.signer, ok: l.ok })),
           b.time,
@@ -638,17 +640,17 @@ export class Ledger {
   checkpointLineVerifies(body: string, line: string): boolean {
     const m = /^\u2014 (\S+) (\S+)\n$/u.exec(line);
     if (!m) return false;
-    const org = JSON.parse(this.stateGet(membershipKeys.org(m[1]!)) ?? 'null') as OrgRecord | null;
-    if (!org?.nodeKey) return false;
+    const nodeKey = this.registry.governance.nodeKey((k) => this.stateGet(k), m[1]!);
+    if (!nodeKey) return false;
     let raw: Uint8Array;
     try {
       raw = fromBase64(m[2]!);
     } catch {
       return false;
     }
-    const keyId = noteKeyId(org.id, fromHex(org.nodeKey, 32));
+    const keyId = noteKeyId(m[1]!, fromHex(nodeKey, 32));
     if (raw.length !== 68 || !equalBytes(raw.subarray(0, 4), keyId)) return false;
-    return verifyHex(org.nodeKey, body, toHex(raw.subarray(4)));
+    return verifyHex(nodeKey, body, toHex(raw.subarray(4)));
   }
 
   checkpoint(): { size: number; root: Uint8Array; note: string } {

@@ -3,7 +3,6 @@
  * so after a crash a block is whole or absent, and nothing acknowledged is lost.
  */
 import Database from 'better-sqlite3';
-import { PROJECTION_SCHEMA } from '../domains/aid/projections.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -49,7 +48,6 @@ export function openDatabase(path: string, opts: { readonly?: boolean } = {}): D
     // Fewer, larger WAL checkpoints: pages dirtied by many blocks are copied back once.
     db.pragma('wal_autocheckpoint = 8192');
     db.exec(SCHEMA);
-    db.exec(PROJECTION_SCHEMA);
     // Files made before blocks kept their ordering position gain the column (empty for them).
     const cols = db.prepare<[], { name: string }>('PRAGMA table_info(blocks)').all();
     if (!cols.some((c) => c.name === 'position'))
