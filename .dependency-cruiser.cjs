@@ -42,6 +42,8 @@ const domainRules = domains.flatMap(({ name, reads }) => [
       path: '^src/',
       pathNot: [
         '^src/(core|chain|log|runtime|ordering)/',
+        // The SDK's transport and transaction builder, which import no domain (rule below).
+        '^src/sdk/(client|build)\\.ts$',
         `^src/domains/${name}/`,
         ...reads.map(
           (r) => `^src/domains/${r}/(manifest|types|text|client|contracts/.*|model|[a-z-]+)\\.ts$`,
@@ -58,7 +60,7 @@ const domainRules = domains.flatMap(({ name, reads }) => [
       path: '^src/',
       pathNot: [
         '^src/(core|chain|runtime)/(?!ledger|store|sig-|node-|verify|admission)',
-        `^src/domains/${name}/(contracts/|types|text|reasons|rules|application|public-types)`,
+        `^src/domains/${name}/(contracts/|types|text|reasons|rules|application|public-types|possession)`,
         ...reads.map((r) => `^src/domains/${r}/(contracts/|types|text|possession)`),
       ],
     },
@@ -111,6 +113,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(api|cli)/|^src/domains/index\\.ts$' },
       to: { path: '^src/domains/[a-z-]+/(routes|commands)\\.ts$' },
+    },
+    {
+      name: 'sdk-transport-imports-no-domain',
+      comment:
+        "Domains' clients build on the SDK's transport and builder, so those know no domain.",
+      severity: 'error',
+      from: { path: '^src/sdk/(client|build)\\.ts$' },
+      to: { path: '^src/domains/' },
     },
     {
       name: 'sdk-reaches-domains-only-through-browser-safe-parts',

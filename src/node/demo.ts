@@ -18,7 +18,7 @@ import {
   DEMO_ORGS,
   membershipActivity,
 } from '../domains/membership/demo.js';
-import { LATEST_PROTOCOL } from '../domains/protocols.js';
+import { LATEST_PROTOCOL, registry } from '../domains/protocols.js';
 import {
   demoKeyFile,
   demoSeed,
@@ -172,7 +172,7 @@ export function remoteDemoTarget(url: string, dir: string): DemoTarget & { close
   };
   return {
     get ledger() {
-      open ??= Ledger.open({ path: paths.ledger(dir), readonly: true });
+      open ??= Ledger.open({ registry, path: paths.ledger(dir), readonly: true });
       return open;
     },
     async submit(body) {

@@ -25,6 +25,7 @@ import {
   type DomainDemo,
 } from '../../runtime/demo-kit.js';
 import { ROTATED_KEYS } from '../membership/demo.js';
+import { caseIndex } from './projections.js';
 
 export const CITY_PROGRAM = 'city-medical-assistance';
 export const HOPE_PROGRAM = 'children-critical-illness';
@@ -768,7 +769,7 @@ export async function runAidDemo(
 
   const ledger = target.ledger;
   q = new AidQueries(ledger);
-  const counts = ledger.cases.countByState();
+  const counts = caseIndex(ledger).countByState();
   const cases = Object.fromEntries(CASE_STATES.map((st) => [st, counts[st] ?? 0])) as Record<
     CaseState,
     number
