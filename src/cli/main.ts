@@ -27,7 +27,7 @@ import { auditLog } from '../sdk/audit.js';
 import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
 import { DOMAINS } from '../domains/index.js';
-import { printLine as out, type CommandContext } from '../runtime/commands.js';
+import { printLine as out } from '../runtime/commands.js';
 import { registerClusterCommands } from './cluster.js';
 import { LATEST_PROTOCOL, registry } from '../domains/protocols.js';
 
@@ -489,11 +489,7 @@ export function program(): Command {
       }
     });
   // Each domain's commands, as the registry lists them.
-  const ctx: CommandContext = {
-    client: (url) => new AidClient(url),
-    buildSubmission,
-  };
-  for (const d of DOMAINS) d.commands?.register(cli, ctx);
+  for (const d of DOMAINS) d.commands?.register(cli);
   registerClusterCommands(cli);
   return cli;
 }

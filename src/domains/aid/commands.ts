@@ -39,12 +39,9 @@ import {
   type ProgramDefinition,
   type ProgramDetail,
 } from './client.js';
-import {
-  printLine as out,
-  type CommandContext,
-  type DomainCommands,
-  type SubmitOutcome,
-} from '../../runtime/commands.js';
+import { printLine as out, type DomainCommands } from '../../runtime/commands.js';
+import { buildSubmission } from '../../sdk/build.js';
+import { AidClient, type Outcome } from '../../sdk/client.js';
 
 /** Where `aidledger start` serves by default. */
 const DEFAULT_NODE = 'http://127.0.0.1:8080';
@@ -208,11 +205,15 @@ const printJson = (v: unknown): void => out(JSON.stringify(v, null, 2));
 
 // ---- talking to the node -------------------------------------------------------------------
 
+async function chainOf(client: AidClient): Promise<string> {
+  return (await client.health()).chain;
+}
+
 /**
  * Prints the outcome of a submission. @throws AidError with the refusal code when the
  * transaction was ordered but refused, so the command ends with exit 1.
  */
-function reported(type: string, r: SubmitOutcome): SubmitOutcome {
+function reported(type: string, r: Outcome): Outcome {
   const where = `at block ${r.height}${r.duplicate ? ', already in the log' : ''}`;
   if (r.result.ok) {
     out(`${type}: ok, tx ${r.id} ${where}`);
@@ -224,33 +225,29 @@ function reported(type: string, r: SubmitOutcome): SubmitOutcome {
 
 /** Signs one transaction with a key file and submits it; answers once it committed. */
 async function send(
-  ctx: CommandContext,
   o: SignOpts,
   type: string,
   payload: Json,
   facts?: Json,
-): Promise<SubmitOutcome> {
+): Promise<{ outcome: Outcome; client: AidClient }> {
   const key = readKeyFile(o.key);
-  const client = ctx.client(o.node);
-  const { chain } = await client.health();
-  const sub = ctx.buildSubmission(
-    { chain, type, payload, ...(facts ? { facts } : {}) },
-    key.seedBytes,
-  );
-  return reported(type, await client.submit(sub));
+  const client = new AidClient(o.node);
+  const chain = await chainOf(client);
+  const sub = buildSubmission({ chain, type, payload, ...(facts ? { facts } : {}) }, key.seedBytes);
+  return { outcome: reported(type, await client.submit(sub)), client };
 }
 
 /** Signs in with a key file: the client, the chain and a bearer token. */
-async function session(ctx: CommandContext, o: SignOpts) {
+async function session(o: SignOpts) {
   const key = readKeyFile(o.key);
-  const client = ctx.client(o.node);
-  const { chain } = await client.health();
-  return { key, client, chain, token: await signIn(o.node, chain, key.seedBytes) };
+  const client = new AidClient(o.node);
+  const chain = await chainOf(client);
+  return { key, client, chain, token: await signIn(client, chain, key.seedBytes) };
 }
 
 /** The lots a donation or an allocation became, for the line after it is recorded. */
-async function printLots(node: string, id: string): Promise<void> {
-  const t = await donationTrace(node, id);
+async function printLots(client: AidClient, id: string): Promise<void> {
+  const t = await donationTrace(client, id);
   for (const l of t.lots) out(`  lot ${l.lot} of program ${l.program}`);
 }
 
@@ -411,7 +408,7 @@ function printTrace(t: DonationTrace, currency: string): void {
 
 // ---- commands ------------------------------------------------------------------------------
 
-function accountCommands(cli: Command, ctx: CommandContext): void {
+function accountCommands(cli: Command): void {
   const account = cli.command('account').description('applicant accounts');
   withNode(
     account
@@ -429,12 +426,12 @@ function accountCommands(cli: Command, ctx: CommandContext): void {
     const k = keyFileFromSeed(randomSeed());
     writeKeyFile(o.keyOut, k);
     out(`key ${k.publicKey} written to ${o.keyOut}`);
-    await send(ctx, { node: o.node, key: o.keyOut }, 'accounts.register', { lang: o.lang });
+    await send({ node: o.node, key: o.keyOut }, 'accounts.register', { lang: o.lang });
     out(`applicant account ${k.publicKey} registered`);
   });
 }
 
-function programCommands(cli: Command, ctx: CommandContext): void {
+function programCommands(cli: Command): void {
   const program = cli.command('program').description('aid programs and their rules');
   withKey(
     program
@@ -443,9 +440,9 @@ function programCommands(cli: Command, ctx: CommandContext): void {
       .requiredOption('--file <spec.json>', 'the program spec as JSON'),
   ).action(async (o: SignOpts & { file: string }) => {
     const spec = readJsonObject(o.file, 'the program spec');
-    await send(ctx, o, 'programs.publish', spec);
+    const { client } = await send(o, 'programs.publish', spec);
     if (typeof spec.id === 'string') {
-      const p = await fetchProgram(o.node, spec.id);
+      const p = await fetchProgram(client, spec.id);
       out(`program ${p.id} is at version ${p.version}`);
     }
   });
@@ -454,7 +451,7 @@ function programCommands(cli: Command, ctx: CommandContext): void {
       withNode(program.command('list').description('every program with its money (public)')),
     ),
   ).action(async (o: ReadOpts) => {
-    const list = await fetchPrograms(o.node, o.lang);
+    const list = await fetchPrograms(new AidClient(o.node), o.lang);
     if (o.json) return printJson(list);
     if (list.length === 0) return out('no programs');
     const rows = list.map((p) => [
@@ -501,16 +498,17 @@ function programCommands(cli: Command, ctx: CommandContext): void {
       ),
     ),
   ).action(async (id: string, o: ReadOpts & { version?: number }) => {
+    const client = new AidClient(o.node);
     if (o.version !== undefined) {
-      const d = await programVersion(o.node, id, o.version);
+      const d = await programVersion(client, id, o.version);
       return o.json ? printJson(d) : printProgram(undefined, d, o.lang);
     }
-    const p = await fetchProgram(o.node, id, o.lang);
+    const p = await fetchProgram(client, id, o.lang);
     return o.json ? printJson(p) : printProgram(p, p.definition, o.lang);
   });
 }
 
-function fundsCommands(cli: Command, ctx: CommandContext): void {
+function fundsCommands(cli: Command): void {
   const funds = cli.command('funds').description('budget allocated to programs, and returns');
   withKey(
     funds
@@ -520,15 +518,14 @@ function fundsCommands(cli: Command, ctx: CommandContext): void {
       .requiredOption('--amount <minor>', 'amount in minor units (cents)', amount('amount'))
       .option('--reference <ref>', 'budget reference: private, never in the public log'),
   ).action(async (o: SignOpts & { program: string; amount: string; reference?: string }) => {
-    const outcome = await send(
-      ctx,
+    const { outcome, client } = await send(
       o,
       'funds.allocate',
       { program: o.program, amount: o.amount },
       paymentFacts(o.reference),
     );
     out(`allocation ${outcome.id}`);
-    await printLots(o.node, outcome.id);
+    await printLots(client, outcome.id);
   });
   withKey(
     funds
@@ -556,7 +553,6 @@ function fundsCommands(cli: Command, ctx: CommandContext): void {
       },
     ) => {
       await send(
-        ctx,
         o,
         'funds.return',
         { program: o.program, lot: o.lot, amount: o.amount, reason: o.reason },
@@ -566,7 +562,7 @@ function fundsCommands(cli: Command, ctx: CommandContext): void {
   );
 }
 
-function donationCommands(cli: Command, ctx: CommandContext): void {
+function donationCommands(cli: Command): void {
   const donation = cli.command('donation').description('donations received and where they went');
   withKey(
     donation
@@ -595,8 +591,7 @@ function donationCommands(cli: Command, ctx: CommandContext): void {
         donorName?: string;
       },
     ) => {
-      const outcome = await send(
-        ctx,
+      const { outcome, client } = await send(
         o,
         'donations.receive',
         {
@@ -614,7 +609,7 @@ function donationCommands(cli: Command, ctx: CommandContext): void {
             },
       );
       out(`donation ${outcome.id}`);
-      await printLots(o.node, outcome.id);
+      await printLots(client, outcome.id);
     },
   );
   withKey(
@@ -625,12 +620,12 @@ function donationCommands(cli: Command, ctx: CommandContext): void {
       .requiredOption('--program <id>', 'program id')
       .requiredOption('--amount <minor>', 'amount in minor units (cents)', amount('amount')),
   ).action(async (o: SignOpts & { donation: string; program: string; amount: string }) => {
-    await send(ctx, o, 'donations.assign', {
+    const { client } = await send(o, 'donations.assign', {
       donation: o.donation,
       program: o.program,
       amount: o.amount,
     });
-    await printLots(o.node, o.donation);
+    await printLots(client, o.donation);
   });
   withJson(
     withLang(
@@ -642,16 +637,17 @@ function donationCommands(cli: Command, ctx: CommandContext): void {
       ),
     ),
   ).action(async (id: string, o: ReadOpts) => {
-    const t = await donationTrace(o.node, id, o.lang);
+    const client = new AidClient(o.node);
+    const t = await donationTrace(client, id, o.lang);
     if (o.json) return printJson(t);
     const program = t.program ?? t.lots[0]?.program;
     const currency =
-      t.currency ?? (program ? (await fetchProgram(o.node, program)).currency : undefined);
+      t.currency ?? (program ? (await fetchProgram(client, program)).currency : undefined);
     printTrace(t, currency ?? '');
   });
 }
 
-function attestCommand(cli: Command, ctx: CommandContext): void {
+function attestCommand(cli: Command): void {
   withKey(
     cli
       .command('attest')
@@ -665,17 +661,11 @@ function attestCommand(cli: Command, ctx: CommandContext): void {
       .requiredOption('--facts <facts.json>', 'the facts, e.g. {"lowIncome":true}'),
   ).action(async (o: SignOpts & { patientKind: string; patientId: string; facts: string }) => {
     const facts = readJsonObject(o.facts, 'the facts');
-    await send(
-      ctx,
-      o,
-      'attest.facts',
-      {},
-      { patient: { kind: o.patientKind, id: o.patientId }, facts },
-    );
+    await send(o, 'attest.facts', {}, { patient: { kind: o.patientKind, id: o.patientId }, facts });
   });
 }
 
-function caseCommands(cli: Command, ctx: CommandContext): void {
+function caseCommands(cli: Command): void {
   const cases = cli.command('case').description('aid cases, from application to outcome');
   const caseId = txRef('case id');
   const onCase = (name: string, description: string) =>
@@ -693,8 +683,7 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
       ),
   ).action(async (o: SignOpts & { program: string; hospital: string; facts: string }) => {
     const facts = readJsonObject(o.facts, 'the application facts');
-    const outcome = await send(
-      ctx,
+    const { outcome } = await send(
       o,
       'cases.submit',
       { program: o.program, hospital: o.hospital },
@@ -710,7 +699,7 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
         '"lines":[{"invoice","line","amount","insurancePaid"}]}',
     )
     .action(async (id: string, o: SignOpts & { facts: string }) => {
-      await send(ctx, o, 'cases.verify', { case: id }, readJsonObject(o.facts, 'the verification'));
+      await send(o, 'cases.verify', { case: id }, readJsonObject(o.facts, 'the verification'));
     });
 
   onCase(
@@ -725,7 +714,6 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
     .requiredOption('--patient-id <id>', 'identity number on the admission record: private')
     .action(async (id: string, o: SignOpts & { patientKind: string; patientId: string }) => {
       await send(
-        ctx,
         o,
         'cases.identify',
         { case: id },
@@ -737,21 +725,21 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
     onCase('decline', 'the treating hospital cannot confirm the case: it ends'),
     DECLINE_REASONS,
   ).action(async (id: string, o: SignOpts & { code: string; note?: string }) => {
-    await send(ctx, o, 'cases.decline', { case: id, reason: o.code }, noteFacts(o.note));
+    await send(o, 'cases.decline', { case: id, reason: o.code }, noteFacts(o.note));
   });
 
   onCase(
     'assess',
     'evaluate the program’s rules on the case’s sources and decide the amount',
   ).action(async (id: string, o: SignOpts) => {
-    const s = await session(ctx, o);
-    const sources = await caseSources(o.node, s.token, id);
-    const sub = ctx.buildSubmission(
+    const s = await session(o);
+    const sources = await caseSources(s.client, s.token, id);
+    const sub = buildSubmission(
       { chain: s.chain, type: 'cases.assess', payload: { case: id }, facts: { ...sources } },
       s.key.seedBytes,
     );
     reported('cases.assess', await s.client.submit(sub));
-    const e = await explainCase(o.node, s.token, id);
+    const e = await explainCase(s.client, s.token, id);
     const cur = e.amount.currency;
     out(
       `case ${id}: ${e.state}, ${e.eligible ? 'eligible' : 'not eligible'}` +
@@ -774,7 +762,6 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
       if (!!o.approve === !!o.reject)
         throw new AidError('CONFIG', 'give exactly one of --approve and --reject');
       await send(
-        ctx,
         o,
         'cases.review',
         { case: id, approve: !!o.approve, reason: o.code },
@@ -787,7 +774,6 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
     .option('--statement <text>', 'the applicant’s statement: private')
     .action(async (id: string, o: SignOpts & { statement?: string }) => {
       await send(
-        ctx,
         o,
         'cases.appeal',
         { case: id },
@@ -796,12 +782,12 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
     });
 
   onCase('withdraw', 'the applicant withdraws the case').action(async (id: string, o: SignOpts) => {
-    await send(ctx, o, 'cases.withdraw', { case: id });
+    await send(o, 'cases.withdraw', { case: id });
   });
 
   withReason(onCase('cancel', 'the program cancels the case'), CANCEL_REASONS).action(
     async (id: string, o: SignOpts & { code: string; note?: string }) => {
-      await send(ctx, o, 'cases.cancel', { case: id, reason: o.code }, noteFacts(o.note));
+      await send(o, 'cases.cancel', { case: id, reason: o.code }, noteFacts(o.note));
     },
   );
 
@@ -809,12 +795,12 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
     .option('--reference <ref>', 'payment reference: private, seen by members only')
     .option('--note <text>', 'what you want to add: private')
     .action(async (id: string, o: SignOpts & { reference?: string; note?: string }) => {
-      await send(ctx, o, 'cases.disburse', { case: id }, paymentFacts(o.reference, o.note));
+      await send(o, 'cases.disburse', { case: id }, paymentFacts(o.reference, o.note));
     });
 
   onCase('confirm', 'the hospital confirms it received the payment').action(
     async (id: string, o: SignOpts) => {
-      await send(ctx, o, 'cases.confirm', { case: id });
+      await send(o, 'cases.confirm', { case: id });
     },
   );
 
@@ -823,7 +809,7 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
       new Option('--outcome <outcome>', 'outcome').choices([...OUTCOMES]).makeOptionMandatory(),
     )
     .action(async (id: string, o: SignOpts & { outcome: string }) => {
-      await send(ctx, o, 'cases.close', { case: id, outcome: o.outcome });
+      await send(o, 'cases.close', { case: id, outcome: o.outcome });
     });
 
   onCase('feedback', 'the applicant rates a closed case')
@@ -831,7 +817,6 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
     .option('--comment <text>', 'a comment: private')
     .action(async (id: string, o: SignOpts & { rating: number; comment?: string }) => {
       await send(
-        ctx,
         o,
         'cases.feedback',
         { case: id, rating: o.rating },
@@ -853,11 +838,11 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
         .option('--cursor <cursor>', 'the next-page cursor of a previous list'),
     ),
   ).action(async (o: SignOpts & CaseFilter & { json?: boolean }) => {
-    const s = await session(ctx, o);
+    const s = await session(o);
     const filter: CaseFilter = {};
     for (const k of ['program', 'state', 'hospital', 'from', 'to', 'limit', 'cursor'] as const)
       if (o[k] !== undefined) Object.assign(filter, { [k]: o[k] });
-    const page = await listCases(o.node, s.token, filter);
+    const page = await listCases(s.client, s.token, filter);
     if (o.json) return printJson(page);
     if (page.cases.length === 0) out('no cases');
     else
@@ -879,11 +864,11 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
 
   withJson(onCase('show', 'a case: its path, decision, payments and funding (signs in)')).action(
     async (id: string, o: SignOpts & { json?: boolean }) => {
-      const s = await session(ctx, o);
-      const v = await getCase(o.node, s.token, id);
+      const s = await session(o);
+      const v = await getCase(s.client, s.token, id);
       if (o.json) return printJson(v);
       const c = v.case;
-      const cur = (await fetchProgram(o.node, c.program)).currency;
+      const cur = (await fetchProgram(s.client, c.program)).currency;
       out(`case ${c.id}`);
       const rows: [string, string][] = [
         ['program', `${c.program} (run by ${c.owner})`],
@@ -944,8 +929,8 @@ function caseCommands(cli: Command, ctx: CommandContext): void {
   withJson(
     withLang(onCase('explain', 'why the case was decided as it was, rule by rule (signs in)')),
   ).action(async (id: string, o: SignOpts & { lang: Lang; json?: boolean }) => {
-    const s = await session(ctx, o);
-    const e = await explainCase(o.node, s.token, id, o.lang);
+    const s = await session(o);
+    const e = await explainCase(s.client, s.token, id, o.lang);
     return o.json ? printJson(e) : printExplanation(e);
   });
 }
@@ -959,7 +944,7 @@ type FreezeOpts = SignOpts & {
   proposal?: string;
 };
 
-function freezeCommands(cli: Command, ctx: CommandContext): void {
+function freezeCommands(cli: Command): void {
   for (const [name, what, reasons] of [
     [
       'freeze',
@@ -990,7 +975,6 @@ function freezeCommands(cli: Command, ctx: CommandContext): void {
         throw new AidError('CONFIG', 'give exactly one of --case, --program and --org');
       const kind = targets[0]!;
       await send(
-        ctx,
         o,
         `audit.${name}`,
         {
@@ -1006,16 +990,16 @@ function freezeCommands(cli: Command, ctx: CommandContext): void {
 
 /** The medical-aid commands of the `aidledger` program. */
 export const aidCommands: DomainCommands = {
-  register(cli, ctx) {
+  register(cli) {
     // `program show <id> --version N` names a program version: the program's own options
     // (-V/--version, -h) are read only before a subcommand, so a subcommand may reuse their names.
     cli.enablePositionalOptions();
-    accountCommands(cli, ctx);
-    programCommands(cli, ctx);
-    fundsCommands(cli, ctx);
-    donationCommands(cli, ctx);
-    attestCommand(cli, ctx);
-    caseCommands(cli, ctx);
-    freezeCommands(cli, ctx);
+    accountCommands(cli);
+    programCommands(cli);
+    fundsCommands(cli);
+    donationCommands(cli);
+    attestCommand(cli);
+    caseCommands(cli);
+    freezeCommands(cli);
   },
 };

@@ -7,10 +7,11 @@ import { randomSeed } from '../../core/ed25519.js';
 import { AidError } from '../../core/errors.js';
 import { printLine as out, type DomainCommands } from '../../runtime/commands.js';
 import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../../runtime/keyfile.js';
+import { AidClient } from '../../sdk/client.js';
 import { proveKey } from './possession.js';
 
 export const membershipCommands: DomainCommands = {
-  register(cli: Command, ctx) {
+  register(cli: Command) {
     const keys = cli.command('keys').description('make and inspect Ed25519 key files');
     keys
       .command('new')
@@ -45,7 +46,7 @@ export const membershipCommands: DomainCommands = {
         let chain = o.chain;
         if (chain === undefined) {
           if (o.url === undefined) throw new AidError('BAD_REQUEST', 'give --chain or --url');
-          chain = (await ctx.client(o.url).health()).chain;
+          chain = (await new AidClient(o.url).health()).chain;
         }
         const k = readKeyFile(o.key);
         out(JSON.stringify({ key: k.publicKey, pop: proveKey(chain, o.holder, k.seedBytes) }));
