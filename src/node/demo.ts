@@ -64,12 +64,12 @@ export function demoGenesis(seed: string, time: number, n: DemoNodes = EMBEDDED)
 const parts = (): DomainDemo[] => DOMAINS.flatMap((d) => (d.demo ? [d.demo] : []));
 
 /** Every part's staff, in the registry's order. */
-export function demoStaff(): DemoMember[] {
+function demoStaff(): DemoMember[] {
   return parts().flatMap((p) => p.staff);
 }
 
 /** The etcd cluster a demo node of a consortium is ordered by, as node.json holds it. */
-export type DemoCluster = NonNullable<NodeConfig['cluster']>;
+type DemoCluster = NonNullable<NodeConfig['cluster']>;
 
 /** Writes genesis, node config and every demo key into `dir`. */
 export function writeDemoDir(
