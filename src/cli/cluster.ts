@@ -25,12 +25,7 @@ import { keyFileFromSeed, writeKeyFile } from '../runtime/keyfile.js';
 import { printLine as out } from '../runtime/commands.js';
 import { LATEST_PROTOCOL } from '../domains/protocols.js';
 import { getJson } from '../../tools/child.js';
-import {
-  findEtcd,
-  startEtcdCluster,
-  type EtcdCluster,
-  type EtcdMemberSpec,
-} from '../../tools/etcd.js';
+import type { EtcdCluster, EtcdMemberSpec } from '../../tools/etcd.js';
 import { CLI_MAIN, NodeProcess } from '../../tools/node-process.js';
 import { freePorts } from '../../tools/ports.js';
 
@@ -396,6 +391,8 @@ const health = async (url: string) =>
   (await getJson(`${url}/v1/health`)).json as { chain: string; height: number; size: number };
 
 async function clusterDemo(o: DemoOpts): Promise<void> {
+  // Loaded here, not at start-up: the etcd client library is large, and only the demo needs it.
+  const { findEtcd, startEtcdCluster } = await import('../../tools/etcd.js');
   const bin = findEtcd(undefined, 'the cluster demo runs a local 3-member etcd cluster');
   const dir = resolve(o.dir);
   const stateFile = join(dir, STATE_FILE);
