@@ -5,16 +5,19 @@
  */
 import { z } from 'zod';
 import { canonicalJson, parseCanonical } from '../core/canonical.js';
-import { AidError } from '../core/errors.js';
+import { AidError, EXECUTION_CODES } from '../core/errors.js';
 import { hex32 } from './schemas.js';
 import { SignedTxSchema, type SignedTx } from './tx.js';
 
-export type TxResult = { ok: true } | { ok: false; code: string };
-
+/**
+ * What executing a transaction came to: done, or refused with an execution code. The list of
+ * codes only grows (src/core/errors.ts), so every leaf ever written still parses.
+ */
 export const TxResultSchema = z.union([
   z.strictObject({ ok: z.literal(true) }),
-  z.strictObject({ ok: z.literal(false), code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/) }),
+  z.strictObject({ ok: z.literal(false), code: z.enum(EXECUTION_CODES) }),
 ]);
+export type TxResult = z.infer<typeof TxResultSchema>;
 
 export const BlockLeafSchema = z.strictObject({
   kind: z.literal('block'),
