@@ -13,21 +13,25 @@ import { SignedTxSchema, type SignedTx } from './tx.js';
  * What executing a transaction came to: done, or refused with an execution code. The list of
  * codes only grows (src/core/errors.ts), so every leaf ever written still parses.
  */
-export const TxResultSchema = z.union([
-  z.strictObject({ ok: z.literal(true) }),
-  z.strictObject({ ok: z.literal(false), code: z.enum(EXECUTION_CODES) }),
-]);
+export const TxResultSchema = z
+  .union([
+    z.strictObject({ ok: z.literal(true) }),
+    z.strictObject({ ok: z.literal(false), code: z.enum(EXECUTION_CODES) }),
+  ])
+  .meta({ id: 'TxResult' });
 export type TxResult = z.infer<typeof TxResultSchema>;
 
-export const BlockLeafSchema = z.strictObject({
-  kind: z.literal('block'),
-  height: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  prev: hex32,
-  time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  protocol: z.number().int().min(1).max(1_000_000),
-  txs: z.number().int().min(0).max(1_000_000),
-  state: hex32,
-});
+export const BlockLeafSchema = z
+  .strictObject({
+    kind: z.literal('block'),
+    height: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    prev: hex32,
+    time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    protocol: z.number().int().min(1).max(1_000_000),
+    txs: z.number().int().min(0).max(1_000_000),
+    state: hex32,
+  })
+  .meta({ id: 'BlockLeaf' });
 export type BlockLeaf = z.infer<typeof BlockLeafSchema>;
 
 export const TxLeafSchema = z.strictObject({
