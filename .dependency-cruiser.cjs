@@ -41,8 +41,12 @@ const domainRules = domains.flatMap(({ name, reads }) => [
       path: '^src/',
       pathNot: [
         '^src/(core|chain|log|runtime|ordering)/',
+        // The SDK's transport and transaction builder, which import no domain (rule below).
+        '^src/sdk/(client|build)\\.ts$',
         `^src/domains/${name}/`,
-        ...reads.map((r) => `^src/domains/${r}/(manifest|types|text|client|contracts/.*|model|[a-z-]+)\\.ts$`),
+        ...reads.map(
+          (r) => `^src/domains/${r}/(manifest|types|text|client|contracts/.*|model|[a-z-]+)\\.ts$`,
+        ),
       ],
     },
   },
@@ -55,7 +59,7 @@ const domainRules = domains.flatMap(({ name, reads }) => [
       path: '^src/',
       pathNot: [
         '^src/(core|chain|runtime)/(?!ledger|store|sig-|node-|verify|admission)',
-        `^src/domains/${name}/(contracts/|types|text|reasons|rules|application|public-types)`,
+        `^src/domains/${name}/(contracts/|types|text|reasons|rules|application|public-types|possession)`,
         ...reads.map((r) => `^src/domains/${r}/(contracts/|types|text|possession)`),
       ],
     },
@@ -88,10 +92,19 @@ module.exports = {
     ]),
     {
       name: 'only-frames-import-routes-and-commands',
-      comment: "A domain's routes and commands are mounted by the API and CLI frames, nothing else.",
+      comment:
+        "A domain's routes and commands are mounted by the API and CLI frames, nothing else.",
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(api|cli)/|^src/domains/index\\.ts$' },
       to: { path: '^src/domains/[a-z-]+/(routes|commands)\\.ts$' },
+    },
+    {
+      name: 'sdk-transport-imports-no-domain',
+      comment:
+        "Domains' clients build on the SDK's transport and builder, so those know no domain.",
+      severity: 'error',
+      from: { path: '^src/sdk/(client|build)\\.ts$' },
+      to: { path: '^src/domains/' },
     },
     {
       name: 'sdk-reaches-domains-only-through-browser-safe-parts',
@@ -99,7 +112,8 @@ module.exports = {
       from: { path: '^src/sdk/' },
       to: {
         path: '^src/domains/',
-        pathNot: '^src/domains/[a-z-]+/(manifest|types|text|client|reasons|rules|application|public-types|possession)\\.ts$',
+        pathNot:
+          '^src/domains/[a-z-]+/(manifest|types|text|client|reasons|rules|application|public-types|possession)\\.ts$',
       },
     },
     {

@@ -28,6 +28,7 @@ import {
   type Marker,
 } from './common.js';
 import { SignPool } from './txgen.js';
+import { registry } from '../src/domains/protocols.js';
 
 const BATCH = 2000;
 const log = logger('build');
@@ -38,6 +39,7 @@ async function build(): Promise<Marker> {
   const genesis = demoGenesis(SEED, LEDGER_GENESIS_TIME);
   const nodeSeed = demoSeed(SEED, `${DEMO_NODE_ORG}/node`);
   const ledger = Ledger.open({
+    registry,
     path: LEDGER_PATH,
     genesis,
     identity: { org: DEMO_NODE_ORG, seed: nodeSeed, publicKey: publicKeyFromSeed(nodeSeed) },

@@ -54,6 +54,7 @@ import {
   SEED,
   type ClaimsMarker,
 } from './common.js';
+import { registry } from '../src/domains/protocols.js';
 
 const log = logger('claims-build');
 /** Cases per block (per stage). */
@@ -71,6 +72,7 @@ async function build(): Promise<ClaimsMarker> {
   const genesis = demoGenesis(SEED, LEDGER_GENESIS_TIME);
   const nodeSeed = demoSeed(SEED, `${DEMO_NODE_ORG}/node`);
   const ledger = Ledger.open({
+    registry,
     path: CLAIMS_PATH,
     genesis,
     identity: { org: DEMO_NODE_ORG, seed: nodeSeed, publicKey: publicKeyFromSeed(nodeSeed) },

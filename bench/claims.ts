@@ -44,6 +44,7 @@ import {
   rng,
   secondsSince,
 } from './common.js';
+import { registry } from '../src/domains/protocols.js';
 
 const log = logger('claims');
 const KINDS = ['miss', 'hit', 'mixed'] as const;
@@ -64,7 +65,7 @@ function main(): Record<string, unknown> {
   if (!marker) throw new Error(`no finished claims ledger at ${CLAIMS_PATH}: run claims-build`);
   const secrets = benchSecrets();
   const tOpen = process.hrtime.bigint();
-  const ledger = Ledger.open({ path: CLAIMS_PATH, readonly: true, secrets });
+  const ledger = Ledger.open({ registry, path: CLAIMS_PATH, readonly: true, secrets });
   const openSeconds = secondsSince(tOpen);
   const stateKeys = ledger.db.prepare<[], number>('SELECT count(*) FROM state').pluck().get()!;
   log(

@@ -42,6 +42,7 @@ import {
   type Signed,
 } from './aid.js';
 import { fail, finish, logger, median, percentile, secondsSince, SEED } from './common.js';
+import { caseIndex } from '../src/domains/aid/projections.js';
 
 const log = logger('lifecycle');
 const PER_BODY = 1000;
@@ -274,7 +275,7 @@ async function main(): Promise<Record<string, unknown>> {
     const blocks = node.ledger.height - heightBefore;
 
     // ---- checks, not timed ------------------------------------------------------------------
-    const states = node.ledger.cases.countByState(PROGRAM);
+    const states = caseIndex(node.ledger).countByState(PROGRAM);
     const paid = BigInt(queries.publicProgram(queries.programRecord(PROGRAM)).paid);
     if (states.closed !== n)
       firstFailure ??= `cases by state at the end: ${JSON.stringify(states)}`;

@@ -7,6 +7,7 @@ import { verifyConsistency, verifyInclusion } from '../src/core/merkle.js';
 import { Ledger } from '../src/runtime/ledger.js';
 import { fastSha256 } from '../src/runtime/node-hash.js';
 import { fail, finish, LEDGER_PATH, logger, median, percentile, rng } from './common.js';
+import { registry } from '../src/domains/protocols.js';
 
 const log = logger('proofs');
 
@@ -23,7 +24,7 @@ function timeEach<T>(pairs: readonly T[], f: (p: T) => unknown): number[] {
 function main(): void {
   const pairs = Number(process.argv[2] ?? 2000);
   const path = process.argv[3] ?? LEDGER_PATH;
-  const ledger = Ledger.open({ path, readonly: true });
+  const ledger = Ledger.open({ registry, path, readonly: true });
   const size = ledger.size;
   const rand = rng(9162);
   const incl = (k: number) =>
@@ -40,20 +41,20 @@ function main(): void {
   // Correctness spot checks (untimed) against roots computed by the ledger.
   let bad = 0;
   for (const [i, s] of incl(20)) {
-    const p = ledger.inclusionProof(i, s);
-    if (!verifyInclusion(i, s, p.leafHash, p.proof, ledger.rootAt(s), fastSha256)) bad++;
+    const p = ledger.log.inclusionProof(i, s);
+    if (!verifyInclusion(i, s, p.leafHash, p.proof, ledger.log.rootAt(s), fastSha256)) bad++;
   }
   for (const [a, b] of cons(20)) {
-    const p = ledger.consistencyProof(a, b);
-    if (!verifyConsistency(a, b, ledger.rootAt(a), ledger.rootAt(b), p, fastSha256)) bad++;
+    const p = ledger.log.consistencyProof(a, b);
+    if (!verifyConsistency(a, b, ledger.log.rootAt(a), ledger.log.rootAt(b), p, fastSha256)) bad++;
   }
   if (bad > 0) throw new Error(`${bad} of 40 spot-checked proofs do not verify`);
 
   // Cold: the first proofs on a freshly opened file; then the timed set.
-  const coldIncl = timeEach(incl(200), ([i, s]) => ledger.inclusionProof(i, s));
-  const coldCons = timeEach(cons(200), ([a, b]) => ledger.consistencyProof(a, b));
-  const inclusionUs = timeEach(incl(pairs), ([i, s]) => ledger.inclusionProof(i, s));
-  const consistencyUs = timeEach(cons(pairs), ([a, b]) => ledger.consistencyProof(a, b));
+  const coldIncl = timeEach(incl(200), ([i, s]) => ledger.log.inclusionProof(i, s));
+  const coldCons = timeEach(cons(200), ([a, b]) => ledger.log.consistencyProof(a, b));
+  const inclusionUs = timeEach(incl(pairs), ([i, s]) => ledger.log.inclusionProof(i, s));
+  const consistencyUs = timeEach(cons(pairs), ([a, b]) => ledger.log.consistencyProof(a, b));
   ledger.close();
   const r = {
     leaves: size,

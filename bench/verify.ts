@@ -5,6 +5,7 @@
  */
 import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { fail, finish, LEDGER_PATH, logger, secondsSince } from './common.js';
+import { registry } from '../src/domains/protocols.js';
 
 const log = logger('verify');
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   let lastLog = 0;
   const report = await verifyLedgerFile(path, {
+    registry,
     onProgress: (done, total) => {
       const now = Date.now();
       if (now - lastLog < 15_000) return;

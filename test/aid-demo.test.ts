@@ -19,6 +19,7 @@ import { demoActivity, writeDemoDir } from '../src/node/demo.js';
 import { CITY_PROGRAM, runAidDemo, type AidDemoSummary } from '../src/node/demo-aid.js';
 import { AidNode } from '../src/node/node.js';
 import { get, startNode, tempDir, type TestNode } from './helpers.js';
+import { caseIndex } from '../src/domains/aid/projections.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -99,7 +100,7 @@ describe('the medical-aid demo', () => {
   });
 
   it('holds at least 190 cases, in every one of the 12 states', () => {
-    const counts = t.node.ledger.cases.countByState();
+    const counts = caseIndex(t.node.ledger).countByState();
     const total = Object.values(counts).reduce((a, n) => a + n, 0);
     assert.ok(total >= 190, `${total} cases`);
     assert.equal(CASE_STATES.length, 12);
@@ -149,7 +150,7 @@ describe('the medical-aid demo', () => {
     const ledger = t.node.ledger;
     let log = '';
     for (let at = 0; at < ledger.size; at += 1000)
-      log += ledger
+      log += ledger.log
         .leaves(at, Math.min(ledger.size, at + 1000))
         .map((b) => b.toString('utf8'))
         .join('\n');
@@ -235,7 +236,10 @@ describe('the medical-aid demo', () => {
         await node.submit(canonicalJson(round.map((tx) => ({ tx }))), true);
       summary = await runAidDemo(node, DEMO_SEED, genesis.chain);
       assert.deepEqual(summary.surprises, []);
-      assert.deepEqual(node.ledger.cases.countByState(), t.node.ledger.cases.countByState());
+      assert.deepEqual(
+        caseIndex(node.ledger).countByState(),
+        caseIndex(t.node.ledger).countByState(),
+      );
       assert.deepEqual(refusalCodes(node.ledger), refusalCodes(t.node.ledger));
       assert.equal(logTxs(node.ledger).length, logTxs(t.node.ledger).length);
       const amounts = (l: Ledger) =>

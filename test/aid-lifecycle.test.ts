@@ -17,6 +17,7 @@ import {
   verifiedCase,
   type AidNode,
 } from './aid-fixtures.js';
+import { registry } from '../src/domains/protocols.js';
 
 describe('a case from submission to closed', () => {
   let n: AidNode;
@@ -311,15 +312,15 @@ describe('a case from submission to closed', () => {
   it('replays every aid transaction in verify, and still after the patient’s facts are erased', async () => {
     const path = join(n.dir, 'ledger.sqlite');
     const secrets = consortiumSecrets(readConsortiumKey(n.dir)!);
-    const sound = await verifyLedgerFile(path, { secrets });
+    const sound = await verifyLedgerFile(path, { registry, secrets });
     assert.equal(sound.erased, 0);
     // Without the consortium key, transactions with private parts cannot be re-run.
-    await assert.rejects(verifyLedgerFile(path), (e) => isAidError(e, 'CONFIG'));
+    await assert.rejects(verifyLedgerFile(path, { registry }), (e) => isAidError(e, 'CONFIG'));
 
     const rec = (await n.read(`/v1/cases/${caseId}`, 'audit-office/auditor-1')).json.case;
     const facts = [rec.sources.submit.tx, rec.sources.verify.tx, rec.decision.tx];
     for (const tx of facts) assert.equal(n.node.ledger.erasePrivate(tx), true);
-    const after = await verifyLedgerFile(path, { secrets });
+    const after = await verifyLedgerFile(path, { registry, secrets });
     assert.ok(after.erased >= 3);
     assert.equal(after.state, sound.state);
     // The decision still explains itself, without the values it read.

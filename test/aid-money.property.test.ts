@@ -21,6 +21,7 @@ import { consortiumSecrets } from '../src/runtime/secrets.js';
 import { demoActivity, demoGenesis } from '../src/node/demo.js';
 import { cnId, line, programSpec } from './aid-fixtures.js';
 import { SEED, seedOf, tempDir } from './helpers.js';
+import { registry } from '../src/domains/protocols.js';
 
 type Op =
   | { kind: 'allocate'; amount: number }
@@ -97,6 +98,7 @@ class Harness {
     const genesis = demoGenesis(SEED, this.time);
     this.chain = genesis.chain;
     this.ledger = Ledger.open({
+      registry,
       path,
       genesis,
       secrets: consortiumSecrets(new Uint8Array(32).fill(7)),

@@ -21,6 +21,7 @@ import { body, enrolPayload, post, txBy, type TestNode } from './helpers.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { seedOf } from './helpers.js';
+import { registry } from '../src/domains/protocols.js';
 
 const ORGS = CONSORTIUM_ORGS;
 
@@ -45,7 +46,7 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
     const size = l[0]!.size;
     for (const x of l.slice(1)) {
       assert.equal(x.height, l[0]!.height);
-      assert.equal(toHex(x.rootAt(size)), toHex(l[0]!.rootAt(size)));
+      assert.equal(toHex(x.log.rootAt(size)), toHex(l[0]!.log.rootAt(size)));
       assert.equal(x.stateDigestHex, l[0]!.stateDigestHex);
       assert.deepEqual(x.block(x.height), l[0]!.block(l[0]!.height));
     }
@@ -321,12 +322,12 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
     // verify --dir names the block where its state went wrong; the honest nodes verify.
     const height = c2.node.ledger.height;
     const secrets = consortiumSecrets(readConsortiumKey(dir)!);
-    const failure = await verifyLedgerFile(join(dir, 'ledger.sqlite'), { secrets }).then(
+    const failure = await verifyLedgerFile(join(dir, 'ledger.sqlite'), { registry, secrets }).then(
       () => undefined,
       (e: unknown) => e as AidError,
     );
     assert.equal(failure?.code, 'VERIFY_FAILED');
     assert.equal(failure.details?.height, height);
-    await verifyLedgerFile(join(a.dir, 'ledger.sqlite'), { secrets });
+    await verifyLedgerFile(join(a.dir, 'ledger.sqlite'), { registry, secrets });
   });
 });

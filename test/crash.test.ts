@@ -21,6 +21,7 @@ import { paths } from '../src/node/config.js';
 import { writeDemoDir } from '../src/node/demo.js';
 import { body, SEED, tempDir, txBy } from './helpers.js';
 import { freePort } from '../src/node/ports.js';
+import { registry } from '../src/domains/protocols.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -277,7 +278,7 @@ void describe('crash safety', () => {
 
     // One more crash, then the file itself: every acknowledged id is indexed, and verify passes.
     await kill9(node);
-    const ledger = Ledger.open({ path: paths.ledger(dir), readonly: true });
+    const ledger = Ledger.open({ registry, path: paths.ledger(dir), readonly: true });
     try {
       for (const [id, a] of acked) {
         const rec = ledger.tx(id);

@@ -16,7 +16,7 @@ import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
 import { encodeVerifierKey } from '../src/core/note.js';
 import { isAidError } from '../src/core/errors.js';
 import { refuse, type Protocol } from '../src/runtime/contract.js';
-import { getProtocol } from '../src/domains/protocols.js';
+import { getProtocol, registry } from '../src/domains/protocols.js';
 import { membership } from '../src/domains/membership/contracts/membership.js';
 import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { writeDemoDir } from '../src/node/demo.js';
@@ -39,6 +39,7 @@ import {
   type TestNode,
 } from './helpers.js';
 import { writeFileSync, readFileSync } from 'node:fs';
+import { withProtocols } from '../src/runtime/registry.js';
 
 let n = 0;
 const enrolTx = (t: TestNode, signer: string, name = `e${++n}`) =>
@@ -165,7 +166,7 @@ describe('erasure of private parts', () => {
     assert.equal(audit.size, t.node.ledger.size);
     const dir = t.dir;
     const path = join(dir, 'ledger.sqlite');
-    const report = await verifyLedgerFile(path);
+    const report = await verifyLedgerFile(path, { registry });
     assert.equal(report.erased, 1);
     await t.close();
   });
@@ -384,10 +385,12 @@ describe('protocol versions', () => {
     ]);
     assert.equal(t.node.ledger.block(4)!.protocol, 1000);
     await t.close();
-    const report = await verifyLedgerFile(join(dir, 'ledger.sqlite'), { protocols });
+    const report = await verifyLedgerFile(join(dir, 'ledger.sqlite'), {
+      registry: withProtocols(registry, protocols),
+    });
     assert.equal(report.refused, 2);
     // Without the code of version 1000, a replay cannot reproduce the log.
-    await assert.rejects(verifyLedgerFile(join(dir, 'ledger.sqlite')), (e) =>
+    await assert.rejects(verifyLedgerFile(join(dir, 'ledger.sqlite'), { registry }), (e) =>
       isAidError(e, 'CONFIG'),
     );
     cleanup();
@@ -438,7 +441,7 @@ describe('verify --dir', () => {
     for (let i = 0; i < 4; i++) await submitAll(t, 5);
     await t.close();
     const path = join(t.dir, 'ledger.sqlite');
-    const good = await verifyLedgerFile(path);
+    const good = await verifyLedgerFile(path, { registry });
     assert.equal(good.blocks, 5);
     const tamper = async (sql: string, args: unknown[], expect: RegExp) => {
       const copy = path + '.copy';
@@ -447,7 +450,7 @@ describe('verify --dir', () => {
       assert.equal(db.prepare(sql).run(...args).changes, 1, sql);
       db.close();
       await assert.rejects(
-        verifyLedgerFile(copy),
+        verifyLedgerFile(copy, { registry }),
         (e) => isAidError(e, 'VERIFY_FAILED') && expect.test(e.message),
       );
     };

@@ -23,6 +23,7 @@ import {
   type Json,
 } from './aid-fixtures.js';
 import { pubOf } from './helpers.js';
+import { registry } from '../src/domains/protocols.js';
 
 async function ok(n: AidNode, signer: string, type: string, payload: Json, facts?: Json) {
   const r = await n.send(signer, type, payload, facts);
@@ -493,6 +494,7 @@ describe('a protocol 1 ledger', () => {
       await n.close();
     }
     const report = await verifyLedgerFile(join(dir, 'ledger.sqlite'), {
+      registry,
       secrets: consortiumSecrets(readConsortiumKey(dir)!),
     });
     assert.ok(report.blocks > 0);

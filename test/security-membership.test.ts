@@ -20,6 +20,7 @@ import { signIn } from '../src/domains/aid/client.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { protocolOneDir, startAidNode, voteThrough, type AidNode } from './aid-fixtures.js';
 import { pubOf, seedOf, tempDir } from './helpers.js';
+import { registry } from '../src/domains/protocols.js';
 
 /** A fresh key for `holder`, with its proof of possession. */
 function freshKey(chain: string, holder: string): { key: string; pop: string; seed: Uint8Array } {
@@ -455,7 +456,7 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
       await n.close();
     }
     // verify replays every block under the rules of its time, the upgrade's writes included.
-    const report = await verifyLedgerFile(join(dir, 'ledger.sqlite'));
+    const report = await verifyLedgerFile(join(dir, 'ledger.sqlite'), { registry });
     assert.ok(report.blocks > 0);
     assert.ok(report.refused > 0);
     cleanup();

@@ -227,7 +227,7 @@ export function logRoutes(node: AidNode): Route[] {
       response: CheckpointsPageSchema,
       handler: (req) => ({
         size: ledger.size,
-        checkpoints: ledger.checkpoints(req.query.before, req.query.limit).map((c) => ({
+        checkpoints: ledger.log.checkpoints(req.query.before, req.query.limit).map((c) => ({
           size: c.size,
           root: toHex(c.root),
           signers: noteSigners(c.note),
@@ -242,7 +242,7 @@ export function logRoutes(node: AidNode): Route[] {
       summary: 'The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)',
       response: z.string().describe('the signed note'),
       type: 'text/plain; charset=utf-8',
-      handler: () => ledger.checkpoint().note,
+      handler: () => ledger.log.checkpoint().note,
     }),
     route({
       id: 'logEntries',
@@ -260,7 +260,7 @@ export function logRoutes(node: AidNode): Route[] {
         if (end <= start) throw new AidError('BAD_REQUEST', 'end must exceed start');
         if (start >= ledger.size)
           throw new AidError('BAD_REQUEST', `start must be below the log size ${ledger.size}`);
-        return { entries: ledger.leaves(start, end, 1000).map((b) => toBase64(b)) };
+        return { entries: ledger.log.leaves(start, end, 1000).map((b) => toBase64(b)) };
       },
     }),
     route({
@@ -276,7 +276,7 @@ export function logRoutes(node: AidNode): Route[] {
       errors: { 400: 'index >= size, size beyond the log, or not an integer' },
       handler: (req) => {
         const { index, size } = req.query;
-        const p = ledger.inclusionProof(index, size);
+        const p = ledger.log.inclusionProof(index, size);
         return { index, size, leafHash: toHex(p.leafHash), proof: p.proof.map(toHex) };
       },
     }),
@@ -293,7 +293,7 @@ export function logRoutes(node: AidNode): Route[] {
       errors: { 400: 'first > second, second beyond the log, or not an integer' },
       handler: (req) => {
         const { first, second } = req.query;
-        return { first, second, proof: ledger.consistencyProof(first, second).map(toHex) };
+        return { first, second, proof: ledger.log.consistencyProof(first, second).map(toHex) };
       },
     }),
     route({

@@ -8,7 +8,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AidError, isAidError } from '../core/errors.js';
 import { domains } from '../domains/index.js';
-import { getProtocol, LATEST_PROTOCOL } from '../domains/protocols.js';
 import type { AidNode } from '../node/node.js';
 import { route, type Route } from '../runtime/routes.js';
 import { Auth } from './auth.js';
@@ -128,7 +127,8 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   doc = openApiDocument({
     version: opts.version ?? '0.0.0',
     routes: declared,
-    protocol: getProtocol(LATEST_PROTOCOL),
+    // The transaction types of the newest protocol the node's registry has.
+    protocol: ledger.registry.get(ledger.registry.latest),
   });
   mountRoutes(app, declared, auth);
   return app;

@@ -28,8 +28,8 @@ import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
 import { registerAidCommands } from '../domains/aid/commands.js';
 import { registerClusterCommands } from './cluster.js';
-import { LATEST_PROTOCOL } from '../domains/protocols.js';
 import { proveKey } from '../domains/membership/possession.js';
+import { LATEST_PROTOCOL, registry } from '../domains/protocols.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -284,6 +284,7 @@ export function program(): Command {
         try {
           const key = readConsortiumKey(o.dir);
           const r = await verifyLedgerFile(paths.ledger(o.dir), {
+            registry,
             onProgress: (d, t) => bar.update(d, t),
             ...(key ? { secrets: consortiumSecrets(key) } : {}),
           });
@@ -524,7 +525,7 @@ export function program(): Command {
     .action(async (o: { dir: string; tx: string }) => {
       fromHex(o.tx, 32, 'transaction id');
       const { Ledger } = await import('../runtime/ledger.js');
-      const ledger = Ledger.open({ path: paths.ledger(o.dir) });
+      const ledger = Ledger.open({ registry, path: paths.ledger(o.dir) });
       try {
         out(
           ledger.erasePrivate(o.tx)

@@ -35,6 +35,7 @@ import { AidQueries } from '../domains/aid/model.js';
 import { nodeSigner } from '../runtime/node-ed25519.js';
 import { demoSeed } from './demo.js';
 import type { AidNode } from './node.js';
+import { caseIndex } from '../domains/aid/projections.js';
 
 export const CITY_PROGRAM = 'city-medical-assistance';
 export const HOPE_PROGRAM = 'children-critical-illness';
@@ -928,7 +929,7 @@ export async function runAidDemo(
   m.late(s, plans, caseOf);
   await s.commit();
 
-  const counts = node.ledger.cases.countByState();
+  const counts = caseIndex(node.ledger).countByState();
   const cases = Object.fromEntries(CASE_STATES.map((st) => [st, counts[st] ?? 0])) as Record<
     CaseState,
     number

@@ -6,11 +6,11 @@ import type { Genesis } from '../chain/genesis.js';
 import { fromHex } from '../core/bytes.js';
 import { AidError } from '../core/errors.js';
 import type { Protocol } from '../runtime/contract.js';
-import { getProtocol } from '../domains/protocols.js';
+import { registry } from '../domains/protocols.js';
+import { withProtocols, type ProtocolRegistry } from '../runtime/registry.js';
 import {
   admitBody,
   DEFAULT_LIMITS,
-  inlineChecker,
   type AdmissionLimits,
   type ItemChecker,
 } from '../runtime/admission.js';
@@ -52,6 +52,7 @@ export interface NodeOptions {
 
 export class AidNode {
   readonly ledger: Ledger;
+  readonly registry: ProtocolRegistry;
   readonly pool: SigPool;
   readonly orderer: Orderer<AdmittedItem>;
   readonly genesis: Genesis;
@@ -74,6 +75,8 @@ export class AidNode {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.log = opts.log ?? (() => undefined);
     this.clock = opts.clock ?? Date.now;
+    // Protocols only this process knows (tests, upgrades in preparation) join the built-in ones.
+    this.registry = opts.protocols ? withProtocols(registry, opts.protocols) : registry;
     this.ledger = Ledger.open({
       path: nd.ledgerPath,
       genesis: nd.genesis,
@@ -82,16 +85,12 @@ export class AidNode {
         seed: nd.nodeKey.seedBytes,
         publicKey: fromHex(nd.nodeKey.publicKey, 32),
       },
-      ...(opts.protocols ? { protocols: opts.protocols } : {}),
+      registry: this.registry,
       ...(nd.consortiumKey ? { secrets: consortiumSecrets(nd.consortiumKey) } : {}),
     });
-    this.pool = new SigPool(opts.sigWorkers);
+    this.pool = new SigPool(opts.sigWorkers, this.registry);
     this.guard = new SpamGuard(this.ledger, spamLimits(nd.config.spamLimits, opts.spamLimits));
-    // Protocols only this process knows (tests, upgrades in preparation) are checked inline;
-    // the built-in ones on the worker pool.
-    this.check = opts.protocols
-      ? inlineChecker((v) => getProtocol(v, opts.protocols))
-      : (values, ctx) => this.pool.check(values, ctx);
+    this.check = (values, ctx) => this.pool.check(values, ctx);
     const cluster = nd.config.cluster && { ...nd.config.cluster, tls: nd.etcdTls };
     if (cluster && cm) {
       const { EtcdOrderer, Cosigner, catchUpFromPeers, clusterPrefix, submissionCodec } = cm;

@@ -18,7 +18,7 @@
 import { AidError, type ErrorCode } from '../core/errors.js';
 import { SlidingWindow } from '../core/sliding-window.js';
 import type { OrgRecord } from '../domains/membership/contracts/membership.js';
-import { findAction } from '../domains/protocols.js';
+import { findAction } from '../runtime/contract.js';
 import type { KeyStatus } from '../runtime/contract.js';
 import type { AdmittedItem } from '../runtime/execute.js';
 import type { Ledger } from '../runtime/ledger.js';

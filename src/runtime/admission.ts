@@ -14,8 +14,8 @@ import {
 } from '../chain/tx.js';
 import { canonicalJson, parseJson } from '../core/canonical.js';
 import { AidError, type AdmissionCode } from '../core/errors.js';
-import { findAction, getProtocol } from '../domains/protocols.js';
-import type { Protocol } from './contract.js';
+import { findAction, type Protocol } from './contract.js';
+import type { ProtocolRegistry } from './registry.js';
 import type { AdmittedItem } from './execute.js';
 import type { Ledger } from './ledger.js';
 import { verifyHex } from './node-ed25519.js';
@@ -135,17 +135,13 @@ export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol)
 /** Runs `checkItem` over many submissions, in parallel where it can. */
 export type ItemChecker = (values: unknown[], ctx: CheckContext) => Promise<ItemCheck[]>;
 
-/** The checker on the calling thread, with any protocol (also ones only this process knows). */
-export function inlineChecker(protocolOf: (version: number) => Protocol): ItemChecker {
-  return (values, ctx) => {
-    const p = protocolOf(ctx.version);
-    return Promise.resolve(values.map((v) => checkItem(v, ctx, p)));
-  };
-}
-
-/** The checker a worker thread runs: built-in protocols only. */
-export function builtinCheck(values: unknown[], ctx: CheckContext): ItemCheck[] {
-  const p = getProtocol(ctx.version);
+/** Checks each submission under the registry's protocol of `ctx.version`. */
+export function registryCheck(
+  registry: ProtocolRegistry,
+  values: unknown[],
+  ctx: CheckContext,
+): ItemCheck[] {
+  const p = registry.get(ctx.version);
   return values.map((v) => checkItem(v, ctx, p));
 }
 

@@ -128,6 +128,15 @@ export interface Protocol {
   upgrade?(state: StateView, scan: StateScan, from: number, genesis: Genesis): void;
 }
 
+/** Looks up an action, or undefined when the type names none in this protocol. */
+export function findAction(p: Protocol, type: string): Action<never> | undefined {
+  const dot = type.indexOf('.');
+  const c = p.contracts.get(type.slice(0, dot));
+  return c && Object.hasOwn(c.actions, type.slice(dot + 1))
+    ? c.actions[type.slice(dot + 1)]
+    : undefined;
+}
+
 /** A refusal by a contract: recorded in the log with its code, changes nothing but the nonce. */
 export class ContractError extends AidError {
   /** What the log records for the refused transaction. */

@@ -8,10 +8,8 @@ import type { TxResult } from '../chain/leaf.js';
 import type { PrivatePart, SignedTx } from '../chain/tx.js';
 import type { TxId } from '../chain/schemas.js';
 import type { ExecutionCode } from '../core/errors.js';
-import { findAction } from '../domains/protocols.js';
-import type { Genesis, ProtocolStep } from '../chain/genesis.js';
-import type { ProtocolSchedule } from '../domains/membership/contracts/membership.js';
-import { ContractError, type Protocol, type Secrets, type Signer } from './contract.js';
+import type { Genesis } from '../chain/genesis.js';
+import { ContractError, findAction, type Protocol, type Secrets, type Signer } from './contract.js';
 import { verifyHexOnce } from './node-ed25519.js';
 import { Overlay } from './overlay.js';
 
@@ -104,15 +102,6 @@ export function executeTx(
   }
   txView.mergeInto(block);
   return { result: { ok: true }, writes: txView.writes };
-}
-
-/** The protocol steps adopted by vote, from the committed value of `membership/protocol`. */
-export function adoptedSteps(text: string | undefined): ProtocolStep[] {
-  if (text === undefined) return [];
-  return (JSON.parse(text) as ProtocolSchedule).steps.map((s) => ({
-    version: s.version,
-    fromHeight: s.fromHeight,
-  }));
 }
 
 /**

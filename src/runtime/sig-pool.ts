@@ -10,7 +10,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AidError } from '../core/errors.js';
-import { builtinCheck, type CheckContext, type ItemCheck } from './admission.js';
+import { registryCheck, type CheckContext, type ItemCheck } from './admission.js';
+import type { ProtocolRegistry } from './registry.js';
 import { verifyHex } from './node-ed25519.js';
 import type { PoolTask, SigJob } from './sig-worker.js';
 
@@ -51,7 +52,14 @@ export class SigPool {
   /** Workers that died in a row without finishing a task: a pool whose workers cannot start stops. */
   private failuresInRow = 0;
 
-  constructor(size = availableParallelism()) {
+  /**
+   * @param registry the protocols admission checks against; worker threads load the same one
+   *   from `registry.module` (a module exporting it as `registry`).
+   */
+  constructor(
+    size = availableParallelism(),
+    private readonly registry?: ProtocolRegistry,
+  ) {
     for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
   }
 
@@ -67,6 +75,7 @@ export class SigPool {
   private spawn(): Slot {
     // Small heaps: a worker holds one task of submissions at a time.
     const worker = new Worker(new URL('./sig-worker.js', import.meta.url), {
+      workerData: { registryModule: this.registry?.module },
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
     });
     const slot: Slot = { worker, tasks: [], dead: false };
@@ -172,12 +181,16 @@ export class SigPool {
   }
 
   /**
-   * The stateless admission checks of each submission, in order (built-in protocols).
+   * The stateless admission checks of each submission, in order, under the pool's registry.
    * @throws AidError TOO_LARGE when checking them exhausted a worker's memory, UNAVAILABLE when a
    *   worker failed otherwise: other callers' checks go on.
    */
   async check(values: unknown[], ctx: CheckContext): Promise<ItemCheck[]> {
-    if (values.length < INLINE_BELOW) return builtinCheck(values, ctx);
+    const registry = this.registry;
+    if (!registry) throw new AidError('CONFIG', 'this pool was given no protocol registry');
+    // A registry no module exports (a test's extra protocols) is checked on this thread.
+    if (values.length < INLINE_BELOW || !registry.module)
+      return registryCheck(registry, values, ctx);
     const results = await Promise.all(
       this.ranges(values.length).map(([a, b]) =>
         this.run<ItemCheck[]>({ kind: 'admit', values: values.slice(a, b), ctx }),

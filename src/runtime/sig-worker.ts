@@ -2,8 +2,9 @@
  * Worker thread of the pool (see sig-pool.ts): strict Ed25519 verification of signature jobs, and
  * the stateless admission checks of submissions. It answers each task with one message, in order.
  */
-import { parentPort } from 'node:worker_threads';
-import { builtinCheck, type CheckContext, type ItemCheck } from './admission.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { registryCheck, type CheckContext, type ItemCheck } from './admission.js';
+import type { ProtocolRegistry } from './registry.js';
 import { verifyHex } from './node-ed25519.js';
 
 export interface SigJob {
@@ -15,23 +16,45 @@ export interface SigJob {
 export type PoolTask =
   { kind: 'sig'; jobs: SigJob[] } | { kind: 'admit'; values: unknown[]; ctx: CheckContext };
 
+/** The protocol registry, loaded from the module the pool names (the runtime imports no domain). */
+const source = (workerData as { registryModule?: string } | null)?.registryModule;
+const loaded: Promise<ProtocolRegistry | undefined> = source
+  ? import(source).then((m: { registry: ProtocolRegistry }) => m.registry)
+  : Promise.resolve(undefined);
+
 /**
  * A submission whose check throws (a schema that overflows the stack on some hostile value) is
  * refused like any malformed one: the same way on every node, and the worker lives on.
  */
-function checkEach(values: unknown[], ctx: CheckContext): ItemCheck[] {
+function checkEach(registry: ProtocolRegistry, values: unknown[], ctx: CheckContext): ItemCheck[] {
   return values.map((v): ItemCheck => {
     try {
-      return builtinCheck([v], ctx)[0]!;
+      return registryCheck(registry, [v], ctx)[0]!;
     } catch {
       return { ok: false, code: 'MALFORMED', message: 'the submission cannot be checked' };
     }
   });
 }
 
+// Tasks are answered one message each, in the order they came: each runs after the one before.
+let last: Promise<unknown> = loaded;
 parentPort?.on('message', (msg: PoolTask) => {
+  last = last
+    .then(() => run(msg))
+    // A task that cannot run ends the worker, as an uncaught error: the pool fails that task
+    // alone and starts another worker.
+    .catch((e: unknown) =>
+      setImmediate(() => {
+        throw e;
+      }),
+    );
+});
+
+async function run(msg: PoolTask): Promise<void> {
   if (msg.kind === 'admit') {
-    parentPort!.postMessage({ result: checkEach(msg.values, msg.ctx) });
+    const registry = await loaded;
+    if (!registry) throw new Error('the pool named no protocol registry');
+    parentPort!.postMessage({ result: checkEach(registry, msg.values, msg.ctx) });
     return;
   }
   const ok = new Uint8Array(msg.jobs.length);
@@ -40,4 +63,4 @@ parentPort?.on('message', (msg: PoolTask) => {
     ok[i] = verifyHex(j.key, j.message, j.sig) ? 1 : 0;
   }
   parentPort!.postMessage({ result: ok }, [ok.buffer]);
-});
+}

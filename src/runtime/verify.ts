@@ -17,16 +17,11 @@ import { parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
 import { leafHash, MerkleAccumulator, nodeHash } from '../core/merkle.js';
 import { parseCheckpoint, parseNote, parseVerifierKey, verifiedSigners } from '../core/note.js';
-import { getProtocol } from '../domains/protocols.js';
-import type { Protocol, Secrets } from './contract.js';
+import type { Secrets } from './contract.js';
 import { NO_SECRETS } from './secrets.js';
-import {
-  checkpointSigners,
-  keys as membershipKeys,
-  type OrgRecord,
-} from '../domains/membership/contracts/membership.js';
 import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
-import { adoptedSteps, executeTx, upgradeIfNew, type AdmittedItem } from './execute.js';
+import { executeTx, upgradeIfNew, type AdmittedItem } from './execute.js';
+import type { ProtocolRegistry } from './registry.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { SigPool } from './sig-pool.js';
@@ -45,7 +40,8 @@ export interface VerifyReport {
 }
 
 export interface VerifyOptions {
-  protocols?: ReadonlyMap<number, Protocol>;
+  /** The contract code of each protocol version and the governance the log reads. */
+  registry: ProtocolRegistry;
   /** The consortium secret, needed to re-run transactions whose private parts are kept. */
   secrets?: Secrets;
   onProgress?: (leaves: number, total: number) => void;
@@ -67,10 +63,7 @@ interface PendingBlock {
 }
 
 /** Verifies the ledger file at `path`. @throws AidError VERIFY_FAILED naming the first bad block. */
-export async function verifyLedgerFile(
-  path: string,
-  opts: VerifyOptions = {},
-): Promise<VerifyReport> {
+export async function verifyLedgerFile(path: string, opts: VerifyOptions): Promise<VerifyReport> {
   const db = openDatabase(path, { readonly: true });
   const scratch = mkdtempSync(join(tmpdir(), 'aidledger-verify-'));
   const replay = new Database(join(scratch, 'state.sqlite'));
@@ -82,7 +75,7 @@ export async function verifyLedgerFile(
   // larger cache bought no speed on a 1M-transaction ledger (104–108 s either way) but 12 MB of RSS.
   replay.pragma('cache_size = -8000');
   replay.exec('CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
-  const pool = new SigPool(opts.sigWorkers);
+  const pool = new SigPool(opts.sigWorkers, opts.registry);
   try {
     return await run(db, replay, pool, opts);
   } finally {
@@ -110,14 +103,19 @@ async function run(
 
   // A transaction writes a few keys: size the replay's filter for the whole log at once.
   const replayState = new StateTable(replay, total * 4);
-  const replayOrgs = replay
-    .prepare<[string, string], string>(
-      'SELECT value FROM state WHERE key >= ? AND key < ? ORDER BY key',
-    )
-    .pluck();
   const replayScan = replay.prepare<[string, string], { key: string; value: string }>(
     'SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key',
   );
+  const governance = opts.registry.governance;
+  /** The node keys the replayed membership names, to check each signed checkpoint against. */
+  const policyKeys = () =>
+    governance
+      .policy(
+        genesis.chain,
+        (k) => replayState.get(k),
+        (prefix) => replayScan.all(prefix, prefix + '\uffff'),
+      )
+      .signers.map((x) => parseVerifierKey(x.vkey));
   const applyWrites = replay.transaction((w: Map<string, string | null>, keys: string[]) =>
     replayState.write(w, keys),
   );
@@ -204,13 +202,11 @@ async function run(
           message: signingTextOf(t.text),
           sig: t.leaf.tx.sig,
         }));
-        return {
-          height: h,
-          txs: list,
-          block: leaf,
-          blockBytes: data,
-          sigs: pool.verify(jobs),
-        };
+        const sigs = pool.verify(jobs);
+        // Checked ahead of the replay: if the replay stops first, the pool's closing fails this
+        // check, and that failure is not an error of its own.
+        sigs.catch(() => undefined);
+        return { height: h, txs: list, block: leaf, blockBytes: data, sigs };
       }
     }
   };
@@ -239,14 +235,14 @@ async function run(
         height,
         `block counts ${b.block.txs} transactions, the log has ${b.txs.length}`,
       );
-    const adopted = adoptedSteps(replayState.get(membershipKeys.protocol));
+    const adopted = governance.adoptedSteps(replayState.get(governance.scheduleKey));
     const version = protocolAt(genesis, height, adopted);
     if (b.block.protocol !== version)
       throw new VerifyError(
         height,
         `executed under protocol ${b.block.protocol}, the schedule says ${version}`,
       );
-    const protocol = getProtocol(version, opts.protocols);
+    const protocol = opts.registry.get(version);
 
     const overlay = new Overlay((k) => replayState.get(k));
     if (height === 0) {
@@ -331,7 +327,7 @@ async function run(
       const cp = checkpoints[cpAt++]!;
       if (cp.size !== acc.size)
         throw new VerifyError(height, `a checkpoint of size ${cp.size} ends inside a block`);
-      checkCheckpoint(cp, acc.root(), genesis.chain, replayPolicyKeys(replayOrgs), height);
+      checkCheckpoint(cp, acc.root(), genesis.chain, policyKeys(), height);
     }
     prevHash = bh;
     prevState = digest;
@@ -475,19 +471,11 @@ class NodeChecker {
   }
 }
 
-/** The node keys the replayed membership names, to check each signed checkpoint against. */
-function replayPolicyKeys(orgs: Database.Statement<[string, string], string>) {
-  const records = orgs
-    .all('membership/org/', 'membership/org/\uffff')
-    .map((v) => JSON.parse(v) as OrgRecord);
-  return checkpointSigners(records).map((s) => parseVerifierKey(s.vkey));
-}
-
 function checkCheckpoint(
   cp: { size: number; root: Buffer; note: string },
   root: Uint8Array,
   chain: string,
-  verifiers: ReturnType<typeof replayPolicyKeys>,
+  verifiers: ReturnType<typeof parseVerifierKey>[],
   height: number,
 ): void {
   if (!equalBytes(cp.root, root))

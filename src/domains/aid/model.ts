@@ -50,6 +50,7 @@ import type { StateView } from '../../runtime/contract.js';
 import type { Ledger } from '../../runtime/ledger.js';
 import { Overlay } from '../../runtime/overlay.js';
 import type { CaseFilter, CaseRow } from './projections.js';
+import { caseIndex } from './projections.js';
 
 /** Case states whose money is set aside or sent but not yet confirmed, and confirmed. */
 const COMMITTED_STATES = ['funded', 'disbursed'] as const;
@@ -139,7 +140,7 @@ export class AidQueries {
       paid: f.paid.toString(),
       available: f.available.toString(),
       returned: f.returned.toString(),
-      cases: this.ledger.cases.countByState(p.id),
+      cases: caseIndex(this.ledger).countByState(p.id),
     };
   }
 
@@ -148,7 +149,7 @@ export class AidQueries {
   }
 
   cases(filter: CaseFilter): CaseRow[] {
-    return this.ledger.cases.query(filter);
+    return caseIndex(this.ledger).query(filter);
   }
 
   /**
@@ -508,7 +509,7 @@ export class AidQueries {
       const hospitals = new Map<string, { committed: bigint; paid: bigint }>();
       const hold = (states: readonly CaseRow['state'][], part: 'committed' | 'paid') => {
         for (const state of states)
-          for (const row of this.ledger.cases.query({ program: p.id, state, limit: ALL })) {
+          for (const row of caseIndex(this.ledger).query({ program: p.id, state, limit: ALL })) {
             const amount = BigInt(this.caseRecord(row.id).amount ?? '0');
             const h = hospitals.get(row.hospital) ?? { committed: 0n, paid: 0n };
             h[part] += amount;

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { CaseRecord, CaseState } from './contracts/case-record.js';
 import { caseKeys } from './contracts/case-record.js';
 import type { CaseRow } from './types.js';
+import type { ReadModel, ReadModelSpec } from '../../runtime/registry.js';
 
 export const PROJECTION_SCHEMA = `
 CREATE TABLE IF NOT EXISTS case_index (
@@ -123,4 +124,18 @@ export class CaseIndex {
       .all(program ? { program } : {});
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
+}
+
+/** The case index as a read model the ledger keeps beside each block. */
+export const CASE_INDEX: ReadModelSpec<CaseIndex> = {
+  name: 'aid/case-index',
+  schema: PROJECTION_SCHEMA,
+  open: (db) => new CaseIndex(db),
+};
+
+/** The case index of a ledger. */
+export function caseIndex(ledger: {
+  readModel<T extends ReadModel>(spec: ReadModelSpec<T>): T;
+}): CaseIndex {
+  return ledger.readModel(CASE_INDEX);
 }
