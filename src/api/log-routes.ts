@@ -30,6 +30,12 @@ import type { AidNode } from '../node/node.js';
 const page = (what: string, dflt: number) =>
   uintParam(what, 1, 100).default(dflt).describe(`1 to 100 (default ${dflt})`);
 
+/** `value`, unless there is none. @throws AidError NOT_FOUND. */
+function found<T>(value: T | undefined, message: string): T {
+  if (value === undefined) throw new AidError('NOT_FOUND', message);
+  return value;
+}
+
 /** The organisation ids whose signature lines a checkpoint note carries (claimed, not verified). */
 function noteSigners(note: string): string[] {
   const names: string[] = [];
@@ -159,11 +165,7 @@ export function logRoutes(node: AidNode): Route[] {
       params: z.object({ id: hexParam('a transaction id') }),
       response: TxViewSchema,
       errors: { 404: 'unknown id' },
-      handler: (req) => {
-        const rec = ledger.tx(req.params.id);
-        if (!rec) throw new AidError('NOT_FOUND', 'no such transaction');
-        return rec;
-      },
+      handler: (req) => found(ledger.tx(req.params.id), 'no such transaction'),
     }),
     route({
       id: 'getBlock',
@@ -175,8 +177,7 @@ export function logRoutes(node: AidNode): Route[] {
       errors: { 404: 'no such block' },
       handler: (req) => {
         const h = req.params.height;
-        const b = ledger.block(h);
-        if (!b) throw new AidError('NOT_FOUND', `no block ${h}`);
+        const b = found(ledger.block(h), `no block ${h}`);
         return { ...b, transactions: ledger.blockTxs(h) };
       },
     }),
@@ -206,10 +207,7 @@ export function logRoutes(node: AidNode): Route[] {
       errors: { 404: 'at or beyond the log size' },
       handler: (req) => {
         const index = req.params.index;
-        const e = ledger.entryAt(index);
-        if (!e)
-          throw new AidError('NOT_FOUND', `no log entry ${index} (the log has ${ledger.size})`);
-        return e;
+        return found(ledger.entryAt(index), `no log entry ${index} (the log has ${ledger.size})`);
       },
     }),
     route({
@@ -304,11 +302,7 @@ export function logRoutes(node: AidNode): Route[] {
       params: z.object({ txid: hexParam('a transaction id') }),
       response: ReceiptSchema,
       errors: { 404: 'unknown transaction' },
-      handler: (req) => {
-        const r = ledger.receipt(req.params.txid);
-        if (!r) throw new AidError('NOT_FOUND', 'no such transaction');
-        return r;
-      },
+      handler: (req) => found(ledger.receipt(req.params.txid), 'no such transaction'),
     }),
     // A node that was away longer than etcd keeps batches catches up from a peer's blocks.
     route({
@@ -322,7 +316,7 @@ export function logRoutes(node: AidNode): Route[] {
         after: uintParam('after')
           .default(0)
           .describe('ordering position (etcd revision) already applied'),
-        limit: uintParam('limit', 1, 100).default(20).describe('1 to 100 (default 20)'),
+        limit: page('limit', 20),
       }),
       response: z.object({
         batches: z.array(

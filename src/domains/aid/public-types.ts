@@ -7,10 +7,16 @@
 import { z } from 'zod';
 import { NamesSchema } from '../../chain/schemas.js';
 import { ProgramVersionSchema } from './contracts/programs.js';
-import { CASE_STATES, FundedBySchema, OUTCOMES } from './types.js';
+import {
+  AmountTextSchema,
+  CaseRecordSchema,
+  CaseRowSchema,
+  FundedBySchema,
+  TimeSchema,
+} from './types.js';
 
-const amount = z.string().describe('decimal string of minor units');
-const time = z.number().int().describe('ms since the epoch');
+const amount = AmountTextSchema;
+const time = TimeSchema;
 
 /**
  * A program as the public portal lists it (`GET /v1/public/programs`): its money, no personal
@@ -169,25 +175,14 @@ export const RecentActivitySchema = z.object({
 export type RecentActivity = z.infer<typeof RecentActivitySchema>;
 
 /** What the public may see of a case: no patient, no facts, only its path and its money. */
-export const PublicCaseSchema = z
-  .object({
-    id: z.string(),
-    program: z.string(),
-    owner: z.string(),
-    hospital: z.string(),
-    state: z.enum(CASE_STATES),
-    stateLabel: z.string(),
-    submitted: time,
-    updated: time,
-    amount: amount.exactOptional(),
-    reducedFrom: amount.exactOptional(),
-    outcome: z.enum(OUTCOMES).exactOptional(),
-    outcomeLabel: z.string().optional(),
-    history: z.array(
-      z.object({ state: z.enum(CASE_STATES), time, tx: z.string(), by: z.string() }),
-    ),
-  })
-  .meta({ id: 'PublicCase' });
+export const PublicCaseSchema = CaseRowSchema.extend({
+  stateLabel: z.string(),
+  amount: CaseRecordSchema.shape.amount,
+  reducedFrom: CaseRecordSchema.shape.reducedFrom,
+  outcome: CaseRecordSchema.shape.outcome,
+  outcomeLabel: z.string().optional(),
+  history: CaseRecordSchema.shape.history,
+}).meta({ id: 'PublicCase' });
 export type PublicCase = z.infer<typeof PublicCaseSchema>;
 
 /** A page of public cases, newest first; `nextCursor` is there when more may follow. */

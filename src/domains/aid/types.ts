@@ -42,8 +42,12 @@ export const OUTCOMES = [
   'other',
 ] as const;
 
-const amount = z.string().describe('decimal string of minor units');
-const time = z.number().int().describe('ms since the epoch');
+/** An amount on the wire: a decimal string of minor units. */
+export const AmountTextSchema = z.string().describe('decimal string of minor units');
+/** A time on the wire: milliseconds since the epoch. */
+export const TimeSchema = z.number().int().describe('ms since the epoch');
+const amount = AmountTextSchema;
+const time = TimeSchema;
 
 export const ApplicantSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('account'), key: z.string() }),
@@ -282,14 +286,14 @@ export const ExplanationSchema = z
 export type Explanation = z.infer<typeof ExplanationSchema>;
 
 /** One row of a case list: where a case stands, without its record. */
-export const CaseRowSchema = z.object({
-  id: z.string(),
-  program: z.string(),
-  owner: z.string(),
-  hospital: z.string(),
-  state: z.enum(CASE_STATES),
-  submitted: time,
-  updated: time,
+export const CaseRowSchema = CaseRecordSchema.pick({
+  id: true,
+  program: true,
+  owner: true,
+  hospital: true,
+  state: true,
+  submitted: true,
+  updated: true,
 });
 export type CaseRow = z.infer<typeof CaseRowSchema>;
 
