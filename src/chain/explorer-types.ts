@@ -136,6 +136,7 @@ export type CheckpointsPage = z.infer<typeof CheckpointsPageSchema>;
 
 /** Exact leaf bytes, base64, from a start index on (`GET /v1/log/entries`). */
 export const LogEntriesSchema = z.object({ entries: z.array(z.string()) });
+export type LogEntries = z.infer<typeof LogEntriesSchema>;
 
 /** RFC 9162 §2.1.3: an inclusion proof, hashes in hex. */
 export const InclusionProofSchema = z.object({
@@ -144,6 +145,7 @@ export const InclusionProofSchema = z.object({
   leafHash: z.string(),
   proof: z.array(z.string()),
 });
+export type InclusionProof = z.infer<typeof InclusionProofSchema>;
 
 /** RFC 9162 §2.1.4: a consistency proof, hashes in hex. */
 export const ConsistencyProofSchema = z.object({
@@ -151,3 +153,4 @@ export const ConsistencyProofSchema = z.object({
   second: int,
   proof: z.array(z.string()),
 });
+export type ConsistencyProof = z.infer<typeof ConsistencyProofSchema>;
