@@ -64,23 +64,25 @@ const submitRefusals = {
   503: 'UNAVAILABLE: the node stopped committing',
 };
 
-const HealthSchema = z.object({
-  ok: z.boolean(),
-  code: z.string().exactOptional().describe('why the node stopped committing'),
-  fault: z.string().exactOptional(),
-  diverged: z.array(z.unknown()).exactOptional().describe('peers whose checkpoints differ'),
-  chain: z.string(),
-  org: z.string(),
-  height: z.number().int(),
-  size: z.number().int(),
-  protocol: z.object({
-    next: z.number().int().describe('the protocol version of the next block'),
-    schedule: z
-      .array(ProtocolStepSchema)
-      .describe('the genesis schedule, then the steps adopted by vote'),
-    known: z.number().int().describe('the newest protocol version this build runs'),
-  }),
-});
+const HealthSchema = z
+  .object({
+    ok: z.boolean(),
+    code: z.string().exactOptional().describe('why the node stopped committing'),
+    fault: z.string().exactOptional(),
+    diverged: z.array(z.unknown()).exactOptional().describe('peers whose checkpoints differ'),
+    chain: z.string(),
+    org: z.string(),
+    height: z.number().int(),
+    size: z.number().int(),
+    protocol: z.object({
+      next: z.number().int().describe('the protocol version of the next block'),
+      schedule: z
+        .array(ProtocolStepSchema)
+        .describe('the genesis schedule, then the steps adopted by vote'),
+      known: z.number().int().describe('the newest protocol version this build runs'),
+    }),
+  })
+  .meta({ id: 'Health' });
 
 /** The node's own routes. */
 export function logRoutes(node: AidNode): Route[] {
