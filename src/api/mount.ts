@@ -27,7 +27,10 @@ function signedIn(route: Route, auth: Auth, req: FastifyRequest): Viewer | undef
   return v;
 }
 
-/** Runs `schema` over one part of the request (none: nothing is taken from it). @throws AidError BAD_REQUEST. */
+/**
+ * Runs `schema` over one part of the request (no schema: nothing is taken from it).
+ * @throws AidError BAD_REQUEST.
+ */
 function check(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return {};
   const r = schema.safeParse(value);
@@ -50,9 +53,16 @@ function jsonBody(body: unknown): unknown {
   }
 }
 
-/** Registers each route on `app`, with its checks before its handler. */
+/**
+ * Registers each route on `app`, with its checks before its handler.
+ * @throws AidError CONFIG when a route's path and its parameters' schema name different parameters.
+ */
 export function mountRoutes(app: FastifyInstance, routes: readonly Route[], auth: Auth): void {
   for (const route of routes) {
+    const named = [...route.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!).sort();
+    const declared = Object.keys(route.params?.shape ?? {}).sort();
+    if (named.join() !== declared.join())
+      throw new AidError('CONFIG', `${route.path} declares the parameters ${declared.join()}`);
     app.route({
       method: route.method,
       url: fastifyPath(route.path),
