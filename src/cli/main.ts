@@ -26,7 +26,7 @@ import { buildSubmission } from '../sdk/build.js';
 import { auditLog } from '../sdk/audit.js';
 import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
-import { DOMAINS } from '../domains/index.js';
+import { domains } from '../domains/index.js';
 import { printLine as out } from '../runtime/commands.js';
 import { registerClusterCommands } from './cluster.js';
 import { LATEST_PROTOCOL, registry } from '../domains/protocols.js';
@@ -489,7 +489,7 @@ export function program(): Command {
       }
     });
   // Each domain's commands, as the registry lists them.
-  for (const d of DOMAINS) d.commands?.register(cli);
+  for (const d of domains) d.commands?.register(cli);
   registerClusterCommands(cli);
   return cli;
 }

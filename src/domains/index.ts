@@ -1,17 +1,30 @@
 /**
- * The domain registry: every domain module, in the order the frames mount them. Adding a domain
- * adds its folder and one entry here (docs/architecture.md). Membership comes first: every other
- * domain reads it, and its part of the demo enrols every part's staff before the others run.
+ * The one list of domains. Each entry is a domain's manifest and the parts it implements for the
+ * frames (src/runtime/domain.ts); the API, CLI, SDK and node mount every domain from here, so a
+ * new domain is its own folder and one entry below. Membership comes first: the others read it,
+ * and its part of the demo enrols every part's staff before the others run.
  */
-import type { DomainModule } from '../runtime/domain.js';
-import { manifest as aid } from './aid/manifest.js';
+import type { Domain } from '../runtime/domain.js';
 import { aidCommands } from './aid/commands.js';
 import { aidDemo } from './aid/demo.js';
-import { manifest as membership } from './membership/manifest.js';
+import { manifest as aid } from './aid/manifest.js';
+import { aidRoutes } from './aid/routes.js';
 import { membershipCommands } from './membership/commands.js';
 import { membershipDemo } from './membership/demo.js';
+import { manifest as membership } from './membership/manifest.js';
+import { MembershipQueries } from './membership/model.js';
+import { membershipRoutes } from './membership/routes.js';
 
-export const DOMAINS: readonly DomainModule[] = [
-  { manifest: membership, commands: membershipCommands, demo: membershipDemo },
-  { manifest: aid, commands: aidCommands, demo: aidDemo },
+export const domains: readonly Domain[] = [
+  {
+    manifest: membership,
+    routes: membershipRoutes,
+    viewers: ({ ledger }) => {
+      const q = new MembershipQueries(ledger);
+      return (key) => q.viewer(key);
+    },
+    commands: membershipCommands,
+    demo: membershipDemo,
+  },
+  { manifest: aid, routes: aidRoutes, commands: aidCommands, demo: aidDemo },
 ];

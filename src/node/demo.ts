@@ -12,7 +12,7 @@ import { publicKeyFromSeed } from '../core/ed25519.js';
 import type { SignedTx } from '../chain/tx.js';
 import type { TxResult } from '../chain/leaf.js';
 import { AidError, type ErrorCode } from '../core/errors.js';
-import { DOMAINS } from '../domains/index.js';
+import { domains } from '../domains/index.js';
 import {
   DEMO_GOVERNANCE_QUORUM,
   DEMO_ORGS,
@@ -61,7 +61,7 @@ export function demoGenesis(seed: string, time: number, n: DemoNodes = EMBEDDED)
   });
 }
 
-const parts = (): DomainDemo[] => DOMAINS.flatMap((d) => (d.demo ? [d.demo] : []));
+const parts = (): DomainDemo[] => domains.flatMap((d) => (d.demo ? [d.demo] : []));
 
 /** Every part's staff, in the registry's order. */
 function demoStaff(): DemoMember[] {
