@@ -43,7 +43,10 @@ export interface ClusterNodeOptions {
   maxWaitMs: number;
   /** Where peers reach this node's API, once it listens. */
   advertise: () => string | undefined;
-  /** This node must stop committing: a quorum of organisations signed another root (DIVERGED). */
+  /**
+   * This node must stop committing: a quorum signed another root (DIVERGED), or the consortium
+   * runs a protocol this build lacks (CONFIG). Batches are no longer read when it is called.
+   */
   onFault: (e: AidError) => void;
   log: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -64,16 +67,26 @@ export class ClusterNode implements Orderer<AdmittedItem> {
       tls: cluster.tls,
       prefix: ConsortiumEtcd.prefixOf(ledger.chain, cluster.prefix),
     });
+    const codec = submissionCodec(ledger, opts.check);
     this.orderer = new EtcdOrderer<AdmittedItem>({
       etcd: this.etcd,
       proposer: opts.org,
       maxTxs: opts.maxTxs,
       maxWaitMs: opts.maxWaitMs,
       after: ledger.position,
-      codec: submissionCodec(ledger, opts.check),
+      codec: {
+        encode: (item) => codec.encode(item),
+        // A batch is checked under the rules of the block it becomes: a build that lacks them
+        // stops here (CONFIG), as an embedded node does, instead of reading it again and again.
+        decode: async (values, batch, own) => {
+          ledger.nextProtocol();
+          return codec.decode(values, batch, own);
+        },
+      },
       advertise: opts.advertise,
-      catchUp: (floor) =>
-        catchUpFromPeers(
+      catchUp: async (floor) => {
+        ledger.nextProtocol();
+        return catchUpFromPeers(
           {
             ledger,
             org: opts.org,
@@ -85,7 +98,9 @@ export class ClusterNode implements Orderer<AdmittedItem> {
             log,
           },
           floor,
-        ),
+        );
+      },
+      onFault: opts.onFault,
       log,
     });
     this.cosigner = new Cosigner(this.etcd, ledger, opts.org, opts.onFault, log);

@@ -48,8 +48,21 @@ export interface EtcdOrdererOptions<T> {
    * with the position reached.
    */
   catchUp?: (floor: number) => Promise<number>;
+  /**
+   * Told of a fault that reading again cannot cure (see HALTING); the orderer has stopped
+   * reading batches when it is called.
+   */
+  onFault?: (e: AidError) => void;
   log?: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
+
+/**
+ * Codes of a failure to read or apply a batch that a retry cannot cure: this build cannot run the
+ * protocol the consortium adopted (CONFIG), or this node's history is not the quorum's
+ * (DIVERGED). On these the orderer stops reading instead of retrying, so its progress in etcd
+ * stays where its ledger is.
+ */
+const HALTING: ReadonlySet<string> = new Set(['CONFIG', 'DIVERGED']);
 
 const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
 /** Batches read per range: bounded so a response stays under the etcd client's receive limit. */
@@ -235,6 +248,15 @@ export class EtcdOrderer<T> implements Orderer<T> {
         if (got > 0) await this.publishProgress();
       } catch (e) {
         if (this.stopped) return;
+        if (e instanceof AidError && HALTING.has(e.code)) {
+          // The batch at `next` stays unapplied, and the progress this node publishes says so.
+          this.log('error', 'reading batches from etcd stopped', {
+            code: e.code,
+            message: e.message,
+          });
+          this.opts.onFault?.(e);
+          return;
+        }
         this.log('error', 'reading batches from etcd failed; retrying', {
           message: (e as Error).message,
         });

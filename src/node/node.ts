@@ -118,14 +118,9 @@ export class AidNode {
    */
   private requireKnownProtocol(): void {
     try {
-      this.ledger.protocolFor(this.ledger.height + 1);
+      this.ledger.nextProtocol();
     } catch (e) {
-      const v = this.ledger.protocolVersionAt(this.ledger.height + 1);
-      this.stopCommitting(
-        new AidError('CONFIG', `the consortium runs protocol ${v}; upgrade this node's software`, {
-          cause: e,
-        }),
-      );
+      this.stopCommitting(e as AidError);
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault!.message}`);
     }
   }
