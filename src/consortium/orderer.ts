@@ -255,6 +255,7 @@ export class EtcdOrderer<T> implements Orderer<T> {
             message: e.message,
           });
           this.opts.onFault?.(e);
+          await this.publishProgress(true);
           return;
         }
         this.log('error', 'reading batches from etcd failed; retrying', {
