@@ -11,7 +11,7 @@ import type { SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { newBatchId } from '../src/ordering/orderer.js';
 import { startConsortium, until, type Consortium } from './consortium.js';
-import { etcdClient } from './etcd-cluster.js';
+import { etcdClient } from '../tools/etcd.js';
 import { body, enrolTx, post, txBy, type TestNode } from './helpers.js';
 
 /** Submits a transaction through `n` and expects it committed and executed without refusal. */
