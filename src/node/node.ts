@@ -8,12 +8,7 @@ import { AidError } from '../core/errors.js';
 import type { Protocol } from '../runtime/contract.js';
 import { registry } from '../domains/protocols.js';
 import { withProtocols, type ProtocolRegistry } from '../runtime/registry.js';
-import {
-  admitBody,
-  DEFAULT_LIMITS,
-  type AdmissionLimits,
-  type ItemChecker,
-} from '../runtime/admission.js';
+import { admitBody, DEFAULT_LIMITS, type AdmissionLimits } from '../runtime/admission.js';
 import type { AdmittedItem } from '../runtime/execute.js';
 import { Ledger, type CommitOutcome } from '../runtime/ledger.js';
 import { SigPool } from '../runtime/sig-pool.js';
@@ -58,7 +53,6 @@ export class AidNode {
   readonly genesis: Genesis;
   readonly org: string;
   private readonly limits: AdmissionLimits;
-  private readonly check: ItemChecker;
   private readonly guard: SpamGuard;
   /** The clock admission and sign-in go by. */
   readonly clock: () => number;
@@ -90,7 +84,6 @@ export class AidNode {
     });
     this.pool = new SigPool(opts.sigWorkers, this.registry);
     this.guard = new SpamGuard(this.ledger, spamLimits(nd.config.spamLimits, opts.spamLimits));
-    this.check = (values, ctx) => this.pool.check(values, ctx);
     const cluster = nd.config.cluster && { ...nd.config.cluster, tls: nd.etcdTls };
     if (cluster && cm) {
       const { EtcdOrderer, Cosigner, catchUpFromPeers, clusterPrefix, submissionCodec } = cm;
@@ -108,7 +101,7 @@ export class AidNode {
           ? { defragAboveBytes: cluster.defragAboveMiB * 1024 * 1024 }
           : {}),
         ...(cluster.retainRevisions ? { retainRevisions: cluster.retainRevisions } : {}),
-        codec: submissionCodec(this.ledger, this.check),
+        codec: submissionCodec(this.ledger, this.pool),
         log: this.log,
         advertise: () => this.url,
         catchUp: (floor) =>
@@ -118,7 +111,7 @@ export class AidNode {
               org: nd.config.org,
               sign: nodeSigner(nd.nodeKey.seedBytes),
               publicKey: nd.nodeKey.publicKey,
-              check: this.check,
+              pool: this.pool,
               peers: () => (this.orderer as EtcdOrderer<AdmittedItem>).progress(),
               apply: (b) => this.deliver(b),
               log: this.log,
@@ -209,7 +202,7 @@ export class AidNode {
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault.message}`);
     this.requireKnownProtocol();
     const now = this.clock();
-    const items = await admitBody(this.ledger, body, many, now, this.check, this.limits);
+    const items = await admitBody(this.ledger, body, many, now, this.pool, this.limits);
     const release = this.guard.admit(items, many, now, origin);
     try {
       return await this.order(items);

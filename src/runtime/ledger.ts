@@ -378,7 +378,7 @@ export class Ledger {
             st.putPrivate.run(
               Buffer.from(l.item.id, 'hex'),
               Buffer.from(l.item.private.salt, 'hex'),
-              canonicalJson(l.item.private.facts),
+              l.item.factsText ?? canonicalJson(l.item.private.facts),
             );
             let seq = 0;
             for (const [k, v] of l.writes) st.putTxWrite.run(idx, seq++, k, v);
