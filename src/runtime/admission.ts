@@ -17,7 +17,7 @@ import type { TxId } from '../chain/schemas.js';
 import { AidError, type AdmissionCode } from '../core/errors.js';
 import { findAction, type KeyStatus, type Protocol, type Signer } from './contract.js';
 import type { ProtocolRegistry } from './registry.js';
-import { provenKey, type AdmittedItem } from './execute.js';
+import { checkedPayload, MALFORMED, provenKey, type AdmittedItem } from './execute.js';
 
 import type { Ledger } from './ledger.js';
 import { verifyHex, type SigJob } from './node-ed25519.js';
@@ -189,24 +189,25 @@ export async function proveAhead(
   statusOf: (key: string) => KeyStatus,
   verify: SignatureVerifier,
 ): Promise<AdmittedItem[]> {
+  const out = [...items];
   const jobs: SigJob[] = [];
   const owners: number[] = [];
-  items.forEach((item, i) => {
+  out.forEach((item, i) => {
     const action = findAction(protocol, item.tx.type);
     if (!action?.signatures) return;
     const signer = signerFor(protocol, statusOf(item.tx.signer), item.tx.signer, item.tx.type);
     if (!signer) return;
-    const payload =
-      item.checked?.version === protocol.version
-        ? item.checked.payload
-        : action.schema.safeParse(item.tx.payload).data;
-    if (payload === undefined) return;
+    const payload = checkedPayload(protocol, action, item);
+    if (payload === MALFORMED) return;
+    // Parsed here (a transaction replayed from the store): execution need not parse it again.
+    if (item.checked?.version !== protocol.version)
+      out[i] = { ...item, checked: { version: protocol.version, payload } };
     for (const c of action.signatures(payload as never, signer, chain)) {
       jobs.push({ key: c.key, message: c.text, sig: c.sig, once: true });
       owners.push(i);
     }
   });
-  if (jobs.length === 0) return [...items];
+  if (jobs.length === 0) return out;
   const ok = await verify(jobs);
   const proven = new Map<number, Set<string>>();
   jobs.forEach((j, k) => {
@@ -216,10 +217,8 @@ export async function proveAhead(
     if (!set) proven.set(i, (set = new Set()));
     set.add(provenKey({ key: j.key, text: j.message, sig: j.sig }));
   });
-  return items.map((item, i) => {
-    const set = proven.get(i);
-    return set ? { ...item, proven: set } : item;
-  });
+  for (const [i, set] of proven) out[i] = { ...out[i]!, proven: set };
+  return out;
 }
 
 /** The signer a key of status `status` stands for, as execution will resolve it. */

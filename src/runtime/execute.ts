@@ -130,14 +130,18 @@ export function executeTx(
   return { result: { ok: true }, writes: txView.writes };
 }
 
-const MALFORMED = Symbol('malformed');
+export const MALFORMED = Symbol('malformed');
 
 /**
  * The payload as `action`'s schema outputs it: the signature worker's output when it ran the
  * schemas of this same protocol version (its facts schema too), else parsed here. MALFORMED when
  * the payload or the facts do not fit.
  */
-function checkedPayload(protocol: Protocol, action: Action<never>, item: AdmittedItem): unknown {
+export function checkedPayload(
+  protocol: Protocol,
+  action: Action<never>,
+  item: AdmittedItem,
+): unknown {
   if (item.checked !== undefined && item.checked.version === protocol.version)
     return item.checked.payload;
   if (item.private && action.facts && !action.facts.safeParse(item.private.facts).success)
