@@ -192,6 +192,7 @@ export function httpCall(
   method: 'GET' | 'POST',
   path: string,
   body?: string,
+  headers: Record<string, string> = {},
 ): Promise<PostResult> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -203,8 +204,12 @@ export function httpCall(
         agent,
         headers:
           body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+            ? headers
+            : {
+                ...headers,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+              },
       },
       (res) => {
         const chunks: Buffer[] = [];
