@@ -203,19 +203,25 @@ export class AidNode {
     this.requireKnownProtocol();
     const now = this.clock();
     const items = await admitBody(this.ledger, body, many, now, this.pool, this.limits);
-    const release = this.guard.admit(items, many, now, origin);
+    // Each transaction is looked up in the log once: the spam rules and ordering both skip one
+    // already committed.
+    const committed = items.map((item) => this.ledger.findTx(item.id));
+    const release = this.guard.admit(items, many, now, origin, committed);
     try {
-      return await this.order(items);
+      return await this.order(items, committed);
     } finally {
       release();
     }
   }
 
-  private async order(items: AdmittedItem[]): Promise<CommitOutcome[]> {
+  private async order(
+    items: AdmittedItem[],
+    committed: readonly (CommitOutcome | undefined)[],
+  ): Promise<CommitOutcome[]> {
     const results: Promise<CommitOutcome>[] = [];
     const fresh: AdmittedItem[] = [];
-    for (const item of items) {
-      const known = this.ledger.findTx(item.id);
+    for (const [i, item] of items.entries()) {
+      const known = committed[i];
       if (known) {
         results.push(Promise.resolve(known));
         continue;
