@@ -41,20 +41,20 @@ function main(): void {
   // Correctness spot checks (untimed) against roots computed by the ledger.
   let bad = 0;
   for (const [i, s] of incl(20)) {
-    const p = ledger.inclusionProof(i, s);
-    if (!verifyInclusion(i, s, p.leafHash, p.proof, ledger.rootAt(s), fastSha256)) bad++;
+    const p = ledger.log.inclusionProof(i, s);
+    if (!verifyInclusion(i, s, p.leafHash, p.proof, ledger.log.rootAt(s), fastSha256)) bad++;
   }
   for (const [a, b] of cons(20)) {
-    const p = ledger.consistencyProof(a, b);
-    if (!verifyConsistency(a, b, ledger.rootAt(a), ledger.rootAt(b), p, fastSha256)) bad++;
+    const p = ledger.log.consistencyProof(a, b);
+    if (!verifyConsistency(a, b, ledger.log.rootAt(a), ledger.log.rootAt(b), p, fastSha256)) bad++;
   }
   if (bad > 0) throw new Error(`${bad} of 40 spot-checked proofs do not verify`);
 
   // Cold: the first proofs on a freshly opened file; then the timed set.
-  const coldIncl = timeEach(incl(200), ([i, s]) => ledger.inclusionProof(i, s));
-  const coldCons = timeEach(cons(200), ([a, b]) => ledger.consistencyProof(a, b));
-  const inclusionUs = timeEach(incl(pairs), ([i, s]) => ledger.inclusionProof(i, s));
-  const consistencyUs = timeEach(cons(pairs), ([a, b]) => ledger.consistencyProof(a, b));
+  const coldIncl = timeEach(incl(200), ([i, s]) => ledger.log.inclusionProof(i, s));
+  const coldCons = timeEach(cons(200), ([a, b]) => ledger.log.consistencyProof(a, b));
+  const inclusionUs = timeEach(incl(pairs), ([i, s]) => ledger.log.inclusionProof(i, s));
+  const consistencyUs = timeEach(cons(pairs), ([a, b]) => ledger.log.consistencyProof(a, b));
   ledger.close();
   const r = {
     leaves: size,

@@ -150,7 +150,7 @@ describe('the medical-aid demo', () => {
     const ledger = t.node.ledger;
     let log = '';
     for (let at = 0; at < ledger.size; at += 1000)
-      log += ledger
+      log += ledger.log
         .leaves(at, Math.min(ledger.size, at + 1000))
         .map((b) => b.toString('utf8'))
         .join('\n');

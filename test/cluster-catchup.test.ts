@@ -64,8 +64,8 @@ describe('a node that was away longer than etcd keeps batches', () => {
     const c2 = await c.restart(2);
     await until('the returning node to catch up', () => c2.node.ledger.size === a.node.ledger.size);
     assert.equal(
-      toHex(c2.node.ledger.rootAt(c2.node.ledger.size)),
-      toHex(a.node.ledger.rootAt(a.node.ledger.size)),
+      toHex(c2.node.ledger.log.rootAt(c2.node.ledger.size)),
+      toHex(a.node.ledger.log.rootAt(a.node.ledger.size)),
     );
     assert.equal(c2.node.ledger.stateDigestHex, a.node.ledger.stateDigestHex);
     // And it follows etcd again: a new transaction through it reaches everyone.

@@ -54,7 +54,7 @@ describe('a consortium reading hostile batch items from etcd', () => {
       c.nodes.every((n) => n.node.ledger.size === c.nodes[0]!.node.ledger.size),
     );
     const size = c.nodes[0]!.node.ledger.size;
-    const roots = c.nodes.map((n) => toHex(n.node.ledger.rootAt(size)));
+    const roots = c.nodes.map((n) => toHex(n.node.ledger.log.rootAt(size)));
     assert.ok(roots.every((r) => r === roots[0]));
     for (const n of c.nodes) {
       const h = (await (await fetch(`${n.url}/v1/health`)).json()) as { ok: boolean };

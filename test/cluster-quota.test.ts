@@ -54,8 +54,8 @@ describe('a sustained run past the etcd quota', () => {
     await until('every node to apply everything', () =>
       nodes.every((n) => n.node.ledger.size === nodes[0]!.node.ledger.size),
     );
-    const root = toHex(nodes[0]!.node.ledger.rootAt(nodes[0]!.node.ledger.size));
-    for (const n of nodes) assert.equal(toHex(n.node.ledger.rootAt(n.node.ledger.size)), root);
+    const root = toHex(nodes[0]!.node.ledger.log.rootAt(nodes[0]!.node.ledger.size));
+    for (const n of nodes) assert.equal(toHex(n.node.ledger.log.rootAt(n.node.ledger.size)), root);
     const client = etcdClient(c.etcd.endpoints);
     try {
       const status = await client.maintenance.status();

@@ -46,7 +46,7 @@ describe('a consortium of three nodes on a three-member etcd cluster', () => {
     const size = l[0]!.size;
     for (const x of l.slice(1)) {
       assert.equal(x.height, l[0]!.height);
-      assert.equal(toHex(x.rootAt(size)), toHex(l[0]!.rootAt(size)));
+      assert.equal(toHex(x.log.rootAt(size)), toHex(l[0]!.log.rootAt(size)));
       assert.equal(x.stateDigestHex, l[0]!.stateDigestHex);
       assert.deepEqual(x.block(x.height), l[0]!.block(l[0]!.height));
     }

@@ -82,7 +82,7 @@ describe('a ledger written by the previous release', () => {
     });
 
     it('serves the same history to an outside auditor', async () => {
-      assert.equal(toHex(t.node.ledger.rootAt(RELEASE.size)), RELEASE.root);
+      assert.equal(toHex(t.node.ledger.log.rootAt(RELEASE.size)), RELEASE.root);
       const report = await auditLog(t.client, await t.client.policy());
       assert.equal(report.size, RELEASE.size);
       assert.equal(report.blocks, RELEASE.blocks);
@@ -113,7 +113,7 @@ describe('a ledger written by the previous release', () => {
           RELEASE.size,
           size,
           Buffer.from(RELEASE.root, 'hex'),
-          t.node.ledger.rootAt(size),
+          t.node.ledger.log.rootAt(size),
           proof,
         ),
       );

@@ -227,7 +227,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     if (limit < 1 || limit > 100) throw new AidError('BAD_REQUEST', 'limit is 1 to 100');
     return {
       size: ledger.size,
-      checkpoints: ledger.checkpoints(before, limit).map((c) => ({
+      checkpoints: ledger.log.checkpoints(before, limit).map((c) => ({
         size: c.size,
         root: toHex(c.root),
         signers: noteSigners(c.note),
@@ -264,7 +264,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   });
 
   app.get('/v1/log/checkpoint', async (_req, reply) =>
-    reply.type('text/plain; charset=utf-8').send(ledger.checkpoint().note),
+    reply.type('text/plain; charset=utf-8').send(ledger.log.checkpoint().note),
   );
   app.get('/v1/log/entries', async (req) => {
     const q = req.query as Query;
@@ -273,20 +273,20 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     if (end <= start) throw new AidError('BAD_REQUEST', 'end must exceed start');
     if (start >= ledger.size)
       throw new AidError('BAD_REQUEST', `start must be below the log size ${ledger.size}`);
-    return { entries: ledger.leaves(start, end, 1000).map((b) => toBase64(b)) };
+    return { entries: ledger.log.leaves(start, end, 1000).map((b) => toBase64(b)) };
   });
   app.get('/v1/log/proof/inclusion', async (req) => {
     const q = req.query as Query;
     const index = int(q.index, 'index');
     const size = int(q.size, 'size');
-    const p = ledger.inclusionProof(index, size);
+    const p = ledger.log.inclusionProof(index, size);
     return { index, size, leafHash: toHex(p.leafHash), proof: p.proof.map(toHex) };
   });
   app.get('/v1/log/proof/consistency', async (req) => {
     const q = req.query as Query;
     const first = int(q.first, 'first');
     const second = int(q.second, 'second');
-    return { first, second, proof: ledger.consistencyProof(first, second).map(toHex) };
+    return { first, second, proof: ledger.log.consistencyProof(first, second).map(toHex) };
   });
   registerAidRoutes(
     app,

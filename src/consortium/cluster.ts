@@ -142,7 +142,7 @@ export class Cosigner {
   /** Publishes the signature of this node's checkpoint of the current size. */
   async publish(height: number): Promise<void> {
     const size = this.ledger.size;
-    const cp = this.ledger.checkpointAt(size);
+    const cp = this.ledger.log.checkpointAt(size);
     if (!cp) return;
     const line = cp.note.slice(cp.note.indexOf('\n\n') + 2).split('\n')[0]! + '\n';
     const rec: SignatureRecord = { size, height, root: toHex(cp.root), org: this.org, line };
@@ -242,7 +242,7 @@ export class Cosigner {
     });
     if (
       !rec.line.startsWith(`\u2014 ${rec.org} `) ||
-      !this.ledger.checkpointLineVerifies(body, rec.line)
+      !this.ledger.log.lineVerifies(body, rec.line)
     ) {
       this.log('error', 'a checkpoint signature record does not verify; ignored', {
         org: rec.org,
@@ -256,12 +256,12 @@ export class Cosigner {
       this.pending.set(rec.size, list);
       return;
     }
-    const cp = this.ledger.checkpointAt(rec.size);
+    const cp = this.ledger.log.checkpointAt(rec.size);
     if (!cp) return;
     this.note({ ...rec });
     if (toHex(cp.root) !== rec.root) return;
     try {
-      this.ledger.addCosignature(rec.size, rec.line);
+      this.ledger.log.addCosignature(rec.size, rec.line);
     } catch (e) {
       this.log('error', 'a peer signature does not verify', {
         org: rec.org,
@@ -374,7 +374,7 @@ export async function catchUpFromPeers(d: CatchUpDeps, floor: number): Promise<n
         await fetch(`${base}/v1/log/checkpoint`, { signal: AbortSignal.timeout(15_000) })
       ).text();
       const cp = verifyCheckpoint(note, d.ledger.policy());
-      if (cp.size <= d.ledger.size && toHex(d.ledger.rootAt(cp.size)) !== toHex(cp.root))
+      if (cp.size <= d.ledger.size && toHex(d.ledger.log.rootAt(cp.size)) !== toHex(cp.root))
         throw new AidError(
           'DIVERGED',
           `after catching up from ${org}, the root at ${cp.size} is not the quorum's`,

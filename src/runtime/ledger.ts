@@ -22,13 +22,13 @@ import {
   type TxResult,
 } from '../chain/leaf.js';
 import type { Policy } from '../chain/policy.js';
-import { RECEIPT_FORMAT, type Receipt } from '../chain/receipt.js';
+import { Log } from '../log/log.js';
+import type { Receipt } from '../chain/receipt.js';
 import type { TxId } from '../chain/schemas.js';
-import { fromBase64, fromHex, toBase64, toHex, equalBytes } from '../core/bytes.js';
+import { fromHex, toHex } from '../core/bytes.js';
 import { canonicalJson, parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
-import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merkle.js';
-import { formatCheckpoint, noteKeyId, signNoteLine } from '../core/note.js';
+import { leafHash } from '../core/merkle.js';
 import type { KeyStatus, Protocol, Secrets, StateView } from './contract.js';
 import { NO_SECRETS } from './secrets.js';
 import { executeBlock, type BlockContext, type BlockRun } from './block.js';
@@ -39,7 +39,6 @@ import { nodeSigner, verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
-import { StoredTree } from '../log/tree.js';
 import { RefusalIndex, utcDay } from './refusals.js';
 import { Bloom, StateTable } from './state-table.js';
 
@@ -72,18 +71,12 @@ export interface CommitOutcome {
   duplicate: boolean;
 }
 
-/** A checkpoint this node signed, with the cosignatures it has gathered. */
-export interface CheckpointRecord {
-  size: number;
-  root: Uint8Array;
-  note: string;
-}
-
 export class Ledger {
   readonly db: Database.Database;
   readonly genesis: Genesis;
   readonly chain: string;
-  private readonly tree: StoredTree;
+  /** The RFC 9162 log: leaves, tree, checkpoints and cosignatures, proofs, receipts. */
+  readonly log: Log;
   readonly registry: ProtocolRegistry;
   private readonly secrets: Secrets;
   private readonly signer: ((m: Uint8Array) => Uint8Array) | undefined;
@@ -99,9 +92,6 @@ export class Ledger {
   private committedView: StateView | undefined;
   /** Every committed transaction id, so most lookups of a new id cost no SQLite read. */
   private txIds: Bloom;
-  /** Checkpoint notes with cosignatures gathered since the last write, by size. */
-  private readonly cosigned = new Map<number, string>();
-  private cosignFlush: NodeJS.Timeout | undefined;
 
   private constructor(db: Database.Database, genesis: Genesis, opts: LedgerOptions) {
     this.db = db;
@@ -119,12 +109,24 @@ export class Ledger {
     }
     this.refusals = new RefusalIndex(db, !(opts.readonly ?? false));
     this.txIds = this.loadTxIds((this.st.countTxs.get() ?? 0) * 2 + 1_000_000);
-    const size = (this.st.maxLeaf.get() ?? -1) + 1;
-    this.tree = new StoredTree(db, size, fastSha256, (i) => {
-      const bytes = this.st.getLeaf.get(i);
-      if (!bytes) throw new AidError('NOT_FOUND', `no leaf ${i}`);
-      return leafHash(bytes, fastSha256);
+    const read = (k: string) => this.stateGet(k);
+    this.log = new Log(db, {
+      origin: genesis.chain,
+      hash: fastSha256,
+      verify: verifyHex,
+      ...(opts.identity && this.signer
+        ? {
+            signer: {
+              org: opts.identity.org,
+              publicKey: opts.identity.publicKey,
+              sign: this.signer,
+            },
+          }
+        : {}),
+      nodeKey: (org) => this.registry.governance.nodeKey(read, org),
+      quorum: () => this.policy().quorum,
     });
+    const size = this.log.size;
     const last = this.st.lastBlock.get();
     if (last) {
       this.head = { height: last.height, time: last.time, hash: last.hash, state: last.state };
@@ -171,8 +173,7 @@ export class Ledger {
   }
 
   close(): void {
-    if (this.cosignFlush) clearTimeout(this.cosignFlush);
-    if (this.cosigned.size > 0) this.db.transaction(() => this.flushCosignatures())();
+    this.log.close();
     this.db.close();
   }
 
@@ -181,7 +182,7 @@ export class Ledger {
   }
 
   get size(): number {
-    return this.tree.size;
+    return this.log.size;
   }
 
   get headTime(): number {
@@ -351,7 +352,7 @@ export class Ledger {
       overlay,
       fresh,
     );
-    const first = this.tree.size;
+    const first = this.log.size;
     const leaves: PendingLeaf[] = fresh.map((item, k) => {
       const result = run.results[k]!;
       return { text: txLeafText(item.text, result), item, writes: run.writes[k]!, ok: result.ok };
@@ -390,7 +391,7 @@ export class Ledger {
     /** The batch's place in the ordering service (an etcd revision), kept with the block. */
     position?: number;
   }): void {
-    const first = this.tree.size;
+    const first = this.log.size;
     const { keys, state } = b.run;
     const blockText = blockLeafText({
       height: b.height,
@@ -405,11 +406,8 @@ export class Ledger {
     const st = this.st;
     try {
       this.db.transaction(() => {
-        let idx = first;
         for (const l of b.leaves) {
-          const bytes = Buffer.from(l.text, 'utf8');
-          this.tree.append(leafHash(bytes, fastSha256));
-          st.putLeaf.run(idx, bytes);
+          const idx = this.log.append(Buffer.from(l.text, 'utf8'));
           st.putTx.run(Buffer.from(l.item.id, 'hex'), idx, b.height);
           if (l.item.private) {
             st.putPrivate.run(
@@ -420,17 +418,14 @@ export class Ledger {
             let seq = 0;
             for (const [k, v] of l.writes) st.putTxWrite.run(idx, seq++, k, v);
           }
-          idx++;
         }
-        this.tree.append(blockHash);
-        st.putLeaf.run(idx, blockBytes);
+        const idx = this.log.append(blockBytes, blockHash);
         this.state.write(b.overlay.writes, keys);
         for (const m of this.models.values()) m.apply(b.overlay.writes);
         this.refusals.apply(
           b.leaves.map((l) => ({ signer: l.item.tx.signer, ok: l.ok })),
           b.time,
         );
-        this.tree.flush();
         st.putBlock.run({
           height: b.height,
           leaf: idx,
@@ -445,38 +440,18 @@ export class Ledger {
           position: b.position ?? null,
         });
         if (b.position !== undefined) st.putMeta.run('orderer.position', String(b.position));
-        this.flushCosignatures();
-        this.signCheckpoint(this.tree.size, this.tree.root());
+        this.log.seal();
       })();
     } catch (e) {
-      this.tree.rollback();
+      this.log.rolledBack();
       this.state.rolledBack(b.overlay.writes);
       throw e;
     }
-    this.tree.committed();
+    this.log.committed();
     this.state.committed(b.overlay.writes);
     for (const l of b.leaves) this.txIds.add(l.item.id);
     if (this.txIds.count > this.txIds.capacity) this.txIds = this.loadTxIds(this.txIds.count * 2);
     this.head = { height: b.height, time: b.time, hash: blockHash, state };
-  }
-
-  /**
-   * Signs and stores the checkpoint for `size`. A node never signs two roots for one size: it
-   * refuses with FORK instead. Runs inside the block's transaction, so what it signed is
-   * persisted before anyone can see it.
-   */
-  private signCheckpoint(size: number, root: Uint8Array): void {
-    if (!this.identity || !this.signer) return;
-    const existing = this.st.getCheckpoint.get(size);
-    if (existing) {
-      if (!equalBytes(existing.root, root)) {
-        throw new AidError('FORK', `refusing to sign a second root for size ${size}`);
-      }
-      return;
-    }
-    const text = formatCheckpoint({ origin: this.chain, size, root, extensions: [] });
-    const note = `${text}\n${signNoteLine(text, this.identity.org, this.identity.publicKey, this.signer)}`;
-    this.st.putCheckpoint.run(size, root, note);
   }
 
   // ---- reads ------------------------------------------------------------------------------
@@ -516,16 +491,9 @@ export class Ledger {
   }
 
   private leafLeaf(idx: number): TxLeaf | BlockLeaf {
-    const bytes = this.st.getLeaf.get(idx);
+    const bytes = this.log.leaf(idx);
     if (!bytes) throw new AidError('NOT_FOUND', `no leaf ${idx}`);
     return parseLeaf(bytes.toString('utf8'));
-  }
-
-  /** Exact leaf bytes for start <= i < end (at most `max`). */
-  leaves(start: number, end: number, max = 1000): Buffer[] {
-    const stop = Math.min(end, this.size, start + max);
-    if (stop <= start) return [];
-    return this.st.leafRange.all(start, stop);
   }
 
   private blockInfo(r: BlockRow): BlockSummary {
@@ -558,7 +526,7 @@ export class Ledger {
   blockTxs(height: number): BlockTx[] {
     const r = this.st.getBlock.get(height);
     if (!r) return [];
-    return this.leaves(r.first, r.leaf, r.txs).map((bytes, i) => {
+    return this.log.leaves(r.first, r.leaf, r.txs).map((bytes, i) => {
       const l = parseLeaf(bytes.toString('utf8')) as TxLeaf;
       return {
         id: toHex(fastSha256(Buffer.from(canonicalJson(l.tx), 'utf8'))),
@@ -579,23 +547,13 @@ export class Ledger {
     const b = this.st.blockAtLeaf.get(index);
     if (!b) return undefined;
     if (b.leaf === index) return { index, kind: 'block', height: b.height };
-    const bytes = this.st.getLeaf.get(index);
+    const bytes = this.log.leaf(index);
     if (!bytes) return undefined;
     const leaf = parseLeaf(bytes.toString('utf8'));
     if (leaf.kind !== 'tx')
       throw new AidError('VERIFY_FAILED', `leaf ${index} is not a transaction`);
     const id = toHex(fastSha256(Buffer.from(canonicalJson(leaf.tx), 'utf8')));
     return { index, kind: 'tx', id, height: b.height };
-  }
-
-  /**
-   * The checkpoints this node signed for sizes below `before`, newest first, each with the
-   * cosignatures gathered so far (one per block; at most `limit`).
-   */
-  checkpoints(before: number, limit: number): CheckpointRecord[] {
-    return this.st.checkpointsBefore
-      .all(before, limit)
-      .map((c) => ({ ...c, note: this.cosigned.get(c.size) ?? c.note }));
   }
 
   /** The ordering-service position of the last batch applied (0 when none). */
@@ -618,7 +576,7 @@ export class Ledger {
       id: r.batch,
       proposer: r.proposer,
       time: r.time,
-      items: this.leaves(r.first, r.leaf, r.txs).map((bytes) => {
+      items: this.log.leaves(r.first, r.leaf, r.txs).map((bytes) => {
         const l = parseLeaf(bytes.toString('utf8')) as TxLeaf;
         if (!l.tx.private) return { tx: l.tx };
         const id = toHex(fastSha256(Buffer.from(canonicalJson(l.tx), 'utf8')));
@@ -634,116 +592,10 @@ export class Ledger {
     return this.st.batchBlock.get(id) !== undefined;
   }
 
-  /** The checkpoint this node signed for `size`, with the cosignatures it has gathered. */
-  checkpointAt(size: number): { size: number; root: Uint8Array; note: string } | undefined {
-    const c = this.st.getCheckpoint.get(size);
-    const note = this.cosigned.get(size);
-    return c && note !== undefined ? { ...c, note } : c;
-  }
-
-  /**
-   * Adds a peer's signature line to this node's checkpoint of the same size, once it verifies
-   * under the membership's node key of that organisation over the identical body.
-   * @returns whether it was added; false when already there. @throws AidError BAD_CHECKPOINT.
-   */
-  addCosignature(size: number, line: string): boolean {
-    const cp = this.checkpointAt(size);
-    if (!cp) throw new AidError('NOT_FOUND', `no checkpoint of size ${size} here yet`);
-    if (cp.note.includes(line)) return false;
-    const body = cp.note.slice(0, cp.note.indexOf('\n\n') + 1);
-    if (!this.checkpointLineVerifies(body, line))
-      throw new AidError('BAD_CHECKPOINT', 'the signature line does not verify');
-    // Kept in memory and written with the next block (or shortly): a cosignature is not worth
-    // a disk flush of its own, and one lost in a crash is simply gathered again.
-    this.cosigned.set(size, cp.note + line);
-    this.cosignFlush ??= setTimeout(() => {
-      this.cosignFlush = undefined;
-      if (this.db.open) this.db.transaction(() => this.flushCosignatures())();
-    }, 250);
-    this.cosignFlush.unref();
-    return true;
-  }
-
-  /** Writes the gathered cosignatures; inside a transaction. */
-  private flushCosignatures(): void {
-    for (const [size, note] of this.cosigned) this.st.updateCheckpoint.run(note, size);
-    this.cosigned.clear();
-  }
-
-  /**
-   * Whether `line` is a valid C2SP signature over the checkpoint `body` by the node key of the
-   * organisation it names (checked with node:crypto: this runs for every peer, every block).
-   */
-  checkpointLineVerifies(body: string, line: string): boolean {
-    const m = /^\u2014 (\S+) (\S+)\n$/u.exec(line);
-    if (!m) return false;
-    const nodeKey = this.registry.governance.nodeKey((k) => this.stateGet(k), m[1]!);
-    if (!nodeKey) return false;
-    let raw: Uint8Array;
-    try {
-      raw = fromBase64(m[2]!);
-    } catch {
-      return false;
-    }
-    const keyId = noteKeyId(m[1]!, fromHex(nodeKey, 32));
-    if (raw.length !== 68 || !equalBytes(raw.subarray(0, 4), keyId)) return false;
-    return verifyHex(nodeKey, body, toHex(raw.subarray(4)));
-  }
-
-  checkpoint(): { size: number; root: Uint8Array; note: string } {
-    // The newest checkpoint signed by the policy's quorum of organisations: a final one.
-    const quorum = this.policy().quorum;
-    for (const row of this.st.recentCheckpoints.all()) {
-      const c = { ...row, note: this.cosigned.get(row.size) ?? row.note };
-      if (c.note.split('\n\u2014 ').length - 1 >= quorum) return c;
-    }
-    const c = this.st.lastCheckpoint.get();
-    if (!c) throw new AidError('UNAVAILABLE', 'no checkpoint yet');
-    return c;
-  }
-
-  private checkRange(n: number, what: string, max: number): void {
-    if (!Number.isSafeInteger(n) || n < 0 || n > max) {
-      throw new AidError('BAD_REQUEST', `${what} must be an integer from 0 to ${max}`);
-    }
-  }
-
-  rootAt(size: number): Uint8Array {
-    this.checkRange(size, 'size', this.size);
-    return rootAt(this.tree, size, fastSha256);
-  }
-
-  inclusionProof(index: number, size: number): { leafHash: Uint8Array; proof: Uint8Array[] } {
-    this.checkRange(size, 'size', this.size);
-    if (size === 0 || !Number.isSafeInteger(index) || index < 0 || index >= size) {
-      throw new AidError('BAD_REQUEST', 'index must be below size');
-    }
-    return {
-      leafHash: this.tree.node(0, index),
-      proof: inclusionProof(this.tree, index, size, fastSha256),
-    };
-  }
-
-  consistencyProof(first: number, second: number): Uint8Array[] {
-    this.checkRange(second, 'second', this.size);
-    this.checkRange(first, 'first', second);
-    return consistencyProof(this.tree, first, second, fastSha256);
-  }
-
   /** A receipt for a committed transaction against the newest checkpoint. */
   receipt(id: string): Receipt | undefined {
     const row = this.st.getTx.get(Buffer.from(id, 'hex'));
-    if (!row) return undefined;
-    const cp = this.checkpoint();
-    const bytes = this.st.getLeaf.get(row.leaf)!;
-    return {
-      format: RECEIPT_FORMAT,
-      txid: id,
-      index: row.leaf,
-      leaf: toBase64(bytes),
-      proof: inclusionProof(this.tree, row.leaf, cp.size, fastSha256).map(toHex),
-      checkpoint: cp.note,
-    };
+    return row ? this.log.receipt(id, row.leaf) : undefined;
   }
 
   /** The private part of a transaction, if this node holds it and it was not erased. */
@@ -767,7 +619,6 @@ interface PendingLeaf {
 
 function prepare(db: Database.Database) {
   return {
-    maxLeaf: db.prepare<[], number | null>('SELECT max(idx) FROM leaves').pluck(),
     lastBlock: db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY height DESC LIMIT 1'),
     getBlock: db.prepare<[number], BlockRow>('SELECT * FROM blocks WHERE height = ?'),
     blockRange: db.prepare<[number, number], BlockRow>(
@@ -776,13 +627,6 @@ function prepare(db: Database.Database) {
     scanState: db.prepare<[string, string, number], { key: string; value: string }>(
       'SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
     ),
-    putLeaf: db.prepare<[number, Buffer]>('INSERT INTO leaves (idx, data) VALUES (?, ?)'),
-    getLeaf: db.prepare<[number], Buffer>('SELECT data FROM leaves WHERE idx = ?').pluck(),
-    leafRange: db
-      .prepare<[number, number], Buffer>(
-        'SELECT data FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx',
-      )
-      .pluck(),
     putTx: db.prepare<[Buffer, number, number]>(
       'INSERT INTO txs (id, leaf, height) VALUES (?, ?, ?)',
     ),
@@ -804,12 +648,6 @@ function prepare(db: Database.Database) {
     putBlock: db.prepare<[Record<string, unknown>]>(
       'INSERT INTO blocks (height, leaf, first, txs, time, protocol, state, hash, proposer, batch, position) VALUES (@height, @leaf, @first, @txs, @time, @protocol, @state, @hash, @proposer, @batch, @position)',
     ),
-    getCheckpoint: db.prepare<[number], { size: number; root: Buffer; note: string }>(
-      'SELECT size, root, note FROM checkpoints WHERE size = ?',
-    ),
-    recentCheckpoints: db.prepare<[], { size: number; root: Buffer; note: string }>(
-      'SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 256',
-    ),
     getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
     putMeta: db.prepare<[string, string]>(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -818,20 +656,8 @@ function prepare(db: Database.Database) {
     blocksAfterPosition: db.prepare<[number, number], BlockRow>(
       'SELECT * FROM blocks WHERE position > ? ORDER BY position LIMIT ?',
     ),
-    checkpointsBefore: db.prepare<[number, number], { size: number; root: Buffer; note: string }>(
-      'SELECT size, root, note FROM checkpoints WHERE size < ? ORDER BY size DESC LIMIT ?',
-    ),
     blockAtLeaf: db.prepare<[number], { height: number; leaf: number }>(
       'SELECT height, leaf FROM blocks WHERE leaf >= ? ORDER BY leaf LIMIT 1',
-    ),
-    lastCheckpoint: db.prepare<[], { size: number; root: Buffer; note: string }>(
-      'SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1',
-    ),
-    putCheckpoint: db.prepare<[number, Uint8Array, string]>(
-      'INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)',
-    ),
-    updateCheckpoint: db.prepare<[string, number]>(
-      'UPDATE checkpoints SET note = ? WHERE size = ?',
     ),
   };
 }

@@ -6,7 +6,9 @@
 import type Database from 'better-sqlite3';
 import type { ProtocolStep } from '../chain/genesis.js';
 import type { Policy } from '../chain/policy.js';
-import type { Protocol } from './contract.js';
+import { AidError } from '../core/errors.js';
+import type { Genesis } from '../chain/genesis.js';
+import type { Contract, KeyStatus, Protocol, StateScan, StateView } from './contract.js';
 
 /** Reads one committed value (JSON text), or undefined. */
 export type StateRead = (key: string) => string | undefined;
@@ -72,5 +74,51 @@ export function withProtocols(
     get: (v) => extra.get(v) ?? base.get(v),
     governance: base.governance,
     readModels: base.readModels,
+  };
+}
+
+/**
+ * One domain's part of one protocol version: its contracts, and for the domain that keeps the
+ * membership, the genesis state and how a signer's key resolves. `upgrade` runs at the first block
+ * of the version on a ledger that ran an older one (see `Protocol.upgrade`).
+ */
+export interface DomainProtocol {
+  contracts: readonly Contract[];
+  genesis?(g: Genesis, state: StateView): void;
+  resolveKey?(state: StateView, key: string): KeyStatus;
+  upgrade?(state: StateView, scan: StateScan, from: number, genesis: Genesis): void;
+}
+
+/**
+ * Composes one protocol version from the domains' parts, in the order given: exactly one part
+ * writes the genesis state and resolves keys; contract names are unique; upgrades run in order.
+ * @throws AidError CONFIG when the parts do not compose.
+ */
+export function composeProtocol(version: number, parts: readonly DomainProtocol[]): Protocol {
+  const contracts = new Map<string, Contract>();
+  for (const c of parts.flatMap((p) => p.contracts)) {
+    if (contracts.has(c.name))
+      throw new AidError('CONFIG', `two domains define the contract ${c.name}`);
+    contracts.set(c.name, c);
+  }
+  const one = <K extends 'genesis' | 'resolveKey'>(k: K): NonNullable<DomainProtocol[K]> => {
+    const found = parts.filter((p) => p[k] !== undefined);
+    if (found.length !== 1)
+      throw new AidError('CONFIG', `protocol ${version}: exactly one domain must define ${k}`);
+    return found[0]![k]!;
+  };
+  const upgrades = parts.flatMap((p) => (p.upgrade ? [p.upgrade] : []));
+  return {
+    version,
+    contracts,
+    genesis: one('genesis'),
+    resolveKey: one('resolveKey'),
+    ...(upgrades.length > 0
+      ? {
+          upgrade(state, scan, from, genesis) {
+            for (const u of upgrades) u(state, scan, from, genesis);
+          },
+        }
+      : {}),
   };
 }

@@ -3,13 +3,10 @@
  * so after a crash a block is whole or absent, and nothing acknowledged is lost.
  */
 import Database from 'better-sqlite3';
+import { LOG_SCHEMA } from '../log/log.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
--- Exact leaf bytes (RFC 8785 text) of the global log, by log index.
-CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
--- Perfect subtree hashes: id = level * 2^40 + index.
-CREATE TABLE IF NOT EXISTS nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS txs (id BLOB PRIMARY KEY, leaf INTEGER NOT NULL, height INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS blocks (
   height INTEGER PRIMARY KEY,
@@ -33,8 +30,6 @@ CREATE TABLE IF NOT EXISTS tx_writes (leaf INTEGER NOT NULL, seq INTEGER NOT NUL
 CREATE INDEX IF NOT EXISTS blocks_batch ON blocks (batch);
 -- Which block a log index falls in (a block's leaves end at its closing leaf).
 CREATE INDEX IF NOT EXISTS blocks_leaf ON blocks (leaf);
--- Every checkpoint this node signed: never two roots for one size.
-CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL);
 `;
 
 export function openDatabase(path: string, opts: { readonly?: boolean } = {}): Database.Database {
@@ -47,6 +42,7 @@ export function openDatabase(path: string, opts: { readonly?: boolean } = {}): D
     db.pragma('synchronous = FULL');
     // Fewer, larger WAL checkpoints: pages dirtied by many blocks are copied back once.
     db.pragma('wal_autocheckpoint = 8192');
+    db.exec(LOG_SCHEMA);
     db.exec(SCHEMA);
     // Files made before blocks kept their ordering position gain the column (empty for them).
     const cols = db.prepare<[], { name: string }>('PRAGMA table_info(blocks)').all();

@@ -1,0 +1,16 @@
+/**
+ * The medical-aid domain's part of each protocol version: programs, attested facts, cases (with
+ * the claims guard and the funds journal they write), donations and funds, and audit freezes.
+ * Version 2: the hospital's verification carries the admission ID, reasons are published codes.
+ */
+import type { DomainProtocol } from '../../../runtime/registry.js';
+import { attest } from './attest.js';
+import { audit, auditV2 } from './audit.js';
+import { cases, casesV2 } from './cases.js';
+import { donations, donationsV2, funds, fundsV2 } from './donations.js';
+import { programs } from './programs.js';
+
+export const AID_PROTOCOLS: ReadonlyMap<number, DomainProtocol> = new Map<number, DomainProtocol>([
+  [1, { contracts: [programs, attest, cases, donations, funds, audit] }],
+  [2, { contracts: [programs, attest, casesV2, donationsV2, fundsV2, auditV2] }],
+]);
