@@ -484,11 +484,36 @@ describe('the log, served the way Certificate Transparency serves one', () => {
     const paths = doc.json!.paths as Record<string, Record<string, unknown>>;
     const routes = (t.app as unknown as { routeList: string[] }).routeList;
     assert.ok(routes.length > 25);
+    // Every route the server registered is documented, and every documented operation is served.
     for (const r of routes) {
       const [method, path] = r.split(' ') as [string, string];
-      if (path === '/v1/openapi.json') continue;
       assert.ok(paths[path]?.[method.toLowerCase()], `${r} is documented`);
     }
+    const documented = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    assert.deepEqual(documented.sort(), [...routes].sort());
+    const ids = Object.values(paths).flatMap((ops) =>
+      Object.values(ops).map((op) => (op as { operationId?: string }).operationId),
+    );
+    assert.equal(new Set(ids).size, documented.length, 'each operation has its own operationId');
+    // Every transaction type of the newest protocol, with its payload (and private facts) schema.
+    const actions = (
+      doc.json!.components as {
+        'x-actions': Record<
+          string,
+          { properties: { payload?: { type?: string }; private?: object } }
+        >;
+      }
+    )['x-actions'];
+    for (const type of [
+      'membership.enrol',
+      'cases.submit',
+      'donations.receive',
+      'programs.publish',
+    ])
+      assert.equal(actions[type]?.properties.payload?.type, 'object', type);
+    assert.ok(actions['cases.submit']?.properties.private, 'cases.submit has private facts');
     const policy = await get(t.url, '/v1/policy');
     assert.equal(policy.json!.origin, t.chain);
     assert.equal(policy.json!.quorum, 1);
@@ -532,6 +557,46 @@ describe('hostile input: always a 4xx with a coded error, never a 500, nothing c
       assert.deepEqual(await logState(), before);
     });
   }
+  it('says where a parameter or a body does not parse, without echoing it', async () => {
+    type Answer = {
+      status: number;
+      json?: { error?: { code: string; details?: unknown } } | undefined;
+    };
+    const cases: [string, () => Promise<Answer>, string, string?][] = [
+      ['/v1/blocks?limit=0', () => get(t.url, '/v1/blocks?limit=0'), 'query', 'limit'],
+      ['/v1/blocks?from=007', () => get(t.url, '/v1/blocks?from=007'), 'query', 'from'],
+      ['/v1/tx/nothex', () => get(t.url, '/v1/tx/nothex'), 'path', 'id'],
+      [
+        '/v1/public/cases?state=<script>',
+        () => get(t.url, '/v1/public/cases?state=%3Cscript%3E'),
+        'query',
+        'state',
+      ],
+      [
+        'challenge for a key that is not hex',
+        () => post(t.url, '/v1/auth/challenge', '{"key":"<script>"}'),
+        'body',
+        'key',
+      ],
+      ['challenge with an array body', () => post(t.url, '/v1/auth/challenge', '[]'), 'body'],
+    ];
+    for (const [what, send, where, field] of cases) {
+      const r = await send();
+      assert.equal(r.status, 400, what);
+      assert.equal(r.json?.error?.code, 'BAD_REQUEST', what);
+      assert.deepEqual(r.json?.error?.details, { in: where, ...(field ? { field } : {}) }, what);
+      assert.ok(!JSON.stringify(r.json).includes('<script>'), what);
+    }
+  });
+
+  it('turns away a caller who is not signed in before looking at any input', async () => {
+    for (const p of ['/v1/cases/nothex', '/v1/cases?limit=0', '/v1/cluster/batches?after=x']) {
+      const r = await get(t.url, p);
+      assert.equal(r.status, 401, p);
+      assert.equal(r.json?.error?.code, 'UNAUTHORIZED', p);
+    }
+  });
+
   it('refuses POST bodies that are not JSON, not UTF-8, or empty', async () => {
     for (const text of [
       '',

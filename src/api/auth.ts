@@ -7,17 +7,12 @@
  * store and lock others out. Each key may sign in a limited number of times a minute.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { challengeText } from '../chain/auth.js';
 import { AidError } from '../core/errors.js';
 import { SlidingWindow } from '../core/sliding-window.js';
-import { challengeText } from '../chain/auth.js';
-import { Challenges } from './challenge.js';
-
-export { AUTH_CONTEXT, challengeText } from '../chain/auth.js';
-import type { OrgType } from '../chain/genesis.js';
-import type { Role } from '../runtime/contract.js';
-import type { Ledger } from '../runtime/ledger.js';
+import type { Viewer, ViewerLookup } from '../runtime/routes.js';
 import { verifyHex } from '../runtime/node-ed25519.js';
-import type { AidQueries } from '../domains/aid/model.js';
+import { Challenges } from './challenge.js';
 
 export const CHALLENGE_TTL_MS = 2 * 60_000;
 export const TOKEN_TTL_MS = 15 * 60_000;
@@ -33,28 +28,19 @@ export interface AuthOptions {
   signInsPerMinute?: number;
 }
 
-/** Who is reading: a member of an organisation, or an applicant (org ''). */
-export interface Viewer {
-  key: string;
-  member: string;
-  org: string;
-  orgType: OrgType | '';
-  roles: readonly Role[];
-  /** Signed in with an organisation's node key: a peer node of the consortium. */
-  node?: boolean;
-}
-
-const KEY_RE = /^[0-9a-f]{64}$/;
-
 export class Auth {
   private readonly secret = randomBytes(32);
   private readonly challenges: Challenges;
   private readonly signIns: SlidingWindow;
   private readonly now: () => number;
 
+  /**
+   * @param chain the chain id a challenge is signed for
+   * @param lookup who signs in with a key (the domain that keeps the keys says)
+   */
   constructor(
-    private readonly ledger: Ledger,
-    private readonly queries: AidQueries,
+    private readonly chain: string,
+    private readonly lookup: ViewerLookup,
     opts: AuthOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
@@ -69,10 +55,8 @@ export class Auth {
     });
   }
 
-  /** A challenge for `key`; nothing is stored. @throws AidError BAD_REQUEST. */
-  challenge(key: unknown): { challenge: string; expires: number } {
-    if (typeof key !== 'string' || !KEY_RE.test(key))
-      throw new AidError('BAD_REQUEST', 'key is 32 bytes of lowercase hex');
+  /** A challenge for `key` (32 bytes of lowercase hex); nothing is stored. */
+  challenge(key: string): { challenge: string; expires: number } {
     return this.challenges.issue(key, this.now());
   }
 
@@ -83,13 +67,14 @@ export class Auth {
    * @throws AidError BAD_REQUEST, UNAUTHORIZED, BAD_SIGNATURE, RATE_LIMITED (`details.retryAfter`
    * in seconds).
    */
-  token(body: unknown): { token: string; expires: number; viewer: Viewer } {
-    const b = (body ?? {}) as Record<string, unknown>;
-    if (typeof b.challenge !== 'string' || typeof b.key !== 'string' || typeof b.sig !== 'string')
-      throw new AidError('BAD_REQUEST', 'send {"key","challenge","sig"}');
+  token(b: { key: string; challenge: string; sig: string }): {
+    token: string;
+    expires: number;
+    viewer: Viewer;
+  } {
     const now = this.now();
     const c = this.challenges.open(b.key, b.challenge, now);
-    if (!verifyHex(b.key, challengeText(this.ledger.chain, b.challenge), b.sig))
+    if (!verifyHex(b.key, challengeText(this.chain, b.challenge), b.sig))
       throw new AidError('BAD_SIGNATURE', 'the challenge signature does not verify');
     const viewer = this.viewerOf(b.key);
     const wait = this.signIns.wait(b.key, now);
@@ -123,70 +108,12 @@ export class Auth {
   }
 
   private viewerOf(key: string): Viewer {
-    // A peer node signs in with its organisation's node key. Looked up first: a member record
-    // that protocol 1 let claim a node key (then revoked) must not lock the node out.
-    const node = this.queries.nodeOrg(key);
-    if (node)
-      return {
-        key,
-        member: `${node.id}/node`,
-        org: node.id,
-        orgType: node.type,
-        roles: [],
-        node: true,
-      };
-    const s = this.ledger.keyStatus(key);
-    if (s.kind !== 'active') throw new AidError('UNAUTHORIZED', 'the key is unknown or revoked');
-    const org = s.signer.org === '' ? undefined : this.queries.org(s.signer.org);
-    return {
-      key,
-      member: s.signer.member,
-      org: s.signer.org,
-      orgType: org?.type ?? '',
-      roles: s.signer.roles,
-    };
+    const v = this.lookup(key);
+    if (!v) throw new AidError('UNAUTHORIZED', 'the key is unknown or revoked');
+    return v;
   }
 
   private mac(payload: string): string {
     return createHmac('sha256', this.secret).update(payload).digest('base64url');
   }
-}
-
-/** Regulators and auditors see every case. */
-export function seesAll(v: Viewer): boolean {
-  return v.roles.includes('regulator') || v.roles.includes('auditor');
-}
-
-const OWNER_ROLES: readonly Role[] = [
-  'reviewer',
-  'program-manager',
-  'finance',
-  'operator',
-  'admin',
-];
-
-/** Whether the viewer may see a case: its hospital, its program's staff, regulators, its applicant. */
-export function canSeeCase(
-  v: Viewer,
-  c: { owner: string; hospital: string; applicant: { kind: string; key?: string } },
-): boolean {
-  if (seesAll(v)) return true;
-  if (v.org !== '' && v.org === c.hospital) return true;
-  if (v.org !== '' && v.org === c.owner && v.roles.some((r) => OWNER_ROLES.includes(r)))
-    return true;
-  return c.applicant.kind === 'account' && c.applicant.key === v.key;
-}
-
-/** Whether the viewer may take the private parts a rule assessment needs. */
-export function canAssess(v: Viewer, c: { owner: string }): boolean {
-  return (
-    v.org === c.owner &&
-    v.roles.some((r) => r === 'reviewer' || r === 'program-manager' || r === 'operator')
-  );
-}
-
-export function requireViewer(v: Viewer | undefined): Viewer {
-  if (!v)
-    throw new AidError('UNAUTHORIZED', 'sign in: POST /v1/auth/challenge, then /v1/auth/token');
-  return v;
 }

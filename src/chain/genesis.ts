@@ -72,7 +72,8 @@ export const GenesisSchema = z
         ctx.addIssue({ code: 'custom', message: 'protocol steps rise in height and version' });
       }
     }
-  });
+  })
+  .meta({ id: 'Genesis' });
 export type Genesis = z.infer<typeof GenesisSchema>;
 
 /** Parses a genesis document; @throws AidError MALFORMED naming the first problem. */

@@ -5,26 +5,33 @@
  */
 import { z } from 'zod';
 import { canonicalJson, parseCanonical } from '../core/canonical.js';
-import { AidError } from '../core/errors.js';
+import { AidError, EXECUTION_CODES } from '../core/errors.js';
 import { hex32 } from './schemas.js';
 import { SignedTxSchema, type SignedTx } from './tx.js';
 
-export type TxResult = { ok: true } | { ok: false; code: string };
+/**
+ * What executing a transaction came to: done, or refused with an execution code. The list of
+ * codes only grows (src/core/errors.ts), so every leaf ever written still parses.
+ */
+export const TxResultSchema = z
+  .union([
+    z.strictObject({ ok: z.literal(true) }),
+    z.strictObject({ ok: z.literal(false), code: z.enum(EXECUTION_CODES) }),
+  ])
+  .meta({ id: 'TxResult' });
+export type TxResult = z.infer<typeof TxResultSchema>;
 
-export const TxResultSchema = z.union([
-  z.strictObject({ ok: z.literal(true) }),
-  z.strictObject({ ok: z.literal(false), code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/) }),
-]);
-
-export const BlockLeafSchema = z.strictObject({
-  kind: z.literal('block'),
-  height: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  prev: hex32,
-  time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  protocol: z.number().int().min(1).max(1_000_000),
-  txs: z.number().int().min(0).max(1_000_000),
-  state: hex32,
-});
+export const BlockLeafSchema = z
+  .strictObject({
+    kind: z.literal('block'),
+    height: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    prev: hex32,
+    time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    protocol: z.number().int().min(1).max(1_000_000),
+    txs: z.number().int().min(0).max(1_000_000),
+    state: hex32,
+  })
+  .meta({ id: 'BlockLeaf' });
 export type BlockLeaf = z.infer<typeof BlockLeafSchema>;
 
 export const TxLeafSchema = z.strictObject({

@@ -13,14 +13,16 @@ import {
   type NoteVerifier,
 } from '../core/note.js';
 
-export const PolicySchema = z.strictObject({
-  origin: z.string().min(1).max(128),
-  quorum: z.number().int().min(1).max(1000),
-  signers: z
-    .array(z.strictObject({ org: z.string().min(1).max(63), vkey: z.string().min(1).max(300) }))
-    .min(1)
-    .max(1000),
-});
+export const PolicySchema = z
+  .strictObject({
+    origin: z.string().min(1).max(128),
+    quorum: z.number().int().min(1).max(1000),
+    signers: z
+      .array(z.strictObject({ org: z.string().min(1).max(63), vkey: z.string().min(1).max(300) }))
+      .min(1)
+      .max(1000),
+  })
+  .meta({ id: 'Policy' });
 export type Policy = z.infer<typeof PolicySchema>;
 
 export interface VerifiedCheckpoint extends CheckpointBody {

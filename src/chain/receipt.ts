@@ -17,16 +17,18 @@ import { canonicalJson } from '../core/canonical.js';
 
 export const RECEIPT_FORMAT = 'aidledger-receipt/v1';
 
-export const ReceiptSchema = z.strictObject({
-  format: z.literal(RECEIPT_FORMAT),
-  txid: hex32.optional(),
-  index: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  /** Base64 of the exact leaf bytes. */
-  leaf: z.string().max(2_000_000),
-  proof: z.array(hex32).max(64),
-  /** The C2SP checkpoint note the proof leads to. */
-  checkpoint: z.string().max(100_000),
-});
+export const ReceiptSchema = z
+  .strictObject({
+    format: z.literal(RECEIPT_FORMAT),
+    txid: hex32.optional(),
+    index: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** Base64 of the exact leaf bytes. */
+    leaf: z.string().max(2_000_000),
+    proof: z.array(hex32).max(64),
+    /** The C2SP checkpoint note the proof leads to. */
+    checkpoint: z.string().max(100_000),
+  })
+  .meta({ id: 'Receipt' });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
 export type ReceiptStep = 'format' | 'leaf' | 'txid' | 'signature' | 'checkpoint' | 'inclusion';

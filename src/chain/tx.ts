@@ -13,17 +13,19 @@ import { hex32, hex64, JsonObjectSchema, type TxId } from './schemas.js';
 
 export const TX_TYPE_RE = /^[a-z][a-z0-9]*\.[a-z][a-zA-Z0-9]*$/;
 
-export const SignedTxSchema = z.strictObject({
-  chain: z.string().min(1).max(128),
-  type: z.string().regex(TX_TYPE_RE, 'type is <contract>.<action>'),
-  payload: JsonObjectSchema,
-  private: z.strictObject({ commitment: hex32 }).optional(),
-  signer: hex32,
-  nonce: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'nonce is 1 to 64 of [A-Za-z0-9._:-]'),
-  time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  alg: z.literal('ed25519'),
-  sig: hex64,
-});
+export const SignedTxSchema = z
+  .strictObject({
+    chain: z.string().min(1).max(128),
+    type: z.string().regex(TX_TYPE_RE, 'type is <contract>.<action>'),
+    payload: JsonObjectSchema,
+    private: z.strictObject({ commitment: hex32 }).optional(),
+    signer: hex32,
+    nonce: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'nonce is 1 to 64 of [A-Za-z0-9._:-]'),
+    time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    alg: z.literal('ed25519'),
+    sig: hex64,
+  })
+  .meta({ id: 'SignedTx' });
 export type SignedTx = z.infer<typeof SignedTxSchema>;
 export type UnsignedTx = Omit<SignedTx, 'sig' | 'alg'>;
 
@@ -35,10 +37,12 @@ export const PrivatePartSchema = z.strictObject({
 export type PrivatePart = z.infer<typeof PrivatePartSchema>;
 
 /** What a client submits: the signed transaction and, if it has one, its private part. */
-export const SubmissionSchema = z.strictObject({
-  tx: SignedTxSchema,
-  private: PrivatePartSchema.optional(),
-});
+export const SubmissionSchema = z
+  .strictObject({
+    tx: SignedTxSchema,
+    private: PrivatePartSchema.optional(),
+  })
+  .meta({ id: 'Submission' });
 export type Submission = z.infer<typeof SubmissionSchema>;
 
 /** Commitment = SHA-256(salt || RFC 8785 bytes of the facts). */

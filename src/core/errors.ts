@@ -17,32 +17,43 @@ export type AdmissionCode =
   | 'TOO_LARGE'
   | 'TOO_MANY';
 
-/** Codes recorded in the log for a transaction that was ordered but refused. */
-export type ExecutionCode =
-  | 'KEY_REVOKED'
-  | 'NONCE_USED'
-  | 'FORBIDDEN_ROLE'
-  | 'NOT_FOUND'
-  | 'ALREADY_EXISTS'
-  | 'INVALID_STATE'
-  | 'WRONG_ORG'
-  | 'ALREADY_VOTED'
-  | 'KEY_IN_USE'
-  | 'LAST_ADMIN'
-  | 'FROZEN'
-  | 'DUPLICATE_CLAIM'
-  | 'INSUFFICIENT_FUNDS'
-  | 'CONFLICT_OF_INTEREST'
-  | 'ALREADY_REVIEWED'
-  | 'CURRENCY_MISMATCH'
-  | 'SOURCES_MISMATCH'
-  | 'NOT_APPLICANT'
-  | 'LINE_CONFLICT'
-  | 'NO_POSSESSION'
-  | 'ROLE_NOT_ALLOWED'
-  | 'NOT_FREEZER'
-  | 'PATIENT_MISMATCH'
-  | 'PATIENT_UNCONFIRMED';
+/**
+ * Codes recorded in the log for a transaction that was ordered but refused: the executor's own
+ * checks (a reused nonce, a key unknown or revoked by then, a type the block's protocol lacks, a
+ * role or private part missing, a payload its schema refuses) and the contracts' refusals. A leaf
+ * keeps its code for ever, so this list only grows: every code ever written stays here.
+ */
+export const EXECUTION_CODES = [
+  'NONCE_USED',
+  'UNKNOWN_KEY',
+  'KEY_REVOKED',
+  'UNKNOWN_TYPE',
+  'KEY_IN_USE',
+  'FORBIDDEN_ROLE',
+  'PRIVATE_MISSING',
+  'MALFORMED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'INVALID_STATE',
+  'WRONG_ORG',
+  'ALREADY_VOTED',
+  'LAST_ADMIN',
+  'FROZEN',
+  'DUPLICATE_CLAIM',
+  'INSUFFICIENT_FUNDS',
+  'CONFLICT_OF_INTEREST',
+  'ALREADY_REVIEWED',
+  'CURRENCY_MISMATCH',
+  'SOURCES_MISMATCH',
+  'NOT_APPLICANT',
+  'LINE_CONFLICT',
+  'NO_POSSESSION',
+  'ROLE_NOT_ALLOWED',
+  'NOT_FREEZER',
+  'PATIENT_MISMATCH',
+  'PATIENT_UNCONFIRMED',
+] as const;
+export type ExecutionCode = (typeof EXECUTION_CODES)[number];
 
 export type ErrorCode =
   | AdmissionCode

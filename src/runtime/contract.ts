@@ -155,6 +155,9 @@ export function findAction(p: Protocol, type: string): Action<never> | undefined
 
 /** A refusal by a contract: recorded in the log with its code, changes nothing but the nonce. */
 export class ContractError extends AidError {
+  /** What the log records for the refused transaction. */
+  declare readonly code: ExecutionCode;
+
   constructor(code: ExecutionCode, message: string) {
     super(code, message);
     this.name = 'ContractError';

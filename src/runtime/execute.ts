@@ -7,9 +7,10 @@
 import type { TxResult } from '../chain/leaf.js';
 import type { PrivatePart, SignedTx } from '../chain/tx.js';
 import type { TxId } from '../chain/schemas.js';
-import { isAidError } from '../core/errors.js';
+import type { ExecutionCode } from '../core/errors.js';
 import type { Genesis } from '../chain/genesis.js';
 import {
+  ContractError,
   findAction,
   type Action,
   type Protocol,
@@ -73,7 +74,7 @@ export function executeTx(
   const nk = nonceKey(tx);
   if (block.read(nk) != null)
     return { result: { ok: false, code: 'NONCE_USED' }, writes: new Map() };
-  const nonceOnly = (code: string) => {
+  const nonceOnly = (code: ExecutionCode) => {
     block.set(nk, '1');
     return { result: { ok: false as const, code }, writes: new Map([[nk, '1']]) };
   };
@@ -123,7 +124,7 @@ export function executeTx(
       payload as never,
     );
   } catch (e) {
-    if (isAidError(e) && e.name === 'ContractError') return nonceOnly(e.code);
+    if (e instanceof ContractError) return nonceOnly(e.code);
     throw e;
   }
   txView.mergeInto(block);

@@ -6,11 +6,14 @@ import type {
   BlockDetail,
   BlocksPage,
   CheckpointsPage,
+  ConsistencyProof,
+  InclusionProof,
   KeyHolder,
+  LogEntries,
   LogEntry,
+  Outcome,
   TxView,
 } from '../chain/explorer-types.js';
-import type { TxResult } from '../chain/leaf.js';
 import { parsePolicy, type Policy } from '../chain/policy.js';
 import type { Receipt } from '../chain/receipt.js';
 import type { Submission } from '../chain/tx.js';
@@ -18,13 +21,7 @@ import { fromBase64, fromHex } from '../core/bytes.js';
 import { canonicalJson } from '../core/canonical.js';
 import { AidError, type ErrorCode } from '../core/errors.js';
 
-export interface Outcome {
-  id: string;
-  height: number;
-  index: number;
-  result: TxResult;
-  duplicate?: boolean;
-}
+export type { Outcome };
 
 export interface ClientOptions {
   fetch?: typeof fetch;
@@ -164,7 +161,7 @@ export class AidClient {
 
   /** Exact leaf bytes for start <= i < end; may return fewer (page on). */
   async entries(start: number, end: number): Promise<Uint8Array[]> {
-    const r = await this.json<{ entries: string[] }>(`/v1/log/entries?start=${start}&end=${end}`);
+    const r = await this.json<LogEntries>(`/v1/log/entries?start=${start}&end=${end}`);
     return r.entries.map((e) => fromBase64(e, 'entry'));
   }
 
@@ -172,14 +169,14 @@ export class AidClient {
     index: number,
     size: number,
   ): Promise<{ leafHash: Uint8Array; proof: Uint8Array[] }> {
-    const r = await this.json<{ leafHash: string; proof: string[] }>(
+    const r = await this.json<InclusionProof>(
       `/v1/log/proof/inclusion?index=${index}&size=${size}`,
     );
     return { leafHash: fromHex(r.leafHash, 32), proof: r.proof.map((p) => fromHex(p, 32)) };
   }
 
   async consistencyProof(first: number, second: number): Promise<Uint8Array[]> {
-    const r = await this.json<{ proof: string[] }>(
+    const r = await this.json<ConsistencyProof>(
       `/v1/log/proof/consistency?first=${first}&second=${second}`,
     );
     return r.proof.map((p) => fromHex(p, 32));

@@ -111,7 +111,6 @@ export type { Names } from '../chain/schemas.js';
 export { ORG_TYPES, type OrgType } from '../chain/genesis.js';
 export { publicDonations, recentActivity, fundFlows, governance } from '../domains/aid/client.js';
 export type {
-  OrgView,
   PublicProgramSummary,
   ProgramView,
   Donor,
@@ -120,5 +119,5 @@ export type {
   Disbursement,
   FlowEnd,
   FundFlow,
-  Governance,
 } from '../domains/aid/public-types.js';
+export type { OrgView, Governance } from '../domains/membership/types.js';

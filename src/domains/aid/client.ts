@@ -5,25 +5,29 @@
  * below are the wire shapes the node answers with.
  */
 import type {
+  AssessmentSources,
   BenefitSteps,
+  CasePage,
   CaseRecord,
   CaseRow,
+  CaseView,
   ConditionResult,
   Explanation,
   FundedBy,
 } from './types.js';
+import type { ProgramVersion } from './contracts/programs.js';
 import type { Lang } from './text.js';
 import { challengeText } from '../../chain/auth.js';
 import type {
   Disbursement,
   DonationTrace,
   FundFlow,
-  Governance,
   ProgramView,
+  ProgramDetail,
   PublicDonation,
   PublicProgramSummary,
 } from './public-types.js';
-import type { Names } from '../../chain/schemas.js';
+import type { Governance } from '../membership/types.js';
 import { toHex, utf8 } from '../../core/bytes.js';
 import { publicKeyFromSeed, signEd25519 } from '../../core/ed25519.js';
 import { AidError } from '../../core/errors.js';
@@ -76,43 +80,10 @@ export function readSignedIn<T>(client: AidClient | string, token: string, path:
 
 // ---- programs ----------------------------------------------------------------------------
 
-export interface ProgramCondition {
-  name: string;
-  labels: Names;
-  /** CEL over the case's facts. */
-  expr: string;
-  attested?: { fact: string; by: string[] }[];
-}
-
 /** One published version of a program: its spec as signed, and who published it when. */
-export interface ProgramDefinition {
-  id: string;
-  names: Names;
-  currency: string;
-  timeZone: string;
-  budget: string;
-  conditions: ProgramCondition[];
-  benefit: {
-    deductible: string;
-    rateBp: number;
-    perCaseCap: string;
-    perPatientYearCap: string;
-  };
-  documents: { name: string; labels: Names }[];
-  review: { autoApproveUpTo: string; twoReviewersAbove: string };
-  open: boolean;
-  owner: string;
-  version: number;
-  tx: string;
-  time: number;
-}
-
-export interface ProgramDetail extends ProgramView {
-  definition: ProgramDefinition;
-  /** The facts each condition of the definition reads, by condition name. */
-  conditionFacts: Record<string, string[]>;
-  versions: { version: number; tx: string; time: number }[];
-}
+export type ProgramDefinition = ProgramVersion;
+export type ProgramCondition = ProgramVersion['conditions'][number];
+export type { ProgramDetail };
 
 /** Every program with its money, as `GET /v1/public/programs` shows them to anyone. */
 export async function publicPrograms(
@@ -211,33 +182,11 @@ export interface CaseFilter {
   cursor?: string;
 }
 
-export type { CaseRow };
-
-/** A page of cases, newest first; `nextCursor` is there when more may follow. */
-export interface CasePage {
-  cases: CaseRow[];
-  nextCursor?: string;
-}
-
-export interface CaseView {
-  case: CaseRecord;
-  /** The lots that paid the case. */
-  funding: FundedBy[];
-  /** For a waitlisted case: its place in the program's queue (1 = funded next). */
-  waitlist?: { position: number; ahead: number };
-}
+export type { AssessmentSources, CasePage, CaseRow, CaseView };
 
 /** A case's decision in the reader's language, fact values included for those who may see them. */
 export type CaseExplanation = Explanation;
 export type { BenefitSteps, CaseRecord, ConditionResult, FundedBy };
-
-/**
- * The private parts an assessment carries, salts and all: submit them as the private facts of
- * `cases.assess` exactly as they come.
- */
-export interface AssessmentSources {
-  sources: { tx: string; salt: string; facts: Record<string, unknown> }[];
-}
 
 /** The cases the signed-in reader may see, newest first. */
 export function listCases(

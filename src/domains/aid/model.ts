@@ -12,19 +12,20 @@ import {
   OUTCOME_LABELS,
   type Lang,
 } from './text.js';
-import type { Explanation } from './types.js';
+import type { AssessmentSources, Explanation } from './types.js';
 import { REVIEW_REASONS } from './reasons.js';
 import type {
   Disbursement,
   DonationTrace,
   FlowEnd,
   FundFlow,
-  Governance,
   ProgramView,
+  PublicCase,
   PublicDonation,
 } from './public-types.js';
 
 export type { Explanation };
+import { compareUtf8 } from '../../core/bytes.js';
 import { AidError } from '../../core/errors.js';
 import { attestKeys, type PatientAttestations } from './contracts/attest.js';
 import { caseKeys, type CaseRecord } from './contracts/case-record.js';
@@ -36,13 +37,8 @@ import {
   type Lot,
   type LotUse,
 } from './contracts/journal.js';
-import {
-  nodeKeyHolder,
-  keys as membershipKeys,
-  type Config,
-  type OrgRecord,
-  type ProposalRecord,
-} from '../membership/contracts/membership.js';
+import type { OrgRecord } from '../membership/contracts/membership.js';
+import { MembershipQueries } from '../membership/model.js';
 import {
   label,
   programKeys,
@@ -67,10 +63,12 @@ const ACTIVITY_SCAN = 50_000;
 
 export class AidQueries {
   private readonly view: StateView;
+  private readonly members: MembershipQueries;
   private flowsAt?: { size: number; flows: FundFlow[] };
 
   constructor(private readonly ledger: Ledger) {
     this.view = new Overlay((k) => ledger.stateGet(k)).readView();
+    this.members = new MembershipQueries(ledger);
   }
 
   get<T>(key: string): T | undefined {
@@ -82,19 +80,7 @@ export class AidQueries {
   }
 
   org(id: string): OrgRecord | undefined {
-    return this.get<OrgRecord>(membershipKeys.org(id));
-  }
-
-  /** The organisation whose node signs with this key, if any. */
-  /** The organisation whose current node key this is. */
-  nodeOrg(key: string): OrgRecord | undefined {
-    // From the first block of protocol 2 the node keys are indexed (and each has one holder);
-    // before it, the few organisations are scanned.
-    const id = this.get<string>(membershipKeys.nodeKey(key));
-    if (id === undefined && this.ledger.protocolVersionAt(this.ledger.height) < 2)
-      return nodeKeyHolder(this.scan<OrgRecord>('membership/org/'), this.ledger.genesis, key);
-    const org = id === undefined ? undefined : this.org(id);
-    return org?.nodeKey === key ? org : undefined;
+    return this.members.org(id);
   }
 
   private orgName(id: string, lang: Lang): string {
@@ -171,7 +157,7 @@ export class AidQueries {
    * verification and every attestation in force for the patient, salts and all.
    * @throws AidError NOT_FOUND when one of them was erased or this node does not hold it.
    */
-  assessmentSources(id: string): { sources: { tx: string; salt: string; facts: unknown }[] } {
+  assessmentSources(id: string): AssessmentSources {
     const rec = this.caseRecord(id);
     const att = this.get<PatientAttestations>(attestKeys.patient(rec.patient));
     const txs = [rec.sources.submit.tx];
@@ -181,7 +167,8 @@ export class AidQueries {
       sources: txs.map((tx) => {
         const p = this.ledger.privatePart(tx);
         if (!p) throw new AidError('NOT_FOUND', `the private part of ${tx} is not held (erased?)`);
-        return { tx, salt: p.salt, facts: p.facts };
+        // A private part is admitted only as a JSON object (PrivatePartSchema).
+        return { tx, salt: p.salt, facts: p.facts as Record<string, unknown> };
       }),
     };
   }
@@ -345,7 +332,7 @@ export class AidQueries {
   }
 
   /** What the public may see of a case: no patient, no facts, only the path and the money. */
-  publicCase(rec: CaseRecord, lang: Lang) {
+  publicCase(rec: CaseRecord, lang: Lang): PublicCase {
     return {
       id: rec.id,
       program: rec.program,
@@ -484,7 +471,7 @@ export class AidQueries {
       const k = `${d.donor.kind}\u0000${d.org}\u0000${d.currency}`;
       unassigned.set(k, (unassigned.get(k) ?? 0n) + BigInt(d.unassigned));
     }
-    for (const [k, v] of [...unassigned].sort(([a], [b]) => cmp(a, b))) {
+    for (const [k, v] of [...unassigned].sort(([a], [b]) => compareUtf8(a, b))) {
       const [donor, org, currency] = k.split('\u0000') as [
         (typeof donorKinds)[number],
         string,
@@ -513,7 +500,7 @@ export class AidQueries {
           byOrg.set(k, (byOrg.get(k) ?? 0n) + amount);
         }
       }
-      for (const [org, v] of [...byOrg].sort(([a], [b]) => cmp(a, b)))
+      for (const [org, v] of [...byOrg].sort(([a], [b]) => compareUtf8(a, b)))
         flows.push({ from: { kind: 'allocation', org }, to, currency, amount: v.toString() });
       for (const donor of donorKinds) {
         const v = byDonor.get(donor);
@@ -531,7 +518,7 @@ export class AidQueries {
       };
       hold(COMMITTED_STATES, 'committed');
       hold(PAID_STATES, 'paid');
-      for (const [org, h] of [...hospitals].sort(([a], [b]) => cmp(a, b)))
+      for (const [org, h] of [...hospitals].sort(([a], [b]) => compareUtf8(a, b)))
         flows.push({
           from: to,
           to: { kind: 'hospital', org },
@@ -593,42 +580,12 @@ export class AidQueries {
     return { donations, disbursements };
   }
 
-  /** The quorums, the number of organisations and nodes, and every governance proposal. */
-  governance(): Governance {
-    const cfg = this.get<Config>(membershipKeys.config) ?? notFound('no genesis state');
-    return {
-      governanceQuorum: cfg.governanceQuorum,
-      checkpointQuorum: cfg.checkpointQuorum,
-      orgs: cfg.orgs,
-      nodes: cfg.nodes,
-      proposals: this.scan<ProposalRecord>('membership/proposal/', ALL)
-        .sort((a, b) => b.since - a.since || cmp(a.id, b.id))
-        .map((p) => ({
-          id: p.id,
-          kind: p.change.kind,
-          ...proposalSubject(p.change),
-          status: p.status,
-          votes: p.votes,
-          since: p.since,
-        })),
-    };
-  }
-
-  batchesAfter(position: number, limit: number) {
-    return this.ledger.batchesAfter(position, limit);
-  }
-
   journal(after = 0, limit = 100): JournalEntry[] {
     const first = `funds/j/${(after + 1).toString().padStart(12, '0')}`;
     return this.ledger
       .stateScanFrom('funds/j/', first, limit)
       .map((r) => JSON.parse(r.value) as JournalEntry);
   }
-}
-
-/** UTF-8 byte order of ids (the order state keys have), not UTF-16 code-unit order. */
-function cmp(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 export function publicDonation(d: DonationRecord): PublicDonation {
@@ -645,25 +602,4 @@ export function publicDonation(d: DonationRecord): PublicDonation {
 
 function notFound(message: string): never {
   throw new AidError('NOT_FOUND', message);
-}
-
-/** What a proposal is about, in the public governance view. */
-function proposalSubject(c: ProposalRecord['change']): Partial<Governance['proposals'][number]> {
-  switch (c.kind) {
-    case 'admitOrg':
-      return { org: { id: c.org.id, names: c.org.names, type: c.org.type } };
-    case 'setGovernanceQuorum':
-    case 'setCheckpointQuorum':
-      return { quorum: c.quorum };
-    case 'scheduleProtocol':
-      return { protocol: { version: c.version, fromHeight: c.fromHeight } };
-    case 'cancelProtocol':
-      return { protocol: { version: c.version, fromHeight: 0 } };
-    case 'grantOversight':
-      return { oversight: { org: c.org, roles: c.roles } };
-    case 'revokeOversight':
-      return { oversight: { org: c.org, roles: [] } };
-    case 'liftFreeze':
-      return { freeze: c.freeze };
-  }
 }

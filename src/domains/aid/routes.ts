@@ -1,85 +1,96 @@
 /**
  * The medical-aid reads of the HTTP API. `/v1/public/…` carries no personal data and needs no
- * sign-in; everything else needs a bearer token (see auth.ts) and shows each viewer only the
- * cases their role lets them see: a hospital its own, a program's staff their program's,
- * regulators and auditors all, an applicant their own.
+ * sign-in; everything else needs a bearer token and shows each viewer only the cases their role
+ * lets them see: a hospital its own, a program's staff their program's, regulators and auditors
+ * all, an applicant their own.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { pickLang, type Lang } from './text.js';
-import type { PublicProgramSummary } from './public-types.js';
+import { z } from 'zod';
 import { AidError } from '../../core/errors.js';
-import { CASE_STATES, type CaseState } from './contracts/case-record.js';
-import { publicDonation, type AidQueries } from './model.js';
+import type { Role } from '../../runtime/contract.js';
+import {
+  hexParam,
+  route,
+  uintParam,
+  type DomainRoutes,
+  type Viewer,
+} from '../../runtime/routes.js';
+import { ProgramVersionSchema } from './contracts/programs.js';
+import { JournalEntrySchema } from './contracts/journal.js';
+import { publicDonation, AidQueries } from './model.js';
 import type { CaseFilter } from './projections.js';
 import {
-  canAssess,
-  canSeeCase,
-  requireViewer,
-  seesAll,
-  type Auth,
-  type Viewer,
-} from '../../api/auth.js';
+  DonationTraceSchema,
+  FundFlowSchema,
+  ProgramDetailSchema,
+  ProgramViewSchema,
+  PublicCaseDetailSchema,
+  PublicCasePageSchema,
+  PublicDonationSchema,
+  PublicProgramSummarySchema,
+  RecentActivitySchema,
+} from './public-types.js';
+import { pickLang, type Lang } from './text.js';
+import {
+  AssessmentSourcesSchema,
+  CASE_STATES,
+  CasePageSchema,
+  CaseViewSchema,
+  ExplanationSchema,
+} from './types.js';
 
-type Query = Record<string, unknown>;
-
-const TXID_RE = /^[0-9a-f]{64}$/;
-const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
-
-function id(value: unknown, what = 'id'): string {
-  if (typeof value !== 'string' || !TXID_RE.test(value))
-    throw new AidError('BAD_REQUEST', `${what} is 64 lowercase hex characters`);
-  return value;
-}
-
-function slug(value: unknown, what: string): string {
-  if (typeof value !== 'string' || !SLUG_RE.test(value))
-    throw new AidError('BAD_REQUEST', `${what} is lowercase letters, digits and "-"`);
-  return value;
-}
-
-function optNum(value: unknown, what: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max)
-    throw new AidError('BAD_REQUEST', `${what} is an integer from ${min} to ${max}`);
-  return n;
-}
-
-function langOf(req: FastifyRequest): Lang {
-  const q = (req.query as Query).lang;
-  return pickLang(typeof q === 'string' ? q : req.headers['accept-language']);
-}
+const slug = (what: string) =>
+  z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, `${what} is lowercase letters, digits and "-"`);
 
 /** The opaque cursor of a case page: where the next page starts. */
 function encodeCursor(c: { submitted: number; id: string }): string {
   return Buffer.from(`${c.submitted}:${c.id}`).toString('base64url');
 }
 
-function decodeCursor(value: unknown): { submitted: number; id: string } | undefined {
-  if (value === undefined) return undefined;
-  const m =
-    typeof value === 'string'
-      ? /^([0-9]{1,16}):([0-9a-f]{64})$/.exec(Buffer.from(value, 'base64url').toString('utf8'))
-      : null;
-  if (!m) throw new AidError('BAD_REQUEST', 'cursor is the nextCursor of a previous page');
-  return { submitted: Number(m[1]), id: m[2]! };
-}
+const CursorSchema = z
+  .string()
+  .transform((value, ctx) => {
+    const m = /^([0-9]{1,16}):([0-9a-f]{64})$/.exec(
+      Buffer.from(value, 'base64url').toString('utf8'),
+    );
+    if (m) return { submitted: Number(m[1]), id: m[2]! };
+    ctx.issues.push({
+      code: 'custom',
+      message: 'cursor is the nextCursor of a previous page',
+      input: value,
+    });
+    return z.NEVER;
+  })
+  .meta({ type: 'string' });
 
-/** Filters and paging of a case list from the query string. */
-function caseFilter(q: Query): CaseFilter {
-  const state = q.state;
-  if (state !== undefined && !CASE_STATES.includes(state as CaseState))
-    throw new AidError('BAD_REQUEST', `state is one of ${CASE_STATES.join(', ')}`);
-  const f: CaseFilter = { limit: optNum(q.limit, 'limit', 1, 200) ?? 50 };
-  if (q.program !== undefined) f.program = slug(q.program, 'program');
-  if (state !== undefined) f.state = state as CaseState;
-  if (q.hospital !== undefined) f.hospital = slug(q.hospital, 'hospital');
-  const from = optNum(q.from, 'from', 0, Number.MAX_SAFE_INTEGER);
-  const to = optNum(q.to, 'to', 0, Number.MAX_SAFE_INTEGER);
-  if (from !== undefined) f.from = from;
-  if (to !== undefined) f.to = to;
-  const after = decodeCursor(q.cursor);
-  if (after) f.after = after;
+const LangSchema = z
+  .string()
+  .optional()
+  .describe(
+    'zh-Hant, zh-Hans or en (also zh-TW, zh-CN, en-GB…; else Accept-Language, else English)',
+  );
+
+/** Filters and paging of a case list. */
+const CaseQuery = z.object({
+  program: slug('program').optional().describe('program id'),
+  state: z
+    .enum(CASE_STATES, { error: `state is one of ${CASE_STATES.join(', ')}` })
+    .optional()
+    .describe('case state'),
+  hospital: slug('hospital').optional().describe('hospital organisation id'),
+  from: uintParam('from').optional().describe('submitted at or after (ms since the epoch)'),
+  to: uintParam('to').optional().describe('submitted before (ms since the epoch)'),
+  limit: uintParam('limit', 1, 200).default(50).describe('1 to 200 (default 50)'),
+  cursor: CursorSchema.optional().describe('nextCursor of the previous page'),
+});
+
+function caseFilter(q: z.output<typeof CaseQuery>): CaseFilter {
+  const f: CaseFilter = { limit: q.limit };
+  if (q.program !== undefined) f.program = q.program;
+  if (q.state !== undefined) f.state = q.state;
+  if (q.hospital !== undefined) f.hospital = q.hospital;
+  if (q.from !== undefined) f.from = q.from;
+  if (q.to !== undefined) f.to = q.to;
+  if (q.cursor !== undefined) f.after = q.cursor;
   return f;
 }
 
@@ -91,152 +102,317 @@ function page<T extends { submitted: number; id: string }>(rows: T[], limit: num
   };
 }
 
-export function registerAidRoutes(app: FastifyInstance, q: AidQueries, auth: Auth): void {
-  const viewerOf = (req: FastifyRequest): Viewer | undefined =>
-    auth.viewer(req.headers.authorization);
+/** Regulators and auditors see every case. */
+function seesAll(v: Viewer): boolean {
+  return v.roles.includes('regulator') || v.roles.includes('auditor');
+}
 
-  app.post('/v1/auth/challenge', async (req) => {
-    const body = parseBody(req.body);
-    return auth.challenge(body.key);
-  });
-  app.post('/v1/auth/token', async (req) => auth.token(parseBody(req.body)));
-  app.get('/v1/me', async (req) => ({ viewer: requireViewer(viewerOf(req)) }));
+const OWNER_ROLES: readonly Role[] = [
+  'reviewer',
+  'program-manager',
+  'finance',
+  'operator',
+  'admin',
+];
 
-  // ---- public: no personal data ----------------------------------------------------------
-  // received is net of money returned to donors or the treasury, so that for every program
-  // received = available + committed + paid, from these figures alone.
-  app.get('/v1/public/programs', async (req) => ({
-    programs: q.publicPrograms(langOf(req)).map((p): PublicProgramSummary => ({
-      id: p.id,
-      name: p.name,
-      currency: p.currency,
-      budget: p.budget,
-      received: (BigInt(p.received) - BigInt(p.returned)).toString(),
-      committed: p.committed,
-      paid: p.paid,
-      available: p.available,
-    })),
-  }));
-  app.get('/v1/public/donations/:id/trace', async (req) =>
-    q.trace(id((req.params as Query).id), langOf(req)),
+/** Whether the viewer may see a case: its hospital, its program's staff, regulators, its applicant. */
+function canSeeCase(
+  v: Viewer,
+  c: { owner: string; hospital: string; applicant: { kind: string; key?: string } },
+): boolean {
+  if (seesAll(v)) return true;
+  if (v.org !== '' && v.org === c.hospital) return true;
+  if (v.org !== '' && v.org === c.owner && v.roles.some((r) => OWNER_ROLES.includes(r)))
+    return true;
+  return c.applicant.kind === 'account' && c.applicant.key === v.key;
+}
+
+/** Whether the viewer may take the private parts a rule assessment needs. */
+function canAssess(v: Viewer, c: { owner: string }): boolean {
+  return (
+    v.org === c.owner &&
+    v.roles.some((r) => r === 'reviewer' || r === 'program-manager' || r === 'operator')
   );
-  app.get('/v1/public/donations', async (req) => {
-    const limit = optNum((req.query as Query).limit, 'limit', 1, 500) ?? 100;
-    return { donations: q.donations(limit).map(publicDonation) };
-  });
-  // Where the money goes, as a whole: donors by kind and budgets into programs, programs out to
-  // hospitals, to what is still available and to returns. No donor and no patient is named.
-  app.get('/v1/public/flows', async () => ({ flows: q.fundFlows() }));
-  app.get('/v1/public/activity', async (req) => {
-    const limit = optNum((req.query as Query).limit, 'limit', 1, 100) ?? 10;
-    return q.recentActivity(limit);
-  });
-  app.get('/v1/public/governance', async () => q.governance());
-  app.get('/v1/public/cases', async (req) => {
-    const f = caseFilter(req.query as Query);
-    const lang = langOf(req);
-    const rows = q.cases(f).map((r) => q.publicCase(q.caseRecord(r.id), lang));
-    return page(rows, f.limit);
-  });
-  app.get('/v1/public/cases/:id', async (req) => {
-    const rec = q.caseRecord(id((req.params as Query).id));
-    return { ...q.publicCase(rec, langOf(req)), funding: q.caseFunding(rec.id) };
-  });
-  app.get('/v1/public/journal', async (req) => {
-    const qq = req.query as Query;
-    const after = optNum(qq.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const limit = optNum(qq.limit, 'limit', 1, 500) ?? 100;
-    return { entries: q.journal(after, limit) };
-  });
+}
 
-  // Program definitions, rules included, are published: anyone may read them.
-  app.get('/v1/programs', async (req) => ({ programs: q.publicPrograms(langOf(req)) }));
-  app.get('/v1/programs/:id', async (req) => {
-    const pid = slug((req.params as Query).id, 'program');
-    const rec = q.programRecord(pid);
-    const definition = q.programVersion(pid);
-    return {
-      ...q.publicProgram(rec, langOf(req)),
-      definition,
-      conditionFacts: q.conditionFacts(definition),
-      versions: q.programVersions(pid),
-    };
-  });
-  app.get('/v1/programs/:id/versions/:v', async (req) => {
-    const p = req.params as Query;
-    const v = optNum(p.v, 'version', 1, 1_000_000)!;
-    return q.programVersion(slug(p.id, 'program'), v);
-  });
+const CaseParams = z.object({ id: hexParam('a case id') });
+const caseRefusals = { 403: 'not yours to see', 404: 'no such case' };
 
-  // ---- peers of a consortium -----------------------------------------------------------------
-  // A node that was away longer than etcd keeps batches catches up from a peer's blocks.
-  app.get('/v1/cluster/batches', async (req) => {
-    const v = requireViewer(viewerOf(req));
-    if (!v.node) throw new AidError('FORBIDDEN', 'for the consortium’s nodes only');
-    const qq = req.query as Query;
-    const after = optNum(qq.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const limit = optNum(qq.limit, 'limit', 1, 100) ?? 20;
-    return { batches: q.batchesAfter(after, limit) };
-  });
-
-  // ---- signed in ---------------------------------------------------------------------------
-  const visibleCase = (req: FastifyRequest) => {
-    const v = requireViewer(viewerOf(req));
-    const rec = q.caseRecord(id((req.params as Query).id, 'case'));
+export const aidRoutes: DomainRoutes = ({ ledger }) => {
+  const q = new AidQueries(ledger);
+  const langOf = (lang: string | undefined, header: (name: string) => string | undefined): Lang =>
+    pickLang(lang ?? header('accept-language'));
+  /** The case a signed-in reader asks for. @throws AidError NOT_FOUND, FORBIDDEN. */
+  const visibleCase = (v: Viewer, id: string) => {
+    const rec = q.caseRecord(id);
     if (!canSeeCase(v, rec)) throw new AidError('FORBIDDEN', 'this case is not yours to see');
-    return { v, rec };
+    return rec;
   };
 
-  app.get('/v1/cases', async (req) => {
-    const v = requireViewer(viewerOf(req));
-    const f = caseFilter(req.query as Query);
-    if (!seesAll(v)) {
-      if (v.org === '') f.applicant = v.key;
-      else if (v.orgType === 'hospital') f.hospital = v.org;
-      else f.owner = v.org;
-      if (
-        v.orgType === 'hospital' &&
-        (req.query as Query).hospital !== undefined &&
-        (req.query as Query).hospital !== v.org
-      )
-        throw new AidError('FORBIDDEN', 'a hospital sees its own cases');
-    }
-    return page(q.cases(f), f.limit);
-  });
-  app.get('/v1/cases/:id', async (req) => {
-    const { v, rec } = visibleCase(req);
-    const waitlist = q.waitlistPlace(rec);
-    return {
-      case: q.caseForReader(rec, v.org !== ''),
-      funding: q.caseFunding(rec.id),
-      ...(waitlist ? { waitlist } : {}),
-    };
-  });
-  app.get('/v1/cases/:id/explain', async (req) => {
-    const { v, rec } = visibleCase(req);
-    // The values of the facts: for the program's staff and regulators; the applicant sees only
-    // what they declared, never an attested value (the case may name someone else's ID); the
-    // treating hospital sees which conditions held, not (say) the income a bureau attested.
-    const show = v.org === '' ? 'declared' : v.org !== rec.hospital || seesAll(v) ? 'all' : 'none';
-    return q.explain(rec.id, langOf(req), show);
-  });
-  app.get('/v1/cases/:id/sources', async (req) => {
-    const { v, rec } = visibleCase(req);
-    if (!canAssess(v, rec))
-      throw new AidError('FORBIDDEN', 'only the program’s reviewers and managers assess a case');
-    return q.assessmentSources(rec.id);
-  });
-}
+  return [
+    // ---- public: no personal data ----------------------------------------------------------
+    route({
+      id: 'publicPrograms',
+      method: 'GET',
+      path: '/v1/public/programs',
+      summary: 'Every program and its money (no personal data); committed = reserved or payable',
+      query: z.object({ lang: LangSchema }),
+      response: z.object({ programs: z.array(PublicProgramSummarySchema) }),
+      // received is net of money returned to donors or the treasury, so that for every program
+      // received = available + committed + paid, from these figures alone.
+      handler: (req) => ({
+        programs: q.publicPrograms(langOf(req.query.lang, req.header)).map((p) => ({
+          id: p.id,
+          name: p.name,
+          currency: p.currency,
+          budget: p.budget,
+          received: (BigInt(p.received) - BigInt(p.returned)).toString(),
+          committed: p.committed,
+          paid: p.paid,
+          available: p.available,
+        })),
+      }),
+    }),
+    route({
+      id: 'donationTrace',
+      method: 'GET',
+      path: '/v1/public/donations/{id}/trace',
+      summary:
+        'Where a donation’s (or an allocation’s) money went: lot by lot, case by case (with the transactions that moved each case’s money), first in first out',
+      params: z.object({
+        id: hexParam('a donation or allocation id').describe('its transaction id'),
+      }),
+      query: z.object({ lang: LangSchema }),
+      response: DonationTraceSchema,
+      errors: { 404: 'no such donation or allocation' },
+      handler: (req) => q.trace(req.params.id, langOf(req.query.lang, req.header)),
+    }),
+    route({
+      id: 'publicDonations',
+      method: 'GET',
+      path: '/v1/public/donations',
+      summary: 'Donations received (donor shown by alias or organisation)',
+      query: z.object({
+        limit: uintParam('limit', 1, 500).default(100).describe('1 to 500 (default 100)'),
+      }),
+      response: z.object({ donations: z.array(PublicDonationSchema) }),
+      handler: (req) => ({ donations: q.donations(req.query.limit).map(publicDonation) }),
+    }),
+    // Where the money goes, as a whole: donors by kind and budgets into programs, programs out
+    // to hospitals, to what is still available and to returns. No donor and no patient is named.
+    route({
+      id: 'fundFlows',
+      method: 'GET',
+      path: '/v1/public/flows',
+      summary:
+        'The fund flows as a whole: donors by kind and budget allocations into programs, general donations not yet assigned, and programs out to hospitals (committed and paid), to what is available and to returns; what flows into a program equals what flows out',
+      response: z.object({ flows: z.array(FundFlowSchema) }),
+      handler: () => ({ flows: q.fundFlows() }),
+    }),
+    route({
+      id: 'recentActivity',
+      method: 'GET',
+      path: '/v1/public/activity',
+      summary:
+        'The latest donations received and the latest payments sent to hospitals, newest first (no personal data)',
+      query: z.object({
+        limit: uintParam('limit', 1, 100)
+          .default(10)
+          .describe('how many of each, 1 to 100 (default 10)'),
+      }),
+      response: RecentActivitySchema,
+      handler: (req) => q.recentActivity(req.query.limit),
+    }),
+    route({
+      id: 'publicCases',
+      method: 'GET',
+      path: '/v1/public/cases',
+      summary: 'Cases without personal data: program, hospital, state, amount, history',
+      query: CaseQuery.extend({ lang: LangSchema }),
+      response: PublicCasePageSchema,
+      handler: (req) => {
+        const f = caseFilter(req.query);
+        const lang = langOf(req.query.lang, req.header);
+        return page(
+          q.cases(f).map((r) => q.publicCase(q.caseRecord(r.id), lang)),
+          f.limit,
+        );
+      },
+    }),
+    route({
+      id: 'publicCase',
+      method: 'GET',
+      path: '/v1/public/cases/{id}',
+      summary: 'One case without personal data, and the donations and allocations that paid it',
+      params: CaseParams,
+      query: z.object({ lang: LangSchema }),
+      response: PublicCaseDetailSchema,
+      errors: { 404: 'no such case' },
+      handler: (req) => {
+        const rec = q.caseRecord(req.params.id);
+        return {
+          ...q.publicCase(rec, langOf(req.query.lang, req.header)),
+          funding: q.caseFunding(rec.id),
+        };
+      },
+    }),
+    route({
+      id: 'journal',
+      method: 'GET',
+      path: '/v1/public/journal',
+      summary: 'The double-entry journal of every money movement',
+      query: z.object({
+        after: uintParam('after').default(0).describe('entries after this sequence number'),
+        limit: uintParam('limit', 1, 500).default(100).describe('1 to 500 (default 100)'),
+      }),
+      response: z.object({ entries: z.array(JournalEntrySchema) }),
+      handler: (req) => ({ entries: q.journal(req.query.after, req.query.limit) }),
+    }),
 
-function parseBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'string') throw new AidError('BAD_REQUEST', 'send application/json');
-  let v: unknown;
-  try {
-    v = JSON.parse(body);
-  } catch {
-    throw new AidError('BAD_REQUEST', 'the body is not JSON');
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new AidError('BAD_REQUEST', 'the body is a JSON object');
-  return v as Record<string, unknown>;
-}
+    // Program definitions, rules included, are published: anyone may read them.
+    route({
+      id: 'programs',
+      method: 'GET',
+      path: '/v1/programs',
+      summary: 'Programs with their money and case counts',
+      query: z.object({ lang: LangSchema }),
+      response: z.object({ programs: z.array(ProgramViewSchema) }),
+      handler: (req) => ({ programs: q.publicPrograms(langOf(req.query.lang, req.header)) }),
+    }),
+    route({
+      id: 'program',
+      method: 'GET',
+      path: '/v1/programs/{id}',
+      summary:
+        'A program: its current rules (and the facts each condition reads), its versions and its money',
+      params: z.object({ id: slug('program').describe('program id') }),
+      query: z.object({ lang: LangSchema }),
+      response: ProgramDetailSchema,
+      errors: { 404: 'no such program' },
+      handler: (req) => {
+        const pid = req.params.id;
+        const rec = q.programRecord(pid);
+        const definition = q.programVersion(pid);
+        return {
+          ...q.publicProgram(rec, langOf(req.query.lang, req.header)),
+          definition,
+          conditionFacts: q.conditionFacts(definition),
+          versions: q.programVersions(pid),
+        };
+      },
+    }),
+    route({
+      id: 'programVersion',
+      method: 'GET',
+      path: '/v1/programs/{id}/versions/{v}',
+      summary: 'One published version of a program’s rules',
+      params: z.object({
+        id: slug('program').describe('program id'),
+        v: uintParam('version', 1, 1_000_000).describe('version'),
+      }),
+      response: ProgramVersionSchema,
+      errors: { 404: 'no such version' },
+      handler: (req) => q.programVersion(req.params.id, req.params.v),
+    }),
+
+    // ---- signed in ---------------------------------------------------------------------------
+    route({
+      id: 'cases',
+      method: 'GET',
+      path: '/v1/cases',
+      summary:
+        'Cases the viewer may see: a hospital its own, a program’s staff their program’s, regulators and auditors all, an applicant theirs',
+      access: 'signed-in',
+      query: CaseQuery,
+      response: CasePageSchema,
+      errors: { 403: 'a hospital asked for another hospital’s cases' },
+      handler: (req) => {
+        const v = req.viewer;
+        const f = caseFilter(req.query);
+        if (!seesAll(v)) {
+          if (v.org === '') f.applicant = v.key;
+          else if (v.orgType === 'hospital') f.hospital = v.org;
+          else f.owner = v.org;
+          if (
+            v.orgType === 'hospital' &&
+            req.query.hospital !== undefined &&
+            req.query.hospital !== v.org
+          )
+            throw new AidError('FORBIDDEN', 'a hospital sees its own cases');
+        }
+        return page(q.cases(f), f.limit);
+      },
+    }),
+    route({
+      id: 'case',
+      method: 'GET',
+      path: '/v1/cases/{id}',
+      summary:
+        'A case as the contracts keep it (no personal facts), its funding and its place on the waitlist',
+      description:
+        'For a waitlisted case its place in the queue (`waitlist: {position, ahead}`, 1 = funded next). `reason` and each review’s `reason` are codes of the published lists (DECLINE_REASONS, CANCEL_REASONS, REVIEW_REASONS) from protocol 2; `identified` is the transaction in which the treating hospital matched the patient to its admission record. Members (not applicants) get each payment’s `reference` from the disbursement’s private part',
+      access: 'signed-in',
+      params: CaseParams,
+      response: CaseViewSchema,
+      errors: caseRefusals,
+      handler: (req) => {
+        const v = req.viewer;
+        const rec = visibleCase(v, req.params.id);
+        const waitlist = q.waitlistPlace(rec);
+        return {
+          case: q.caseForReader(rec, v.org !== ''),
+          funding: q.caseFunding(rec.id),
+          ...(waitlist ? { waitlist } : {}),
+        };
+      },
+    }),
+    route({
+      id: 'explainCase',
+      method: 'GET',
+      path: '/v1/cases/{id}/explain',
+      summary:
+        'Why a case was decided so, in the reader’s language: each condition, where each fact came from, how the amount was computed, under which rule version',
+      description:
+        'Fact values (`shown`): `all` for the program’s staff and regulators; `declared` for the applicant, who sees only what they declared (a fact an organisation attested carries the applicant’s own `declared` value, never the attested one); `none` for the treating hospital. `differences` names the declared facts an attested value contradicted (protocol 2: such a case always goes to a reviewer); each review has its `reasonLabel`',
+      access: 'signed-in',
+      params: CaseParams,
+      query: z.object({ lang: LangSchema }),
+      response: ExplanationSchema,
+      errors: { 403: 'not yours to see', 404: 'no such case, or not assessed yet' },
+      handler: (req) => {
+        const v = req.viewer;
+        const rec = visibleCase(v, req.params.id);
+        // The values of the facts: for the program's staff and regulators; the applicant sees
+        // only what they declared, never an attested value (the case may name someone else's
+        // ID); the treating hospital sees which conditions held, not (say) the income a bureau
+        // attested.
+        const show =
+          v.org === '' ? 'declared' : v.org !== rec.hospital || seesAll(v) ? 'all' : 'none';
+        return q.explain(rec.id, langOf(req.query.lang, req.header), show);
+      },
+    }),
+    route({
+      id: 'caseSources',
+      method: 'GET',
+      path: '/v1/cases/{id}/sources',
+      summary:
+        'The private parts an assessment must carry (for the program’s reviewers and managers): submit them as the private facts of cases.assess',
+      access: 'signed-in',
+      params: CaseParams,
+      response: AssessmentSourcesSchema,
+      errors: {
+        403: 'not an assessor of this program',
+        404: 'no such case, or a source was erased',
+      },
+      handler: (req) => {
+        const rec = visibleCase(req.viewer, req.params.id);
+        if (!canAssess(req.viewer, rec))
+          throw new AidError(
+            'FORBIDDEN',
+            'only the program’s reviewers and managers assess a case',
+          );
+        return q.assessmentSources(rec.id);
+      },
+    }),
+  ];
+};

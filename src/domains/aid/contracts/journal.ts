@@ -6,6 +6,7 @@
  * funded from the lots first in, first out, so each lot knows which cases it paid and each case
  * which lots paid it.
  */
+import { z } from 'zod';
 import type { FundedBy, LotSource } from '../types.js';
 import { str, big, min, seqKey } from './aid-common.js';
 
@@ -30,15 +31,17 @@ export const account = {
   returned: (program: string) => `returned:${program}`,
 };
 
-export interface JournalEntry {
-  seq: number;
-  time: number;
-  tx: string;
-  debit: AccountName;
-  credit: AccountName;
-  amount: string;
-  memo: string;
-}
+/** One entry of the double-entry journal: an amount moved from one account to another. */
+export const JournalEntrySchema = z.object({
+  seq: z.number().int(),
+  time: z.number().int(),
+  tx: z.string(),
+  debit: z.string(),
+  credit: z.string(),
+  amount: z.string().describe('decimal string of minor units'),
+  memo: z.string(),
+});
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
 export interface Lot {
   program: string;

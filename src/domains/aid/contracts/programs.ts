@@ -113,12 +113,17 @@ export interface ProgramRecord {
   since: number;
 }
 
-export interface ProgramVersion extends ProgramSpec {
-  owner: string;
-  version: number;
-  tx: string;
-  time: number;
-}
+/** One published version of a program: its spec as signed, and who published it when. */
+export const ProgramVersionSchema = z
+  .object({
+    ...ProgramSpecSchema.shape,
+    owner: z.string(),
+    version: z.number().int(),
+    tx: z.string().describe('the programs.publish transaction'),
+    time: z.number().int(),
+  })
+  .meta({ id: 'ProgramVersion' });
+export type ProgramVersion = z.infer<typeof ProgramVersionSchema>;
 
 export const programKeys = {
   program: (id: string) => `programs/p/${id}`,

@@ -1,0 +1,23 @@
+/**
+ * The one list of domains. Each entry is a domain's manifest and the parts it implements for the
+ * frames (src/runtime/domain.ts); the API, CLI, SDK and node mount every domain from here, so a
+ * new domain is its own folder and one entry below. Membership comes first: the others read it.
+ */
+import type { Domain } from '../runtime/domain.js';
+import { manifest as aid } from './aid/manifest.js';
+import { aidRoutes } from './aid/routes.js';
+import { manifest as membership } from './membership/manifest.js';
+import { MembershipQueries } from './membership/model.js';
+import { membershipRoutes } from './membership/routes.js';
+
+export const domains: readonly Domain[] = [
+  {
+    manifest: membership,
+    routes: membershipRoutes,
+    viewers: ({ ledger }) => {
+      const q = new MembershipQueries(ledger);
+      return (key) => q.viewer(key);
+    },
+  },
+  { manifest: aid, routes: aidRoutes },
+];
