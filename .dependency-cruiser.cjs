@@ -113,7 +113,7 @@ module.exports = {
       to: {
         path: '^src/domains/',
         pathNot:
-          '^src/domains/[a-z-]+/(manifest|types|text|client|reasons|rules|application|public-types|possession)\\.ts$',
+          '^src/domains/(sdk|[a-z-]+/(sdk|manifest|types|text|client|reasons|rules|application|public-types|possession))\\.ts$',
       },
     },
     {
@@ -122,7 +122,7 @@ module.exports = {
         "core, chain, sdk and each domain's wire types and client run in browsers: no node: imports.",
       severity: 'error',
       from: {
-        path: '^src/(core|chain|sdk)/|^src/domains/[a-z-]+/(types|text|client|reasons|rules|application|public-types|possession)\\.ts$',
+        path: '^src/(core|chain|sdk)/|^src/domains/(sdk|[a-z-]+/(sdk|types|text|client|reasons|rules|application|public-types|possession))\\.ts$',
       },
       to: { dependencyTypes: ['core'] },
     },
