@@ -1,5 +1,6 @@
 // The layers of docs/architecture.md (DESIGN §7): imports point one way.
-//   core <- chain <- log, runtime, ordering <- domains <- consortium, node <- api, cli
+//   core <- chain <- log, runtime, ordering <- domains <- consortium, node <- tools, api <- cli
+// tools/ (launchers of etcd members and node processes) serves `cluster demo`, tests and benchmarks.
 // sdk and each domain's types.ts / client.ts run in browsers; web imports only the SDK.
 // A domain imports another only where its manifest's `reads` names it.
 // Runs in `npm run build`, so a wrong-way import fails the build.
@@ -90,6 +91,21 @@ module.exports = {
       'api',
       'sdk',
     ]),
+    {
+      name: 'tools-import-no-frame',
+      comment:
+        'The launchers start etcd members and node processes: they may use the node and the consortium, never the API, the CLI or the SDK.',
+      severity: 'error',
+      from: { path: '^tools/' },
+      to: { path: '^src/(api|cli|sdk|web)/' },
+    },
+    {
+      name: 'only-the-cli-imports-tools',
+      comment: 'Of the product, only `aidledger cluster demo` launches processes.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^tools/' },
+    },
     {
       name: 'only-frames-import-routes-and-commands',
       comment:

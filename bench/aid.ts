@@ -13,7 +13,8 @@ import {
 import { privateCommitment, signingText, txIdOf, type SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { fastSha256 } from '../src/runtime/node-hash.js';
-import { DEMO_CHAIN, demoSeed } from '../src/node/demo.js';
+import { DEMO_CHAIN } from '../src/node/demo.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
 import type { TxId } from '../src/chain/schemas.js';
 import type { Secrets } from '../src/runtime/contract.js';
 import type { AdmittedItem } from '../src/runtime/execute.js';

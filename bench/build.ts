@@ -10,7 +10,8 @@ import { txIdOf, type SignedTx } from '../src/chain/tx.js';
 import type { AdmittedItem } from '../src/runtime/execute.js';
 import { Ledger } from '../src/runtime/ledger.js';
 import { fastSha256 } from '../src/runtime/node-hash.js';
-import { DEMO_NODE_ORG, demoGenesis, demoSeed } from '../src/node/demo.js';
+import { DEMO_NODE_ORG, demoGenesis } from '../src/node/demo.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
 import {
   fail,
   finish,

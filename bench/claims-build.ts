@@ -16,13 +16,8 @@ import { publicKeyFromSeed } from '../src/core/ed25519.js';
 import type { AdmittedItem } from '../src/runtime/execute.js';
 import { Ledger } from '../src/runtime/ledger.js';
 import { fastSha256 } from '../src/runtime/node-hash.js';
-import {
-  DEMO_CHAIN,
-  DEMO_NODE_ORG,
-  demoActivity,
-  demoGenesis,
-  demoSeed,
-} from '../src/node/demo.js';
+import { demoActivity, DEMO_CHAIN, DEMO_NODE_ORG, demoGenesis } from '../src/node/demo.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
 import {
   admitted,
   applicantKey,

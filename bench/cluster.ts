@@ -21,7 +21,6 @@
  * Usage: node dist/bench/cluster.js [transactions] [latency seconds]
  * Set AIDLEDGER_BENCH_SERVER_PROF=<dir> to run the nodes under --cpu-prof.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -30,8 +29,9 @@ import { verifyCheckpoint, type Policy } from '../src/chain/policy.js';
 import type { SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { verifyHex } from '../src/runtime/node-ed25519.js';
-import { writeDemoDir } from '../src/node/demo.js';
-import { startEtcdCluster, type EtcdCluster } from '../test/etcd-cluster.js';
+import { writeDemoConsortium } from '../src/node/demo.js';
+import type { NodeProcess } from '../tools/node-process.js';
+import { startEtcdCluster, type EtcdCluster } from '../tools/etcd.js';
 import {
   fail,
   finish,
@@ -42,12 +42,11 @@ import {
   secondsSince,
   SEED,
   startNodeProcess,
-  stopNodeProcess,
   vmHwmKB,
   cpuSeconds,
 } from './common.js';
 import { admins, DEMO_CHAIN, SignPool, signEnrol } from './txgen.js';
-import { freePort } from '../src/node/ports.js';
+import { freePort } from '../tools/ports.js';
 
 const log = logger('cluster');
 const ORGS = ['city-bureau', 'hope-foundation', 'general-hospital'] as const;
@@ -57,7 +56,7 @@ const LATENCY_INTERVAL_MS = 20;
 
 interface Server {
   org: string;
-  child: ChildProcess;
+  child: NodeProcess;
   port: number;
   agent: Agent;
 }
@@ -68,7 +67,7 @@ async function startServer(org: string, dir: string, port: number): Promise<Serv
 }
 async function stopServer(s: Server): Promise<void> {
   s.agent.destroy();
-  await stopNodeProcess(s.child);
+  await s.child.stop(15_000);
 }
 function call(s: Server, method: 'GET' | 'POST', path: string, body?: string) {
   return httpCall(s.agent, s.port, method, path, body);
@@ -326,17 +325,15 @@ async function main(): Promise<Record<string, unknown>> {
   try {
     etcd = await startEtcdCluster();
     const time = Date.now() - 1000;
-    for (const [i, org] of ORGS.entries()) {
-      const dir = join(base, org);
-      writeDemoDir(dir, SEED, time, {
-        org,
-        nodes: ORGS,
-        checkpointQuorum: 2,
-        // Each node talks to a different etcd member first.
-        cluster: { endpoints: [...etcd.endpoints.slice(i), ...etcd.endpoints.slice(0, i)] },
-      });
-      servers.push(await startServer(org, dir, await freePort()));
-    }
+    const dirs = writeDemoConsortium(base, {
+      seed: SEED,
+      time,
+      orgs: ORGS,
+      checkpointQuorum: 2,
+      endpoints: etcd.endpoints,
+    });
+    for (const [i, org] of ORGS.entries())
+      servers.push(await startServer(org, dirs[i]!, await freePort()));
     log(
       `etcd ${etcd.endpoints.join(' ')}; nodes ${servers.map((s) => `${s.org} pid ${s.child.pid} port ${s.port}`).join(', ')}`,
     );
@@ -345,7 +342,7 @@ async function main(): Promise<Record<string, unknown>> {
     const t = await throughput(servers, n);
     log(`ratio ${(t.txPerSec / boundPerSec).toFixed(2)} x this run's bound (target >= 0.35)`);
     const l = await latency(servers, policy, latencySeconds, n);
-    const serverMaxRssKB = Math.max(...servers.map((s) => vmHwmKB(s.child.pid!)));
+    const serverMaxRssKB = Math.max(...servers.map((s) => vmHwmKB(s.child.pid)));
     return {
       txs: n,
       ...t,

@@ -2,12 +2,11 @@
  * Shared helpers of the benchmark children: how a child reports its figure (with its peak RSS),
  * progress lines, medians, and where the cached 1M-transaction ledger lives.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { NodeProcess } from '../tools/node-process.js';
 
 /** The demo seed every benchmark consortium is derived from. */
 export const SEED = 'bench';
@@ -231,55 +230,27 @@ export function post(agent: Agent, port: number, path: string, body: string): Pr
 }
 
 /**
- * Starts `aidledger start --dir DIR --port PORT` as a child process and resolves once it says it
- * listens. Its stdout (the request log) is read and dropped so the pipe never fills. With
- * AIDLEDGER_BENCH_SERVER_PROF=<dir> it runs under --cpu-prof (as `<name>.cpuprofile`).
+ * Starts `aidledger start --dir DIR --port PORT` as a child process and resolves once it answers.
+ * Its output (the request log) is read and dropped so the pipe never fills. With
+ * AIDLEDGER_BENCH_SERVER_PROF=<dir> it runs under --cpu-prof (as `<name>.cpuprofile`). Stop it
+ * with `stop(15_000)`: SIGTERM, then SIGKILL after 15 s.
  */
-export function startNodeProcess(name: string, dir: string, port: number): Promise<ChildProcess> {
-  const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+export async function startNodeProcess(
+  name: string,
+  dir: string,
+  port: number,
+): Promise<NodeProcess> {
   const prof = process.env.AIDLEDGER_BENCH_SERVER_PROF;
-  const args = [
-    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${name}.cpuprofile`] : []),
-    main,
-    'start',
-    '--dir',
+  const node = new NodeProcess({
     dir,
-    '--port',
-    String(port),
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not start: ${out}${err}`)),
-      30_000,
-    );
-    child.stderr!.on('data', (d: Buffer) => {
-      err = (err + d.toString()).slice(-10_000);
-    });
-    child.stdout!.on('data', (d: Buffer) => {
-      if (out.length < 10_000) out += d.toString();
-      if (out.includes('AidLedger node')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code}: ${out}${err}`));
-    });
+    name,
+    port,
+    execArgv: prof
+      ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [],
   });
-}
-
-/** Stops a node process: SIGTERM, then SIGKILL after 15 s. */
-export async function stopNodeProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+  await node.start();
+  return node;
 }
 
 /**

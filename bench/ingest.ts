@@ -7,7 +7,6 @@
  * Usage: node dist/bench/ingest.js [transactions] [connections]
  * Set AIDLEDGER_BENCH_SERVER_PROF=<dir> to run the server under --cpu-prof.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -26,11 +25,11 @@ import {
   secondsSince,
   SEED,
   startNodeProcess,
-  stopNodeProcess,
   vmHwmKB,
 } from './common.js';
 import { DEMO_CHAIN, SignPool } from './txgen.js';
-import { freePort } from '../src/node/ports.js';
+import type { NodeProcess } from '../tools/node-process.js';
+import { freePort } from '../tools/ports.js';
 
 const log = logger('ingest');
 const PER_BODY = 1000;
@@ -39,7 +38,7 @@ async function main(): Promise<Record<string, unknown>> {
   const n = Number(process.argv[2] ?? 120_000);
   const connections = Number(process.argv[3] ?? 4);
   const dir = mkdtempSync(join(tmpdir(), 'aidledger-bench-ingest-'));
-  let server: ChildProcess | undefined;
+  let server: NodeProcess | undefined;
   try {
     writeDemoDir(dir, SEED, Date.now() - 1000);
     const port = await freePort();
@@ -71,7 +70,7 @@ async function main(): Promise<Record<string, unknown>> {
     let firstError: string | undefined;
     const latencies: number[] = [];
     const t0 = process.hrtime.bigint();
-    const cpu0 = cpuSeconds(server.pid!);
+    const cpu0 = cpuSeconds(server.pid);
     const own0 = process.cpuUsage();
     const worker = async () => {
       for (;;) {
@@ -106,13 +105,13 @@ async function main(): Promise<Record<string, unknown>> {
     const seconds = secondsSince(t0);
     // How much of the machine the node used, and what one transaction cost it in CPU: with the
     // load generator's share beside it, this tells a node short of cores from one that waits.
-    const serverCpu = cpuSeconds(server.pid!) - cpu0;
+    const serverCpu = cpuSeconds(server.pid) - cpu0;
     const serverCores = serverCpu / seconds;
     const serverCpuUsPerTx = ok > 0 ? (serverCpu * 1e6) / ok : NaN;
     const own = process.cpuUsage(own0);
     const clientCores = (own.user + own.system) / 1e6 / seconds;
     agent.destroy();
-    const serverMaxRssKB = vmHwmKB(server.pid!);
+    const serverMaxRssKB = vmHwmKB(server.pid);
     const txPerSec = ok / seconds;
     log(
       `${ok} committed ok, ${failed} failed in ${seconds.toFixed(2)}s = ${Math.round(txPerSec)} tx/s; ` +
@@ -121,7 +120,7 @@ async function main(): Promise<Record<string, unknown>> {
         `cores (${serverCpuUsPerTx.toFixed(0)} µs of CPU a transaction), load generator ${clientCores.toFixed(2)}`,
     );
     if (firstError) log(`first failure: ${firstError}`);
-    await stopNodeProcess(server);
+    await server.stop(15_000);
     return {
       txs: n,
       ok,
@@ -137,7 +136,7 @@ async function main(): Promise<Record<string, unknown>> {
       latencyMedianMs: median(latencies),
     };
   } finally {
-    if (server) await stopNodeProcess(server);
+    if (server) await server.stop(15_000);
     rmSync(dir, { recursive: true, force: true });
   }
 }

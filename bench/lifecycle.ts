@@ -21,7 +21,6 @@
  * Set AIDLEDGER_BENCH_SERVER_PROF=<dir> to run the node under --cpu-prof.
  * Usage: node dist/bench/lifecycle.js [cases] [lanes] [lines per case] [--one-lot]
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -31,7 +30,6 @@ import { canonicalJson } from '../src/core/canonical.js';
 import { AidQueries } from '../src/domains/aid/model.js';
 import { registry } from '../src/domains/protocols.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
-import { freePort } from '../src/node/ports.js';
 import { Ledger } from '../src/runtime/ledger.js';
 import {
   applicantKey,
@@ -56,10 +54,11 @@ import {
   secondsSince,
   SEED,
   startNodeProcess,
-  stopNodeProcess,
   vmHwmKB,
   type PostResult,
 } from './common.js';
+import type { NodeProcess } from '../tools/node-process.js';
+import { freePort } from '../tools/ports.js';
 import { caseIndex } from '../src/domains/aid/projections.js';
 
 const log = logger('lifecycle');
@@ -89,7 +88,7 @@ async function main(): Promise<Record<string, unknown>> {
   const lines = Number(args[2] ?? 5);
   const perCase = BigInt(lines) * (LINE_AMOUNT - LINE_INSURED);
   const dir = mkdtempSync(join(tmpdir(), 'aidledger-bench-lifecycle-'));
-  let server: ChildProcess | undefined;
+  let server: NodeProcess | undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: lanes + 1 });
   try {
     writeDemoDir(dir, SEED, Date.now() - 1000);
@@ -234,7 +233,7 @@ async function main(): Promise<Record<string, unknown>> {
     let firstFailure: string | undefined;
     let assessBuild = 0;
     let nextGroup = 0;
-    const cpu0 = cpuSeconds(server.pid!);
+    const cpu0 = cpuSeconds(server.pid);
     const wall0 = Date.now();
     const t0 = process.hrtime.bigint();
     const stage = async (s: Stage, subs: Signed[]) => {
@@ -286,9 +285,9 @@ async function main(): Promise<Record<string, unknown>> {
     };
     await Promise.all(Array.from({ length: lanes }, () => lane()));
     const seconds = secondsSince(t0);
-    const serverCpu = cpuSeconds(server.pid!) - cpu0;
-    const serverMaxRssKB = vmHwmKB(server.pid!);
-    await stopNodeProcess(server);
+    const serverCpu = cpuSeconds(server.pid) - cpu0;
+    const serverMaxRssKB = vmHwmKB(server.pid);
+    await server.stop(15_000);
 
     // ---- checks, not timed: in the ledger file the node left ---------------------------------
     const ledger = Ledger.open({ path: join(dir, 'ledger.sqlite'), registry, readonly: true });
@@ -379,7 +378,7 @@ async function main(): Promise<Record<string, unknown>> {
     };
   } finally {
     agent.destroy();
-    if (server) await stopNodeProcess(server);
+    if (server) await server.stop(15_000);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -11,7 +11,8 @@ import { possessionText } from '../src/domains/membership/possession.js';
 import { signingText, type SignedTx } from '../src/chain/tx.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { nodeSigner, publicKeyOfSeed } from '../src/runtime/node-ed25519.js';
-import { DEMO_CHAIN, demoGenesis, demoSeed } from '../src/node/demo.js';
+import { DEMO_CHAIN, demoGenesis } from '../src/node/demo.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
 
 export interface Admin {
   label: string;

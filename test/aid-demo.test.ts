@@ -16,7 +16,7 @@ import type { AllocationRecord } from '../src/domains/aid/contracts/donations.js
 import { AidQueries } from '../src/domains/aid/model.js';
 import type { Ledger } from '../src/runtime/ledger.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
-import { CITY_PROGRAM, runAidDemo, type AidDemoSummary } from '../src/node/demo-aid.js';
+import { CITY_PROGRAM, runAidDemo, type AidDemoSummary } from '../src/domains/aid/demo.js';
 import { AidNode } from '../src/node/node.js';
 import { get, startNode, tempDir, type TestNode } from './helpers.js';
 import { caseIndex } from '../src/domains/aid/projections.js';

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { fromBase64 } from '../src/core/bytes.js';
 import { consortiumSecrets } from '../src/runtime/secrets.js';
-import { demoSeed } from '../src/node/demo.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
 import {
   cnId,
   line,

@@ -12,7 +12,7 @@ import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { toHex } from '../src/core/bytes.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import { startConsortium, until, type Consortium } from './consortium.js';
-import { etcdClient } from './etcd-cluster.js';
+import { etcdClient } from '../tools/etcd.js';
 import { body, enrolPayload, post, txBy, type TestNode } from './helpers.js';
 import { registry } from '../src/domains/protocols.js';
 

@@ -13,8 +13,8 @@
  * the other exits 1 naming the fork.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -26,10 +26,11 @@ import { canonicalJson } from '../src/core/canonical.js';
 import { publicKeyFromSeed } from '../src/core/ed25519.js';
 import { sha256 } from '../src/core/hash.js';
 import { nodeSigner, publicKeyOfSeed } from '../src/runtime/node-ed25519.js';
-import { demoActivity, demoSeed, writeDemoDir } from '../src/node/demo.js';
-import { etcdClient, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
+import { demoActivity, writeDemoConsortium, writeDemoDir, DEMO_CHAIN } from '../src/node/demo.js';
+import { NodeProcess } from '../tools/node-process.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
+import { etcdClient, startEtcdCluster, type EtcdCluster } from '../tools/etcd.js';
 import { SEED, tempDir } from './helpers.js';
-import { freePort } from '../src/node/ports.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,77 +52,9 @@ const PHASE_ACKS = 300;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function tail(file: string, bytes = 3000): string {
-  try {
-    const text = readFileSync(file, 'utf8');
-    return text.length > bytes ? `…${text.slice(-bytes)}` : text;
-  } catch {
-    return '(no log)';
-  }
-}
-
-/** One `aidledger start` child process; its output appends to `<dir>.log`. */
-class NodeProc {
-  child: ChildProcess | undefined;
-  url = '';
-  private exited: Promise<void> = Promise.resolve();
-  readonly log: string;
-
-  constructor(
-    readonly org: string,
-    readonly dir: string,
-  ) {
-    this.log = `${dir}.log`;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && !this.child.signalCode;
-  }
-
-  /** Starts the node on a fresh port and waits until GET /v1/health answers. */
-  async start(): Promise<void> {
-    const port = await freePort();
-    const fd = openSync(this.log, 'a');
-    try {
-      this.child = spawn(process.execPath, [CLI, 'start', '--dir', this.dir, '--port', `${port}`], {
-        cwd: ROOT,
-        stdio: ['ignore', fd, fd],
-      });
-    } finally {
-      closeSync(fd);
-    }
-    const child = this.child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    this.url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (!this.running) throw new Error(`node ${this.org} exited at start: ${tail(this.log)}`);
-      try {
-        const res = await fetch(`${this.url}/v1/health`, { signal: AbortSignal.timeout(2000) });
-        await res.body?.cancel();
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline)
-        throw new Error(`node ${this.org} did not come up: ${tail(this.log)}`);
-      await sleep(50);
-    }
-  }
-
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (this.running) this.child!.kill(signal);
-    await this.exited;
-  }
-
-  /** SIGTERM (the node closes its ledger), SIGKILL after 10 s. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
-    await this.kill('SIGTERM');
-    clearTimeout(timer);
-  }
-}
+/** One `aidledger start` child process on `dir`; its output appends to `<dir>.log`. */
+const nodeAt = (dir: string, name?: string) =>
+  new NodeProcess({ dir, logFile: `${dir}.log`, cwd: ROOT, ...(name ? { name } : {}) });
 
 interface Health {
   ok: boolean;
@@ -135,11 +68,11 @@ async function getJson<T>(url: string): Promise<{ status: number; json: T }> {
   return { status: res.status, json: (await res.json()) as T };
 }
 
-async function health(n: NodeProc): Promise<Health> {
+async function health(n: NodeProcess): Promise<Health> {
   return (await getJson<Health>(`${n.url}/v1/health`)).json;
 }
 
-async function checkpointOf(n: NodeProc, policy: Policy) {
+async function checkpointOf(n: NodeProcess, policy: Policy) {
   const res = await fetch(`${n.url}/v1/log/checkpoint`, { signal: AbortSignal.timeout(10_000) });
   return verifyCheckpoint(await res.text(), policy);
 }
@@ -188,9 +121,9 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
   let etcd: EtcdCluster;
   const base = tempDir('aidledger-cluster-crash-');
   const time = Date.now() - 1000;
-  const nodes: NodeProc[] = [];
-  const forks: NodeProc[] = [];
-  let chain = '';
+  const nodes: NodeProcess[] = [];
+  const forks: NodeProcess[] = [];
+  const chain = DEMO_CHAIN;
   let policy: Policy;
   const signers = new Map(
     ADMINS.map((a) => [
@@ -231,17 +164,14 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
 
   before(async () => {
     etcd = await startEtcdCluster();
-    for (const [i, org] of ORGS.entries()) {
-      const dir = join(base.dir, org);
-      chain = writeDemoDir(dir, SEED, time, {
-        org,
-        nodes: ORGS,
-        checkpointQuorum: 2,
-        // Each node talks to a different etcd member first.
-        cluster: { endpoints: [...etcd.endpoints.slice(i), ...etcd.endpoints.slice(0, i)] },
-      }).chain;
-      nodes.push(new NodeProc(org, dir));
-    }
+    const dirs = writeDemoConsortium(base.dir, {
+      seed: SEED,
+      time,
+      orgs: ORGS,
+      checkpointQuorum: 2,
+      endpoints: etcd.endpoints,
+    });
+    for (const dir of dirs) nodes.push(nodeAt(dir));
     // Two of the three organisations, with the same genesis and node keys, on a prefix of
     // their own: started only for the fork test.
     for (const org of ORGS.slice(0, 2)) {
@@ -252,7 +182,7 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
         checkpointQuorum: 2,
         cluster: { endpoints: etcd.endpoints, prefix: 'aidledger-fork/' },
       });
-      forks.push(new NodeProc(org, dir));
+      forks.push(nodeAt(dir, org));
     }
     await Promise.all(nodes.map((n) => n.start()));
     policy = (await getJson<Policy>(`${nodes[0]!.url}/v1/policy`)).json;
@@ -336,7 +266,7 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
         }
         if (status !== 0) {
           // The ordering service was unavailable: the one refusal a client retries.
-          assert.equal(status, 503, `node ${n.org} answered ${status}: ${JSON.stringify(json)}`);
+          assert.equal(status, 503, `node ${n.name} answered ${status}: ${JSON.stringify(json)}`);
           unavailable++;
         }
         if (Date.now() > deadline) throw new Error(`no node took a request for 60 s`);
@@ -371,7 +301,7 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
         if (Date.now() > deadline)
           throw new Error(
             `${what}: ${acked.size - from} acknowledged in 30 s, by node ${answeredBy.map((a, k) => a - fromBy[k]!).join('/')}\n` +
-              nodes.map((n) => `${n.org}: ${tail(n.log, 1500)}`).join('\n'),
+              nodes.map((n) => `${n.name}: ${n.output(1500)}`).join('\n'),
           );
         await sleep(50);
       }
@@ -392,7 +322,7 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
       const victim = nodes[1]!;
       await victim.kill('SIGKILL');
       const answeredBefore = highest[1]!;
-      await progress(`with node ${victim.org} down`, PHASE_ACKS, [0, 2]);
+      await progress(`with node ${victim.name} down`, PHASE_ACKS, [0, 2]);
       await victim.start();
       const h = await health(victim);
       assert.ok(h.ok, JSON.stringify(h));
@@ -401,7 +331,7 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
         h.height >= answeredBefore,
         `restarted at height ${h.height}, below ${answeredBefore} that it acknowledged`,
       );
-      await progress(`after node ${victim.org} came back`, PHASE_ACKS, [0, 1, 2]);
+      await progress(`after node ${victim.name} came back`, PHASE_ACKS, [0, 1, 2]);
     } finally {
       stop = true;
       await Promise.all(loops);
@@ -432,7 +362,7 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
           const cp = await checkpointOf(n, policy);
           if (cp.size === size && cp.orgs.length === ORGS.length) return cp;
           if (Date.now() > deadline)
-            assert.fail(`${n.org} serves size ${cp.size} signed by ${cp.orgs.join(', ')}`);
+            assert.fail(`${n.name} serves size ${cp.size} signed by ${cp.orgs.join(', ')}`);
           await sleep(50);
         }
       }),
@@ -466,17 +396,17 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
           const r = await fetch(`${n.url}/v1/tx/${id}`);
           if (r.status !== 200) {
             await r.body?.cancel();
-            problems.push(`${n.org}: ${id} HTTP ${r.status}`);
+            problems.push(`${n.name}: ${id} HTTP ${r.status}`);
             continue;
           }
           const rec = (await r.json()) as { height: number; index: number; result: unknown };
           const a = acked.get(id)!;
           if (rec.height !== a.height || rec.index !== a.index)
             problems.push(
-              `${n.org}: ${id} acknowledged at ${a.height}/${a.index}, served at ${rec.height}/${rec.index}`,
+              `${n.name}: ${id} acknowledged at ${a.height}/${a.index}, served at ${rec.height}/${rec.index}`,
             );
           else if (canonicalJson(rec.result) !== canonicalJson(a.result))
-            problems.push(`${n.org}: ${id} served with result ${JSON.stringify(rec.result)}`);
+            problems.push(`${n.name}: ${id} served with result ${JSON.stringify(rec.result)}`);
         }
       };
       await Promise.all(Array.from({ length: 16 }, reader));
@@ -596,7 +526,7 @@ describe('a consortium under kill -9 of an etcd member and of a node', () => {
     const runs = await Promise.all(nodes.map((n) => cli(['verify', '--dir', n.dir])));
     for (const [i, n] of nodes.entries()) {
       const v = runs[i]!;
-      assert.equal(v.code, 0, `verify ${n.org}: ${v.err}${v.out}`);
+      assert.equal(v.code, 0, `verify ${n.name}: ${v.err}${v.out}`);
       const m = /^sound: (\d+) blocks, (\d+) transactions[^\n]*, (\d+) log entries$/m.exec(v.out);
       assert.ok(m, v.out);
       assert.equal(Number(m[1]), final.height + 1);

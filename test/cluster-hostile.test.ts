@@ -11,7 +11,7 @@ import { toHex } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { newBatchId } from '../src/ordering/orderer.js';
 import { startConsortium, until, type Consortium } from './consortium.js';
-import { etcdClient } from './etcd-cluster.js';
+import { etcdClient } from '../tools/etcd.js';
 import { txBy, enrolPayload } from './helpers.js';
 
 describe('a consortium reading hostile batch items from etcd', () => {

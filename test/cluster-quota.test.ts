@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { toHex } from '../src/core/bytes.js';
 import { CONSORTIUM_ORGS, startConsortium, until, type Consortium } from './consortium.js';
-import { etcdClient } from './etcd-cluster.js';
+import { etcdClient } from '../tools/etcd.js';
 import { body, post, privateEnrol, type TestNode } from './helpers.js';
 
 const ORGS = CONSORTIUM_ORGS;

@@ -16,7 +16,7 @@ import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import { cnId, line, programSpec } from './aid-fixtures.js';
 import { CONSORTIUM_ORGS, startConsortium, until, type Consortium } from './consortium.js';
-import { etcdClient, type EtcdCluster } from './etcd-cluster.js';
+import { etcdClient, type EtcdCluster } from '../tools/etcd.js';
 import { body, enrolPayload, post, txBy, type TestNode } from './helpers.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { canonicalJson } from '../src/core/canonical.js';

@@ -2,9 +2,8 @@
  * A consortium for tests: a real etcd cluster and one in-process node per organisation of the
  * demo consortium, each with its own directory, SQLite file and HTTP API on loopback.
  */
-import { join } from 'node:path';
-import { writeDemoDir } from '../src/node/demo.js';
-import { startEtcdCluster, type EtcdCluster, type EtcdClusterOptions } from './etcd-cluster.js';
+import { writeDemoConsortium } from '../src/node/demo.js';
+import { startEtcdCluster, type EtcdCluster, type EtcdClusterOptions } from '../tools/etcd.js';
 import { SEED, startNode, tempDir, type TestNode } from './helpers.js';
 
 export const CONSORTIUM_ORGS = ['city-bureau', 'hope-foundation', 'general-hospital'] as const;
@@ -26,24 +25,16 @@ export async function startConsortium(
 ): Promise<Consortium> {
   const etcd = await startEtcdCluster(opts.etcd);
   const base = tempDir('aidledger-consortium-');
-  const time = Date.now() - 1000;
   const nodes: TestNode[] = [];
-  const dirs: string[] = [];
-  for (const [i, org] of CONSORTIUM_ORGS.entries()) {
-    const dir = join(base.dir, org);
-    dirs.push(dir);
-    writeDemoDir(dir, SEED, time, {
-      org,
-      nodes: CONSORTIUM_ORGS,
-      checkpointQuorum: 2,
-      // Each node talks to a different etcd member first.
-      cluster: {
-        endpoints: [...etcd.endpoints.slice(i), ...etcd.endpoints.slice(0, i)],
-        ...opts.cluster,
-      },
-    });
-    nodes.push(await startNode({ dir, maxWaitMs: 5 }));
-  }
+  const dirs = writeDemoConsortium(base.dir, {
+    seed: SEED,
+    time: Date.now() - 1000,
+    orgs: CONSORTIUM_ORGS,
+    checkpointQuorum: 2,
+    endpoints: etcd.endpoints,
+    ...(opts.cluster ? { cluster: opts.cluster } : {}),
+  });
+  for (const dir of dirs) nodes.push(await startNode({ dir, maxWaitMs: 5 }));
   return {
     etcd,
     nodes,

@@ -7,7 +7,7 @@
  * Reproduce a failure with AIDLEDGER_CRASH_SEED=<the printed seed>.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { txIdOf, type SignedTx } from '../src/chain/tx.js';
@@ -20,7 +20,7 @@ import { nodeSigner, publicKeyOfSeed } from '../src/runtime/node-ed25519.js';
 import { paths } from '../src/node/config.js';
 import { writeDemoDir } from '../src/node/demo.js';
 import { body, SEED, tempDir, txBy } from './helpers.js';
-import { freePort } from '../src/node/ports.js';
+import { NodeProcess } from '../tools/node-process.js';
 import { registry } from '../src/domains/protocols.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -51,55 +51,20 @@ function prng(seed: number): () => number {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
 /** Starts `aidledger start` on `dir` and waits until GET /v1/health answers 200. */
-async function startChild(dir: string): Promise<Running> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [CLI, 'start', '--dir', dir, '--port', String(port)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  const keep = (b: Buffer) => {
-    tail = (tail + b.toString('utf8')).slice(-8000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const running: Running = { child, url, exited, output: () => tail };
-  live.add(running);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`aidledger start exited with ${child.exitCode}: ${tail}`);
-    try {
-      const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) return running;
-      await res.body?.cancel();
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`node did not come up: ${tail}`);
-    await sleep(20);
-  }
+async function startChild(dir: string): Promise<NodeProcess> {
+  const node = new NodeProcess({ dir, cwd: ROOT, startTimeoutMs: 15_000 });
+  live.add(node);
+  await node.start();
+  return node;
 }
 
-async function kill9(r: Running): Promise<void> {
-  if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
-  await r.exited;
-  live.delete(r);
+async function kill9(node: NodeProcess): Promise<void> {
+  await node.kill('SIGKILL');
+  live.delete(node);
 }
 
-const live = new Set<Running>();
+const live = new Set<NodeProcess>();
 
 interface Ack {
   height: number;

@@ -1,6 +1,6 @@
 /**
  * The layers of DESIGN §7 are enforced by the build: `npm run build` ends with dependency-cruiser
- * over src and web/src. This test copies the sources to a scratch directory, plants one wrong-way
+ * over src, web/src and tools. This test copies the sources to a scratch directory, plants one wrong-way
  * import of each kind the rules forbid, runs the build's own check there and sees every one
  * refused by the rule that names it, while the untouched copy passes.
  */
@@ -29,7 +29,14 @@ function buildCheck(): string[] {
 /** A scratch copy of what the check reads. */
 function scratch(): { dir: string; cleanup: () => void } {
   const t = tempDir('aidledger-deps-');
-  for (const p of ['src', 'web/src', 'tsconfig.json', '.dependency-cruiser.cjs', 'package.json'])
+  for (const p of [
+    'src',
+    'web/src',
+    'tools',
+    'tsconfig.json',
+    '.dependency-cruiser.cjs',
+    'package.json',
+  ])
     cpSync(join(ROOT, p), join(t.dir, p), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(t.dir, 'node_modules'));
   return t;
@@ -95,6 +102,18 @@ const PLANTS: { file: string; line: string; rule: RegExp; what: string }[] = [
     file: 'src/domains/aid/client.ts',
     line: "import 'node:fs';",
     rule: /browser-code-uses-no-node-builtins: src\/domains\/aid\/client\.ts/,
+  },
+  {
+    what: 'a launcher importing the CLI',
+    file: 'tools/wrong-way.ts',
+    line: "import '../src/cli/main.js';",
+    rule: /tools-import-no-frame: tools\/wrong-way\.ts/,
+  },
+  {
+    what: 'the consortium importing a launcher',
+    file: 'src/consortium/wrong-way.ts',
+    line: "import '../../tools/etcd.js';",
+    rule: /only-the-cli-imports-tools: src\/consortium\/wrong-way\.ts/,
   },
   {
     what: 'the web app reaching past the SDK',

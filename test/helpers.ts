@@ -18,7 +18,8 @@ import { toHex } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { publicKeyFromSeed, randomSeed } from '../src/core/ed25519.js';
 import { nodeHolder, proveKey } from '../src/domains/membership/possession.js';
-import { demoSeed, writeDemoDir } from '../src/node/demo.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
+import { writeDemoDir } from '../src/node/demo.js';
 import { AidNode, type NodeOptions } from '../src/node/node.js';
 import { AidClient } from '../src/sdk/client.js';
 

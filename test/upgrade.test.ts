@@ -13,7 +13,7 @@ import { toHex } from '../src/core/bytes.js';
 import { verifyConsistency } from '../src/core/merkle.js';
 import { registry } from '../src/domains/protocols.js';
 import { readConsortiumKey } from '../src/node/config.js';
-import { demoSeed } from '../src/node/demo.js';
+import { demoSeed } from '../src/runtime/demo-kit.js';
 import { consortiumSecrets } from '../src/runtime/secrets.js';
 import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { auditLog } from '../src/sdk/audit.js';

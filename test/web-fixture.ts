@@ -10,7 +10,7 @@ import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { canonicalJson } from '../src/core/canonical.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
-import { runAidDemo } from '../src/node/demo-aid.js';
+import { runAidDemo } from '../src/domains/aid/demo.js';
 import { AidNode } from '../src/node/node.js';
 import { SEED, startNode, tempDir, type TestNode } from './helpers.js';
 

@@ -3,39 +3,31 @@
  * cluster (`cluster init`), and a whole consortium on this machine to try (`cluster demo`): a
  * three-member etcd cluster and one node per organisation, each a child process on loopback.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
-  accessSync,
-  closeSync,
-  constants,
   copyFileSync,
   existsSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   writeFileSync,
 } from 'node:fs';
-import { delimiter, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { genesisHash, ORG_TYPES, parseGenesis, type Genesis } from '../chain/genesis.js';
 import { OrgIdSchema } from '../chain/schemas.js';
 import { toHex } from '../core/bytes.js';
-import { canonicalJson, parseJson } from '../core/canonical.js';
+import { parseJson } from '../core/canonical.js';
 import { publicKeyFromSeed, randomSeed } from '../core/ed25519.js';
 import { AidError } from '../core/errors.js';
 import { paths, readNodeDir, writeConsortiumKey } from '../node/config.js';
-import { keyFileFromSeed, writeKeyFile } from '../node/keyfile.js';
-import { freePorts } from '../node/ports.js';
+import { keyFileFromSeed, writeKeyFile } from '../runtime/keyfile.js';
+import { printLine as out } from '../runtime/commands.js';
 import { LATEST_PROTOCOL } from '../domains/protocols.js';
-
-const out = (s: string): void => {
-  process.stdout.write(s.endsWith('\n') ? s : s + '\n');
-};
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+import { getJson } from '../../tools/child.js';
+import type { EtcdCluster, EtcdMemberSpec } from '../../tools/etcd.js';
+import { CLI_MAIN, NodeProcess } from '../../tools/node-process.js';
+import { freePorts } from '../../tools/ports.js';
 
 /** The smallest majority of `n`. */
 const majority = (n: number): number => Math.floor(n / 2) + 1;
@@ -312,32 +304,6 @@ async function clusterInit(o: InitOpts): Promise<void> {
 
 // ---- cluster demo ----------------------------------------------------------------------------
 
-/** The etcd binary: `AIDLEDGER_ETCD`, otherwise `etcd` on PATH. @throws AidError CONFIG. */
-export function findEtcd(): string {
-  const executable = (p: string) => {
-    try {
-      accessSync(p, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const explicit = process.env.AIDLEDGER_ETCD;
-  if (explicit !== undefined && explicit !== '') {
-    if (executable(explicit)) return explicit;
-    throw new AidError('CONFIG', `AIDLEDGER_ETCD=${explicit} is not an executable file`);
-  }
-  for (const d of (process.env.PATH ?? '').split(delimiter)) {
-    if (d !== '' && executable(join(d, 'etcd'))) return join(d, 'etcd');
-  }
-  throw new AidError(
-    'CONFIG',
-    'etcd is not installed: the cluster demo runs a local 3-member etcd cluster. Install etcd 3.4 or later ' +
-      '(Debian/Ubuntu: sudo apt-get install etcd-server, then sudo systemctl disable --now etcd), ' +
-      'or set AIDLEDGER_ETCD to an etcd binary',
-  );
-}
-
 /** What `cluster demo` remembers in its directory, to start the same cluster again. */
 interface DemoState {
   version: 1;
@@ -345,122 +311,20 @@ interface DemoState {
   /** The etcd cluster token of its first start. */
   token: string;
   checkpointQuorum: number;
-  /** Whether the demo activity was submitted already. */
+  /** Whether the demo activity was submitted (or begun) already. */
   seeded: boolean;
-  etcd: { name: string; client: number; peer: number }[];
+  etcd: EtcdMemberSpec[];
   nodes: { org: string; port: number }[];
 }
 
 const STATE_FILE = 'cluster-demo.json';
 const ETCD_MEMBERS = 3;
-const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
-function tail(file: string, bytes = 3000): string {
-  try {
-    const text = readFileSync(file, 'utf8');
-    return text.length > bytes ? `…${text.slice(-bytes)}` : text;
-  } catch {
-    return '(no log)';
-  }
-}
-
-/** A child process whose output goes to a log file. */
-class Child {
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-  private error: Error | undefined;
-  stopping = false;
-
-  constructor(
-    readonly kind: 'etcd' | 'node',
-    readonly name: string,
-    readonly url: string,
-    readonly logFile: string,
-    bin: string,
-    args: string[],
-    env: NodeJS.ProcessEnv,
-  ) {
-    const fd = openSync(logFile, 'a');
-    try {
-      // A process group of its own: Ctrl-C in a terminal reaches only the demo, which then
-      // stops the nodes before etcd.
-      this.child = spawn(bin, args, { stdio: ['ignore', fd, fd], env, detached: true });
-    } finally {
-      closeSync(fd);
-    }
-    this.exited = new Promise<void>((done) => {
-      this.child.once('exit', () => done());
-      this.child.once('error', (e) => {
-        this.error = e;
-        done();
-      });
-    });
-  }
-
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  get running(): boolean {
-    return (
-      this.error === undefined && this.child.exitCode === null && this.child.signalCode === null
-    );
-  }
-
-  /** Why it is not running, with the end of its log. */
-  failure(why: string): AidError {
-    const how = this.error
-      ? `could not be started (${this.error.message})`
-      : `exited (code ${this.child.exitCode ?? '-'}, signal ${this.child.signalCode ?? '-'})`;
-    return new AidError(
-      'UNAVAILABLE',
-      `${this.kind} ${this.name} ${why}: it ${how}; the end of ${this.logFile}:\n${tail(this.logFile)}`,
-    );
-  }
-
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
-  async stop(graceMs: number): Promise<void> {
-    this.stopping = true;
-    if (!this.running) return;
-    this.child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const ended = await Promise.race([
-      this.exited.then(() => true),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs))),
-    ]);
-    clearTimeout(timer);
-    if (!ended) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
-  }
-
-  killNow(): void {
-    if (this.running) this.child.kill('SIGKILL');
-  }
-}
-
-/** Polls `check` until it is true, failing when the child exits or the deadline passes. */
-async function waitFor(c: Child, what: string, check: () => Promise<boolean>, deadline: number) {
-  for (;;) {
-    if (!c.running) {
-      await c.exited;
-      throw c.failure(`did not come up`);
-    }
-    try {
-      if (await check()) return;
-    } catch {
-      // not answering yet
-    }
-    if (Date.now() > deadline) throw c.failure(`did not ${what} in time`);
-    await sleep(100);
-  }
-}
-
-async function getJson(url: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
+/**
+ * The demo's nodes take every account registration of the demo's applicants from this machine's
+ * one address, many to a request (a node's defaults allow one a request and ten an hour).
+ */
+const DEMO_SPAM_LIMITS = { registrationsPerRequest: 1000, registrationsPerAddressPerHour: 1000 };
 
 function readState(file: string): DemoState {
   const s = parseJson(readFileSync(file, 'utf8')) as DemoState;
@@ -483,7 +347,7 @@ interface DemoOpts {
 
 /** Writes a fresh demo: the node directories and the state file. */
 async function newDemo(o: DemoOpts): Promise<DemoState> {
-  const { demoGenesis, writeDemoDir } = await import('../node/demo.js');
+  const { demoGenesis, writeDemoConsortium } = await import('../node/demo.js');
   const n = o.nodes ?? 3;
   const orgs = demoGenesis(o.seed, 0)
     .orgs.slice(0, n)
@@ -503,18 +367,15 @@ async function newDemo(o: DemoOpts): Promise<DemoState> {
     peer: ports[2 * i + 1]!,
   }));
   const nodes = orgs.map((org, i) => ({ org, port: ports[2 * ETCD_MEMBERS + i]! }));
-  const endpoints = etcd.map((m) => `http://127.0.0.1:${m.client}`);
   const checkpointQuorum = majority(n);
-  const time = Date.now() - 1000;
-  for (const [i, org] of orgs.entries()) {
-    writeDemoDir(join(o.dir, org), o.seed, time, {
-      org,
-      nodes: orgs,
-      checkpointQuorum,
-      // Each node talks to a different etcd member first.
-      cluster: { endpoints: [...endpoints.slice(i), ...endpoints.slice(0, i)] },
-    });
-  }
+  writeDemoConsortium(o.dir, {
+    seed: o.seed,
+    time: Date.now() - 1000,
+    orgs,
+    checkpointQuorum,
+    endpoints: etcd.map((m) => `http://127.0.0.1:${m.client}`),
+    spamLimits: DEMO_SPAM_LIMITS,
+  });
   return {
     version: 1,
     seed: o.seed,
@@ -526,38 +387,13 @@ async function newDemo(o: DemoOpts): Promise<DemoState> {
   };
 }
 
-function etcdArgs(dir: string, s: DemoState, m: DemoState['etcd'][number]): string[] {
-  const client = `http://127.0.0.1:${m.client}`;
-  const peer = `http://127.0.0.1:${m.peer}`;
-  return [
-    '--name',
-    m.name,
-    '--data-dir',
-    join(dir, 'etcd', m.name),
-    '--listen-client-urls',
-    client,
-    '--advertise-client-urls',
-    client,
-    '--listen-peer-urls',
-    peer,
-    '--initial-advertise-peer-urls',
-    peer,
-    // Read on the first start only; later starts take the membership from the data directory.
-    '--initial-cluster',
-    s.etcd.map((x) => `${x.name}=http://127.0.0.1:${x.peer}`).join(','),
-    '--initial-cluster-state',
-    'new',
-    '--initial-cluster-token',
-    s.token,
-    '--logger',
-    'zap',
-    '--log-outputs',
-    'stderr',
-  ];
-}
+const health = async (url: string) =>
+  (await getJson(`${url}/v1/health`)).json as { chain: string; height: number; size: number };
 
 async function clusterDemo(o: DemoOpts): Promise<void> {
-  const bin = findEtcd();
+  // Loaded here, not at start-up: the etcd client library is large, and only the demo needs it.
+  const { findEtcd, startEtcdCluster } = await import('../../tools/etcd.js');
+  const bin = findEtcd(undefined, 'the cluster demo runs a local 3-member etcd cluster');
   const dir = resolve(o.dir);
   const stateFile = join(dir, STATE_FILE);
   let state: DemoState;
@@ -580,150 +416,114 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
   }
   const logs = join(dir, 'logs');
   mkdirSync(logs, { recursive: true });
-  mkdirSync(join(dir, 'etcd'), { recursive: true, mode: 0o700 });
 
-  const etcd: Child[] = [];
-  const nodes: Child[] = [];
-  const all = () => [...nodes, ...etcd];
-  const onExit = () => {
-    for (const c of all()) c.killNow();
-  };
-  process.once('exit', onExit);
+  // Each child in a process group of its own: Ctrl-C in a terminal reaches only the demo, which
+  // then stops the nodes before etcd.
+  const nodes = state.nodes.map(
+    (s) =>
+      new NodeProcess({
+        dir: join(dir, s.org),
+        name: s.org,
+        port: s.port,
+        host: '127.0.0.1',
+        logFile: join(logs, `${s.org}.log`),
+        detached: true,
+      }),
+  );
+  let etcd: Promise<EtcdCluster> | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = () => {
     stopping ??= (async () => {
-      await Promise.all(nodes.map((c) => c.stop(10_000)));
-      // One member after another: a leader told to stop hands over to a live follower first.
-      for (const c of etcd) await c.stop(5_000);
-      process.removeListener('exit', onExit);
+      await Promise.all(nodes.map((n) => n.stop(10_000)));
+      // An etcd start still under way ends first (started or failed), then its members stop.
+      await (await etcd?.catch(() => undefined))?.stop();
     })();
     return stopping;
   };
-  const report = (c: Child) => {
-    void c.exited.then(() => {
-      if (!c.stopping && !stopping)
+  const report = (kind: string, name: string, pid: number, exited: Promise<void>, log: string) => {
+    void exited.then(() => {
+      if (!stopping)
         process.stderr.write(
-          `aidledger cluster demo: ${c.kind} ${c.name} (pid ${c.pid}) exited; its log: ${c.logFile}\n`,
+          `aidledger cluster demo: ${kind} ${name} (pid ${pid}) exited; its log: ${log}\n`,
         );
     });
   };
 
-  try {
-    // etcd reads ETCD_* variables as flags: a stray one must not change the demo cluster.
-    const etcdEnv: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ETCD_')) etcdEnv[k] = v;
-    if (process.arch === 'arm64') etcdEnv.ETCD_UNSUPPORTED_ARCH = 'arm64';
-    for (const m of state.etcd) {
-      etcd.push(
-        new Child(
-          'etcd',
-          m.name,
-          `http://127.0.0.1:${m.client}`,
-          join(logs, `${m.name}.log`),
-          bin,
-          etcdArgs(dir, state, m),
-          etcdEnv,
-        ),
-      );
+  // Ctrl-C (or SIGTERM) at any time, even while the demo starts or submits its activity, stops
+  // what it started: the children's process groups do not get the terminal's signal.
+  const signalled = new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', () => done('SIGINT'));
+    process.once('SIGTERM', () => done('SIGTERM'));
+  });
+  const up = async () => {
+    etcd = startEtcdCluster({
+      bin,
+      dir: join(dir, 'etcd'),
+      logDir: logs,
+      members: state.etcd,
+      token: state.token,
+      detached: true,
+    });
+    const members = (await etcd).members;
+    for (const n of nodes) {
+      // Stopped while starting: no node starts after the others were stopped.
+      if (stopping) return;
+      await n.spawn();
     }
-    let deadline = Date.now() + 30_000;
-    await Promise.all(
-      etcd.map((c) =>
-        waitFor(
-          c,
-          'become healthy',
-          async () => (await getJson(`${c.url}/health`)).json.health === 'true',
-          deadline,
-        ),
-      ),
-    );
-    for (const s of state.nodes) {
-      nodes.push(
-        new Child(
-          'node',
-          s.org,
-          `http://127.0.0.1:${s.port}`,
-          join(logs, `${s.org}.log`),
-          process.execPath,
-          [
-            MAIN,
-            'start',
-            '--dir',
-            join(dir, s.org),
-            '--port',
-            String(s.port),
-            '--host',
-            '127.0.0.1',
-          ],
-          process.env,
-        ),
-      );
-    }
-    deadline = Date.now() + 60_000;
-    await Promise.all(
-      nodes.map((c) =>
-        waitFor(
-          c,
-          'answer /v1/health',
-          async () => (await getJson(`${c.url}/v1/health`)).status === 200,
-          deadline,
-        ),
-      ),
-    );
-    for (const c of all()) report(c);
+    const deadline = Date.now() + 60_000;
+    await Promise.all(nodes.map((n) => n.ready(deadline)));
+    for (const m of members) report('etcd', m.name, m.pid, m.exited, m.logFile);
+    for (const n of nodes) report('node', n.name, n.pid, n.exited, join(logs, `${n.name}.log`));
 
     const first = nodes[0]!;
-    const health = (await getJson(`${first.url}/v1/health`)).json as {
-      chain: string;
-      height: number;
-      size: number;
-    };
-    let activity = '';
+    const { chain } = await health(first.url);
+    const activity: string[] = [];
     if (o.activity && !state.seeded) {
-      const { demoActivity } = await import('../node/demo.js');
-      const round = demoActivity(state.seed, health.chain, Date.now())[0]!;
-      const res = await fetch(`${first.url}/v1/txs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: canonicalJson(round.map((tx) => ({ tx }))),
-        signal: AbortSignal.timeout(30_000),
-      });
-      if (res.status !== 200)
-        throw new AidError(
-          'UNAVAILABLE',
-          `the demo activity was refused by ${first.name}: ${res.status} ${await res.text()}`,
-        );
-      await res.body?.cancel();
+      // Every domain's part of the demo, through the first node: the members, then the medical
+      // aid, each round committed by the consortium before the next is chosen.
+      const { remoteDemoTarget, runDemo } = await import('../node/demo.js');
+      // Submitted at most once: run again on a log it began (say it was interrupted), the
+      // activity would be refused its nonces and keys. A fresh directory starts afresh.
       state.seeded = true;
       writeState(stateFile, state);
-      activity = `demo activity: ${round.filter((t) => t.type === 'membership.enrol').length} members enrolled (the audit office's oversight granted by a vote) through ${first.name}`;
+      const target = remoteDemoTarget(first.url, first.dir);
+      try {
+        activity.push(
+          `demo activity submitted through ${first.name}:`,
+          ...(await runDemo(target, state.seed, chain)),
+        );
+      } finally {
+        target.close();
+      }
     }
     // Every node reaches the first node's size: the cluster orders and applies.
-    const target = ((await getJson(`${first.url}/v1/health`)).json as { size: number }).size;
-    deadline = Date.now() + 30_000;
+    const target = (await health(first.url)).size;
+    const until = Date.now() + 30_000;
     await Promise.all(
-      nodes.map((c) =>
-        waitFor(
-          c,
+      nodes.map((n) =>
+        n.waitUntil(
           `reach log size ${target}`,
-          async () => ((await getJson(`${c.url}/v1/health`)).json.size as number) >= target,
-          deadline,
+          async () => (await health(n.url)).size >= target,
+          until,
         ),
       ),
     );
-    const now = (await getJson(`${first.url}/v1/health`)).json as { height: number; size: number };
+    const now = await health(first.url);
 
-    const width = Math.max(...all().map((c) => c.name.length));
-    const line = (c: Child, where: string) =>
-      `  ${c.kind.padEnd(4)} ${c.name.padEnd(width)}  ${c.url}  pid ${c.pid}  ${where}`;
-    const cli = `node ${MAIN}`;
+    const width = Math.max(
+      ...state.etcd.map((m) => m.name.length),
+      ...nodes.map((n) => n.name.length),
+    );
+    const line = (kind: string, name: string, url: string, pid: number, where: string) =>
+      `  ${kind.padEnd(4)} ${name.padEnd(width)}  ${url}  pid ${pid}  ${where}`;
+    const cli = `node ${CLI_MAIN}`;
     const other = nodes[1] ?? first;
     out(
       [
-        `AidLedger cluster demo in ${dir}${reused ? ' (restarted)' : ''}: chain ${health.chain}, ${nodes.length} nodes, checkpoints final once ${state.checkpointQuorum} have signed`,
-        ...etcd.map((c) => line(c, `data ${join(dir, 'etcd', c.name)}`)),
-        ...nodes.map((c) => line(c, `dir ${join(dir, c.name)}`)),
-        ...(activity ? [activity] : []),
+        `AidLedger cluster demo in ${dir}${reused ? ' (restarted)' : ''}: chain ${chain}, ${nodes.length} nodes, checkpoints final once ${state.checkpointQuorum} have signed`,
+        ...members.map((m) => line('etcd', m.name, m.clientUrl, m.pid, `data ${m.dataDir}`)),
+        ...nodes.map((n) => line('node', n.name, n.url, n.pid, `dir ${n.dir}`)),
+        ...activity,
         `every node at height ${now.height}, ${now.size} log entries; logs in ${logs}`,
         `try:`,
         `  curl ${first.url}/v1/log/checkpoint`,
@@ -732,20 +532,16 @@ async function clusterDemo(o: DemoOpts): Promise<void> {
         `Stop with Ctrl-C (nodes first, then etcd); run the same command again to restart this demo.`,
       ].join('\n'),
     );
+  };
+  let signal: NodeJS.Signals;
+  try {
+    signal = (await Promise.race([up().then(() => undefined), signalled])) ?? (await signalled);
   } catch (e) {
     await stopAll();
     throw e;
   }
-
-  const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.once('SIGINT', () => done('SIGINT'));
-    process.once('SIGTERM', () => done('SIGTERM'));
-  });
-  // A second Ctrl-C while stopping ends everything at once.
-  const force = () => {
-    for (const c of all()) c.killNow();
-    process.exit(130);
-  };
+  // A second Ctrl-C while stopping ends everything at once (this process's exit kills them).
+  const force = () => process.exit(130);
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
   out(`${signal}: stopping the nodes, then etcd`);
@@ -809,7 +605,10 @@ export function registerClusterCommands(cli: Command): void {
       int('base port', 1024, 65535),
     )
     .option('--seed <seed>', 'seed for the demo keys', 'demo')
-    .option('--no-activity', 'do not submit the demo’s first round of enrolments')
+    .option(
+      '--no-activity',
+      'do not submit the demo’s activity (its members, then the medical aid: programs, money, cases)',
+    )
     .action(async (o: DemoOpts) => {
       await clusterDemo(o);
     });

@@ -12,7 +12,7 @@ import { parsePolicy } from '../chain/policy.js';
 import { verifyReceipt } from '../chain/receipt.js';
 import { signingText, type SignedTx } from '../chain/tx.js';
 import { fromHex, toHex } from '../core/bytes.js';
-import { canonicalJson, parseJson } from '../core/canonical.js';
+import { parseJson } from '../core/canonical.js';
 import { publicKeyFromSeed, randomSeed } from '../core/ed25519.js';
 import { AidError, isAidError } from '../core/errors.js';
 import { verifyHex } from '../runtime/node-ed25519.js';
@@ -20,15 +20,15 @@ import { fastSha256 } from '../runtime/node-hash.js';
 import { verifyLedgerFile } from '../runtime/verify.js';
 import { paths, readConsortiumKey, writeConsortiumKey } from '../node/config.js';
 import { consortiumSecrets } from '../runtime/secrets.js';
-import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../node/keyfile.js';
+import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../runtime/keyfile.js';
 import { AidClient } from '../sdk/client.js';
 import { buildSubmission } from '../sdk/build.js';
 import { auditLog } from '../sdk/audit.js';
 import { witnessStep, type WitnessState } from '../sdk/witness.js';
 import { progress } from './progress.js';
-import { registerAidCommands } from '../domains/aid/commands.js';
+import { domains } from '../domains/index.js';
+import { printLine as out } from '../runtime/commands.js';
 import { registerClusterCommands } from './cluster.js';
-import { proveKey } from '../domains/membership/possession.js';
 import { LATEST_PROTOCOL, registry } from '../domains/protocols.js';
 
 const VERSION = (
@@ -74,10 +74,6 @@ function int(name: string) {
   };
 }
 
-const out = (s: string): void => {
-  process.stdout.write(s.endsWith('\n') ? s : s + '\n');
-};
-
 async function policyFrom(client: AidClient, file: string | undefined) {
   return file ? parsePolicy(readJsonFile(file)) : client.policy();
 }
@@ -93,21 +89,17 @@ async function initDir(
   mkdirSync(dir, { recursive: true });
   // Loaded here, not at start-up: commands that read a node over HTTP stay quick.
   const { AidNode } = await import('../node/node.js');
-  const { demoActivity, writeDemoDir } = await import('../node/demo.js');
   if (o.demo) {
-    const { runAidDemo, aidDemoSummaryText } = await import('../node/demo-aid.js');
+    const { runDemo, writeDemoDir } = await import('../node/demo.js');
     const genesis = writeDemoDir(dir, o.seed, Date.now());
     const node = await AidNode.open(dir);
     try {
-      for (const round of demoActivity(o.seed, genesis.chain, Date.now())) {
-        await node.submit(canonicalJson(round.map((tx) => ({ tx }))), true);
-      }
-      // Then the medical aid: programs, money and cases, round by round.
-      const aid = await runAidDemo(node, o.seed, genesis.chain);
+      // Each domain's part in turn: the members, then the medical aid's programs, money and cases.
+      const summaries = await runDemo(node, o.seed, genesis.chain);
       out(
         `demo consortium written to ${dir}: ${node.ledger.height + 1} blocks, ${node.ledger.size} log entries`,
       );
-      out(aidDemoSummaryText(aid));
+      for (const summary of summaries) out(summary);
     } finally {
       await node.close();
     }
@@ -378,46 +370,6 @@ export function program(): Command {
       else out(text);
     });
 
-  const keys = cli.command('keys').description('make and inspect Ed25519 key files');
-  keys
-    .command('new')
-    .description('make a new key pair on this machine')
-    .requiredOption('--out <file>', 'key file to write (mode 0600; never overwritten)')
-    .option('--member <id>', 'the member id it is for')
-    .action((o: { out: string; member?: string }) => {
-      const k = keyFileFromSeed(randomSeed(), o.member);
-      writeKeyFile(o.out, k);
-      out(k.publicKey);
-    });
-  keys
-    .command('show')
-    .description('print the public key of a key file')
-    .argument('<file>', 'key file')
-    .action((file: string) => out(readKeyFile(file).publicKey));
-  keys
-    .command('prove')
-    .description(
-      'prove this key is yours before it is enrolled or rotated to: prints {"key","pop"} for the payload',
-    )
-    .requiredOption('--key <file>', 'the new key file (its seed never leaves this machine)')
-    .requiredOption(
-      '--holder <id>',
-      '<org>/<member> the key is for (the member itself when rotating), or <org>/node',
-    )
-    .option('--chain <id>', 'chain id (default: the node’s, from --url)')
-    .option('--url <url>', 'node URL, to read the chain id')
-    .action(async (o: { key: string; holder: string; chain?: string; url?: string }) => {
-      if (!/^[a-z0-9][a-z0-9-]{1,62}\/[a-z0-9][a-z0-9._-]{0,62}$/.test(o.holder))
-        throw new AidError('BAD_REQUEST', '--holder is <org>/<member> or <org>/node');
-      let chain = o.chain;
-      if (chain === undefined) {
-        if (o.url === undefined) throw new AidError('BAD_REQUEST', 'give --chain or --url');
-        chain = (await new AidClient(o.url).health()).chain as string;
-      }
-      const k = readKeyFile(o.key);
-      out(JSON.stringify({ key: k.publicKey, pop: proveKey(chain, o.holder, k.seedBytes) }));
-    });
-
   cli
     .command('tx')
     .description('sign a JSON payload with a key file and submit it; prints the outcome')
@@ -536,7 +488,8 @@ export function program(): Command {
         ledger.close();
       }
     });
-  registerAidCommands(cli);
+  // Each domain's commands, as the registry lists them.
+  for (const d of domains) d.commands?.register(cli);
   registerClusterCommands(cli);
   return cli;
 }

@@ -11,7 +11,7 @@ import { parseGenesis, type Genesis } from '../chain/genesis.js';
 import { parseJson } from '../core/canonical.js';
 import { fromHex, toHex } from '../core/bytes.js';
 import { AidError } from '../core/errors.js';
-import { readKeyFile, type KeyFile } from './keyfile.js';
+import { readKeyFile, type KeyFile } from '../runtime/keyfile.js';
 
 export const NodeConfigSchema = z.strictObject({
   org: z.string().min(2).max(63),

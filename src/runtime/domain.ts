@@ -3,6 +3,8 @@
  * list of domains (src/domains/index.ts) holds one of these per domain; the API, CLI, SDK and
  * node mount each part from there, so adding a domain touches that list and its own folder only.
  */
+import type { DomainCommands } from './commands.js';
+import type { DomainDemo } from './demo-kit.js';
 import type { DomainRoutes, RouteContext, ViewerLookup } from './routes.js';
 
 /** A domain's name and the other domains it reads (the build's dependency rules enforce it). */
@@ -20,4 +22,8 @@ export interface Domain {
    * consortium's members and keys.
    */
   readonly viewers?: (ctx: RouteContext) => ViewerLookup;
+  /** Its `aidledger` commands, mounted by the CLI frame. */
+  readonly commands?: DomainCommands;
+  /** Its part of the demo consortium, run by `init --demo` and `cluster demo`. */
+  readonly demo?: DomainDemo;
 }

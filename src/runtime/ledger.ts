@@ -201,6 +201,21 @@ export class Ledger {
     return this.registry.get(this.protocolVersionAt(height));
   }
 
+  /**
+   * The contract code that executes the next block. @throws AidError CONFIG when the consortium
+   * adopted a version this build does not have: the node must be upgraded, not run old rules.
+   */
+  nextProtocol(): Protocol {
+    const height = this.height + 1;
+    try {
+      return this.protocolFor(height);
+    } catch (e) {
+      const v = this.protocolVersionAt(height);
+      const message = `the consortium runs protocol ${v}; upgrade this node's software`;
+      throw new AidError('CONFIG', message, { cause: e });
+    }
+  }
+
   /** The protocol version of the block at `height`, whether or not this build knows it. */
   protocolVersionAt(height: number): number {
     return protocolAt(this.genesis, height, this.adoptedProtocol());

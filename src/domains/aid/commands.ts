@@ -23,7 +23,7 @@ import {
   REVIEW_REASONS,
   UNFREEZE_REASONS,
 } from './reasons.js';
-import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../../node/keyfile.js';
+import { keyFileFromSeed, readKeyFile, writeKeyFile } from '../../runtime/keyfile.js';
 import {
   caseSources,
   donationTrace,
@@ -39,6 +39,7 @@ import {
   type ProgramDefinition,
   type ProgramDetail,
 } from './client.js';
+import { printLine as out, type DomainCommands } from '../../runtime/commands.js';
 import { buildSubmission } from '../../sdk/build.js';
 import { AidClient, type Outcome } from '../../sdk/client.js';
 
@@ -57,10 +58,6 @@ interface ReadOpts extends NodeOpts {
   lang: Lang;
   json?: boolean;
 }
-
-const out = (s: string): void => {
-  process.stdout.write(s.endsWith('\n') ? s : s + '\n');
-};
 
 // ---- arguments -----------------------------------------------------------------------------
 
@@ -991,16 +988,18 @@ function freezeCommands(cli: Command): void {
   }
 }
 
-/** Registers the medical-aid commands on the `aidledger` program. */
-export function registerAidCommands(cli: Command): void {
-  // `program show <id> --version N` names a program version: the program's own options
-  // (-V/--version, -h) are read only before a subcommand, so a subcommand may reuse their names.
-  cli.enablePositionalOptions();
-  accountCommands(cli);
-  programCommands(cli);
-  fundsCommands(cli);
-  donationCommands(cli);
-  attestCommand(cli);
-  caseCommands(cli);
-  freezeCommands(cli);
-}
+/** The medical-aid commands of the `aidledger` program. */
+export const aidCommands: DomainCommands = {
+  register(cli) {
+    // `program show <id> --version N` names a program version: the program's own options
+    // (-V/--version, -h) are read only before a subcommand, so a subcommand may reuse their names.
+    cli.enablePositionalOptions();
+    accountCommands(cli);
+    programCommands(cli);
+    fundsCommands(cli);
+    donationCommands(cli);
+    attestCommand(cli);
+    caseCommands(cli);
+    freezeCommands(cli);
+  },
+};

@@ -1,5 +1,5 @@
 /**
- * The demo's medical aid, on top of the demo consortium's membership (demo.ts): the city bureau's
+ * Medical aid's part of the demo consortium, on top of membership's (../membership/demo.ts): the city bureau's
  * medical assistance (CNY, funded by budget allocations, an income rule the bureau attests and
  * an own-expense rule, its rules changed part-way) and the Hope foundation's children's
  * critical-illness fund (financed by donations, with a waitlist when the pool runs short), plus
@@ -14,94 +14,22 @@
  * their times (and the ids that hash them). Like the demo keys, the salts are public knowledge:
  * demo data is fiction, never for production.
  */
+import { caseKeys, CASE_STATES, type CaseRecord, type CaseState } from './contracts/case-record.js';
+import { AidQueries } from './model.js';
 import {
-  privateCommitment,
-  signingText,
-  txIdOf,
-  type SignedTx,
-  type Submission,
-} from '../chain/tx.js';
-import { toHex, utf8 } from '../core/bytes.js';
-import { canonicalJson } from '../core/canonical.js';
-import { publicKeyFromSeed } from '../core/ed25519.js';
-import { sha256 } from '../core/hash.js';
-import {
-  caseKeys,
-  CASE_STATES,
-  type CaseRecord,
-  type CaseState,
-} from '../domains/aid/contracts/case-record.js';
-import { AidQueries } from '../domains/aid/model.js';
-import { nodeSigner } from '../runtime/node-ed25519.js';
-import { demoSeed } from './demo.js';
-import type { AidNode } from './node.js';
-import { caseIndex } from '../domains/aid/projections.js';
+  DemoSession,
+  refusalsInLog,
+  SeededRng,
+  type DemoMember,
+  type DemoTarget,
+  type DomainDemo,
+} from '../../runtime/demo-kit.js';
+import { ROTATED_KEYS } from '../membership/demo.js';
+import { caseIndex } from './projections.js';
 
 export const CITY_PROGRAM = 'city-medical-assistance';
 export const HOPE_PROGRAM = 'children-critical-illness';
 export const KIDS_PROGRAM = 'children-hospital-family-fund';
-
-/** Submissions per request: the node's admission limit. */
-const MAX_BATCH = 1000;
-
-// ---- a PRNG over SHA-256 of the seed ----------------------------------------------------------
-
-/** Deterministic choices: SHA-256 of the seed and a block counter, read as a byte stream. */
-export class SeededRng {
-  private buf: Uint8Array = new Uint8Array(0);
-  private pos = 0;
-  private block = 0;
-
-  constructor(private readonly seed: string) {}
-
-  private u32(): number {
-    let v = 0;
-    for (let i = 0; i < 4; i++) {
-      if (this.pos >= this.buf.length) {
-        this.buf = sha256(utf8(`aidledger-demo-rng:${this.seed}:${this.block++}`));
-        this.pos = 0;
-      }
-      v = v * 256 + this.buf[this.pos++]!;
-    }
-    return v;
-  }
-
-  /** A uniform integer in [0, n), 1 ≤ n ≤ 2^32 (rejection sampling, so no modulo bias). */
-  int(n: number): number {
-    const limit = Math.floor(2 ** 32 / n) * n;
-    for (;;) {
-      const v = this.u32();
-      if (v < limit) return v % n;
-    }
-  }
-
-  /** A uniform integer in [lo, hi]. */
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-
-  /** An amount in [lo, hi] minor units, in whole yuan. */
-  amount(lo: bigint, hi: bigint): bigint {
-    return lo + BigInt(this.int(Number((hi - lo) / 100n) + 1)) * 100n;
-  }
-
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)]!;
-  }
-
-  /** True `perCent` times in a hundred. */
-  chance(perCent: number): boolean {
-    return this.int(100) < perCent;
-  }
-
-  shuffle<T>(xs: T[]): T[] {
-    for (let i = xs.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
-    }
-    return xs;
-  }
-}
 
 // ---- the people and the places -----------------------------------------------------------------
 
@@ -135,6 +63,18 @@ const PROGRAM: Record<
   },
 };
 
+/** The members this part signs as besides membership's staff: the membership part enrols them. */
+const AID_STAFF: DemoMember[] = [
+  { org: 'city-bureau', name: 'clerk-1', roles: ['clerk'] },
+  { org: 'hope-foundation', name: 'manager-1', roles: ['program-manager'] },
+  { org: 'hope-foundation', name: 'reviewer-2', roles: ['reviewer'] },
+  { org: 'general-hospital', name: 'clerk-2', roles: ['clerk'] },
+  { org: 'general-hospital', name: 'finance-1', roles: ['finance'] },
+  { org: 'children-hospital', name: 'finance-1', roles: ['finance'] },
+  { org: 'children-hospital', name: 'reviewer-1', roles: ['reviewer'] },
+  { org: 'east-hospital', name: 'finance-1', roles: ['finance'] },
+];
+
 /** Hospital staff: who verifies and closes (clerks, social workers), applies, confirms payments. */
 const STAFF: Record<
   Hospital,
@@ -160,11 +100,6 @@ const STAFF: Record<
     finance: 'east-hospital/finance-1',
     prefix: 'EH',
   },
-};
-
-/** Members whose key the membership demo rotated: the label their current key derives from. */
-const CURRENT_KEY: Readonly<Record<string, string>> = {
-  'city-bureau/reviewer-1': 'city-bureau/reviewer-1#3',
 };
 
 const ATTESTER = 'city-bureau/clerk-1';
@@ -728,109 +663,6 @@ function doubleClaims(rng: SeededRng, used: Set<string>, start: number, after: n
   ];
 }
 
-// ---- signing and submitting ------------------------------------------------------------------
-
-interface Pending {
-  sub: Submission;
-  expect: string;
-  what: string;
-}
-
-/** Signs demo transactions (node:crypto, keys made once) and submits them round by round. */
-class Session {
-  private nonce = 0;
-  private pending: Pending[] = [];
-  private readonly keys = new Map<string, { key: string; sign: (m: Uint8Array) => Uint8Array }>();
-  txs = 0;
-  rounds = 0;
-  readonly surprises: string[] = [];
-
-  constructor(
-    private readonly node: AidNode,
-    private readonly seed: string,
-    private readonly chain: string,
-  ) {}
-
-  get queued(): number {
-    return this.pending.length;
-  }
-
-  /**
-   * A salted hash as an applicant's device makes one for a document: from the seed and a label,
-   * never from anything about the patient, since payloads are public.
-   */
-  salted(label: string): string {
-    return toHex(sha256(utf8(`aidledger-demo-doc:${this.seed}:${label}`)));
-  }
-
-  private signer(label: string) {
-    let k = this.keys.get(label);
-    if (!k) {
-      const seed = demoSeed(this.seed, CURRENT_KEY[label] ?? label);
-      k = { key: toHex(publicKeyFromSeed(seed)), sign: nodeSigner(seed) };
-      this.keys.set(label, k);
-    }
-    return k;
-  }
-
-  /**
-   * Signs a transaction for the next commit and returns its id. Private facts get a salt derived
-   * from the seed and the nonce, so the commitment is reproducible. `expect` is the outcome the
-   * demo means to show: 'ok' or a refusal code.
-   */
-  add(
-    signer: string,
-    type: string,
-    payload: Record<string, unknown>,
-    opts: { facts?: Record<string, unknown>; expect?: string } = {},
-  ): string {
-    const nonce = `aid-${++this.nonce}`;
-    const s = this.signer(signer);
-    const part =
-      opts.facts === undefined
-        ? undefined
-        : {
-            salt: toHex(sha256(utf8(`aidledger-demo-salt:${this.seed}:${nonce}`))),
-            facts: opts.facts,
-          };
-    const unsigned = {
-      chain: this.chain,
-      type,
-      payload,
-      ...(part ? { private: { commitment: privateCommitment(part) } } : {}),
-      nonce,
-      time: Date.now(),
-      signer: s.key,
-      alg: 'ed25519' as const,
-    };
-    const tx: SignedTx = { ...unsigned, sig: toHex(s.sign(utf8(signingText(unsigned)))) };
-    this.pending.push({
-      sub: part ? { tx, private: part } : { tx },
-      expect: opts.expect ?? 'ok',
-      what: `${type} by ${signer} (${nonce})`,
-    });
-    return txIdOf(canonicalJson(tx));
-  }
-
-  /** Submits what is queued, in order, and waits until all of it is committed. */
-  async commit(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    for (let i = 0; i < batch.length; i += MAX_BATCH) {
-      const chunk = batch.slice(i, i + MAX_BATCH);
-      const outcomes = await this.node.submit(canonicalJson(chunk.map((p) => p.sub)), true);
-      outcomes.forEach((o, j) => {
-        const p = chunk[j]!;
-        const got = o.result.ok ? 'ok' : o.result.code;
-        if (got !== p.expect) this.surprises.push(`${p.what}: expected ${p.expect}, got ${got}`);
-      });
-      this.txs += chunk.length;
-    }
-    this.rounds++;
-  }
-}
-
 // ---- the activity ------------------------------------------------------------------------------
 
 /** The rounds at which the programs' own events happen. */
@@ -851,18 +683,23 @@ export interface AidDemoSummary {
 }
 
 /**
- * Runs the medical-aid demo on a node whose demo consortium is enrolled (demo.ts's activity
- * committed), round by round, each committed before the next is chosen.
+ * Runs the medical-aid demo on a node (or a consortium's node) whose demo consortium is enrolled
+ * (membership's activity committed), round by round, each committed before the next is chosen
+ * from what the ledger then says.
  */
 export async function runAidDemo(
-  node: AidNode,
+  target: DemoTarget,
   seed: string,
   chain: string,
 ): Promise<AidDemoSummary> {
   const t0 = performance.now();
   const rng = new SeededRng(seed);
-  const s = new Session(node, seed, chain);
-  const q = new AidQueries(node.ledger);
+  const s = new DemoSession(target, seed, chain, {
+    prefix: 'aid',
+    keyLabel: (member) => ROTATED_KEYS[member],
+  });
+  // The committed state, read anew after each commit: a consortium node's store is reopened.
+  let q = new AidQueries(target.ledger);
   const plans = planCases(rng);
   const lastStart = Math.max(...plans.map((p) => p.start));
   const caseOf = (p: Plan): CaseRecord | undefined =>
@@ -908,6 +745,7 @@ export async function runAidDemo(
     for (const p of plans) step(s, q, m, p, round, caseOf(p));
     if (s.queued === 0 && round > Math.max(lastStart, AT.match)) break;
     await s.commit();
+    q = new AidQueries(target.ledger);
   }
 
   // The year's last act: the bureau returns part of what is left of its second allocation.
@@ -929,7 +767,9 @@ export async function runAidDemo(
   m.late(s, plans, caseOf);
   await s.commit();
 
-  const counts = caseIndex(node.ledger).countByState();
+  const ledger = target.ledger;
+  q = new AidQueries(ledger);
+  const counts = caseIndex(ledger).countByState();
   const cases = Object.fromEntries(CASE_STATES.map((st) => [st, counts[st] ?? 0])) as Record<
     CaseState,
     number
@@ -937,7 +777,7 @@ export async function runAidDemo(
   return {
     programs: q.publicPrograms().length,
     cases,
-    refusals: refusalsInLog(node),
+    refusals: refusalsInLog(ledger),
     txs: s.txs,
     rounds: s.rounds,
     ms: Math.round(performance.now() - t0),
@@ -946,7 +786,7 @@ export async function runAidDemo(
 }
 
 /** The programs, their first money and a refusal of a wrong role. Returns the general donation. */
-function setup(s: Session, rng: SeededRng): string {
+function setup(s: DemoSession, rng: SeededRng): string {
   s.add(PROGRAM.city.manager, 'programs.publish', cityProgram(1));
   s.add(PROGRAM.hope.manager, 'programs.publish', hopeProgram());
   s.add(PROGRAM.kids.manager, 'programs.publish', kidsProgram());
@@ -1012,7 +852,7 @@ function setup(s: Session, rng: SeededRng): string {
   });
 }
 
-function smallGifts(s: Session, rng: SeededRng): void {
+function smallGifts(s: DemoSession, rng: SeededRng): void {
   const gifts: [Record<string, unknown>, string, string, Record<string, unknown> | undefined][] = [
     [{ kind: 'person', alias: '阿明' }, '888800', 'alipay', { name: '陈明' }],
     [{ kind: 'anonymous' }, '500000', 'wechat-pay', undefined],
@@ -1039,7 +879,7 @@ function smallGifts(s: Session, rng: SeededRng): void {
 }
 
 /** A company matches what the first three quarters of the children's waitlist need. */
-function matchGift(s: Session, q: AidQueries): void {
+function matchGift(s: DemoSession, q: AidQueries): void {
   const waiting = waitlist(q, HOPE_PROGRAM);
   const half = waiting.slice(0, Math.floor((waiting.length * 3) / 4));
   const available = BigInt(q.publicPrograms().find((p) => p.id === HOPE_PROGRAM)?.available ?? '0');
@@ -1081,7 +921,7 @@ function waitlist(q: AidQueries, program: string): CaseRecord[] {
 /** The applicant's side of a case: their own account, or the hospital's social worker. */
 const applicantOf = (p: Plan) => p.account ?? STAFF[p.hospital].worker;
 
-function submit(s: Session, p: Plan): void {
+function submit(s: DemoSession, p: Plan): void {
   if (p.attested !== undefined)
     s.add(
       ATTESTER,
@@ -1138,7 +978,7 @@ const OUTCOME_CHOICES = [
 
 /** The next step of one case toward where its plan means it to rest, if any. */
 function step(
-  s: Session,
+  s: DemoSession,
   q: AidQueries,
   m: Mischief,
   p: Plan,
@@ -1307,7 +1147,7 @@ function step(
   }
 }
 
-function verify(s: Session, p: Plan, clerk: string, id: string, expect = 'ok'): void {
+function verify(s: DemoSession, p: Plan, clerk: string, id: string, expect = 'ok'): void {
   s.add(
     clerk,
     'cases.verify',
@@ -1334,7 +1174,12 @@ class Mischief {
   twice = false;
   private done = new Set<string>();
 
-  run(s: Session, plans: Plan[], caseOf: (p: Plan) => CaseRecord | undefined, round: number): void {
+  run(
+    s: DemoSession,
+    plans: Plan[],
+    caseOf: (p: Plan) => CaseRecord | undefined,
+    round: number,
+  ): void {
     const find = (f: (p: Plan, c: CaseRecord) => boolean): [Plan, CaseRecord] | undefined => {
       for (const p of plans) {
         const c = caseOf(p);
@@ -1427,20 +1272,10 @@ class Mischief {
   }
 
   /** After the cases have settled: an appeal of a case the hospital declined before any decision. */
-  late(s: Session, plans: Plan[], caseOf: (p: Plan) => CaseRecord | undefined): void {
+  late(s: DemoSession, plans: Plan[], caseOf: (p: Plan) => CaseRecord | undefined): void {
     const p = plans.find((x) => x.reject === 'hospital' && caseOf(x)?.state === 'rejected');
     if (p?.id) s.add(applicantOf(p), 'cases.appeal', { case: p.id }, { expect: 'INVALID_STATE' });
   }
-}
-
-/** Refused transactions in the whole log, by code. */
-function refusalsInLog(node: AidNode): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let from = 0; from <= node.ledger.height; from += 100)
-    for (const b of node.ledger.blocks(from, 100))
-      for (const t of node.ledger.blockTxs(b.height))
-        if (!t.result.ok) out[t.result.code] = (out[t.result.code] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** The summary `aidledger init --demo` prints. */
@@ -1457,3 +1292,10 @@ export function aidDemoSummaryText(s: AidDemoSummary): string {
     ...s.surprises.map((x) => `  unexpected: ${x}`),
   ].join('\n');
 }
+
+export const aidDemo: DomainDemo = {
+  staff: AID_STAFF,
+  async run(target, ctx) {
+    return { summary: aidDemoSummaryText(await runAidDemo(target, ctx.seed, ctx.chain)) };
+  },
+};
