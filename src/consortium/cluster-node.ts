@@ -8,7 +8,7 @@
  */
 import type { AidError } from '../core/errors.js';
 import type { Deliver, OrderedBatch, Orderer } from '../ordering/orderer.js';
-import type { ItemChecker } from '../runtime/admission.js';
+import type { Checker } from '../runtime/admission.js';
 import type { AdmittedItem } from '../runtime/execute.js';
 import type { Ledger } from '../runtime/ledger.js';
 import { Cleanup } from './cleanup.js';
@@ -38,7 +38,7 @@ export interface ClusterNodeOptions {
   sign: (message: Uint8Array) => Uint8Array;
   publicKey: string;
   /** Checks items and their signatures (the node's worker pool). */
-  check: ItemChecker;
+  pool: Checker;
   maxTxs: number;
   maxWaitMs: number;
   /** Where peers reach this node's API, once it listens. */
@@ -67,7 +67,7 @@ export class ClusterNode implements Orderer<AdmittedItem> {
       tls: cluster.tls,
       prefix: ConsortiumEtcd.prefixOf(ledger.chain, cluster.prefix),
     });
-    const codec = submissionCodec(ledger, opts.check);
+    const codec = submissionCodec(ledger, opts.pool);
     this.orderer = new EtcdOrderer<AdmittedItem>({
       etcd: this.etcd,
       proposer: opts.org,
@@ -92,7 +92,7 @@ export class ClusterNode implements Orderer<AdmittedItem> {
             org: opts.org,
             sign: opts.sign,
             publicKey: opts.publicKey,
-            check: opts.check,
+            pool: opts.pool,
             peers: () => this.etcd.progress(),
             apply: (b) => void this.execute(b),
             log,

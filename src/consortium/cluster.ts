@@ -7,24 +7,28 @@
 import { toHex } from '../core/bytes.js';
 import { canonicalJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
-import type { CheckContext, ItemChecker } from '../runtime/admission.js';
-import { DEFAULT_LIMITS } from '../runtime/admission.js';
+import {
+  admitBatch,
+  DEFAULT_LIMITS,
+  type CheckContext,
+  type Checker,
+} from '../runtime/admission.js';
 import { submissionShapeRefusal } from '../runtime/submission-shape.js';
 import type { AdmittedItem } from '../runtime/execute.js';
 import type { Ledger } from '../runtime/ledger.js';
 import type { BatchCodec } from './orderer.js';
-import type { Submission } from '../chain/tx.js';
 import { challengeText } from '../chain/auth.js';
 import { verifyCheckpoint } from '../chain/policy.js';
 
 /**
- * Items travel as their submission text. Every node checks a batch's items the same way, with
- * the batch's time as the clock, so all nodes keep exactly the same items; the proposer skips
- * only the signature checks it made at admission.
+ * Items travel as their submission text, as admission received it. Every node checks a batch's
+ * items the same way, with the batch's time as the clock, so all nodes keep exactly the same
+ * items; the proposer skips only the checks it made at admission.
  */
-export function submissionCodec(ledger: Ledger, check: ItemChecker): BatchCodec<AdmittedItem> {
+export function submissionCodec(ledger: Ledger, pool: Checker): BatchCodec<AdmittedItem> {
   return {
     encode: (item) =>
+      item.itemText ??
       canonicalJson(
         item.private === undefined ? { tx: item.tx } : { private: item.private, tx: item.tx },
       ),
@@ -39,19 +43,7 @@ export function submissionCodec(ledger: Ledger, check: ItemChecker): BatchCodec<
       // An item of a hostile shape is dropped like any item that fails the stateless checks,
       // before it reaches a worker: judged on its RFC 8785 text, so every node drops the same.
       const fit = values.filter((v) => submissionShapeRefusal(v, ctx.limits) === undefined);
-      const checks = await check(fit, ctx);
-      const items: AdmittedItem[] = [];
-      checks.forEach((c, i) => {
-        if (!c.ok) return;
-        const sub = fit[i] as Submission;
-        items.push({
-          id: c.id as AdmittedItem['id'],
-          text: c.txText,
-          tx: sub.tx,
-          private: sub.private,
-        });
-      });
-      return items;
+      return admitBatch(ledger, fit, ctx, pool);
     },
   };
 }
@@ -62,7 +54,7 @@ export interface CatchUpDeps {
   /** Signs with this node's key (the checkpoint key): how it signs in to its peers. */
   sign: (message: Uint8Array) => Uint8Array;
   publicKey: string;
-  check: ItemChecker;
+  pool: Checker;
   peers: () => Promise<Map<string, { position: number; url?: string }>>;
   apply: (batch: {
     id: string;
@@ -135,22 +127,14 @@ export async function catchUpFromPeers(d: CatchUpDeps, floor: number): Promise<n
                 `peer ${org} served a bad transaction: ${refused.message}`,
               );
           }
-          const checks = await d.check(b.items, ctx);
-          const items: AdmittedItem[] = [];
-          checks.forEach((c, i) => {
-            if (!c.ok)
+          const items = await admitBatch(d.ledger, b.items, ctx, d.pool, true).catch(
+            (e: unknown) => {
               throw new AidError(
                 'VERIFY_FAILED',
-                `peer ${org} served a bad transaction: ${c.message}`,
+                `peer ${org} served a bad transaction: ${(e as Error).message}`,
               );
-            const sub = b.items[i] as Submission;
-            items.push({
-              id: c.id as AdmittedItem['id'],
-              text: c.txText,
-              tx: sub.tx,
-              private: sub.private,
-            });
-          });
+            },
+          );
           d.apply({ id: b.id, proposer: b.proposer, time: b.time, position: b.position, items });
         }
       }

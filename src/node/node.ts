@@ -9,12 +9,7 @@ import { AidError } from '../core/errors.js';
 import type { Protocol } from '../runtime/contract.js';
 import { registry } from '../domains/protocols.js';
 import { withProtocols, type ProtocolRegistry } from '../runtime/registry.js';
-import {
-  admitBody,
-  DEFAULT_LIMITS,
-  type AdmissionLimits,
-  type ItemChecker,
-} from '../runtime/admission.js';
+import { admitBody, DEFAULT_LIMITS, type AdmissionLimits } from '../runtime/admission.js';
 import type { AdmittedItem } from '../runtime/execute.js';
 import { Ledger, type CommitOutcome } from '../runtime/ledger.js';
 import { SigPool } from '../runtime/sig-pool.js';
@@ -54,7 +49,6 @@ export class AidNode {
   readonly genesis: Genesis;
   readonly org: string;
   private readonly limits: AdmissionLimits;
-  private readonly check: ItemChecker;
   private readonly guard: SpamGuard;
   /** The clock admission and sign-in go by. */
   readonly clock: () => number;
@@ -88,7 +82,6 @@ export class AidNode {
     });
     this.pool = new SigPool(opts.sigWorkers, this.registry);
     this.guard = new SpamGuard(this.ledger, spamLimits(nd.config.spamLimits, opts.spamLimits));
-    this.check = (values, ctx) => this.pool.check(values, ctx);
     if (nd.config.cluster && cm) {
       this.orderer = this.cluster = new cm.ClusterNode({
         cluster: { ...nd.config.cluster, tls: nd.etcdTls },
@@ -96,7 +89,7 @@ export class AidNode {
         org: nd.config.org,
         sign: nodeSigner(nd.nodeKey.seedBytes),
         publicKey: nd.nodeKey.publicKey,
-        check: this.check,
+        pool: this.pool,
         maxTxs: opts.maxTxs ?? nd.config.maxTxs,
         maxWaitMs: opts.maxWaitMs ?? nd.config.maxWaitMs,
         advertise: () => this.url,
@@ -168,20 +161,26 @@ export class AidNode {
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault.message}`);
     this.requireKnownProtocol();
     const now = this.clock();
-    const items = await admitBody(this.ledger, body, many, now, this.check, this.limits);
-    const release = this.guard.admit(items, many, now, origin);
+    const items = await admitBody(this.ledger, body, many, now, this.pool, this.limits);
+    // Each transaction is looked up in the log once: the spam rules and ordering both skip one
+    // already committed.
+    const committed = items.map((item) => this.ledger.findTx(item.id));
+    const release = this.guard.admit(items, many, now, origin, committed);
     try {
-      return await this.order(items);
+      return await this.order(items, committed);
     } finally {
       release();
     }
   }
 
-  private async order(items: AdmittedItem[]): Promise<CommitOutcome[]> {
+  private async order(
+    items: AdmittedItem[],
+    committed: readonly (CommitOutcome | undefined)[],
+  ): Promise<CommitOutcome[]> {
     const results: Promise<CommitOutcome>[] = [];
     const fresh: AdmittedItem[] = [];
-    for (const item of items) {
-      const known = this.ledger.findTx(item.id);
+    for (const [i, item] of items.entries()) {
+      const known = committed[i];
       if (known) {
         results.push(Promise.resolve(known));
         continue;
