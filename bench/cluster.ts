@@ -43,6 +43,7 @@ import {
   SEED,
   startNodeProcess,
   vmHwmKB,
+  cpuSeconds,
 } from './common.js';
 import { admins, DEMO_CHAIN, SignPool, signEnrol } from './txgen.js';
 import { freePort } from '../tools/ports.js';
@@ -113,6 +114,8 @@ async function throughput(servers: Server[], n: number) {
   let firstError: string | undefined;
   let top = 0;
   const perNode = servers.map(() => 0);
+  const nodesCpu = () => servers.reduce((a, s) => a + cpuSeconds(s.child.pid!), 0);
+  const cpu0 = nodesCpu();
   const t0 = process.hrtime.bigint();
   // Bodies go to the nodes in turn; each node has its own connections.
   const worker = async (k: number, c: number) => {
@@ -164,6 +167,8 @@ async function throughput(servers: Server[], n: number) {
     if (behind.size > 0) await new Promise((r) => setTimeout(r, 5));
   }
   const seconds = secondsSince(t0);
+  // Every node checks and executes every transaction: what one costs a node, on average.
+  const serverCpuUsPerTx = ok > 0 ? ((nodesCpu() - cpu0) * 1e6) / servers.length / ok : NaN;
   // The nodes hold the same block at that height.
   const heads = await Promise.all(
     servers.map(
@@ -176,10 +181,20 @@ async function throughput(servers: Server[], n: number) {
   log(
     `${ok} committed ok (${perNode.join('/')} by node), ${failed} failed; all answered in ` +
       `${answeredSeconds.toFixed(2)}s, applied on all 3 nodes in ${seconds.toFixed(2)}s = ` +
-      `${Math.round(ok / seconds)} tx/s; height ${top}`,
+      `${Math.round(ok / seconds)} tx/s; height ${top}; ${serverCpuUsPerTx.toFixed(0)} µs of CPU ` +
+      `a transaction on each node`,
   );
   if (firstError) log(`first failure: ${firstError}`);
-  return { ok, failed, firstError, seconds, answeredSeconds, txPerSec: ok / seconds, height: top };
+  return {
+    ok,
+    failed,
+    firstError,
+    seconds,
+    answeredSeconds,
+    txPerSec: ok / seconds,
+    height: top,
+    serverCpuUsPerTx,
+  };
 }
 
 interface Pending {

@@ -191,6 +191,7 @@ export function httpCall(
   method: 'GET' | 'POST',
   path: string,
   body?: string,
+  headers: Record<string, string> = {},
 ): Promise<PostResult> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -202,8 +203,12 @@ export function httpCall(
         agent,
         headers:
           body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+            ? headers
+            : {
+                ...headers,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+              },
       },
       (res) => {
         const chunks: Buffer[] = [];

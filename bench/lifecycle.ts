@@ -1,7 +1,7 @@
 /**
  * Figure 5, case lifecycles: whole cases through a real node, from application to closed. The
- * node runs in this process (AidNode over a real SQLite file in a temp dir, its HTTP API on a
- * loopback port) and every transaction goes through `POST /v1/txs`, 1,000 submissions a body.
+ * node runs in its own process (`aidledger start` over a real SQLite file in a temp dir, as in
+ * figure 2) and every transaction goes through `POST /v1/txs`, 1,000 submissions a body.
  *
  * Set-up (not timed): the demo members are enrolled, the city bureau publishes a program that
  * approves cases up to 50,000.00 automatically and allocates it the money for every case (in one
@@ -11,24 +11,26 @@
  * disbursement, receipt confirmation and closing are signed. Timed: `lanes` groups of 1,000
  * cases at a time each go submit → verify → assess → disburse → confirm → close, one body per
  * stage; the assessment is built in the loop, as a reviewer would: its private part is the
- * case's sources (AidQueries.assessmentSources), readable only once the verification committed.
+ * case's sources (`GET /v1/cases/:id/sources`, signed in as the reviewer), readable only once the
+ * verification committed.
  * That is 6 signed transactions a case; every one must commit ok, and every case must end
- * closed with the program's money paid out. Each case has `lines` invoice lines (5) of 5,000.00
- * net of insurance. The load runs on this process's thread too: the time it spent building the
- * assessments is reported. At the end the ledger file's size and what its `tx_writes` hold are
- * reported (copies of FIFO lots grow with the cases a lot funded).
+ * closed with the program's money paid out (checked in the ledger file once the node stopped).
+ * Each case has `lines` invoice lines (5) of 5,000.00 net of insurance. The node's CPU a
+ * transaction and peak RSS are read from /proc. At the end the ledger file's size and what its
+ * `tx_writes` hold are reported (copies of FIFO lots grow with the cases a lot funded).
+ * Set AIDLEDGER_BENCH_SERVER_PROF=<dir> to run the node under --cpu-prof.
  * Usage: node dist/bench/lifecycle.js [cases] [lanes] [lines per case] [--one-lot]
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../src/api/server.js';
+import { challengeText } from '../src/chain/auth.js';
 import { canonicalJson } from '../src/core/canonical.js';
 import { AidQueries } from '../src/domains/aid/model.js';
+import { registry } from '../src/domains/protocols.js';
 import { demoActivity, writeDemoDir } from '../src/node/demo.js';
-import { AidNode } from '../src/node/node.js';
+import { Ledger } from '../src/runtime/ledger.js';
 import {
   applicantKey,
   cnId,
@@ -41,7 +43,22 @@ import {
   signed,
   type Signed,
 } from './aid.js';
-import { fail, finish, logger, median, percentile, secondsSince, SEED } from './common.js';
+import {
+  cpuSeconds,
+  fail,
+  finish,
+  httpCall,
+  logger,
+  median,
+  percentile,
+  secondsSince,
+  SEED,
+  startNodeProcess,
+  vmHwmKB,
+  type PostResult,
+} from './common.js';
+import type { NodeProcess } from '../tools/node-process.js';
+import { freePort } from '../tools/ports.js';
 import { caseIndex } from '../src/domains/aid/projections.js';
 
 const log = logger('lifecycle');
@@ -71,30 +88,23 @@ async function main(): Promise<Record<string, unknown>> {
   const lines = Number(args[2] ?? 5);
   const perCase = BigInt(lines) * (LINE_AMOUNT - LINE_INSURED);
   const dir = mkdtempSync(join(tmpdir(), 'aidledger-bench-lifecycle-'));
-  let node: AidNode | undefined;
-  let app: FastifyInstance | undefined;
+  let server: NodeProcess | undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: lanes + 1 });
   try {
     writeDemoDir(dir, SEED, Date.now() - 1000);
-    const errors: string[] = [];
-    node = await AidNode.open(dir, {
-      // The set-up registers every applicant's account from this one address, 1,000 a body:
-      // far past the spam limits a public node keeps.
-      spamLimits: {
-        registrationsPerRequest: PER_BODY,
-        registrationsPerAddressPerHour: 1_000_000,
-        registrationsPerDay: 1_000_000,
-      },
-      log: (level, msg, fields) => {
-        if (level === 'error') errors.push(`${msg} ${JSON.stringify(fields)}`);
-      },
-    });
-    app = buildServer(node);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : 0;
-    const queries = new AidQueries(node.ledger);
-    log(`in-process node on port ${port} (${node.pool.size} signature workers), ${dir}`);
+    // The set-up registers every applicant's account from this one address, 1,000 a body: far
+    // past the spam limits a public node keeps.
+    const configPath = join(dir, 'node.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    config.spamLimits = {
+      registrationsPerRequest: PER_BODY,
+      registrationsPerAddressPerHour: 1_000_000,
+      registrationsPerDay: 1_000_000,
+    };
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+    const port = await freePort();
+    server = await startNodeProcess('lifecycle', dir, port);
+    log(`node pid ${server.pid} on port ${port}, ${dir}`);
 
     // ---- set-up, not timed --------------------------------------------------------------
     const tSetup = process.hrtime.bigint();
@@ -205,6 +215,14 @@ async function main(): Promise<Record<string, unknown>> {
     log(`${5 * n} transactions signed in ${secondsSince(tSign).toFixed(1)}s`);
     (globalThis as { gc?: () => void }).gc?.();
 
+    // The reviewer reads each case's sources as a signed-in member.
+    const sources = await signIn(agent, port, reviewer);
+    const sourcesOf = async (id: string) => {
+      const r = await sources(`/v1/cases/${id}/sources`);
+      if (r.status !== 200) throw new Error(`sources of ${id}: HTTP ${r.status} ${r.text}`);
+      return JSON.parse(r.text) as Record<string, unknown>;
+    };
+
     // ---- timed: groups of 1,000 cases, `lanes` at a time, stage after stage -----------------
     const groups: Case[][] = [];
     for (let at = 0; at < n; at += PER_BODY) groups.push(cases.slice(at, at + PER_BODY));
@@ -215,7 +233,8 @@ async function main(): Promise<Record<string, unknown>> {
     let firstFailure: string | undefined;
     let assessBuild = 0;
     let nextGroup = 0;
-    const heightBefore = node.ledger.height;
+    const cpu0 = cpuSeconds(server.pid);
+    const wall0 = Date.now();
     const t0 = process.hrtime.bigint();
     const stage = async (s: Stage, subs: Signed[]) => {
       const ts = process.hrtime.bigint();
@@ -238,16 +257,10 @@ async function main(): Promise<Record<string, unknown>> {
           g.map((c) => c.verify),
         );
         const tb = process.hrtime.bigint();
+        const facts = await Promise.all(g.map((c) => sourcesOf(c.submit.id)));
         const time = Date.now();
-        const assess = g.map((c) =>
-          signed(
-            reviewer,
-            'cases.assess',
-            { case: c.submit.id },
-            `assess-${c.i}`,
-            time,
-            queries.assessmentSources(c.submit.id),
-          ),
+        const assess = g.map((c, k) =>
+          signed(reviewer, 'cases.assess', { case: c.submit.id }, `assess-${c.i}`, time, facts[k]),
         );
         assessBuild += secondsSince(tb);
         await stage('assess', assess);
@@ -272,28 +285,38 @@ async function main(): Promise<Record<string, unknown>> {
     };
     await Promise.all(Array.from({ length: lanes }, () => lane()));
     const seconds = secondsSince(t0);
-    const blocks = node.ledger.height - heightBefore;
+    const serverCpu = cpuSeconds(server.pid) - cpu0;
+    const serverMaxRssKB = vmHwmKB(server.pid);
+    await server.stop(15_000);
 
-    // ---- checks, not timed ------------------------------------------------------------------
-    const states = caseIndex(node.ledger).countByState(PROGRAM);
+    // ---- checks, not timed: in the ledger file the node left ---------------------------------
+    const ledger = Ledger.open({ path: join(dir, 'ledger.sqlite'), registry, readonly: true });
+    const queries = new AidQueries(ledger);
+    const states = caseIndex(ledger).countByState(PROGRAM);
     const paid = BigInt(queries.publicProgram(queries.programRecord(PROGRAM)).paid);
     if (states.closed !== n)
       firstFailure ??= `cases by state at the end: ${JSON.stringify(states)}`;
     if (paid !== BigInt(n) * perCase)
       firstFailure ??= `program paid ${paid}, expected ${BigInt(n) * perCase}`;
-    if (errors.length > 0) firstFailure ??= errors[0];
     // Where the file's bytes went: the writes kept for transactions with a private part (so a
     // replay survives erasure) hold every value such a transaction wrote, a whole FIFO lot too.
-    const db = node.ledger.db;
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    const db = ledger.db;
+    // Blocks are cut at the proposer's clock: those of the timed part.
+    const blocks = db
+      .prepare<[number], number>('SELECT count(*) FROM blocks WHERE time >= ?')
+      .pluck()
+      .get(wall0)!;
     const fileBytes = statSync(join(dir, 'ledger.sqlite')).size;
     const tw = db
       .prepare<[], { rows: number; bytes: number; lots: number }>(
         "SELECT count(*) AS rows, coalesce(sum(length(value)), 0) AS bytes, coalesce(sum(CASE WHEN key LIKE 'funds/lot/%' THEN length(value) END), 0) AS lots FROM tx_writes",
       )
       .get()!;
+    ledger.close();
 
     const txs = 6 * n;
+    const serverCores = serverCpu / seconds;
+    const serverCpuUsPerTx = ok > 0 ? (serverCpu * 1e6) / ok : NaN;
     const lifecyclesPerSec = n / seconds;
     const txPerSec = ok / seconds;
     // Lifecycles/s of the first and of the last `lanes` groups, which run side by side: shows a
@@ -312,7 +335,9 @@ async function main(): Promise<Record<string, unknown>> {
       `${n} cases (${txs} txs, ${ok} ok, ${failed} failed) in ${seconds.toFixed(2)}s = ` +
         `${lifecyclesPerSec.toFixed(0)} lifecycles/s, ${txPerSec.toFixed(0)} tx/s, ${blocks} blocks; ` +
         `first ${k * PER_BODY} cases ${firstRound.toFixed(0)}/s, last ${k * PER_BODY} ${lastRound.toFixed(0)}/s; ` +
-        `building the assessments took ${assessBuild.toFixed(2)}s of this thread`,
+        `reading the sources and signing the assessments took ${assessBuild.toFixed(2)}s; ` +
+        `node VmHWM ${(serverMaxRssKB / 1024).toFixed(0)} MB, used ${serverCores.toFixed(2)} cores ` +
+        `(${serverCpuUsPerTx.toFixed(0)} µs of CPU a transaction)`,
     );
     log(
       `stage body latency median (p90), ms: ` +
@@ -342,6 +367,9 @@ async function main(): Promise<Record<string, unknown>> {
       firstRoundPerSec: firstRound,
       lastRoundPerSec: lastRound,
       assessBuildSeconds: assessBuild,
+      serverMaxRssKB,
+      serverCores,
+      serverCpuUsPerTx,
       blocks,
       stages,
       ledgerBytes: fileBytes,
@@ -350,10 +378,32 @@ async function main(): Promise<Record<string, unknown>> {
     };
   } finally {
     agent.destroy();
-    await app?.close();
-    await node?.close();
+    if (server) await server.stop(15_000);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Signs `who` in (challenge, signature, token) and returns a GET that carries the token.
+ * @throws Error when the node refuses.
+ */
+async function signIn(
+  agent: Agent,
+  port: number,
+  who: { pub: string; sign: (m: Uint8Array) => Uint8Array },
+): Promise<(path: string) => Promise<PostResult>> {
+  const call = async (path: string, body: unknown) => {
+    const r = await httpCall(agent, port, 'POST', path, JSON.stringify(body));
+    if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status} ${r.text}`);
+    return JSON.parse(r.text) as Record<string, string>;
+  };
+  const { challenge } = await call('/v1/auth/challenge', { key: who.pub });
+  const sig = Buffer.from(who.sign(Buffer.from(challengeText(DEMO_CHAIN, challenge!)))).toString(
+    'hex',
+  );
+  const { token } = await call('/v1/auth/token', { key: who.pub, challenge, sig });
+  return (path) =>
+    httpCall(agent, port, 'GET', path, undefined, { authorization: `Bearer ${token}` });
 }
 
 main().then(finish, fail);

@@ -12,6 +12,7 @@ const log = logger('verify');
 async function main(): Promise<void> {
   const path = process.argv[2] ?? LEDGER_PATH;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   let lastLog = 0;
   const report = await verifyLedgerFile(path, {
     registry,
@@ -24,8 +25,14 @@ async function main(): Promise<void> {
     },
   });
   const seconds = secondsSince(t0);
-  log(`sound: ${report.blocks} blocks, ${report.txs} txs in ${seconds.toFixed(1)}s`);
-  finish({ seconds, txPerSec: report.txs / seconds, ...report });
+  // The whole process, the signature workers included.
+  const cpu = process.cpuUsage(cpu0);
+  const cpuUsPerTx = (cpu.user + cpu.system) / report.txs;
+  log(
+    `sound: ${report.blocks} blocks, ${report.txs} txs in ${seconds.toFixed(1)}s; ` +
+      `${cpuUsPerTx.toFixed(0)} µs of CPU a transaction (${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores)`,
+  );
+  finish({ seconds, txPerSec: report.txs / seconds, cpuUsPerTx, ...report });
 }
 
 main().catch(fail);

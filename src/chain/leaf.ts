@@ -67,4 +67,32 @@ export function parseLeaf(text: string): Leaf {
   return parsed.data as Leaf;
 }
 
+/** Where the log stands at a block leaf: what the next block leaf must follow. */
+export interface BlockLink {
+  /** The height the next block leaf must have. */
+  height: number;
+  /** The leaf hash (hex) of the previous block leaf, or the genesis hash before block 0. */
+  prev: string;
+  /** The previous block's time, or -1 before block 0. */
+  time: number;
+}
+
+/**
+ * What is wrong with a block leaf that closes `txs` transaction leaves after `link` (DESIGN §3:
+ * heights follow each other, each block leaf names the previous one's hash, times increase, and
+ * it counts the transactions before it), or undefined when it follows. Verify and the outside
+ * audit both hold a log to this.
+ */
+export function blockLinkProblem(
+  link: BlockLink,
+  leaf: BlockLeaf,
+  txs: number,
+): string | undefined {
+  if (leaf.height !== link.height) return `block leaf says height ${leaf.height}`;
+  if (leaf.prev !== link.prev) return 'does not chain to the previous block';
+  if (leaf.time <= link.time) return 'block time does not increase';
+  if (leaf.txs !== txs) return `block counts ${leaf.txs} transactions, the log has ${txs}`;
+  return undefined;
+}
+
 export type { SignedTx };

@@ -47,7 +47,12 @@ export type Submission = z.infer<typeof SubmissionSchema>;
 
 /** Commitment = SHA-256(salt || RFC 8785 bytes of the facts). */
 export function privateCommitment(part: PrivatePart, h: HashFn = sha256): string {
-  return toHex(h(concat(fromHex(part.salt, 32, 'salt'), utf8(canonicalJson(part.facts)))));
+  return commitmentOfText(part.salt, canonicalJson(part.facts), h);
+}
+
+/** The same commitment over facts already in their RFC 8785 text. */
+export function commitmentOfText(salt: string, factsText: string, h: HashFn = sha256): string {
+  return toHex(h(concat(fromHex(salt, 32, 'salt'), utf8(factsText))));
 }
 
 /** A private part for `facts` with a fresh 256-bit salt. */

@@ -1,6 +1,7 @@
 /**
- * The composition root of an embedded node: the ledger, the signature pool, the orderer and the
- * submit path that ties them together. A submission is answered once its block is committed.
+ * The composition root of a node: the ledger, the signature pool, the orderer (a solo orderer, or
+ * in a consortium the ClusterNode of src/consortium) and the submit path that ties them
+ * together. A submission is answered once its block is committed.
  */
 import type { Genesis } from '../chain/genesis.js';
 import { fromHex } from '../core/bytes.js';
@@ -8,25 +9,15 @@ import { AidError } from '../core/errors.js';
 import type { Protocol } from '../runtime/contract.js';
 import { registry } from '../domains/protocols.js';
 import { withProtocols, type ProtocolRegistry } from '../runtime/registry.js';
-import {
-  admitBody,
-  DEFAULT_LIMITS,
-  type AdmissionLimits,
-  type ItemChecker,
-} from '../runtime/admission.js';
+import { admitBody, DEFAULT_LIMITS, type AdmissionLimits } from '../runtime/admission.js';
 import type { AdmittedItem } from '../runtime/execute.js';
 import { Ledger, type CommitOutcome } from '../runtime/ledger.js';
 import { SigPool } from '../runtime/sig-pool.js';
 import { consortiumSecrets } from '../runtime/secrets.js';
 import type { OrderedBatch, Orderer } from '../ordering/orderer.js';
 import { SoloOrderer } from '../ordering/solo.js';
-import type * as EtcdModule from '../consortium/etcd.js';
-import type { EtcdOrderer } from '../consortium/etcd.js';
-import type * as ClusterModule from '../consortium/cluster.js';
-import type { Cosigner } from '../consortium/cluster.js';
-
-/** The cluster modules (etcd client, gRPC): loaded only by a node that is in a consortium. */
-type ClusterModules = typeof ClusterModule & typeof EtcdModule;
+import type * as ClusterModule from '../consortium/cluster-node.js';
+import type { ClusterNode } from '../consortium/cluster-node.js';
 import { nodeSigner } from '../runtime/node-ed25519.js';
 import { readNodeDir, type NodeDir } from './config.js';
 import { SpamGuard, spamLimits, type Origin, type SpamLimits } from './spam-guard.js';
@@ -58,7 +49,6 @@ export class AidNode {
   readonly genesis: Genesis;
   readonly org: string;
   private readonly limits: AdmissionLimits;
-  private readonly check: ItemChecker;
   private readonly guard: SpamGuard;
   /** The clock admission and sign-in go by. */
   readonly clock: () => number;
@@ -67,9 +57,11 @@ export class AidNode {
   private fault: AidError | undefined;
   /** Where peers reach this node's API (set once it listens); published for catch-up. */
   url: string | undefined;
-  private readonly cosigner: Cosigner | undefined;
+  /** The node's part in a consortium (ordering, cosigning through etcd); none when embedded. */
+  private readonly cluster: ClusterNode | undefined;
 
-  private constructor(nd: NodeDir, opts: NodeOptions, cm: ClusterModules | undefined) {
+  /** `cm`: the consortium module (etcd client, gRPC), loaded only by a node in a consortium. */
+  private constructor(nd: NodeDir, opts: NodeOptions, cm: typeof ClusterModule | undefined) {
     this.genesis = nd.genesis;
     this.org = nd.config.org;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
@@ -90,49 +82,20 @@ export class AidNode {
     });
     this.pool = new SigPool(opts.sigWorkers, this.registry);
     this.guard = new SpamGuard(this.ledger, spamLimits(nd.config.spamLimits, opts.spamLimits));
-    this.check = (values, ctx) => this.pool.check(values, ctx);
-    const cluster = nd.config.cluster && { ...nd.config.cluster, tls: nd.etcdTls };
-    if (cluster && cm) {
-      const { EtcdOrderer, Cosigner, catchUpFromPeers, clusterPrefix, submissionCodec } = cm;
-      this.orderer = new EtcdOrderer<AdmittedItem>({
-        endpoints: cluster.endpoints,
-        ...(nd.etcdTls ? { tls: nd.etcdTls } : {}),
-        prefix: `${clusterPrefix(this.ledger.chain, cluster)}`,
-        proposer: nd.config.org,
+    if (nd.config.cluster && cm) {
+      this.orderer = this.cluster = new cm.ClusterNode({
+        cluster: { ...nd.config.cluster, tls: nd.etcdTls },
+        ledger: this.ledger,
+        org: nd.config.org,
+        sign: nodeSigner(nd.nodeKey.seedBytes),
+        publicKey: nd.nodeKey.publicKey,
+        pool: this.pool,
         maxTxs: opts.maxTxs ?? nd.config.maxTxs,
         maxWaitMs: opts.maxWaitMs ?? nd.config.maxWaitMs,
-        after: this.ledger.position,
-        // Batches go once every organisation that runs a node has applied them.
-        members: () => this.ledger.policy().signers.map((x) => x.org),
-        ...(cluster.defragAboveMiB
-          ? { defragAboveBytes: cluster.defragAboveMiB * 1024 * 1024 }
-          : {}),
-        ...(cluster.retainRevisions ? { retainRevisions: cluster.retainRevisions } : {}),
-        codec: submissionCodec(this.ledger, this.check),
-        log: this.log,
         advertise: () => this.url,
-        catchUp: (floor) =>
-          catchUpFromPeers(
-            {
-              ledger: this.ledger,
-              org: nd.config.org,
-              sign: nodeSigner(nd.nodeKey.seedBytes),
-              publicKey: nd.nodeKey.publicKey,
-              check: this.check,
-              peers: () => (this.orderer as EtcdOrderer<AdmittedItem>).progress(),
-              apply: (b) => this.deliver(b),
-              log: this.log,
-            },
-            floor,
-          ),
+        onFault: (e) => this.stopCommitting(e),
+        log: this.log,
       });
-      this.cosigner = new Cosigner(
-        this.ledger,
-        nd.config.org,
-        cluster,
-        (e) => this.stopCommitting(e),
-        this.log,
-      );
     } else {
       this.orderer = new SoloOrderer<AdmittedItem>({
         proposer: nd.config.org,
@@ -142,25 +105,20 @@ export class AidNode {
     }
   }
 
-  /** After a fork or a divergence: nothing more is committed or signed, and health says why. */
   /**
    * Stops the node when the next block's protocol version (adopted by the consortium) is one this
    * build does not have: it must be upgraded, not run old rules. @throws AidError UNAVAILABLE.
    */
   private requireKnownProtocol(): void {
     try {
-      this.ledger.protocolFor(this.ledger.height + 1);
+      this.ledger.nextProtocol();
     } catch (e) {
-      const v = this.ledger.protocolVersionAt(this.ledger.height + 1);
-      this.stopCommitting(
-        new AidError('CONFIG', `the consortium runs protocol ${v}; upgrade this node's software`, {
-          cause: e,
-        }),
-      );
+      this.stopCommitting(e as AidError);
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault!.message}`);
     }
   }
 
+  /** After a fork or a divergence: nothing more is committed or signed, and health says why. */
   private stopCommitting(e: AidError): void {
     if (this.fault) return;
     this.fault = e;
@@ -171,21 +129,15 @@ export class AidNode {
   /** Opens the node in `dir` and starts ordering. @throws AidError CONFIG. */
   static async open(dir: string, opts: NodeOptions = {}): Promise<AidNode> {
     const nd = readNodeDir(dir);
-    const cm = nd.config.cluster
-      ? {
-          ...(await import('../consortium/cluster.js')),
-          ...(await import('../consortium/etcd.js')),
-        }
-      : undefined;
+    const cm = nd.config.cluster ? await import('../consortium/cluster-node.js') : undefined;
     const node = new AidNode(nd, opts, cm);
     await node.orderer.start((b) => node.deliver(b));
-    node.cosigner?.start();
     return node;
   }
 
   get healthy(): { ok: boolean; fault?: string; code?: string; diverged?: unknown[] } {
-    const peers = this.cosigner?.diverged.length
-      ? { diverged: this.cosigner.diverged.slice(-20) }
+    const peers = this.cluster?.diverged.length
+      ? { diverged: this.cluster.diverged.slice(-20) }
       : {};
     return this.fault
       ? { ok: false, code: this.fault.code, fault: this.fault.message, ...peers }
@@ -209,20 +161,26 @@ export class AidNode {
       throw new AidError('UNAVAILABLE', `node stopped committing: ${this.fault.message}`);
     this.requireKnownProtocol();
     const now = this.clock();
-    const items = await admitBody(this.ledger, body, many, now, this.check, this.limits);
-    const release = this.guard.admit(items, many, now, origin);
+    const items = await admitBody(this.ledger, body, many, now, this.pool, this.limits);
+    // Each transaction is looked up in the log once: the spam rules and ordering both skip one
+    // already committed.
+    const committed = items.map((item) => this.ledger.findTx(item.id));
+    const release = this.guard.admit(items, many, now, origin, committed);
     try {
-      return await this.order(items);
+      return await this.order(items, committed);
     } finally {
       release();
     }
   }
 
-  private async order(items: AdmittedItem[]): Promise<CommitOutcome[]> {
+  private async order(
+    items: AdmittedItem[],
+    committed: readonly (CommitOutcome | undefined)[],
+  ): Promise<CommitOutcome[]> {
     const results: Promise<CommitOutcome>[] = [];
     const fresh: AdmittedItem[] = [];
-    for (const item of items) {
-      const known = this.ledger.findTx(item.id);
+    for (const [i, item] of items.entries()) {
+      const known = committed[i];
       if (known) {
         results.push(Promise.resolve(known));
         continue;
@@ -271,7 +229,6 @@ export class AidNode {
       return;
     }
     for (const o of outcomes) this.settle(o.id, (w) => w.resolve(o));
-    void this.cosigner?.publish(this.ledger.height);
   }
 
   private settle(id: string, f: (w: Waiter) => void): void {
@@ -283,7 +240,6 @@ export class AidNode {
 
   async close(): Promise<void> {
     await this.orderer.stop();
-    await this.cosigner?.stop();
     await this.pool.close();
     this.ledger.close();
   }

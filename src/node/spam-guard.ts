@@ -110,13 +110,20 @@ export class SpamGuard {
   }
 
   /**
-   * Applies the rules to a request's admitted items. Returns a function to call once the
+   * Applies the rules to a request's admitted items (`committed`: each one's outcome when it is
+   * in the log already, as the caller looked it up). Returns a function to call once the
    * request is answered. The client's address is used for counting only and never kept beyond
    * its window nor logged.
    * @throws AidError UNKNOWN_KEY, TOO_MANY or RATE_LIMITED (`details.retryAfter`, seconds),
    * with `details.index` when `many`.
    */
-  admit(items: readonly AdmittedItem[], many: boolean, now: number, origin: Origin): () => void {
+  admit(
+    items: readonly AdmittedItem[],
+    many: boolean,
+    now: number,
+    origin: Origin,
+    committed: readonly (unknown | undefined)[] = items.map((it) => this.ledger.findTx(it.id)),
+  ): () => void {
     const refuse = (code: ErrorCode, msg: string, i: number, extra = {}): never => {
       throw new AidError(code, msg, { details: { ...(many ? { index: i } : {}), ...extra } });
     };
@@ -124,7 +131,7 @@ export class SpamGuard {
     const isRegistration = (i: number) =>
       findAction(protocol, items[i]!.tx.type)?.selfSigned === true;
     // Resubmitting a committed transaction only fetches its outcome: no rule applies to it.
-    const fresh = items.map((it) => this.ledger.findTx(it.id) === undefined);
+    const fresh = committed.map((c) => c === undefined);
 
     const applicants = new Set<string>();
     const registrations: number[] = [];

@@ -7,18 +7,20 @@
  */
 import {
   SubmissionSchema,
-  privateCommitment,
+  commitmentOfText,
   signingTextOf,
   txIdOf,
   type Submission,
 } from '../chain/tx.js';
 import { canonicalJson, parseJson } from '../core/canonical.js';
+import type { TxId } from '../chain/schemas.js';
 import { AidError, type AdmissionCode } from '../core/errors.js';
-import { findAction, type Protocol } from './contract.js';
+import { findAction, type KeyStatus, type Protocol, type Signer } from './contract.js';
 import type { ProtocolRegistry } from './registry.js';
-import type { AdmittedItem } from './execute.js';
+import { checkedPayload, MALFORMED, provenKey, type AdmittedItem } from './execute.js';
+
 import type { Ledger } from './ledger.js';
-import { verifyHex } from './node-ed25519.js';
+import { verifyHex, type SigJob } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { scanSubmissions } from './submission-shape.js';
 
@@ -46,9 +48,24 @@ export interface CheckContext {
   limits: AdmissionLimits;
 }
 
+/**
+ * A submission that passed every stateless check, with everything later steps need, computed
+ * once on the worker: its texts, its id, and its payload as the action's schema outputs it.
+ */
+export interface CheckedItem {
+  ok: true;
+  id: TxId;
+  txText: string;
+  /** The submission's RFC 8785 text. */
+  itemText: string;
+  /** The RFC 8785 text of the private facts, when there is a private part. */
+  factsText?: string;
+  /** The payload as the action's schema of protocol `CheckContext.version` outputs it. */
+  payload: unknown;
+}
+
 export type ItemCheck =
-  | { ok: true; txText: string; itemText: string; id: string }
-  | { ok: false; code: AdmissionCode; message: string; itemText?: string };
+  CheckedItem | { ok: false; code: AdmissionCode; message: string; itemText?: string };
 
 const fail = (code: AdmissionCode, message: string, itemText?: string): ItemCheck =>
   itemText === undefined ? { ok: false, code, message } : { ok: false, code, message, itemText };
@@ -66,11 +83,15 @@ export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol)
   const { tx, private: part }: Submission = r.data;
   let txText: string;
   let itemText: string;
+  let factsText: string | undefined;
   try {
     txText = canonicalJson((value as { tx: unknown }).tx);
-    const p = (value as { private?: unknown }).private;
-    itemText =
-      p === undefined ? `{"tx":${txText}}` : `{"private":${canonicalJson(p)},"tx":${txText}}`;
+    if (part === undefined) itemText = `{"tx":${txText}}`;
+    else {
+      // RFC 8785 orders the private part's two keys "facts", "salt": its text is spliced.
+      factsText = canonicalJson((value as { private: { facts: unknown } }).private.facts);
+      itemText = `{"private":{"facts":${factsText},"salt":"${part.salt}"},"tx":${txText}}`;
+    }
   } catch (e) {
     return fail('MALFORMED', (e as Error).message);
   }
@@ -107,7 +128,7 @@ export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol)
         itemText,
       );
     }
-    if (privateCommitment(part, fastSha256) !== tx.private.commitment) {
+    if (commitmentOfText(part.salt, factsText!, fastSha256) !== tx.private.commitment) {
       return fail(
         'COMMITMENT_MISMATCH',
         'the private part does not match its commitment',
@@ -129,11 +150,99 @@ export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol)
   if (!verifyHex(tx.signer, signingTextOf(txText), tx.sig)) {
     return fail('BAD_SIGNATURE', 'signature does not verify under the signer key', itemText);
   }
-  return { ok: true, txText, itemText, id: txIdOf(txText, fastSha256) };
+  const id = txIdOf(txText, fastSha256);
+  return factsText === undefined
+    ? { ok: true, id, txText, itemText, payload: payload.data }
+    : { ok: true, id, txText, itemText, factsText, payload: payload.data };
 }
 
-/** Runs `checkItem` over many submissions, in parallel where it can. */
-export type ItemChecker = (values: unknown[], ctx: CheckContext) => Promise<ItemCheck[]>;
+/**
+ * What a checked submission becomes for execution: the one conversion for every way an item
+ * arrives (`POST /v1/txs`, an etcd batch, a peer's block during catch-up). `sub` is the parsed
+ * submission the check was made on, `version` the protocol whose schemas checked it.
+ */
+export function admittedOf(sub: Submission, c: CheckedItem, version: number): AdmittedItem {
+  return {
+    id: c.id,
+    text: c.txText,
+    tx: sub.tx,
+    private: sub.private,
+    itemText: c.itemText,
+    ...(c.factsText === undefined ? {} : { factsText: c.factsText }),
+    checked: { version, payload: c.payload },
+  };
+}
+
+/** Checks signatures on the worker pool (`SigPool.verify`). */
+export type SignatureVerifier = Checker['verify'];
+
+/**
+ * Makes, on the worker pool, the signature checks each item's action will ask for when it runs
+ * (proofs of possession), as its signer stands in `statusOf` (the committed state, or the replay's),
+ * and records those that pass in `item.proven`. A check predicted wrongly is simply made inline
+ * during execution: results never depend on this, only where the work is done.
+ */
+export async function proveAhead(
+  items: readonly AdmittedItem[],
+  protocol: Protocol,
+  chain: string,
+  statusOf: (key: string) => KeyStatus,
+  verify: SignatureVerifier,
+): Promise<AdmittedItem[]> {
+  const out = [...items];
+  const jobs: SigJob[] = [];
+  const owners: number[] = [];
+  out.forEach((item, i) => {
+    const action = findAction(protocol, item.tx.type);
+    if (!action?.signatures) return;
+    const signer = signerFor(protocol, statusOf(item.tx.signer), item.tx.signer, item.tx.type);
+    if (!signer) return;
+    const payload = checkedPayload(protocol, action, item);
+    if (payload === MALFORMED) return;
+    // Parsed here (a transaction replayed from the store): execution need not parse it again.
+    if (item.checked?.version !== protocol.version)
+      out[i] = { ...item, checked: { version: protocol.version, payload } };
+    for (const c of action.signatures(payload as never, signer, chain)) {
+      jobs.push({ key: c.key, message: c.text, sig: c.sig, once: true });
+      owners.push(i);
+    }
+  });
+  if (jobs.length === 0) return out;
+  // Workers that fail leave the checks to execution: only where the work is done changes.
+  const ok = await verify(jobs).catch(() => [] as boolean[]);
+  const proven = new Map<number, Set<string>>();
+  jobs.forEach((j, k) => {
+    if (!ok[k]) return;
+    const i = owners[k]!;
+    let set = proven.get(i);
+    if (!set) proven.set(i, (set = new Set()));
+    set.add(provenKey({ key: j.key, text: j.message, sig: j.sig }));
+  });
+  for (const [i, set] of proven) out[i] = { ...out[i]!, proven: set };
+  return out;
+}
+
+/** The signer a key of status `status` stands for, as execution will resolve it. */
+function signerFor(
+  protocol: Protocol,
+  status: KeyStatus,
+  key: string,
+  type: string,
+): Signer | undefined {
+  if (status.kind === 'active') return status.signer;
+  if (status.kind === 'unknown' && findAction(protocol, type)?.selfSigned)
+    return { key, member: '', org: '', roles: [] };
+  return undefined;
+}
+
+/**
+ * The worker pool as admission uses it (`SigPool`): the stateless checks of submissions, and
+ * plain signature checks.
+ */
+export interface Checker {
+  check(values: unknown[], ctx: CheckContext): Promise<ItemCheck[]>;
+  verify(jobs: SigJob[]): Promise<boolean[]>;
+}
 
 /** Checks each submission under the registry's protocol of `ctx.version`. */
 export function registryCheck(
@@ -159,7 +268,7 @@ export async function admitBody(
   body: string,
   many: boolean,
   now: number,
-  check: ItemChecker,
+  pool: Checker,
   limits = DEFAULT_LIMITS,
 ): Promise<AdmittedItem[]> {
   // Hostile shapes (a million empty objects, deep nesting) are refused before they cost memory.
@@ -174,14 +283,17 @@ export async function admitBody(
   if (list.length > limits.maxBatch) {
     refuse('TOO_MANY', `at most ${limits.maxBatch} submissions a request`, undefined);
   }
-  const ctx: CheckContext = {
-    chain: ledger.chain,
-    version: ledger.protocolFor(ledger.height + 1).version,
-    now,
-    limits,
-  };
-  const checks = await check(list, ctx);
+  const protocol = ledger.protocolFor(ledger.height + 1);
+  const ctx: CheckContext = { chain: ledger.chain, version: protocol.version, now, limits };
+  const checks = await pool.check(list, ctx);
   const at = (i: number) => (many ? i : undefined);
+  // A batch usually comes from a few signers: look each one up once.
+  const statuses = new Map<string, KeyStatus>();
+  const statusOf = (key: string) => {
+    let st = statuses.get(key);
+    if (st === undefined) statuses.set(key, (st = ledger.keyStatus(key)));
+    return st;
+  };
   const signerOf = (i: number) => (list[i] as { tx: { signer: string } }).tx.signer;
   const typeOf = (i: number) => (list[i] as { tx: { type: string } }).tx.type;
 
@@ -191,8 +303,8 @@ export async function admitBody(
     if (c.ok) continue;
     if (
       c.code === 'BAD_SIGNATURE' &&
-      ledger.keyStatus(signerOf(i)).kind === 'unknown' &&
-      !findAction(ledger.protocolFor(ledger.height + 1), typeOf(i))?.selfSigned
+      statusOf(signerOf(i)).kind === 'unknown' &&
+      !findAction(protocol, typeOf(i))?.selfSigned
     ) {
       refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
     }
@@ -216,29 +328,47 @@ export async function admitBody(
     );
   }
   const items: AdmittedItem[] = [];
-  const protocol = ledger.protocolFor(ledger.height + 1);
-  // A batch usually comes from a few signers: look each one up once.
-  const known = new Map<string, boolean>();
   for (let i = 0; i < list.length; i++) {
-    const c = checks[i] as Extract<ItemCheck, { ok: true }>;
     const sub = list[i] as Submission;
-    let isKnown = known.get(sub.tx.signer);
-    if (isKnown === undefined) {
-      isKnown = ledger.keyStatus(sub.tx.signer).kind !== 'unknown';
-      known.set(sub.tx.signer, isKnown);
-    }
     // A self-signed action (an applicant registering an account) brings its own new key.
-    if (!isKnown && !findAction(protocol, sub.tx.type)?.selfSigned) {
+    if (
+      statusOf(sub.tx.signer).kind === 'unknown' &&
+      !findAction(protocol, sub.tx.type)?.selfSigned
+    )
       refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
-    }
-    items.push({
-      id: c.id as AdmittedItem['id'],
-      text: c.txText,
-      tx: sub.tx,
-      private: sub.private,
-    });
+    items.push(admittedOf(sub, checks[i] as CheckedItem, ctx.version));
   }
-  return items;
+  return proveAhead(items, protocol, ledger.chain, statusOf, (jobs) => pool.verify(jobs));
+}
+
+/**
+ * The items of a batch that pass the stateless checks under `ctx`, ready to execute: how every
+ * node reads a batch from etcd or a peer. `values` are parsed submissions (of a checked shape).
+ * With `strict`, a refused item fails the whole batch instead (a peer's blocks, which the
+ * consortium accepted once, hold none).
+ * @throws AidError VERIFY_FAILED with `strict`, naming the refusal.
+ */
+export async function admitBatch(
+  ledger: Ledger,
+  values: unknown[],
+  ctx: CheckContext,
+  pool: Checker,
+  strict = false,
+): Promise<AdmittedItem[]> {
+  const checks = await pool.check(values, ctx);
+  const items: AdmittedItem[] = [];
+  checks.forEach((c, i) => {
+    if (c.ok) items.push(admittedOf(values[i] as Submission, c, ctx.version));
+    else if (strict) throw new AidError('VERIFY_FAILED', `a bad transaction: ${c.message}`);
+  });
+  const protocol = ledger.registry.get(ctx.version);
+  return proveAhead(
+    items,
+    protocol,
+    ledger.chain,
+    (k) => ledger.keyStatus(k),
+    (jobs) => pool.verify(jobs),
+  );
 }
 
 /** The index of the first submission whose canonical text is not where it should be in the body. */

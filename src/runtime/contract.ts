@@ -53,6 +53,13 @@ export interface Secrets {
 /** Checks an Ed25519 signature (strict RFC 8032) over a UTF-8 text: deterministic on every node. */
 export type SignatureCheck = (keyHex: string, text: string, sigHex: string) => boolean;
 
+/** One signature check an action's `apply` will ask for (see `Action.signatures`). */
+export interface SignatureClaim {
+  key: string;
+  text: string;
+  sig: string;
+}
+
 export interface ActionContext {
   /** The protocol version executing this transaction. */
   protocol: number;
@@ -81,6 +88,14 @@ export interface Action<P = unknown> {
   facts?: z.ZodType;
   /** Signed by a key no one knows yet, which the action itself registers. */
   selfSigned?: boolean;
+  /**
+   * The checks `apply` will ask `ctx.verifySignature` for (proofs of possession), predicted from
+   * the checked payload, the signer as the committed state knows it and the chain: they are run
+   * ahead on the signature workers. Only a prediction: `apply` still asks, and a check that was
+   * not predicted (or whose signer changed meanwhile) is made inline, so results never depend on
+   * it.
+   */
+  signatures?(payload: P, signer: Signer, chain: string): SignatureClaim[];
   apply(ctx: ActionContext, payload: P): void;
 }
 
@@ -98,6 +113,7 @@ export function action<S extends z.ZodType>(a: {
   private?: 'required' | 'optional';
   facts?: z.ZodType;
   selfSigned?: boolean;
+  signatures?(payload: z.infer<S>, signer: Signer, chain: string): SignatureClaim[];
   apply(ctx: ActionContext, payload: z.infer<S>): void;
 }): Action<never> {
   return a as unknown as Action<never>;

@@ -9,7 +9,16 @@ import type { PrivatePart, SignedTx } from '../chain/tx.js';
 import type { TxId } from '../chain/schemas.js';
 import type { ExecutionCode } from '../core/errors.js';
 import type { Genesis } from '../chain/genesis.js';
-import { ContractError, findAction, type Protocol, type Secrets, type Signer } from './contract.js';
+import {
+  ContractError,
+  findAction,
+  type Action,
+  type Protocol,
+  type Secrets,
+  type SignatureCheck,
+  type SignatureClaim,
+  type Signer,
+} from './contract.js';
 import { verifyHexOnce } from './node-ed25519.js';
 import { Overlay } from './overlay.js';
 
@@ -20,6 +29,27 @@ export interface AdmittedItem {
   text: string;
   tx: SignedTx;
   private: PrivatePart | undefined;
+  /** The submission's RFC 8785 text (`{"private":…,"tx":…}`): what an etcd batch carries. */
+  itemText?: string;
+  /** The RFC 8785 text of the private facts, as the commitment hashed it: what the store keeps. */
+  factsText?: string;
+  /**
+   * The action schema's output for the payload under protocol `version`, from the signature
+   * worker that also checked the facts against theirs: execution uses it instead of parsing
+   * again when it runs the same version. It crossed a thread as a structured clone, which keeps
+   * every value a schema outputs here (plain data, strings with a brand, bigint).
+   */
+  checked?: { version: number; payload: unknown };
+  /** Signature checks already made and passed (see `provenKey`): a contract's proofs of possession. */
+  proven?: ReadonlySet<string>;
+}
+
+/**
+ * The key of a passed signature check in `AdmittedItem.proven`: unambiguous for any strings, so
+ * no triple can stand for another.
+ */
+export function provenKey(c: SignatureClaim): string {
+  return JSON.stringify([c.key, c.text, c.sig]);
 }
 
 export const NONCE_PREFIX = 'ledger/nonce/';
@@ -70,11 +100,8 @@ export function executeTx(
   if (action.private === 'required' && item.private === undefined)
     return nonceOnly('PRIVATE_MISSING');
   if (action.private === undefined && tx.private !== undefined) return nonceOnly('MALFORMED');
-  if (item.private && action.facts && !action.facts.safeParse(item.private.facts).success) {
-    return nonceOnly('MALFORMED');
-  }
-  const parsed = action.schema.safeParse(tx.payload);
-  if (!parsed.success) return nonceOnly('MALFORMED');
+  const payload = checkedPayload(protocol, action, item);
+  if (payload === MALFORMED) return nonceOnly('MALFORMED');
 
   const txView = new Overlay((k) => block.read(k));
   txView.set(nk, '1');
@@ -92,9 +119,9 @@ export function executeTx(
         facts: item.private?.facts,
         commitment: tx.private?.commitment,
         secrets,
-        verifySignature: verifyHexOnce,
+        verifySignature: signatureCheck(item.proven),
       },
-      parsed.data as never,
+      payload as never,
     );
   } catch (e) {
     if (e instanceof ContractError) return nonceOnly(e.code);
@@ -102,6 +129,33 @@ export function executeTx(
   }
   txView.mergeInto(block);
   return { result: { ok: true }, writes: txView.writes };
+}
+
+export const MALFORMED = Symbol('malformed');
+
+/**
+ * The payload as `action`'s schema outputs it: the signature worker's output when it ran the
+ * schemas of this same protocol version (its facts schema too), else parsed here. MALFORMED when
+ * the payload or the facts do not fit.
+ */
+export function checkedPayload(
+  protocol: Protocol,
+  action: Action<never>,
+  item: AdmittedItem,
+): unknown {
+  if (item.checked !== undefined && item.checked.version === protocol.version)
+    return item.checked.payload;
+  if (item.private && action.facts && !action.facts.safeParse(item.private.facts).success)
+    return MALFORMED;
+  const parsed = action.schema.safeParse(item.tx.payload);
+  return parsed.success ? parsed.data : MALFORMED;
+}
+
+/** `ctx.verifySignature`: a check already passed is taken from `proven`, any other made here. */
+function signatureCheck(proven: ReadonlySet<string> | undefined): SignatureCheck {
+  if (proven === undefined || proven.size === 0) return verifyHexOnce;
+  return (key, text, sig) =>
+    proven.has(provenKey({ key, text, sig })) || verifyHexOnce(key, text, sig);
 }
 
 /**

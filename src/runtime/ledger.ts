@@ -31,8 +31,9 @@ import { AidError } from '../core/errors.js';
 import { leafHash } from '../core/merkle.js';
 import type { KeyStatus, Protocol, Secrets, StateView } from './contract.js';
 import { NO_SECRETS } from './secrets.js';
-import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
-import { executeTx, upgradeIfNew, type AdmittedItem } from './execute.js';
+import { executeBlock, type BlockContext, type BlockRun } from './block.js';
+import { ZERO_DIGEST } from './digest.js';
+import { executeTx, type AdmittedItem } from './execute.js';
 import type { ProtocolRegistry, ReadModel, ReadModelSpec } from './registry.js';
 import { nodeSigner, verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
@@ -200,6 +201,21 @@ export class Ledger {
     return this.registry.get(this.protocolVersionAt(height));
   }
 
+  /**
+   * The contract code that executes the next block. @throws AidError CONFIG when the consortium
+   * adopted a version this build does not have: the node must be upgraded, not run old rules.
+   */
+  nextProtocol(): Protocol {
+    const height = this.height + 1;
+    try {
+      return this.protocolFor(height);
+    } catch (e) {
+      const v = this.protocolVersionAt(height);
+      const message = `the consortium runs protocol ${v}; upgrade this node's software`;
+      throw new AidError('CONFIG', message, { cause: e });
+    }
+  }
+
   /** The protocol version of the block at `height`, whether or not this build knows it. */
   protocolVersionAt(height: number): number {
     return protocolAt(this.genesis, height, this.adoptedProtocol());
@@ -277,17 +293,40 @@ export class Ledger {
   private commitGenesis(): void {
     const overlay = new Overlay((k) => this.stateGet(k));
     const protocol = this.protocolFor(0);
-    protocol.genesis(this.genesis, overlay.view(['']));
+    const run = executeBlock(
+      this.blockContext(protocol, undefined, 0, this.genesis.time),
+      overlay,
+      [],
+    );
     this.writeBlock({
       height: 0,
       time: this.genesis.time,
       prev: fromHex(genesisHash(this.genesis), 32),
       protocol: protocol.version,
       overlay,
+      run,
       leaves: [],
       proposer: 'genesis',
       batch: '0'.repeat(32),
     });
+  }
+
+  private blockContext(
+    protocol: Protocol,
+    previous: number | undefined,
+    height: number,
+    time: number,
+  ): BlockContext {
+    return {
+      protocol,
+      previous,
+      height,
+      time,
+      genesis: this.genesis,
+      secrets: this.secrets,
+      scan: (prefix) => this.stateScan(prefix, Number.MAX_SAFE_INTEGER),
+      prevState: this.head?.state ?? ZERO_DIGEST,
+    };
   }
 
   /**
@@ -302,37 +341,50 @@ export class Ledger {
     const height = this.head.height + 1;
     const time = Math.max(batch.time, this.head.time + 1);
     const protocol = this.protocolFor(height);
-    const overlay = new Overlay((k) => this.stateGet(k));
-    upgradeIfNew(
-      protocol,
-      this.protocolFor(height - 1).version,
-      overlay,
-      (prefix) => this.stateScan(prefix, Number.MAX_SAFE_INTEGER),
-      this.genesis,
-    );
-    const outcomes: CommitOutcome[] = [];
-    const seen = new Map<string, CommitOutcome>();
-    const leaves: PendingLeaf[] = [];
-    let index = this.log.size;
+    // Each transaction once: a repeat within the batch, or one already in the log, takes the
+    // outcome of the first.
+    const fresh: AdmittedItem[] = [];
+    const place = new Map<string, number>();
+    const refs: ({ at: number; duplicate: boolean } | CommitOutcome)[] = [];
     for (const item of items) {
-      const prior = seen.get(item.id) ?? this.outcomeOf(item.id);
-      if (prior) {
-        outcomes.push({ ...prior, duplicate: true });
+      const at = place.get(item.id);
+      if (at !== undefined) {
+        refs.push({ at, duplicate: true });
         continue;
       }
-      const { result, writes } = executeTx(protocol, overlay, item, height, time, this.secrets);
-      const out: CommitOutcome = { id: item.id, height, index, result, duplicate: false };
-      seen.set(item.id, out);
-      outcomes.push(out);
-      leaves.push({ text: txLeafText(item.text, result), item, writes, ok: result.ok });
-      index++;
+      const prior = this.outcomeOf(item.id);
+      if (prior) {
+        refs.push({ ...prior, duplicate: true });
+        continue;
+      }
+      place.set(item.id, fresh.length);
+      refs.push({ at: fresh.length, duplicate: false });
+      fresh.push(item);
     }
+    const overlay = new Overlay((k) => this.stateGet(k));
+    const run = executeBlock(
+      this.blockContext(protocol, this.protocolFor(height - 1).version, height, time),
+      overlay,
+      fresh,
+    );
+    const first = this.log.size;
+    const leaves: PendingLeaf[] = fresh.map((item, k) => {
+      const result = run.results[k]!;
+      return { text: txLeafText(item.text, result), item, writes: run.writes[k]!, ok: result.ok };
+    });
+    const outcomes = refs.map((r): CommitOutcome => {
+      if (!('at' in r)) return r;
+      const item = fresh[r.at]!;
+      const result = run.results[r.at]!;
+      return { id: item.id, height, index: first + r.at, result, duplicate: r.duplicate };
+    });
     this.writeBlock({
       height,
       time,
       prev: this.head.hash,
       protocol: protocol.version,
       overlay,
+      run,
       leaves,
       proposer: batch.proposer,
       batch: batch.id,
@@ -347,6 +399,7 @@ export class Ledger {
     prev: Uint8Array;
     protocol: number;
     overlay: Overlay;
+    run: Pick<BlockRun, 'keys' | 'state'>;
     leaves: PendingLeaf[];
     proposer: string;
     batch: string;
@@ -354,8 +407,7 @@ export class Ledger {
     position?: number;
   }): void {
     const first = this.log.size;
-    const keys = sortKeysUtf8([...b.overlay.writes.keys()]);
-    const state = stateDigest(this.head?.state ?? ZERO_DIGEST, b.overlay.writes, keys);
+    const { keys, state } = b.run;
     const blockText = blockLeafText({
       height: b.height,
       prev: toHex(b.prev),
@@ -376,7 +428,7 @@ export class Ledger {
             st.putPrivate.run(
               Buffer.from(l.item.id, 'hex'),
               Buffer.from(l.item.private.salt, 'hex'),
-              canonicalJson(l.item.private.facts),
+              l.item.factsText ?? canonicalJson(l.item.private.facts),
             );
             let seq = 0;
             for (const [k, v] of l.writes) st.putTxWrite.run(idx, seq++, k, v);

@@ -12,8 +12,8 @@ import { Worker } from 'node:worker_threads';
 import { AidError } from '../core/errors.js';
 import { registryCheck, type CheckContext, type ItemCheck } from './admission.js';
 import type { ProtocolRegistry } from './registry.js';
-import { verifyHex } from './node-ed25519.js';
-import type { PoolTask, SigJob } from './sig-worker.js';
+import { verifyJob, type SigJob } from './node-ed25519.js';
+import type { PoolTask } from './sig-worker.js';
 
 export type { SigJob };
 
@@ -169,7 +169,7 @@ export class SigPool {
    * @throws AidError UNAVAILABLE when a worker failed while running one of these jobs.
    */
   async verify(jobs: SigJob[]): Promise<boolean[]> {
-    if (jobs.length < INLINE_BELOW) return jobs.map((j) => verifyHex(j.key, j.message, j.sig));
+    if (jobs.length < INLINE_BELOW) return jobs.map(verifyJob);
     const results = await Promise.all(
       this.ranges(jobs.length).map(([a, b]) =>
         this.run<Uint8Array>({ kind: 'sig', jobs: jobs.slice(a, b) }),

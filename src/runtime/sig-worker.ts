@@ -5,13 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { registryCheck, type CheckContext, type ItemCheck } from './admission.js';
 import type { ProtocolRegistry } from './registry.js';
-import { verifyHex } from './node-ed25519.js';
+import { verifyJob, type SigJob } from './node-ed25519.js';
 
-export interface SigJob {
-  key: string;
-  message: string;
-  sig: string;
-}
+export type { SigJob };
 
 export type PoolTask =
   { kind: 'sig'; jobs: SigJob[] } | { kind: 'admit'; values: unknown[]; ctx: CheckContext };
@@ -59,8 +55,7 @@ async function run(msg: PoolTask): Promise<void> {
   }
   const ok = new Uint8Array(msg.jobs.length);
   for (let i = 0; i < msg.jobs.length; i++) {
-    const j = msg.jobs[i]!;
-    ok[i] = verifyHex(j.key, j.message, j.sig) ? 1 : 0;
+    ok[i] = verifyJob(msg.jobs[i]!) ? 1 : 0;
   }
   parentPort!.postMessage({ result: ok }, [ok.buffer]);
 }

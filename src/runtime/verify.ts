@@ -10,8 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { genesisHash, parseGenesis, protocolAt, type Genesis } from '../chain/genesis.js';
-import { parseLeaf, resultJson, type BlockLeaf, type TxLeaf } from '../chain/leaf.js';
-import { privateCommitment, signingTextOf, txIdOf } from '../chain/tx.js';
+import {
+  blockLinkProblem,
+  parseLeaf,
+  resultJson,
+  type BlockLeaf,
+  type TxLeaf,
+} from '../chain/leaf.js';
+import { commitmentOfText, signingTextOf, txIdOf } from '../chain/tx.js';
+import type { TxId } from '../chain/schemas.js';
 import { equalBytes, fromHex, toHex } from '../core/bytes.js';
 import { parseJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
@@ -19,8 +26,10 @@ import { leafHash, MerkleAccumulator, nodeHash } from '../core/merkle.js';
 import { parseCheckpoint, parseNote, parseVerifierKey, verifiedSigners } from '../core/note.js';
 import type { Secrets } from './contract.js';
 import { NO_SECRETS } from './secrets.js';
-import { ZERO_DIGEST, sortKeysUtf8, stateDigest } from './digest.js';
-import { executeTx, upgradeIfNew, type AdmittedItem } from './execute.js';
+import { proveAhead } from './admission.js';
+import { executeBlock, type BlockEntry } from './block.js';
+import { ZERO_DIGEST } from './digest.js';
+import type { AdmittedItem } from './execute.js';
 import type { ProtocolRegistry } from './registry.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
@@ -56,10 +65,12 @@ class VerifyError extends AidError {
 
 interface PendingBlock {
   height: number;
-  txs: { index: number; text: string; leaf: TxLeaf; leafText: string }[];
+  txs: { index: number; id: TxId; text: string; leaf: TxLeaf; leafText: string }[];
   block: BlockLeaf;
   blockBytes: Buffer;
   sigs: Promise<boolean[]>;
+  /** What the executor runs, once the proofs its actions will ask for were made on the pool. */
+  entries: Promise<BlockEntry[]>;
 }
 
 /** Verifies the ledger file at `path`. @throws AidError VERIFY_FAILED naming the first bad block. */
@@ -195,7 +206,8 @@ async function run(
       }
       if (leaf.kind === 'tx') {
         const txText = text.slice(text.indexOf(',"tx":') + 6, -1);
-        list.push({ index: idx, text: txText, leaf, leafText: text });
+        const id = txIdOf(txText, fastSha256);
+        list.push({ index: idx, id, text: txText, leaf, leafText: text });
       } else {
         const jobs = list.map((t) => ({
           key: t.leaf.tx.signer,
@@ -206,9 +218,55 @@ async function run(
         // Checked ahead of the replay: if the replay stops first, the pool's closing fails this
         // check, and that failure is not an error of its own.
         sigs.catch(() => undefined);
-        return { height: h, txs: list, block: leaf, blockBytes: data, sigs };
+        const entries = entriesOf(h, list);
+        entries.catch(() => undefined);
+        return { height: h, txs: list, block: leaf, blockBytes: data, sigs, entries };
       }
     }
+  };
+
+  /**
+   * A block's transactions as the executor takes them: each with its private part, checked
+   * against its commitment, or the writes it recorded when the part was erased. The proofs of
+   * possession they carry are checked on the pool as their signers stand in the replay so far
+   * (a block behind: a signer that changed meanwhile is simply checked inline).
+   */
+  const replayView = new Overlay((k) => replayState.get(k)).readView();
+  const entriesOf = (h: number, list: PendingBlock['txs']): Promise<BlockEntry[]> => {
+    const items: AdmittedItem[] = [];
+    const recorded = new Map<number, BlockEntry>();
+    list.forEach((t, i) => {
+      const commitment = t.leaf.tx.private?.commitment;
+      if (commitment === undefined) {
+        items.push({ id: t.id, text: t.text, tx: t.leaf.tx, private: undefined });
+        return;
+      }
+      const p = getPrivate.get(Buffer.from(t.id, 'hex'));
+      if (!p) {
+        // Erased: the contract cannot be re-run without the facts.
+        recorded.set(i, { recorded: getWrites.all(t.index) });
+        return;
+      }
+      const part = {
+        salt: p.salt.toString('hex'),
+        facts: JSON.parse(p.facts) as Record<string, unknown>,
+      };
+      if (commitmentOfText(part.salt, p.facts, fastSha256) !== commitment)
+        throw new VerifyError(h, `the private part of ${t.id} does not match its commitment`);
+      items.push({ id: t.id, text: t.text, tx: t.leaf.tx, private: part });
+    });
+    const adopted = governance.adoptedSteps(replayState.get(governance.scheduleKey));
+    const protocol = opts.registry.get(protocolAt(genesis, h, adopted));
+    return proveAhead(
+      items,
+      protocol,
+      genesis.chain,
+      (key) => protocol.resolveKey(replayView, key),
+      (jobs) => pool.verify(jobs),
+    ).then((proven) => {
+      let k = 0;
+      return list.map((_, i) => recorded.get(i) ?? proven[k++]!);
+    });
   };
 
   let next = readBlock(0);
@@ -225,16 +283,12 @@ async function run(
     }
     const row = getBlockRow.get(height);
     if (!row) throw new VerifyError(height, 'block row is missing');
-    if (b.block.height !== height)
-      throw new VerifyError(height, `block leaf says height ${b.block.height}`);
-    if (!equalBytes(fromHex(b.block.prev, 32), prevHash))
-      throw new VerifyError(height, 'does not chain to the previous block');
-    if (b.block.time <= prevTime) throw new VerifyError(height, 'block time does not increase');
-    if (b.block.txs !== b.txs.length)
-      throw new VerifyError(
-        height,
-        `block counts ${b.block.txs} transactions, the log has ${b.txs.length}`,
-      );
+    const problem = blockLinkProblem(
+      { height, prev: toHex(prevHash), time: prevTime },
+      b.block,
+      b.txs.length,
+    );
+    if (problem) throw new VerifyError(height, problem);
     const adopted = governance.adoptedSteps(replayState.get(governance.scheduleKey));
     const version = protocolAt(genesis, height, adopted);
     if (b.block.protocol !== version)
@@ -243,67 +297,38 @@ async function run(
         `executed under protocol ${b.block.protocol}, the schedule says ${version}`,
       );
     const protocol = opts.registry.get(version);
+    const entries = await b.entries;
+    for (const e of entries) if ('recorded' in e) erased++;
 
     const overlay = new Overlay((k) => replayState.get(k));
-    if (height === 0) {
-      protocol.genesis(genesis, overlay.view(['']));
-    } else {
-      upgradeIfNew(
+    const run = executeBlock(
+      {
         protocol,
-        protocolAt(genesis, height - 1, adopted),
-        overlay,
-        (prefix) => replayScan.all(prefix, prefix + '\uffff'),
+        previous: height === 0 ? undefined : protocolAt(genesis, height - 1, adopted),
+        height,
+        time: b.block.time,
         genesis,
-      );
-    }
-    for (const t of b.txs) {
-      const id = txIdOf(t.text, fastSha256);
-      txIndex.add(id, t.index, height);
-      let part = undefined;
-      if (t.leaf.tx.private) {
-        const p = getPrivate.get(Buffer.from(id, 'hex'));
-        if (p) {
-          part = {
-            salt: p.salt.toString('hex'),
-            facts: JSON.parse(p.facts) as Record<string, unknown>,
-          };
-          if (privateCommitment(part, fastSha256) !== t.leaf.tx.private.commitment) {
-            throw new VerifyError(
-              height,
-              `the private part of ${id} does not match its commitment`,
-            );
-          }
-        }
-      }
-      if (t.leaf.tx.private && part === undefined) {
-        // Erased: the contract cannot be re-run without the facts; apply what it wrote, which
-        // the state digest of this block still has to match.
-        erased++;
-        for (const w of getWrites.all(t.index)) overlay.set(w.key, w.value);
-      } else {
-        const item: AdmittedItem = { id, text: t.text, tx: t.leaf.tx, private: part };
-        const { result } = executeTx(
-          protocol,
-          overlay,
-          item,
+        secrets: opts.secrets ?? NO_SECRETS,
+        scan: (prefix) => replayScan.all(prefix, prefix + '\uffff'),
+        prevState,
+      },
+      overlay,
+      entries,
+    );
+    b.txs.forEach((t, i) => {
+      const result = run.results[i];
+      if (result !== undefined && resultJson(result) !== resultJson(t.leaf.result)) {
+        throw new VerifyError(
           height,
-          b.block.time,
-          opts.secrets ?? NO_SECRETS,
+          `transaction ${t.id} re-executes to ${resultJson(result)}, the log says ${resultJson(t.leaf.result)}`,
         );
-        if (resultJson(result) !== resultJson(t.leaf.result)) {
-          throw new VerifyError(
-            height,
-            `transaction ${id} re-executes to ${resultJson(result)}, the log says ${resultJson(t.leaf.result)}`,
-          );
-        }
       }
+      txIndex.add(t.id, t.index, height);
       if (!t.leaf.result.ok) refused++;
-      const lh = leafHash(Buffer.from(t.leafText, 'utf8'), fastSha256);
-      nodeCheck.append(acc, lh);
+      nodeCheck.append(acc, leafHash(Buffer.from(t.leafText, 'utf8'), fastSha256));
       txs++;
-    }
-    const keys = sortKeysUtf8([...overlay.writes.keys()]);
-    const digest = stateDigest(prevState, overlay.writes, keys);
+    });
+    const { keys, state: digest } = run;
     if (toHex(digest) !== b.block.state)
       throw new VerifyError(height, 'state digest differs from re-execution');
     if (!equalBytes(row.state, digest))

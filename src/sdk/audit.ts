@@ -4,7 +4,7 @@
  * leaf equals the root of a checkpoint signed under the policy. Private facts are not needed.
  */
 import { genesisHash, parseGenesis } from '../chain/genesis.js';
-import { parseLeaf } from '../chain/leaf.js';
+import { blockLinkProblem, parseLeaf } from '../chain/leaf.js';
 import { verifyCheckpoint, type Policy } from '../chain/policy.js';
 import { verifyTxSignature, type SignedTx } from '../chain/tx.js';
 import { equalBytes, fromUtf8, toHex } from '../core/bytes.js';
@@ -73,11 +73,8 @@ export async function auditLog(
         if (!leaf.result.ok) refused++;
         sinceBlock++;
       } else {
-        if (leaf.height !== height) fail(index, `block leaf says height ${leaf.height}`);
-        if (leaf.prev !== prev) fail(index, 'block does not chain to the previous block');
-        if (leaf.txs !== sinceBlock)
-          fail(index, `block counts ${leaf.txs} transactions, the log has ${sinceBlock}`);
-        if (leaf.time <= lastTime) fail(index, 'block time does not increase');
+        const problem = blockLinkProblem({ height, prev, time: lastTime }, leaf, sinceBlock);
+        if (problem) fail(index, problem);
         prev = toHex(lh);
         lastTime = leaf.time;
         sinceBlock = 0;

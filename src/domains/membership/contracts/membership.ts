@@ -26,6 +26,7 @@ import {
   type KeyStatus,
   type MemberRole,
   type Role,
+  type SignatureClaim,
   type StateScan,
   type StateView,
 } from '../../../runtime/contract.js';
@@ -267,6 +268,21 @@ function claimNodeKey(state: StateView, key: string, org: string): void {
 
 function retireKey(state: StateView, key: string, member: string): void {
   state.put(keys.key(key), { member, status: 'revoked' } satisfies KeyRecord);
+}
+
+/** The proof of possession `requirePossession` checks, for the signature workers to check ahead. */
+function possessionClaim(chain: string, holder: string, key: string, pop: string): SignatureClaim {
+  return { key, text: possessionText(chain, holder, key), sig: pop };
+}
+
+/** The proofs of possession an adopted `admitOrg` checks. */
+function admissionClaims(change: Change, chain: string): SignatureClaim[] {
+  if (change.kind !== 'admitOrg' || !('proofs' in change)) return [];
+  const { org, proofs } = change;
+  const claims = [possessionClaim(chain, `${org.id}/admin`, org.rootKey, proofs.root)];
+  if (org.nodeKey !== undefined && proofs.node !== undefined)
+    claims.push(possessionClaim(chain, nodeHolder(org.id), org.nodeKey, proofs.node));
+  return claims;
 }
 
 /** Refuses unless `pop` is the key's signature of the possession statement for `holder`. */
@@ -606,6 +622,9 @@ export const membershipV2: Contract = {
       roles: ADMIN,
       private: 'optional',
       facts: StaffFacts,
+      signatures: (p, signer, chain) => [
+        possessionClaim(chain, `${signer.org}/${p.name}`, p.key, p.pop),
+      ],
       apply(ctx, p) {
         requirePossession(ctx, `${ctx.signer.org}/${p.name}`, p.key, p.pop);
         enrolMember(ctx, p, V2);
@@ -620,6 +639,7 @@ export const membershipV2: Contract = {
     rotateKey: action({
       schema: z.strictObject({ key: hex32, pop: hex64 }),
       roles: 'member',
+      signatures: (p, signer, chain) => [possessionClaim(chain, signer.member, p.key, p.pop)],
       apply(ctx, p) {
         requirePossession(ctx, ctx.signer.member, p.key, p.pop);
         rotateMemberKey(ctx, p, V2);
@@ -628,6 +648,9 @@ export const membershipV2: Contract = {
     setNodeKey: action({
       schema: z.strictObject({ key: hex32, pop: hex64 }),
       roles: ADMIN,
+      signatures: (p, signer, chain) => [
+        possessionClaim(chain, nodeHolder(signer.org), p.key, p.pop),
+      ],
       apply(ctx, p) {
         requirePossession(ctx, nodeHolder(ctx.signer.org), p.key, p.pop);
         setOrgNodeKey(ctx, p, V2);
@@ -636,6 +659,8 @@ export const membershipV2: Contract = {
     propose: action({
       schema: z.strictObject({ id: MemberName, change: ChangeV2 }),
       roles: ADMIN,
+      // Adopted at once when the proposer's vote is a quorum: then its proofs are checked here.
+      signatures: ({ change }, _signer, chain) => admissionClaims(change, chain),
       apply: (ctx, p) => propose(ctx, p, V2),
     }),
     vote: action({ schema: VoteSchema, roles: ADMIN, apply: (ctx, p) => vote(ctx, p, V2) }),
