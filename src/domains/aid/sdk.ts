@@ -70,3 +70,4 @@ export type {
   FlowEnd,
   FundFlow,
 } from './public-types.js';
+export { caseReference, parseCaseReference, type ReferencePrefix } from './reference.js';
