@@ -47,6 +47,8 @@ export class AidNode {
   readonly pool: SigPool;
   readonly orderer: Orderer<AdmittedItem>;
   readonly genesis: Genesis;
+  /** The node's directory: its configuration, keys and ledger file. */
+  readonly dir: string;
   readonly org: string;
   private readonly limits: AdmissionLimits;
   private readonly guard: SpamGuard;
@@ -63,6 +65,7 @@ export class AidNode {
   /** `cm`: the consortium module (etcd client, gRPC), loaded only by a node in a consortium. */
   private constructor(nd: NodeDir, opts: NodeOptions, cm: typeof ClusterModule | undefined) {
     this.genesis = nd.genesis;
+    this.dir = nd.dir;
     this.org = nd.config.org;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.log = opts.log ?? (() => undefined);

@@ -147,6 +147,10 @@ export function route<
 export interface RouteContext {
   /** The node's ledger: routes only read it (state, blocks, log, private parts). */
   readonly ledger: Ledger;
+  /** The node's directory, for a domain's node-local settings (never on the ledger). */
+  readonly dir?: string;
+  /** The node's clock (ms). */
+  readonly clock?: () => number;
 }
 
 /** A domain's part of the HTTP API: its routes, over a read model it builds from the context. */
