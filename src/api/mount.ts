@@ -8,7 +8,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AidError } from '../core/errors.js';
-import { Reply, type Route, type Viewer } from '../runtime/routes.js';
+import type { Readable } from 'node:stream';
+import { Bytes, Reply, type Route, type Viewer } from '../runtime/routes.js';
 import type { Auth } from './auth.js';
 
 /** Fastify's form of an OpenAPI path: `/v1/cases/{id}` → `/v1/cases/:id`. */
@@ -54,6 +55,18 @@ function jsonBody(body: unknown): unknown {
 }
 
 /**
+ * The unread raw body of a route that takes one: sent with the route's media type (the server
+ * hands such a body over as a stream, server.ts). @throws AidError UNSUPPORTED_TYPE otherwise.
+ */
+function rawStream(mediaType: string, req: FastifyRequest): AsyncIterable<Uint8Array> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const body = req.body as Readable | undefined;
+  if (type !== mediaType || body === undefined || typeof body === 'string')
+    throw new AidError('UNSUPPORTED_TYPE', `send the bytes as ${mediaType}`);
+  return body;
+}
+
+/**
  * Registers each route on `app`, with its checks before its handler.
  * @throws AidError CONFIG when a route's path and its parameters' schema name different parameters.
  */
@@ -72,6 +85,7 @@ export function mountRoutes(app: FastifyInstance, routes: readonly Route[], auth
         const params = check(route.params, req.params, 'path');
         const query = check(route.query, req.query, 'query');
         const body = route.body ? check(route.body, jsonBody(req.body), 'body') : undefined;
+        const stream = route.rawBody ? rawStream(route.rawBody.mediaType, req) : undefined;
         const out = await route.handler({
           params,
           query,
@@ -83,8 +97,11 @@ export function mountRoutes(app: FastifyInstance, routes: readonly Route[], auth
             return Array.isArray(h) ? h.join(', ') : h;
           },
           client: req.ip,
+          stream,
         });
         if (out instanceof Reply) return reply.status(out.status).send(out.body);
+        if (out instanceof Bytes)
+          return reply.type(out.type).headers(out.headers).send(Buffer.from(out.data));
         if (route.type !== undefined) reply.type(route.type);
         return reply.send(out);
       },

@@ -52,6 +52,9 @@ export const EXECUTION_CODES = [
   'NOT_FREEZER',
   'PATIENT_MISMATCH',
   'PATIENT_UNCONFIRMED',
+  'NOT_A_READER',
+  'CASE_NOT_VISIBLE',
+  'DOCUMENT_ERASED',
 ] as const;
 export type ExecutionCode = (typeof EXECUTION_CODES)[number];
 
@@ -72,7 +75,11 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'DIVERGED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'UNSUPPORTED_TYPE'
+  | 'TAMPERED'
+  | 'ERASED'
+  | 'ALREADY_SERVED';
 
 export class AidError extends Error {
   readonly code: ErrorCode;

@@ -9,6 +9,8 @@ import { aidCommands } from './aid/commands.js';
 import { aidDemo } from './aid/demo.js';
 import { manifest as aid } from './aid/manifest.js';
 import { aidRoutes } from './aid/routes.js';
+import { manifest as documents } from './documents/manifest.js';
+import { documentsRoutes } from './documents/routes.js';
 import { membershipCommands } from './membership/commands.js';
 import { membershipDemo } from './membership/demo.js';
 import { manifest as membership } from './membership/manifest.js';
@@ -27,4 +29,5 @@ export const domains: readonly Domain[] = [
     demo: membershipDemo,
   },
   { manifest: aid, routes: aidRoutes, commands: aidCommands, demo: aidDemo },
+  { manifest: documents, routes: documentsRoutes },
 ];
