@@ -86,6 +86,8 @@ export function mountRoutes(app: FastifyInstance, routes: readonly Route[], auth
         const query = check(route.query, req.query, 'query');
         const body = route.body ? check(route.body, jsonBody(req.body), 'body') : undefined;
         const stream = route.rawBody ? rawStream(route.rawBody.mediaType, req) : undefined;
+        // A raw body refused part-way is not read to its end: the connection closes after the answer.
+        if (route.rawBody) reply.header('connection', 'close');
         const out = await route.handler({
           params,
           query,

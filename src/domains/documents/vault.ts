@@ -170,7 +170,12 @@ export class DocumentVault {
       let size = 0;
       let head = Buffer.alloc(0);
       let format: DocumentFormat | undefined;
-      for await (const chunk of body) {
+      // Read by hand: leaving the loop early must not destroy the request under the answer.
+      const chunks = body[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done === true) break;
+        const chunk = next.value;
         const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         size += c.length;
         if (size > L.maxBytes)

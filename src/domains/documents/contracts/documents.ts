@@ -15,11 +15,11 @@ import {
   type Contract,
   type Role,
 } from '../../../runtime/contract.js';
-import { checkNotFrozen, orgOf } from '../../aid/contracts/aid-common.js';
+import { checkNotFrozen } from '../../aid/contracts/aid-common.js';
 import { getCase } from '../../aid/contracts/case-record.js';
 import { getProgram, getVersion } from '../../aid/contracts/programs.js';
 import type { CaseRecord } from '../../aid/types.js';
-import type { OrgRecord } from '../../membership/contracts/membership.js';
+import { keys as membershipKeys, type OrgRecord } from '../../membership/contracts/membership.js';
 import { DocumentFormatSchema, type DocumentRead, type DocumentRecord } from '../types.js';
 import { mayAttach, mayErase, readsAs, seesCase, type Party } from './access.js';
 
@@ -59,25 +59,28 @@ export function getDocument(ctx: ActionContext, id: string): DocumentRecord {
   );
 }
 
-/** An organisation that runs a node, which alone can hold or deliver a document's bytes. */
-function nodeOrg(ctx: ActionContext, id: string): OrgRecord {
-  const org = orgOf(ctx.state, id);
-  if (org.nodeKey === null) refuse('WRONG_ORG', `${id} runs no node`);
-  return org;
+function runsNode(ctx: ActionContext, id: string): boolean {
+  const org = ctx.state.get<OrgRecord>(membershipKeys.org(id));
+  return org !== undefined && org.nodeKey !== null;
 }
 
 /**
- * Where the bytes may go: a member names their own organisation; an applicant a node of an
- * organisation that may read the case's documents anyway (its hospital or its program's owner),
- * or the holder. So no organisation without access ever receives a copy.
+ * Where the bytes may be kept or delivered: a member's own organisation's node; an applicant, or
+ * a member whose organisation runs no node, a node of the case's hospital or program owner (or the
+ * holder's), so no organisation without access receives a copy. Only where none of those runs a
+ * node (one node serves the whole consortium) may it be any node.
  */
 function checkDestination(ctx: ActionContext, org: string, rec: CaseRecord, holder?: string) {
-  nodeOrg(ctx, org);
-  if (ctx.signer.org !== '') {
-    if (org !== ctx.signer.org) refuse('WRONG_ORG', 'a member names their own organisation');
-  } else if (org !== rec.hospital && org !== rec.owner && org !== holder) {
-    refuse('WRONG_ORG', 'an applicant names the hospital’s or the program’s node');
+  if (!runsNode(ctx, org)) refuse('WRONG_ORG', `${org} runs no node`);
+  if (ctx.signer.org !== '' && runsNode(ctx, ctx.signer.org)) {
+    if (org !== ctx.signer.org) refuse('WRONG_ORG', 'name your own organisation’s node');
+    return;
   }
+  const parties = [rec.hospital, rec.owner, ...(holder === undefined ? [] : [holder])].filter((o) =>
+    runsNode(ctx, o),
+  );
+  if (parties.length > 0 && !parties.includes(org))
+    refuse('WRONG_ORG', 'name the node of the case’s hospital or program');
 }
 
 const ALL_ROLES: readonly Role[] = [...ROLES, 'applicant'];
