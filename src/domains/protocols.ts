@@ -42,7 +42,7 @@ export const LATEST_PROTOCOL = 3;
  * A domain's part of `version`: the one it defines for that version, else its newest part of an
  * earlier version (its rules did not change), else none (the domain did not exist yet).
  */
-function partAt(
+export function partAt(
   parts: ReadonlyMap<number, DomainProtocol>,
   version: number,
 ): DomainProtocol | undefined {
