@@ -71,7 +71,12 @@ describe('documents across a consortium', () => {
     const enrol = demoActivity(SEED, bureau.chain, Date.now())[0]!;
     const r = await post(bureau.url, '/v1/txs', canonicalJson(enrol.map((tx) => ({ tx }))));
     assert.equal(r.status, 200, JSON.stringify(r.json));
-    const pub = await send(bureau, 'city-bureau/manager-1', 'programs.publish', programSpec('x'));
+    const pub = await send(
+      bureau,
+      'city-bureau/manager-1',
+      'programs.publish',
+      programSpec('xdocs'),
+    );
     assert.equal(pub.ok, true, JSON.stringify(pub));
     const reg = await send(hospital, 'applicant/carol', 'accounts.register', { lang: 'en' });
     assert.equal(reg.ok, true, JSON.stringify(reg));
@@ -79,7 +84,7 @@ describe('documents across a consortium', () => {
       hospital,
       'applicant/carol',
       'cases.submit',
-      { program: 'x', hospital: 'general-hospital' },
+      { program: 'xdocs', hospital: 'general-hospital' },
       {
         patient: { kind: 'cn', id: cnId(9) },
         declared: { householdIncomePerCapita: '1000000' },

@@ -9,6 +9,7 @@ import { aidCommands } from './aid/commands.js';
 import { aidDemo } from './aid/demo.js';
 import { manifest as aid } from './aid/manifest.js';
 import { aidRoutes } from './aid/routes.js';
+import { documentsCommands } from './documents/commands.js';
 import { manifest as documents } from './documents/manifest.js';
 import { documentsRoutes } from './documents/routes.js';
 import { membershipCommands } from './membership/commands.js';
@@ -29,5 +30,5 @@ export const domains: readonly Domain[] = [
     demo: membershipDemo,
   },
   { manifest: aid, routes: aidRoutes, commands: aidCommands, demo: aidDemo },
-  { manifest: documents, routes: documentsRoutes },
+  { manifest: documents, routes: documentsRoutes, commands: documentsCommands },
 ];
