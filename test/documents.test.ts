@@ -183,6 +183,13 @@ describe('documents on one node', () => {
     // A kind the program does not ask for.
     const pdf2 = await upload('applicant/alice', PDF);
     assert.equal((await attach('applicant/alice', 'passport', pdf2.json)).code, 'INVALID_STATE');
+    // An attachment that misnames the upload's format makes no document of it: nothing is served.
+    const png = await upload('applicant/alice', PNG);
+    const misnamed = await attach('applicant/alice', 'invoice', { ...png.json, format: 'pdf' });
+    assert.equal(misnamed.ok, true);
+    const none = await read('city-bureau/reviewer-1', misnamed.id);
+    assert.equal(none.status, 404);
+    assert.equal(none.error.code, 'NOT_FOUND');
     // The same upload is attached once.
     assert.equal((await attach('applicant/alice', 'invoice', pdf.json)).code, 'ALREADY_EXISTS');
     const list = await n.read(`/v1/cases/${caseId}/documents`, 'applicant/alice');
@@ -192,6 +199,7 @@ describe('documents on one node', () => {
       [
         [docs.png, 'diagnosis', 'png', 'city-bureau', 'active'],
         [docs.pdf, 'invoice', 'pdf', 'city-bureau', 'active'],
+        [misnamed.id, 'invoice', 'pdf', 'city-bureau', 'active'],
       ],
     );
     const tx = await n.read(`/v1/tx/${docs.pdf}`);

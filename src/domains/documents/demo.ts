@@ -160,7 +160,7 @@ async function vaultAccess(
   }
   if (target.services === undefined) return undefined;
   const node = target.services();
-  const vault = new DocumentVault(target.ledger.db, node.dir, node.clock);
+  const vault = new DocumentVault(target.ledger.db, node.dir, node.org, node.clock);
   const keyOf = (m: string) => toHex(publicKeyFromSeed(seedOf(m)));
   return {
     holder: node.org,

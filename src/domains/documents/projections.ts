@@ -16,6 +16,7 @@ export interface VaultRow {
   commitment: string;
   document: string | null;
   uploader: string;
+  holder: string;
   format: string;
   size: number;
   salt: Buffer;
@@ -28,8 +29,10 @@ export interface VaultRow {
 
 function prepare(db: Database.Database) {
   return {
-    attach: db.prepare<[string, string]>(
-      'UPDATE document_vault SET document = ? WHERE commitment = ? AND document IS NULL',
+    // Only an attachment that names what the upload is (its format, as its bytes told) and where
+    // it is (this node's organisation) makes it a document; any other names nothing held here.
+    attach: db.prepare<[string, string, string, string]>(
+      'UPDATE document_vault SET document = ? WHERE commitment = ? AND format = ? AND holder = ? AND document IS NULL',
     ),
     byDocument: db.prepare<[string], VaultRow>('SELECT * FROM document_vault WHERE document = ?'),
     shred: db.prepare<[string]>(
@@ -55,7 +58,7 @@ export class DocumentVaultModel implements ReadModel {
       if (!key.startsWith('documents/d/') || value === null) continue;
       const doc = JSON.parse(value) as DocumentRecord;
       if (doc.status === 'active') {
-        this.st.attach.run(doc.id, doc.commitment);
+        this.st.attach.run(doc.id, doc.commitment, doc.format, doc.holder);
       } else {
         const row = this.st.byDocument.get(doc.id);
         if (!row) continue;
@@ -86,6 +89,7 @@ export const DOCUMENT_VAULT: ReadModelSpec<DocumentVaultModel> = {
       commitment TEXT PRIMARY KEY,
       document TEXT UNIQUE,
       uploader TEXT NOT NULL,
+      holder TEXT NOT NULL,
       format TEXT NOT NULL,
       size INTEGER NOT NULL,
       salt BLOB NOT NULL,

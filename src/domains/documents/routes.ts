@@ -73,7 +73,7 @@ export const documentsRoutes: DomainRoutes = ({ ledger, node }) => {
   /** The node's vault, opened on first use. @throws AidError UNAVAILABLE without a node. */
   const nodeParts = () => {
     if (!node) throw new AidError('UNAVAILABLE', 'documents are kept by a node');
-    vault ??= new DocumentVault(ledger.db, node.dir, node.clock);
+    vault ??= new DocumentVault(ledger.db, node.dir, node.org, node.clock);
     relay ??= new PeerRelay(ledger.chain, node);
     return { node, vault, relay };
   };
@@ -123,7 +123,7 @@ export const documentsRoutes: DomainRoutes = ({ ledger, node }) => {
       },
       handler: async (req) => {
         const v = req.viewer;
-        const { node, vault } = nodeParts();
+        const { vault } = nodeParts();
         if (v.node || !v.roles.some((r) => UPLOADERS.includes(r)))
           throw new AidError('FORBIDDEN', 'your role attaches no documents');
         const length = Number(req.header('content-length'));
@@ -132,7 +132,7 @@ export const documentsRoutes: DomainRoutes = ({ ledger, node }) => {
           req.stream!,
           Number.isSafeInteger(length) ? length : undefined,
         );
-        return new Reply(201, { ...up, holder: node.org });
+        return new Reply(201, up);
       },
     }),
     route({

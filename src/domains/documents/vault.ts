@@ -81,10 +81,12 @@ export class DocumentVault {
   /**
    * @param db the node's SQLite file, whose `document_vault` table (projections.ts) keeps keys
    * @param nodeDir the node's directory: ciphertexts go under `documents/` in it
+   * @param org the node's organisation: the holder an attachment of its uploads must name
    */
   constructor(
     private readonly db: Database.Database,
     nodeDir: string,
+    private readonly org: string,
     private readonly clock: () => number,
     readonly limits: VaultLimits = DEFAULT_VAULT_LIMITS,
   ) {
@@ -97,7 +99,7 @@ export class DocumentVault {
     });
     this.st = {
       insert: db.prepare<[VaultRow]>(
-        'INSERT INTO document_vault (commitment, document, uploader, format, size, salt, key, iv, tag, file, created) VALUES (@commitment, @document, @uploader, @format, @size, @salt, @key, @iv, @tag, @file, @created)',
+        'INSERT INTO document_vault (commitment, document, uploader, holder, format, size, salt, key, iv, tag, file, created) VALUES (@commitment, @document, @uploader, @holder, @format, @size, @salt, @key, @iv, @tag, @file, @created)',
       ),
       pendingOf: db.prepare<[string], { n: number; bytes: number | null }>(
         'SELECT count(*) AS n, sum(size) AS bytes FROM document_vault WHERE uploader = ? AND document IS NULL',
@@ -129,7 +131,7 @@ export class DocumentVault {
     uploader: string,
     body: AsyncIterable<Uint8Array>,
     declaredLength: number | undefined,
-  ): Promise<Omit<Upload, 'holder'>> {
+  ): Promise<Upload> {
     const L = this.limits;
     if (declaredLength !== undefined && declaredLength > L.maxBytes)
       throw new AidError('TOO_LARGE', `a document is at most ${L.maxBytes} bytes`, {
@@ -206,6 +208,7 @@ export class DocumentVault {
         commitment,
         document: null,
         uploader,
+        holder: this.org,
         format,
         size,
         salt,
@@ -215,7 +218,7 @@ export class DocumentVault {
         file: path,
         created: now,
       });
-      return { commitment, format, size, expires: now + L.pendingMs };
+      return { commitment, format, size, holder: this.org, expires: now + L.pendingMs };
     } catch (e) {
       out?.destroy();
       await unlink(tmp).catch(() => undefined);
