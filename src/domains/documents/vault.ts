@@ -299,9 +299,10 @@ export class DocumentVault {
     for (const name of readdirSync(this.dir)) {
       const path = join(this.dir, name);
       if (known.has(path)) continue;
-      // A file being written now is younger than a minute; anything else is a leftover.
+      // A file being written (or just renamed, its row not yet in) is younger than a minute by
+      // the file system's clock; anything older that no row names is a leftover.
       try {
-        if (now - statSync(path).mtimeMs < 60_000 && name.startsWith('incoming-')) continue;
+        if (Date.now() - statSync(path).mtimeMs < 60_000) continue;
       } catch {
         continue;
       }
