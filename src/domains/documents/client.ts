@@ -119,8 +119,9 @@ export interface ReadDocument {
 }
 
 /**
- * Reads a document through the node at `client`, whose organisation is `via`: signs a
- * `documents.read` with `seed`, which the node commits before it serves the bytes.
+ * Reads a document through the node at `client`: signs a `documents.read` with `seed` naming
+ * `via`, the node's organisation (asked of the node's `/v1/health` when not given), which the node
+ * commits before it serves the bytes.
  * @throws AidError FORBIDDEN (the case is not yours: nothing recorded), NOT_A_READER (recorded
  * as refused; `details.tx`), ERASED, TAMPERED, ALREADY_SERVED, UNAVAILABLE.
  */
@@ -130,8 +131,9 @@ export async function readDocument(
   chain: string,
   seed: Uint8Array,
   document: string,
-  via: string,
+  via?: string,
 ): Promise<ReadDocument> {
+  via ??= ((await (await call(`${baseOf(client)}/v1/health`, {})).json()) as { org: string }).org;
   const sub = buildSubmission({ chain, type: 'documents.read', payload: { document, via } }, seed);
   const res = await call(`${baseOf(client)}/v1/documents/${encodeURIComponent(document)}/read`, {
     method: 'POST',
