@@ -6,9 +6,10 @@
  *
  * Version 2 closes what an adversarial review found: roles follow the organisation's type and
  * oversight comes only from the consortium; a key has one holder and proves possession; freezes
- * are lifted by who placed them; free text leaves the public payloads.
+ * are lifted by who placed them; free text leaves the public payloads. Version 3 keeps one open
+ * case per patient per program and lets a treating hospital bind a case to the family's new phone.
  *
- * Version 3 adds documents: attached to a case, committed by a salted hash, read only by a
+ * Version 3 also adds documents: attached to a case, committed by a salted hash, read only by a
  * recorded read and erasable (src/domains/documents).
  *
  * A new domain adds its part of each version here, and its read models. A domain whose rules did
