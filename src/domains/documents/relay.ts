@@ -10,6 +10,7 @@ import { challengeText } from '../../chain/auth.js';
 import { toHex } from '../../core/bytes.js';
 import { AidError, type ErrorCode } from '../../core/errors.js';
 import type { NodeServices } from '../../runtime/routes.js';
+import { MAX_DOCUMENT_BYTES } from './types.js';
 
 const TIMEOUT_MS = 30_000;
 /** A token is used for 10 of its 15 minutes. */
@@ -91,6 +92,8 @@ export class PeerRelay {
       );
     }
     const salt = res.headers.get('x-aidledger-salt') ?? '';
+    if (Number(res.headers.get('content-length') ?? 0) > MAX_DOCUMENT_BYTES)
+      throw new AidError('TAMPERED', 'the holding node sent more than a document can be');
     const bytes = Buffer.from(await res.arrayBuffer());
     const h = createHash('sha256').update(Buffer.from(salt, 'hex')).update(bytes).digest('hex');
     if (!/^[0-9a-f]{64}$/.test(salt) || h !== commitment)
