@@ -161,11 +161,15 @@ describe('documents across a consortium', () => {
   });
 
   it('gives an organisation without access nothing, and records nothing', async () => {
+    // Every node has applied the reads before; then nothing more is ordered.
+    await synced();
     const size = bureau.node.ledger.size;
     const r = await read(charity, 'hope-foundation/reviewer-1', 'hope-foundation');
     assert.equal(r.status, 403);
     assert.equal(r.error.code, 'FORBIDDEN');
     assert.deepEqual(vaultFiles(charity), []);
+    await new Promise((done) => setTimeout(done, 300));
+    await synced();
     assert.equal(bureau.node.ledger.size, size);
     // Nor does its node get the bytes by naming someone else's read on the node-to-node route.
     const committed = await read(bureau, 'city-bureau/manager-1', 'city-bureau');
