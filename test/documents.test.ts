@@ -16,7 +16,14 @@ import { buildSubmission } from '../src/sdk/build.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import { consortiumSecrets } from '../src/runtime/secrets.js';
 import { verifyLedgerFile } from '../src/runtime/verify.js';
-import { cnId, programSpec, startAidNode, type AidNode, type Json } from './aid-fixtures.js';
+import {
+  cnId,
+  programSpec,
+  protocolOneDir,
+  startAidNode,
+  type AidNode,
+  type Json,
+} from './aid-fixtures.js';
 import { seedOf } from './helpers.js';
 
 const PNG = Buffer.concat([
@@ -350,5 +357,37 @@ describe('documents on one node', () => {
     const report = await verifyLedgerFile(join(n.dir, 'ledger.sqlite'), { registry, secrets });
     assert.equal(report.leaves, n.node.ledger.size);
     assert.equal(report.state, n.node.ledger.stateDigestHex);
+  });
+});
+
+describe('documents on a ledger before protocol 3', () => {
+  it('takes no upload it could never attach', async () => {
+    const dir = protocolOneDir();
+    const n = await startAidNode({ dir: dir.dir, members: false });
+    try {
+      const reg = await n.send('applicant/dora', 'accounts.register', { lang: 'en' });
+      assert.equal(reg.ok, true, JSON.stringify(reg));
+      const res = await fetch(`${n.url}/v1/documents/uploads`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await n.token('applicant/dora')}`,
+          'content-type': 'application/octet-stream',
+        },
+        body: PDF,
+      });
+      assert.equal(res.status, 503);
+      assert.equal(((await res.json()) as Json).error.code, 'UNAVAILABLE');
+      const attach = await n.send('applicant/dora', 'documents.attach', {
+        case: 'a'.repeat(64),
+        kind: 'invoice',
+        format: 'pdf',
+        commitment: 'b'.repeat(64),
+        holder: 'city-bureau',
+      });
+      assert.equal(attach.code, 'UNKNOWN_TYPE');
+    } finally {
+      await n.close();
+      dir.cleanup();
+    }
   });
 });

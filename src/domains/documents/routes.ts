@@ -120,12 +120,16 @@ export const documentsRoutes: DomainRoutes = ({ ledger, node }) => {
         413: 'TOO_LARGE: more than 20 MiB',
         415: 'UNSUPPORTED_TYPE: not a PDF, JPEG or PNG, or not sent as application/octet-stream',
         429: 'RATE_LIMITED: too many uploads running, waiting or this hour (details.retryAfter)',
+        503: 'the ledger does not run protocol 3 yet',
       },
       handler: async (req) => {
         const v = req.viewer;
         const { vault } = nodeParts();
         if (v.node || !v.roles.some((r) => UPLOADERS.includes(r)))
           throw new AidError('FORBIDDEN', 'your role attaches no documents');
+        // A ledger still on a protocol without documents could never attach the upload.
+        if (!ledger.protocolFor(ledger.height + 1).contracts.has('documents'))
+          throw new AidError('UNAVAILABLE', 'this ledger takes documents from protocol 3');
         const length = Number(req.header('content-length'));
         const up = await vault.receive(
           v.key,
