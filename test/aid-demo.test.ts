@@ -4,6 +4,7 @@
  * in this process from the same seed. Every case state, double claims reduced and refused, both
  * rule versions, money that adds up, and the same outcomes from the same seed.
  */
+import { documentsDemo } from '../src/domains/documents/demo.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -236,6 +237,8 @@ describe('the medical-aid demo', () => {
         await node.submit(canonicalJson(round.map((tx) => ({ tx }))), true);
       summary = await runAidDemo(node, DEMO_SEED, genesis.chain);
       assert.deepEqual(summary.surprises, []);
+      // The parts after the medical aid's, as the demo runs them: documents.
+      await documentsDemo.run(node, { seed: DEMO_SEED, chain: genesis.chain, staff: [] });
       assert.deepEqual(
         caseIndex(node.ledger).countByState(),
         caseIndex(t.node.ledger).countByState(),

@@ -157,7 +157,7 @@ function canAssess(v: Viewer, c: { owner: string }): boolean {
 const CaseParams = z.object({ id: hexParam('a case id') });
 const caseRefusals = { 403: 'not yours to see', 404: 'no such case' };
 
-export const aidRoutes: DomainRoutes = ({ ledger, dir, clock }) => {
+export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
   const q = new AidQueries(ledger);
   const langOf = (lang: string | undefined, header: (name: string) => string | undefined): Lang =>
     pickLang(lang ?? header('accept-language'));
@@ -430,7 +430,7 @@ export const aidRoutes: DomainRoutes = ({ ledger, dir, clock }) => {
               time: paid.time,
             };
           });
-          const banking = readBanking(dir);
+          const banking = readBanking(node?.dir);
           if (format === 'csv') return paymentsCsv(banking, payments);
           const batch = toHex(
             sha256(
@@ -442,7 +442,7 @@ export const aidRoutes: DomainRoutes = ({ ledger, dir, clock }) => {
               ),
             ),
           );
-          return pain001(banking, payments, `AL-${batch.slice(0, 32)}`, (clock ?? Date.now)());
+          return pain001(banking, payments, `AL-${batch.slice(0, 32)}`, node ? node.clock() : Date.now());
         },
       }),
     ),

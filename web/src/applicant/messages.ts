@@ -238,6 +238,18 @@ export const applicant = catalog(
       verify: 'Verify on the ledger',
       verifyStep: 'Verify on the ledger: {{step}}',
     },
+    reads: {
+      title: 'Who read your documents',
+      intro:
+        'Your case rests on {{count}} documents. Each time someone opens one, the ledger records who, which document and when, before they see it.',
+      none: 'Nobody has read your documents yet.',
+      when: 'When',
+      who: 'Who',
+      you: 'You',
+      document: 'Document',
+      record: 'Record',
+      verifyRead: 'Verify on the ledger: the read of {{kind}}',
+    },
     decision: {
       title: 'The decision and why',
       eligible: 'All the program’s conditions are met.',
@@ -567,6 +579,18 @@ export const applicant = catalog(
       verify: '在帳本上查核',
       verifyStep: '在帳本上查核：{{step}}',
     },
+    reads: {
+      title: '誰讀取了您的文件',
+      intro:
+        '您的案件附有 {{count}} 份文件。每次有人開啟其中一份，帳本都會在對方看到之前記下是誰、哪份文件及時間。',
+      none: '尚無人讀取您的文件。',
+      when: '時間',
+      who: '讀取者',
+      you: '您本人',
+      document: '文件',
+      record: '紀錄',
+      verifyRead: '在帳本上查核：讀取{{kind}}的紀錄',
+    },
     decision: {
       title: '決定及理由',
       eligible: '計劃的所有條件均已符合。',
@@ -887,6 +911,18 @@ export const applicant = catalog(
       byOrg: '经办：{{org}}',
       verify: '在账本上查验',
       verifyStep: '在账本上查验：{{step}}',
+    },
+    reads: {
+      title: '谁读取了您的文件',
+      intro:
+        '您的案件附有 {{count}} 份文件。每次有人打开其中一份，账本都会在对方看到之前记下是谁、哪份文件及时间。',
+      none: '尚无人读取您的文件。',
+      when: '时间',
+      who: '读取者',
+      you: '您本人',
+      document: '文件',
+      record: '记录',
+      verifyRead: '在账本上查验：读取{{kind}}的记录',
     },
     decision: {
       title: '决定及理由',
