@@ -442,7 +442,12 @@ export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
               ),
             ),
           );
-          return pain001(banking, payments, `AL-${batch.slice(0, 32)}`, node ? node.clock() : Date.now());
+          return pain001(
+            banking,
+            payments,
+            `AL-${batch.slice(0, 32)}`,
+            node ? node.clock() : Date.now(),
+          );
         },
       }),
     ),
