@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { cnId, programSpec, startAidNode, type AidNode } from './aid-fixtures.js';
 import { followEvents, type Change } from '../src/sdk/events.js';
+import { attachDocument, uploadDocument } from '../src/domains/documents/client.js';
+import { seedOf } from './helpers.js';
 
 interface Event {
   event: string;
@@ -176,6 +178,40 @@ describe('the events stream', () => {
     assert.deepEqual(seen, [{ domain: 'aid', kind: 'case', id: sub.id, state: 'submitted' }]);
     abort.abort();
     await following; // resolves once the screen leaves
+  });
+
+  it('tells who may see a case of a document attached to it', async () => {
+    const [type, payload, facts] = apply('ev', 'children-hospital', cnId(504));
+    const c = await n.send('applicant/ev-a', type, payload, facts);
+    assert.ok(c.ok);
+    const reviewer = await Stream.open(n, 'city-bureau/reviewer-1');
+    const other = await Stream.open(n, 'general-hospital/clerk-1');
+    try {
+      const png = Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        Buffer.alloc(64, 1),
+      ]);
+      const up = await uploadDocument(n.url, await n.token('applicant/ev-a'), png);
+      const doc = await attachDocument(n.url, n.chain, seedOf('applicant/ev-a'), {
+        case: c.id,
+        kind: 'invoice',
+        upload: up,
+      });
+      assert.ok(doc.result.ok, JSON.stringify(doc));
+      const e = await reviewer.next(
+        (x) => x.event === 'changes' && x.data.changes!.some((ch) => ch.kind === 'document'),
+      );
+      assert.deepEqual(
+        e.data.changes!.find((ch) => ch.kind === 'document'),
+        { domain: 'documents', kind: 'document', id: doc.id, state: 'active', case: c.id },
+      );
+      // Another hospital's clerk is told nothing of it.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(!other.events.some((x) => (x.data.changes ?? []).some((ch) => ch.id === doc.id)));
+    } finally {
+      reviewer.close();
+      other.close();
+    }
   });
 
   it('ends a revoked member’s stream at the block that revokes them', async () => {

@@ -12,6 +12,7 @@ import { manifest as aid } from './aid/manifest.js';
 import { aidRoutes } from './aid/routes.js';
 import { documentsCommands } from './documents/commands.js';
 import { documentsDemo } from './documents/demo.js';
+import { documentsEvents } from './documents/events.js';
 import { manifest as documents } from './documents/manifest.js';
 import { documentsRoutes } from './documents/routes.js';
 import { membershipCommands } from './membership/commands.js';
@@ -37,6 +38,7 @@ export const domains: readonly Domain[] = [
   {
     manifest: documents,
     routes: documentsRoutes,
+    events: documentsEvents,
     commands: documentsCommands,
     demo: documentsDemo,
   },

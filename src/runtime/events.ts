@@ -11,9 +11,12 @@ import type { RouteContext, Viewer } from './routes.js';
 export const ChangeSchema = z
   .object({
     domain: z.string().describe('the domain that keeps the record: `aid`, `membership`, …'),
-    kind: z.string().describe('what the record is: `case`, `proposal`, `member`, `org`'),
+    kind: z
+      .string()
+      .describe('what the record is: `case`, `document`, `read`, `proposal`, `member`, `org`'),
     id: z.string(),
     state: z.string().exactOptional().describe('its state after the block, where it has one'),
+    case: z.string().exactOptional().describe('the case it belongs to, for a record of a case'),
   })
   .meta({ id: 'Change' });
 export type Change = z.infer<typeof ChangeSchema>;

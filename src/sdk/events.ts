@@ -12,6 +12,8 @@ export interface Change {
   kind: string;
   id: string;
   state?: string;
+  /** The case it belongs to, for a record of a case (a document, a read). */
+  case?: string;
 }
 
 export interface EventHandlers {
