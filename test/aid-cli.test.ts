@@ -369,6 +369,73 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
     assert.match(v1, /^ {2}version +1, published /m);
   });
 
+  void it('verifies a case with the invoice lines of a FHIR R4 Claim and ClaimResponse', async () => {
+    await ok([
+      'program',
+      'publish',
+      '--file',
+      file('fhir.json', spec('cli-fhir')),
+      '--key',
+      key('city-bureau.manager-1'),
+    ]);
+    const submitted = await ok([
+      'case',
+      'submit',
+      '--program',
+      'cli-fhir',
+      '--hospital',
+      'children-hospital',
+      '--facts',
+      file('fhir-app.json', { patient: { kind: 'cn', id: cnId(43) }, declared: {} }),
+      '--key',
+      key('children-hospital.social-worker-1'),
+    ]);
+    const id = txOf(submitted, 'cases.submit');
+    const vector = (name: string) =>
+      fileURLToPath(new URL(`../../test/vectors/fhir/${name}`, import.meta.url));
+    const verifyFacts = file('fhir-verify.json', {
+      patient: { kind: 'cn', id: cnId(43) },
+      diagnoses: ['C91.0'],
+    });
+    // Without the insurer's response there is no share to verify with: refused, nothing sent.
+    const half = await aidledger([
+      'case',
+      'verify',
+      id,
+      '--facts',
+      verifyFacts,
+      '--claim',
+      vector('claim-cny.json'),
+      '--key',
+      key('children-hospital.clerk-1'),
+      '--node',
+      t.url,
+    ]);
+    assert.equal(half.code, 2, show(half));
+    assert.match(half.stderr, /--claim-response/);
+    txOf(
+      await ok([
+        'case',
+        'verify',
+        id,
+        '--facts',
+        verifyFacts,
+        '--claim',
+        vector('claim-cny.json'),
+        '--claim-response',
+        vector('claimresponse-cny.json'),
+        '--key',
+        key('children-hospital.clerk-1'),
+      ]),
+      'cases.verify',
+    );
+    const view = JSON.parse(
+      await ok(['case', 'show', id, '--json', '--key', key('children-hospital.clerk-1')]),
+    ) as { case: { lines: { net: string }[] } };
+    // Each line net of the insurer's share: 20,000 − 12,000; 5,000.50 − 2,000.25; 1,234.56.
+    assert.deepEqual(view.case.lines.map((l) => l.net).sort(), ['123456', '300025', '800000']);
+  });
+
   void it('binds a case to the family’s new phone, after which the old key is refused', async () => {
     await ok([
       'program',

@@ -15,6 +15,7 @@ import { majorUnits, MINOR_DIGITS, parseAmount, parseCurrency } from '../../core
 import { FACTS } from './contracts/aid-common.js';
 import { CASE_STATES, OUTCOMES } from './contracts/case-record.js';
 import { RailSchema } from './contracts/donations.js';
+import { FhirImportError, linesFromFhir } from './fhir-claim.js';
 import {
   CANCEL_REASONS,
   DECLINE_REASONS,
@@ -236,6 +237,36 @@ async function send(
   const chain = await chainOf(client);
   const sub = buildSubmission({ chain, type, payload, ...(facts ? { facts } : {}) }, key.seedBytes);
   return { outcome: reported(type, await client.submit(sub)), client };
+}
+
+/**
+ * The invoice lines of a FHIR R4 Claim (and ClaimResponse) file, in the case's program currency.
+ * @throws AidError CONFIG naming where a file is not what a claim holds
+ */
+async function fhirLines(
+  o: SignOpts & { claim?: string; claimResponse?: string },
+  caseId: string,
+): Promise<Json[]> {
+  const client = new AidClient(o.node);
+  const c = await client.get<{ program: string }>(`/v1/public/cases/${caseId}`);
+  const { currency } = await client.get<{ currency: string }>(`/v1/programs/${c.program}`);
+  try {
+    const lines = linesFromFhir(
+      readJsonObject(o.claim!, 'the FHIR Claim'),
+      currency,
+      o.claimResponse === undefined
+        ? undefined
+        : readJsonObject(o.claimResponse, 'the FHIR ClaimResponse'),
+    );
+    return lines.map((l) => {
+      if (l.insurancePaid === undefined)
+        throw new AidError('CONFIG', 'give --claim-response: the insurer’s share of each line');
+      return { invoice: l.invoice, line: l.line, amount: l.amount, insurancePaid: l.insurancePaid };
+    });
+  } catch (e) {
+    if (e instanceof FhirImportError) throw new AidError('CONFIG', e.message);
+    throw e;
+  }
 }
 
 /** Signs in with a key file: the client, the chain and a bearer token. */
@@ -699,9 +730,26 @@ function caseCommands(cli: Command): void {
       'private: {"patient":{"kind","id"} from the admission record,"diagnoses":[…],"age"?,' +
         '"lines":[{"invoice","line","amount","insurancePaid"}]}',
     )
-    .action(async (id: string, o: SignOpts & { facts: string }) => {
-      await send(o, 'cases.verify', { case: id }, readJsonObject(o.facts, 'the verification'));
-    });
+    .option(
+      '--claim <Claim.json>',
+      'the invoice lines from a FHIR R4 Claim instead (invoice = identifier[0], line = item.sequence, amount = item.net)',
+    )
+    .option(
+      '--claim-response <ClaimResponse.json>',
+      'the basic insurer’s share of each line: its adjudication of category "benefit"',
+    )
+    .action(
+      async (
+        id: string,
+        o: SignOpts & { facts: string; claim?: string; claimResponse?: string },
+      ) => {
+        const facts = readJsonObject(o.facts, 'the verification');
+        if (o.claim !== undefined) facts.lines = await fhirLines(o, id);
+        else if (o.claimResponse !== undefined)
+          throw new AidError('CONFIG', '--claim-response goes with --claim');
+        await send(o, 'cases.verify', { case: id }, facts);
+      },
+    );
 
   onCase(
     'identify',

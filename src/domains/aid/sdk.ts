@@ -79,3 +79,4 @@ export type {
   FundFlow,
 } from './public-types.js';
 export { caseReference, parseCaseReference, type ReferencePrefix } from './reference.js';
+export { FhirImportError, linesFromFhir, type ImportedLine } from './fhir-claim.js';
