@@ -80,3 +80,4 @@ export type {
 } from './public-types.js';
 export { caseReference, parseCaseReference, type ReferencePrefix } from './reference.js';
 export { FhirImportError, linesFromFhir, type ImportedLine } from './fhir-claim.js';
+export { attestationsFromCsv, MAX_ATTEST_ROWS, type AttestRow } from './attest-csv.js';
