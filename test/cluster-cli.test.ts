@@ -298,7 +298,7 @@ async function medicalAidAgrees(d: Demo): Promise<void> {
   assert.ok(first!.flows.length > 0, 'money flows between sources, programs and hospitals');
   assert.ok(first!.cases.length >= 190, `${first!.cases.length} cases`);
   const states = new Set(first!.cases.map((c) => c.state));
-  assert.equal(states.size, 12, `cases in ${[...states].join(', ')}`);
+  assert.equal(states.size, 13, `cases in ${[...states].join(', ')}`);
   for (const v of others) {
     assert.deepEqual(v.programs, first!.programs, `${v.org} shows the programs' money alike`);
     assert.deepEqual(v.flows, first!.flows, `${v.org} shows the same flows`);

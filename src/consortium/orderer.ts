@@ -65,6 +65,30 @@ export interface EtcdOrdererOptions<T> {
 const HALTING: ReadonlySet<string> = new Set(['CONFIG', 'DIVERGED']);
 
 const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * A batch as nodes write it (`{id, proposer, time, items}`), or undefined when the value is not
+ * one: not JSON, or a header of the wrong types. Judged on the value's bytes alone, so every node
+ * judges alike. The items are checked one by one later, as any batch's are.
+ */
+export function batchOf(
+  text: string,
+): { id: string; proposer: string; time: number; items: unknown[] } | undefined {
+  let v: unknown;
+  try {
+    v = parseJson(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const b = v as Record<string, unknown>;
+  const short = (x: unknown): x is string =>
+    typeof x === 'string' && x.length > 0 && x.length <= 128;
+  if (!short(b.id) || !short(b.proposer)) return undefined;
+  if (typeof b.time !== 'number' || !Number.isSafeInteger(b.time) || b.time < 0) return undefined;
+  if (!Array.isArray(b.items)) return undefined;
+  return { id: b.id, proposer: b.proposer, time: b.time, items: b.items as unknown[] };
+}
 /** Batches read per range: bounded so a response stays under the etcd client's receive limit. */
 const RANGE_BATCHES = 16;
 
@@ -269,7 +293,13 @@ export class EtcdOrderer<T> implements Orderer<T> {
   }
 
   private async apply(text: string, position: number): Promise<void> {
-    const v = parseJson(text) as { id: string; proposer: string; time: number; items: unknown[] };
+    const v = batchOf(text);
+    if (v === undefined) {
+      // Every node reads the same bytes here and skips them alike; retrying could never cure
+      // them, and would stop the whole consortium behind one bad write.
+      this.log('error', 'a value in etcd is not a batch: skipped', { position });
+      return;
+    }
     const header = { id: v.id, proposer: v.proposer, time: v.time };
     const mine = this.own.get(v.id);
     this.own.delete(v.id);
