@@ -143,7 +143,11 @@ function ProgramChoice(props: { program: ProgramView }) {
             component={Link}
             to={`/me/apply/${p.id}`}
             className="choice-apply"
-            aria-label={tf('choose.applyTo', { program: d ? fmt.name(d.names, d.name) : p.name })}
+            // The visible words first, so a voice command saying them still finds the link.
+            aria-label={
+              tf('choose.apply') +
+              tf('choose.applyTo', { program: d ? fmt.name(d.names, d.name) : p.name })
+            }
           >
             {tf('choose.apply')}
           </Anchor>

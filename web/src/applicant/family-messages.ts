@@ -58,7 +58,7 @@ export const family = catalog(
       timeLoading: 'Working it out…',
       timeNone: 'Not known yet: the program has not decided an application so far.',
       apply: 'Apply to this program',
-      applyTo: 'Apply to {{program}}',
+      applyTo: ': {{program}}',
     },
     wait: {
       day: '{{n}} day',
@@ -185,7 +185,7 @@ export const family = catalog(
       timeLoading: '計算中…',
       timeNone: '暫未得知：此計劃至今尚未決定任何申請。',
       apply: '申請此計劃',
-      applyTo: '申請「{{program}}」',
+      applyTo: '：{{program}}',
     },
     wait: {
       day: '{{n}} 天',
@@ -308,7 +308,7 @@ export const family = catalog(
       timeLoading: '计算中…',
       timeNone: '暂不知道：此项目至今尚未决定任何申请。',
       apply: '申请此项目',
-      applyTo: '申请“{{program}}”',
+      applyTo: '：{{program}}',
     },
     wait: {
       day: '{{n}} 天',

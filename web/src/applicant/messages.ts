@@ -32,7 +32,7 @@ export const applicant = catalog(
       registering: 'Adding your account to the public record…',
       readyHeading: 'Your account',
       readyTitle: 'Your account is ready',
-      readyText: 'Your account is ready and locked on this phone with your passphrase.',
+      readyText: 'It is locked on this phone with your passphrase.',
       registerLaterTitle: 'Saved on this phone, not yet added to the record',
       registerLater:
         'Your account is saved on this phone, but it could not be added to the public record just now: {{reason}} It will be added when you next open your account.',
