@@ -86,7 +86,7 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
     return (
       <Stack>
         <ErrorNotice error={q.error} retry={() => void q.refetch()} />
-        <Anchor component={Link} to="/me">
+        <Anchor component={Link} to="/me" className="tap-link">
           {t('case.backToList')}
         </Anchor>
       </Stack>
@@ -98,7 +98,7 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
   return (
     <Stack gap="xl">
       <Stack gap="xs">
-        <Anchor component={Link} to="/me" size="sm">
+        <Anchor component={Link} to="/me" className="tap-link">
           {t('case.backToList')}
         </Anchor>
         <Text fw={600} size="lg">
