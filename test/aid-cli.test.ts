@@ -369,6 +369,53 @@ void describe('aidledger medical-aid commands', { concurrency: true }, () => {
     assert.match(v1, /^ {2}version +1, published /m);
   });
 
+  void it('binds a case to the family’s new phone, after which the old key is refused', async () => {
+    await ok([
+      'program',
+      'publish',
+      '--file',
+      file('rec.json', spec('cli-recover')),
+      '--key',
+      key('city-bureau.manager-1'),
+    ]);
+    const oldKey = join(base.dir, 'old-phone.json');
+    const newKey = join(base.dir, 'new-phone.json');
+    await ok(['account', 'register', '--key-out', oldKey, '--lang', 'en']);
+    const reg = await ok(['account', 'register', '--key-out', newKey, '--lang', 'en']);
+    const pub = /^key ([0-9a-f]{64}) written to /m.exec(reg)![1]!;
+    const submitted = await ok([
+      'case',
+      'submit',
+      '--program',
+      'cli-recover',
+      '--hospital',
+      'general-hospital',
+      '--facts',
+      file('rec-app.json', { patient: { kind: 'cn', id: cnId(42) }, declared: {} }),
+      '--key',
+      oldKey,
+    ]);
+    const id = txOf(submitted, 'cases.submit');
+    const recovered = await ok([
+      'case',
+      'recover',
+      id,
+      '--account',
+      pub,
+      '--key',
+      key('general-hospital.clerk-1'),
+    ]);
+    txOf(recovered, 'cases.recover');
+    assert.match(
+      recovered,
+      new RegExp(`^case ${id} is now bound to account ${pub}; the old account is closed$`, 'm'),
+    );
+    // The old phone's key is refused at the door; the new one withdraws the case.
+    const old = await aidledger(['case', 'withdraw', id, '--key', oldKey, '--node', t.url]);
+    assert.notEqual(old.code, 0, show(old));
+    txOf(await ok(['case', 'withdraw', id, '--key', newKey]), 'cases.withdraw');
+  });
+
   void it('a refused transaction exits 1 with its code on stderr and is in the log with that code', async () => {
     const r = await aidledger([
       'funds',

@@ -211,18 +211,22 @@ export const line = (invoice: string, no: number, amount: string, insurancePaid 
 });
 
 /**
- * A demo node directory whose genesis runs protocol 1, as every ledger made before protocol 2
- * does: for tests of what a running consortium's vote to a newer protocol changes.
+ * A demo node directory whose genesis runs an older protocol version, as every ledger made
+ * before that version's successor does: for tests of what a running consortium's vote to a newer
+ * protocol changes.
  */
-export function protocolOneDir(): { dir: string; cleanup: () => void } {
+export function protocolDir(version: number): { dir: string; cleanup: () => void } {
   const t = tempDir();
   writeDemoDir(t.dir, SEED, Date.now() - 1000);
   const path = join(t.dir, 'genesis.json');
   const g = JSON.parse(readFileSync(path, 'utf8')) as { protocol: unknown };
-  g.protocol = [{ version: 1, fromHeight: 0 }];
+  g.protocol = [{ version, fromHeight: 0 }];
   writeFileSync(path, JSON.stringify(g));
   return t;
 }
+
+/** A demo node directory whose genesis runs protocol 1. */
+export const protocolOneDir = (): { dir: string; cleanup: () => void } => protocolDir(1);
 
 /**
  * Proposes a governance change as the city bureau's admin and has three more founders vote for

@@ -36,6 +36,7 @@ describe('claims guard, caps, versions, waitlist', () => {
       ),
     );
     await ok(n.send('hope-foundation/admin', 'programs.publish', programSpec('kids')));
+    await ok(n.send('city-bureau/manager-1', 'programs.publish', programSpec('third')));
     await ok(
       n.send('city-bureau/finance-1', 'funds.allocate', {
         program: 'gov',
@@ -80,8 +81,8 @@ describe('claims guard, caps, versions, waitlist', () => {
     assert.equal(r2.reducedFrom, '1200000');
     assert.equal(r2.decision.benefit.claimedElsewhere, '960000');
 
-    // Nothing remains: a third claim is refused, and the refusal is in the log.
-    const c3 = await verifiedCase(n, { program: 'gov', patient, lines });
+    // Nothing remains: a third claim, in a third program, is refused, and the refusal is in the log.
+    const c3 = await verifiedCase(n, { program: 'third', patient, lines });
     assert.equal(c3.verify.ok, false);
     assert.equal(c3.verify.code, 'DUPLICATE_CLAIM');
     const tx = await n.read(`/v1/tx/${c3.verify.id}`);
@@ -248,6 +249,14 @@ describe('claims guard, caps, versions, waitlist', () => {
     });
     assert.equal((await n.assess('city-bureau/reviewer-1', a.id)).ok, true);
     assert.equal((await caseOf(a.id)).amount, '800000');
+    // The first case is paid and closed (from protocol 3 a patient has one open case in a
+    // program); its share of the year's cap stays taken.
+    for (const [signer, type, payload] of [
+      ['city-bureau/finance-1', 'cases.disburse', { case: a.id }],
+      ['general-hospital/clerk-1', 'cases.confirm', { case: a.id }],
+      ['general-hospital/clerk-1', 'cases.close', { case: a.id, outcome: 'improved' }],
+    ] as const)
+      assert.equal((await n.send(signer, type, payload)).ok, true, type);
     const b = await verifiedCase(n, {
       program: 'capped',
       patient,

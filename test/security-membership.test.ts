@@ -20,7 +20,10 @@ import { signIn } from '../src/domains/aid/client.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { protocolOneDir, startAidNode, voteThrough, type AidNode } from './aid-fixtures.js';
 import { pubOf, seedOf, tempDir } from './helpers.js';
-import { registry } from '../src/domains/protocols.js';
+import { LATEST_PROTOCOL, registry } from '../src/domains/protocols.js';
+
+/** A version this build does not know. */
+const NEXT = LATEST_PROTOCOL + 1;
 
 /** A fresh key for `holder`, with its proof of possession. */
 function freshKey(chain: string, holder: string): { key: string; pop: string; seed: Uint8Array } {
@@ -466,27 +469,27 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
     const n = await startAidNode({ members: false });
     try {
       const from = n.node.ledger.height + 6;
-      await adopt(n, 'adopt-v3', { kind: 'scheduleProtocol', version: 3, fromHeight: from });
+      await adopt(n, 'adopt-next', { kind: 'scheduleProtocol', version: NEXT, fromHeight: from });
       const health = await n.read('/v1/health');
-      assert.deepEqual(health.json.protocol.schedule.at(-1), { version: 3, fromHeight: from });
-      assert.equal(health.json.protocol.known, 2);
+      assert.deepEqual(health.json.protocol.schedule.at(-1), { version: NEXT, fromHeight: from });
+      assert.equal(health.json.protocol.known, LATEST_PROTOCOL);
       while (n.node.ledger.height + 1 < from) {
         const r = await n.send('city-bureau/admin', 'membership.vote', {
-          proposal: 'adopt-v3',
+          proposal: 'adopt-next',
           approve: true,
         });
         assert.equal(r.code, 'INVALID_STATE');
       }
       const size = n.node.ledger.size;
       const r = await n.send('city-bureau/admin', 'membership.vote', {
-        proposal: 'adopt-v3',
+        proposal: 'adopt-next',
         approve: true,
       });
       assert.deepEqual([r.status, r.code], [503, 'UNAVAILABLE']);
       const after = await n.read('/v1/health');
       assert.deepEqual(
         [after.status, after.json.code, after.json.protocol.next],
-        [503, 'CONFIG', 3],
+        [503, 'CONFIG', NEXT],
       );
       assert.equal(n.node.ledger.size, size);
     } finally {
@@ -502,7 +505,7 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
       assert.equal(
         await voteThrough(n, 'lock', {
           kind: 'scheduleProtocol',
-          version: 3,
+          version: NEXT,
           fromHeight: h + 2_000_000,
         }),
         'failed',
@@ -518,19 +521,25 @@ describe('a running ledger adopts protocol 2 by a vote', () => {
       // A step to a version this build lacks, withdrawn before its height: nothing stops.
       const at = n.node.ledger.height + 30;
       assert.equal(
-        await voteThrough(n, 'v3-soon', { kind: 'scheduleProtocol', version: 3, fromHeight: at }),
+        await voteThrough(n, 'next-soon', {
+          kind: 'scheduleProtocol',
+          version: NEXT,
+          fromHeight: at,
+        }),
         'adopted',
       );
       assert.equal(
-        await voteThrough(n, 'v3-withdrawn', { kind: 'cancelProtocol', version: 3 }),
+        await voteThrough(n, 'next-withdrawn', { kind: 'cancelProtocol', version: NEXT }),
         'adopted',
       );
       const health = await n.read('/v1/health');
-      assert.deepEqual(health.json.protocol.schedule, [{ version: 2, fromHeight: 0 }]);
+      assert.deepEqual(health.json.protocol.schedule, [
+        { version: LATEST_PROTOCOL, fromHeight: 0 },
+      ]);
       while (n.node.ledger.height <= at)
         await n.send('city-bureau/admin', 'membership.vote', { proposal: 'jump', approve: true });
       assert.equal((await n.read('/v1/health')).status, 200);
-      assert.equal(n.node.ledger.block(n.node.ledger.height)!.protocol, 2);
+      assert.equal(n.node.ledger.block(n.node.ledger.height)!.protocol, LATEST_PROTOCOL);
     } finally {
       await n.close();
     }

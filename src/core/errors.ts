@@ -52,6 +52,7 @@ export const EXECUTION_CODES = [
   'NOT_FREEZER',
   'PATIENT_MISMATCH',
   'PATIENT_UNCONFIRMED',
+  'CASE_OPEN',
 ] as const;
 export type ExecutionCode = (typeof EXECUTION_CODES)[number];
 

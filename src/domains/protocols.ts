@@ -6,7 +6,8 @@
  *
  * Version 2 closes what an adversarial review found: roles follow the organisation's type and
  * oversight comes only from the consortium; a key has one holder and proves possession; freezes
- * are lifted by who placed them; free text leaves the public payloads.
+ * are lifted by who placed them; free text leaves the public payloads. Version 3 keeps one open
+ * case per patient per program and lets a treating hospital bind a case to the family's new phone.
  *
  * A new domain adds its part of each version here, and its read models.
  */
@@ -29,7 +30,7 @@ const DOMAIN_PROTOCOLS: readonly ReadonlyMap<number, DomainProtocol>[] = [
 ];
 
 /** The newest protocol version this build knows: what a new ledger starts with. */
-export const LATEST_PROTOCOL = 2;
+export const LATEST_PROTOCOL = 3;
 
 const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map(
   Array.from({ length: LATEST_PROTOCOL }, (_, i) => {

@@ -78,7 +78,8 @@ export class Ledger {
   /** The RFC 9162 log: leaves, tree, checkpoints and cosignatures, proofs, receipts. */
   readonly log: Log;
   readonly registry: ProtocolRegistry;
-  private readonly secrets: Secrets;
+  /** The consortium key's uses (pseudonyms, fingerprints); routes may compute, never reveal. */
+  readonly secrets: Secrets;
   private readonly signer: ((m: Uint8Array) => Uint8Array) | undefined;
   private readonly identity: NodeIdentity | undefined;
   private head: { height: number; time: number; hash: Uint8Array; state: Uint8Array } | undefined;

@@ -180,6 +180,8 @@ export interface CaseFilter {
   limit?: number;
   /** The `nextCursor` of the previous page. */
   cursor?: string;
+  /** A case reference as typed (`AL-7KQ4-M9XC`): every case that has it. */
+  reference?: string;
 }
 
 export type { AssessmentSources, CasePage, CaseRow, CaseView };
@@ -195,6 +197,24 @@ export function listCases(
   filter: CaseFilter = {},
 ): Promise<CasePage> {
   return readSignedIn(client, token, `/v1/cases${query({ ...filter })}`);
+}
+
+/**
+ * Before applying: the patient's open case in the program (protocol 3 keeps one), when the
+ * signed-in caller may see it; null otherwise. @throws AidError BAD_REQUEST for an invalid ID.
+ */
+export async function openCaseCheck(
+  client: AidClient | string,
+  token: string,
+  program: string,
+  patient: { kind: 'cn' | 'hk' | 'tw'; id: string },
+): Promise<{ id: string; reference: string } | null> {
+  const r = await asClient(client).post<{ open: { id: string; reference: string } | null }>(
+    '/v1/cases/open-check',
+    { program, patient },
+    token,
+  );
+  return r.open;
 }
 
 /** A case and the lots that paid it. @throws AidError NOT_FOUND, FORBIDDEN. */

@@ -785,6 +785,17 @@ function caseCommands(cli: Command): void {
     await send(o, 'cases.withdraw', { case: id });
   });
 
+  onCase(
+    'recover',
+    'bind the case to the family’s new phone (its applicant account) and close the old one: the ' +
+      'treating hospital’s clerk or social worker, after checking the patient in person',
+  )
+    .requiredOption('--account <key>', 'the new applicant account’s public key (64 hex)')
+    .action(async (id: string, o: SignOpts & { account: string }) => {
+      await send(o, 'cases.recover', { case: id, account: o.account });
+      out(`case ${id} is now bound to account ${o.account}; the old account is closed`);
+    });
+
   withReason(onCase('cancel', 'the program cancels the case'), CANCEL_REASONS).action(
     async (id: string, o: SignOpts & { code: string; note?: string }) => {
       await send(o, 'cases.cancel', { case: id, reason: o.code }, noteFacts(o.note));

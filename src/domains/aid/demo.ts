@@ -15,6 +15,7 @@
  * demo data is fiction, never for production.
  */
 import { caseKeys, CASE_STATES, type CaseRecord, type CaseState } from './contracts/case-record.js';
+import { ENDED_STATES } from './types.js';
 import { AidQueries } from './model.js';
 import {
   DemoSession,
@@ -472,6 +473,11 @@ interface Plan {
   householdSize: number;
   rating: number | undefined;
   id?: string;
+  /**
+   * Applied for only once this plan's case has ended: a patient has one open case in a program
+   * (protocol 3), so a family applies there again only after the first case is over.
+   */
+  waitFor?: Plan;
   /** Refusals this plan has provoked already, so each is provoked once. */
   provoked: Set<string>;
 }
@@ -598,8 +604,9 @@ function familyFund(rng: SeededRng, used: Set<string>, after: number): Plan[] {
 /**
  * One patient's invoice claimed in both programs: the bureau's case is approved first, so the
  * foundation's case for the same lines, assessed before that, is approved for what is left
- * (reduced), and a third claim of the first line alone, which the bureau's case covers fully,
- * is refused as a duplicate at verification and then declined by the hospital.
+ * (reduced). Once the foundation's case is closed, the family applies to it again with the first
+ * line alone, which the bureau's case covers fully: refused as a duplicate at verification and
+ * then declined by the hospital.
  */
 function doubleClaims(rng: SeededRng, used: Set<string>, start: number, after: number): Plan[] {
   const patient = makePatient(rng, used, rng.range(3, 12));
@@ -622,6 +629,18 @@ function doubleClaims(rng: SeededRng, used: Set<string>, start: number, after: n
     householdSize: rng.range(3, 5),
     appeal: undefined,
   };
+  const hope: Plan = {
+    ...base,
+    no: after + 2,
+    program: 'hope',
+    account: `applicant/demo-${after + 2}`,
+    end: 'closed',
+    reject: undefined,
+    lines,
+    attested: undefined,
+    rating: 4,
+    provoked: new Set(),
+  };
   return [
     {
       ...base,
@@ -635,24 +654,14 @@ function doubleClaims(rng: SeededRng, used: Set<string>, start: number, after: n
       rating: 5,
       provoked: new Set(),
     },
-    {
-      ...base,
-      no: after + 2,
-      program: 'hope',
-      account: `applicant/demo-${after + 2}`,
-      end: 'closed',
-      reject: undefined,
-      lines,
-      attested: undefined,
-      rating: 4,
-      provoked: new Set(),
-    },
+    hope,
     {
       ...base,
       no: after + 3,
       program: 'hope',
       account: undefined,
       start: start + 5,
+      waitFor: hope,
       end: 'rejected',
       reject: 'duplicate',
       lines: [lines[0]!],
@@ -976,6 +985,15 @@ const OUTCOME_CHOICES = [
   'discharged-against-advice',
 ] as const;
 
+/** Whether the plan still waits for another plan's case to end before it applies. */
+function waiting(q: AidQueries, p: Plan): boolean {
+  const other = p.waitFor?.id;
+  if (p.waitFor === undefined) return false;
+  if (other === undefined) return true;
+  const rec = q.get<CaseRecord>(caseKeys.case(other));
+  return rec === undefined || !(ENDED_STATES as readonly string[]).includes(rec.state);
+}
+
 /** The next step of one case toward where its plan means it to rest, if any. */
 function step(
   s: DemoSession,
@@ -986,7 +1004,7 @@ function step(
   rec: CaseRecord | undefined,
 ): void {
   if (!rec) {
-    if (round === p.start) submit(s, p);
+    if (p.id === undefined && round >= p.start && !waiting(q, p)) submit(s, p);
     return;
   }
   const prog = PROGRAM[p.program];

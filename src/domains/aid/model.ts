@@ -12,7 +12,9 @@ import {
   OUTCOME_LABELS,
   type Lang,
 } from './text.js';
-import type { AssessmentSources, Explanation } from './types.js';
+import type { z } from 'zod';
+import type { NationalIdSchema } from './application.js';
+import { ENDED_STATES, type AssessmentSources, type Explanation } from './types.js';
 import { REVIEW_REASONS } from './reasons.js';
 import type {
   Disbursement,
@@ -27,7 +29,7 @@ import type {
 export type { Explanation };
 import { compareUtf8 } from '../../core/bytes.js';
 import { AidError } from '../../core/errors.js';
-import { attestKeys, type PatientAttestations } from './contracts/attest.js';
+import { attestKeys, patientKey, type PatientAttestations } from './contracts/attest.js';
 import { caseKeys, type CaseRecord } from './contracts/case-record.js';
 import { donationKeys, type AllocationRecord, type DonationRecord } from './contracts/donations.js';
 import {
@@ -73,6 +75,18 @@ export class AidQueries {
 
   get<T>(key: string): T | undefined {
     return this.view.get<T>(key);
+  }
+
+  /**
+   * The patient's case in the program that has not ended (protocol 3 keeps one), or undefined.
+   * The ID number is turned into the patient's keyed pseudonym here and goes no further.
+   */
+  openCaseOf(patient: z.infer<typeof NationalIdSchema>, program: string): CaseRecord | undefined {
+    const id = this.get<string>(caseKeys.open(patientKey(this.ledger.secrets, patient), program));
+    const rec = id === undefined ? undefined : this.get<CaseRecord>(caseKeys.case(id));
+    return rec !== undefined && !(ENDED_STATES as readonly string[]).includes(rec.state)
+      ? rec
+      : undefined;
   }
 
   private scan<T>(prefix: string, limit?: number): T[] {

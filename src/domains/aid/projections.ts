@@ -42,6 +42,8 @@ export interface CaseFilter {
   from?: number;
   /** Submitted before, ms. */
   to?: number;
+  /** Case IDs from `from` (inclusive) to `to` (exclusive): a case reference's range. */
+  ids?: { from: string; to: string };
   /** Continue after this (submitted, id) position: the cursor of the previous page. */
   after?: { submitted: number; id: string };
   limit: number;
@@ -56,7 +58,8 @@ export class CaseIndex {
     this.upsert = db.prepare(
       `INSERT INTO case_index (id, program, owner, hospital, applicant, state, submitted, updated)
        VALUES (@id, @program, @owner, @hospital, @applicant, @state, @submitted, @updated)
-       ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated = excluded.updated`,
+       ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated = excluded.updated,
+         applicant = excluded.applicant`,
     );
   }
 
@@ -103,6 +106,11 @@ export class CaseIndex {
     if (f.to !== undefined) {
       where.push('submitted < @to');
       args.to = f.to;
+    }
+    if (f.ids !== undefined) {
+      where.push('id >= @idFrom AND id < @idTo');
+      args.idFrom = f.ids.from;
+      args.idTo = f.ids.to;
     }
     if (f.after) {
       where.push('(submitted < @afterT OR (submitted = @afterT AND id < @afterId))');

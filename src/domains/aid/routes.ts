@@ -30,6 +30,8 @@ import {
   RecentActivitySchema,
 } from './public-types.js';
 import { pickLang, type Lang } from './text.js';
+import { caseReference, parseCaseReference } from './reference.js';
+import { ValidNationalIdSchema } from './application.js';
 import {
   AssessmentSourcesSchema,
   CASE_STATES,
@@ -81,6 +83,24 @@ const CaseQuery = z.object({
   to: uintParam('to').optional().describe('submitted before (ms since the epoch)'),
   limit: uintParam('limit', 1, 200).default(50).describe('1 to 200 (default 50)'),
   cursor: CursorSchema.optional().describe('nextCursor of the previous page'),
+  reference: z
+    .string()
+    .max(40)
+    .transform((s, ctx) => {
+      const r = parseCaseReference(s);
+      if (r) return r;
+      ctx.issues.push({
+        code: 'custom',
+        message:
+          'reference is a case reference such as AL-7KQ4-M9XC (its last character is a check)',
+        input: s,
+      });
+      return z.NEVER;
+    })
+    .optional()
+    .describe(
+      'a case reference as a person typed it (`AL-7KQ4-M9XC`; case, spaces, dashes and the `AL` are optional): every case that has it',
+    ),
 });
 
 function caseFilter(q: z.output<typeof CaseQuery>): CaseFilter {
@@ -91,6 +111,7 @@ function caseFilter(q: z.output<typeof CaseQuery>): CaseFilter {
   if (q.from !== undefined) f.from = q.from;
   if (q.to !== undefined) f.to = q.to;
   if (q.cursor !== undefined) f.after = q.cursor;
+  if (q.reference !== undefined) f.ids = { from: q.reference.from, to: q.reference.to };
   return f;
 }
 
@@ -341,6 +362,27 @@ export const aidRoutes: DomainRoutes = ({ ledger }) => {
             throw new AidError('FORBIDDEN', 'a hospital sees its own cases');
         }
         return page(q.cases(f), f.limit);
+      },
+    }),
+    route({
+      id: 'openCaseCheck',
+      method: 'POST',
+      path: '/v1/cases/open-check',
+      summary:
+        'Before applying: the patient’s open case in the program, when the caller may see it (their own, or their hospital’s)',
+      description:
+        'From protocol 3 a patient has at most one case in a program that has not ended (`CASE_OPEN`). The ID number is turned into the patient’s pseudonym and goes no further; a case the caller may not see is never named (`open` is then null, and the application itself is refused with `CASE_OPEN`).',
+      access: 'signed-in',
+      body: z.strictObject({ program: slug('program'), patient: ValidNationalIdSchema }),
+      bodyLimit: 1024,
+      response: z.object({
+        open: z.object({ id: z.string(), reference: z.string() }).nullable(),
+      }),
+      errors: { 400: 'not a valid ID number' },
+      handler: (req) => {
+        const rec = q.openCaseOf(req.body.patient, req.body.program);
+        if (rec === undefined || !canSeeCase(req.viewer, rec)) return { open: null };
+        return { open: { id: rec.id, reference: caseReference(rec.id) } };
       },
     }),
     route({

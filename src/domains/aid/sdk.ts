@@ -11,6 +11,7 @@ export {
   donationTrace,
   listCases,
   getCase,
+  openCaseCheck,
   explainCase,
   caseSources,
   type ProgramCondition,
@@ -58,7 +59,13 @@ export {
   REVIEW_REASONS,
   UNFREEZE_REASONS,
 } from './reasons.js';
-export { CASE_STATES, WITHDRAWABLE_STATES, type CaseState, type Explanation } from './types.js';
+export {
+  CASE_STATES,
+  ENDED_STATES,
+  WITHDRAWABLE_STATES,
+  type CaseState,
+  type Explanation,
+} from './types.js';
 export { publicDonations, recentActivity, fundFlows, governance } from './client.js';
 export type {
   PublicProgramSummary,

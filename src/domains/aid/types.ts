@@ -22,6 +22,17 @@ export const CASE_STATES = [
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
+/**
+ * The states in which a case is over: from protocol 3 a patient may have one case in a program
+ * that is in none of these (a rejected case counts as over until it is appealed).
+ */
+export const ENDED_STATES = [
+  'rejected',
+  'closed',
+  'withdrawn',
+  'cancelled',
+] as const satisfies readonly CaseState[];
+
 /** The states from which the applicant's side may withdraw a case (`cases.withdraw`). */
 export const WITHDRAWABLE_STATES = [
   'submitted',
@@ -200,6 +211,11 @@ export const CaseRecordSchema = z
     feedback: z.object({ rating: z.number().int(), time, tx: z.string() }).exactOptional(),
     appealed: z.boolean(),
     history: z.array(HistoryStepSchema),
+    /**
+     * From protocol 3: each time the case was bound to another applicant account (the family's
+     * new phone), who did it (a member of the treating hospital, or `applicant`) and when.
+     */
+    recovered: z.array(z.object({ time, tx: z.string(), by: z.string() })).exactOptional(),
   })
   .meta({ id: 'CaseRecord' });
 export type CaseRecord = z.infer<typeof CaseRecordSchema>;

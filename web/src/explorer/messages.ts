@@ -166,6 +166,7 @@ export const explorer = catalog(
       PATIENT_MISMATCH:
         'the patient the hospital admitted is not the patient named in the application',
       PATIENT_UNCONFIRMED: 'the hospital has not yet matched the patient to its admission record',
+      CASE_OPEN: 'this patient already has an open application in this program',
     },
     roles: {
       admin: 'administrator',
@@ -381,6 +382,7 @@ export const explorer = catalog(
       NOT_FREEZER: '只有作出凍結的機構或聯盟表決可以解除',
       PATIENT_MISMATCH: '醫院收治的病人與申請所列病人不符',
       PATIENT_UNCONFIRMED: '醫院尚未按入院紀錄核對病人身分',
+      CASE_OPEN: '這位病人在此計劃已有一宗未完結的申請',
     },
     roles: {
       admin: '管理員',
@@ -596,6 +598,7 @@ export const explorer = catalog(
       NOT_FREEZER: '只有作出冻结的机构或联盟表决可以解除',
       PATIENT_MISMATCH: '医院收治的病人与申请所列病人不符',
       PATIENT_UNCONFIRMED: '医院尚未按入院记录核对病人身份',
+      CASE_OPEN: '这位病人在此项目已有一件未结束的申请',
     },
     roles: {
       admin: '管理员',

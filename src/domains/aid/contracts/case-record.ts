@@ -26,6 +26,8 @@ export const caseKeys = {
   case: (id: string) => `cases/c/${id}`,
   wait: (program: string) => `cases/wait/${program}`,
   waitEntry: (program: string, seq: number) => `cases/wait/${program}/${seqKey(seq)}`,
+  /** From protocol 3: the patient's newest case in a program (open unless its state has ended). */
+  open: (patient: string, program: string) => `cases/open/${patient}/${program}`,
 };
 
 export function getCase(state: StateView, id: string): CaseRecord {

@@ -25,6 +25,16 @@ const orAccount =
   };
 
 /** Version 2 closes what an adversarial review found (see docs/threat-model.md). */
+const V2: DomainProtocol = {
+  contracts: [membershipV2, accountsV2],
+  genesis: membershipGenesisV2,
+  resolveKey: orAccount(resolveKeyV2),
+  upgrade(state, scan, from, genesis) {
+    if (from < 2) membershipUpgradeV2(state, scan, genesis);
+  },
+};
+
+/** Version 3 changes nothing of the membership: its part is version 2's. */
 export const MEMBERSHIP_PROTOCOLS: ReadonlyMap<number, DomainProtocol> = new Map<
   number,
   DomainProtocol
@@ -37,15 +47,6 @@ export const MEMBERSHIP_PROTOCOLS: ReadonlyMap<number, DomainProtocol> = new Map
       resolveKey: orAccount(resolveKey),
     },
   ],
-  [
-    2,
-    {
-      contracts: [membershipV2, accountsV2],
-      genesis: membershipGenesisV2,
-      resolveKey: orAccount(resolveKeyV2),
-      upgrade(state, scan, from, genesis) {
-        if (from < 2) membershipUpgradeV2(state, scan, genesis);
-      },
-    },
-  ],
+  [2, V2],
+  [3, V2],
 ]);
