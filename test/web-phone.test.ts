@@ -461,10 +461,10 @@ describe('the applicant portal on a phone', () => {
     await old.page.goto(`${web.node.url}/me`);
     await unlock(old.page, w);
     await old.page
-      .getByRole('main')
-      .getByText(/This account was closed|not accepted|sign-in/i)
-      .first()
+      .getByTestId('account-closed')
+      .getByText(/^This account was closed/)
       .waitFor({ timeout: 20_000 });
+    await checkPage(old.page, 'the old phone, refused');
     assert.equal(await old.page.getByTestId('list-reference').count(), 0);
 
     assert.deepEqual(fresh.errors, []);

@@ -4,11 +4,29 @@
  * the account's own actions (back up, lock, forget).
  */
 import { useState, type ReactNode } from 'react';
-import { Anchor, Button, Card, Divider, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Divider,
+  Group,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { caseReference, listCases, parseCaseReference, programs, STATE_LABELS } from '@sdk';
+import {
+  AidError,
+  caseReference,
+  listCases,
+  parseCaseReference,
+  programs,
+  STATE_LABELS,
+} from '@sdk';
 import { client } from '../lib/api';
 import { useFormats, useLocale } from '../lib/locale-context';
 import { Page } from '../components/Page';
@@ -27,7 +45,7 @@ import type { KeyFile } from './keystore';
 import { lock, useStoredKey, useUnlocked, withToken, type Unlocked } from './session';
 import { openNotes } from './notes';
 import { StateBadge } from './StateBadge';
-import { cap } from './shared';
+import { cap, useRefusalText } from './shared';
 
 /** Where to go after the account is ready: only an address of the applicant pages. */
 export function useNext(): string | undefined {
@@ -104,6 +122,7 @@ export function RequireUnlocked(props: { children: (u: Unlocked) => ReactNode; n
 
 function CaseList(props: { unlocked: Unlocked }) {
   const { t } = useTranslation('applicant');
+  const refusal = useRefusalText();
   const { t: tf } = useTranslation('family');
   const fmt = useFormats();
   const { lang } = useLocale();
@@ -122,7 +141,20 @@ function CaseList(props: { unlocked: Unlocked }) {
   });
   if (cases.isPending) return <Loading />;
   if (cases.isError && !cases.data)
-    return <ErrorNotice error={cases.error} retry={() => void cases.refetch()} />;
+    // Refused again after signing in afresh: the node no longer knows this key — its case was
+    // moved to a new phone, which closed this account.
+    return cases.error instanceof AidError && cases.error.code === 'UNAUTHORIZED' ? (
+      <Alert color="orange" role="alert" data-testid="account-closed">
+        <Stack gap="xs">
+          <Text inherit>{refusal('KEY_REVOKED')}</Text>
+          <Anchor component={Link} to="/me/new-phone" inherit className="tap-link">
+            {tf('newPhone.link')}
+          </Anchor>
+        </Stack>
+      </Alert>
+    ) : (
+      <ErrorNotice error={cases.error} retry={() => void cases.refetch()} />
+    );
   const rows = cases.data?.cases ?? [];
   if (rows.length === 0) return <Empty text={t('me.empty')} />;
   const name = (id: string) => progs.data?.find((p) => p.id === id)?.name ?? id;
@@ -132,18 +164,16 @@ function CaseList(props: { unlocked: Unlocked }) {
     wanted === undefined ? rows : rows.filter((c) => caseReference(c.id) === wanted.reference);
   return (
     <Stack gap="sm">
-      {rows.length > 1 && (
-        <TextInput
-          label={tf('search.label')}
-          description={tf('search.help')}
-          value={typed}
-          onChange={(e) => setTyped(e.currentTarget.value)}
-          error={typed.trim() !== '' && !wanted ? tf('search.invalid') : undefined}
-          autoComplete="off"
-          spellCheck={false}
-          data-testid="case-search"
-        />
-      )}
+      <TextInput
+        label={tf('search.label')}
+        description={tf('search.help')}
+        value={typed}
+        onChange={(e) => setTyped(e.currentTarget.value)}
+        error={typed.trim() !== '' && !wanted ? tf('search.invalid') : undefined}
+        autoComplete="off"
+        spellCheck={false}
+        data-testid="case-search"
+      />
       {wanted && shown.length === 0 && <Text role="status">{tf('search.none')}</Text>}
       <Stack component="ul" gap="sm" className="plain-list" aria-label={t('me.casesTitle')}>
         {shown.map((c) => {

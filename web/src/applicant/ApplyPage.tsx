@@ -26,6 +26,7 @@ import {
   FACT_LABELS,
   loadRules,
   MINOR_DIGITS,
+  openCaseCheck,
   program as fetchProgram,
   SubmitFactsSchema,
   type ProgramCondition,
@@ -57,7 +58,6 @@ import {
   type Preview,
 } from './facts';
 import { initialsOf, openNotes, updateNotes, type Draft, type IdKind } from './notes';
-import { openCaseCheck } from './open-check';
 import { submitSigned, withToken, type Unlocked } from './session';
 import { cap, useFactValue, useFocusFirstError, useRefusalText } from './shared';
 
@@ -272,11 +272,11 @@ function ApplicationForm(props: {
   async function noOpenCase(facts: SubmitFacts): Promise<boolean> {
     setChecking(true);
     try {
-      const r = await withToken(lang, (tok) =>
-        openCaseCheck(client, tok, { program: props.program.id, patient: facts.patient }),
+      const open = await withToken(lang, (tok) =>
+        openCaseCheck(client, tok, props.program.id, facts.patient),
       );
-      setOpenCase(r.open);
-      return r.open === null;
+      setOpenCase(open);
+      return open === null;
     } catch {
       // The check is a courtesy: the contract refuses a second open case anyway.
       setOpenCase(null);
@@ -344,7 +344,7 @@ function ApplicationForm(props: {
         void queryClient.invalidateQueries({ queryKey: ['me'] });
         // The steps are over: Back from the receipt comes here, not to an empty form.
         setParams({ sent: out.id }, { replace: true });
-      } else if ((out.result.code as string) === 'CASE_OPEN') {
+      } else if (out.result.code === 'CASE_OPEN') {
         await noOpenCase(p);
         setRefused(refusal(out.result.code));
       } else setRefused(refusal(out.result.code));
@@ -484,7 +484,13 @@ function ApplicationForm(props: {
                 >
                   <Stack gap="xs">
                     <Text inherit>{tf('open.text', { reference: openCase.reference })}</Text>
-                    <Anchor component={Link} to={`/me/cases/${openCase.id}`} inherit fw={600}>
+                    <Anchor
+                      component={Link}
+                      to={`/me/cases/${openCase.id}`}
+                      inherit
+                      fw={600}
+                      className="tap-link"
+                    >
                       {tf('open.link', { reference: openCase.reference })}
                     </Anchor>
                   </Stack>
