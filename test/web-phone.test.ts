@@ -510,6 +510,34 @@ describe('the applicant portal on a phone', () => {
     await other.context.close();
   });
 
+  it('serves the app compressed, and loads the code of a page only when it is opened', async () => {
+    const page = await fetch(`${web.node.url}/me`);
+    const html = await page.text();
+    const entry = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(entry, 'the entry script');
+    const plain = await fetch(`${web.node.url}${entry}`, {
+      headers: { 'accept-encoding': 'identity' },
+    });
+    const raw = (await plain.arrayBuffer()).byteLength;
+    for (const encoding of ['br', 'gzip']) {
+      const r = await fetch(`${web.node.url}${entry}`, {
+        headers: { 'accept-encoding': encoding },
+      });
+      await r.arrayBuffer();
+      assert.equal(r.headers.get('content-encoding'), encoding);
+      // fetch hands back the decoded body: the bytes on the wire are the content length.
+      const sent = Number(r.headers.get('content-length'));
+      assert.ok(sent < raw / 2, `${encoding}: ${sent} bytes for ${raw}`);
+    }
+    // The charts of the home page and the explorer are not in what /me preloads.
+    const preloaded = [...html.matchAll(/href="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+    assert.equal(
+      preloaded.some((p) => /FlowChart|Explorer|echarts/i.test(p!)),
+      false,
+      preloaded.join(' '),
+    );
+  });
+
   it('puts applying first on a phone’s home page, and the chooser says how long a decision takes', async () => {
     const { page, errors, context } = await openPage(web.browser, { viewport: PHONE });
     page.setDefaultTimeout(15_000);
