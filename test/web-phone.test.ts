@@ -324,6 +324,11 @@ describe('the applicant portal on a phone', () => {
         pub.cases.some((c) => c.id === caseId),
         'the public case search finds it too',
       );
+      // And the public search of the explorer, typed as read aloud.
+      await tab.goto(`${web.node.url}/explorer`);
+      await tab.getByTestId('explorer-search').fill(typed);
+      await tab.getByTestId('explorer-search').press('Enter');
+      await tab.waitForURL(new RegExp(`/explorer/tx/${caseId}$`));
 
       assert.deepEqual(errors, []);
       await context.close();
