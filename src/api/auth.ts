@@ -91,7 +91,11 @@ export class Auth {
 
   /** The viewer of a request, or undefined when it carries no token. @throws UNAUTHORIZED. */
   viewer(header: string | undefined): Viewer | undefined {
-    if (header === undefined) return undefined;
+    return header === undefined ? undefined : this.session(header).viewer;
+  }
+
+  /** The viewer of a token and when the token expires (ms). @throws UNAUTHORIZED. */
+  session(header: string): { viewer: Viewer; expires: number } {
     const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header);
     if (!m) throw new AidError('UNAUTHORIZED', 'authorization is "Bearer <token>"');
     const expected = Buffer.from(this.mac(m[1]!));
@@ -104,7 +108,12 @@ export class Auth {
     };
     if (p.e <= this.now())
       throw new AidError('UNAUTHORIZED', 'token expired; sign a new challenge');
-    return this.viewerOf(p.k);
+    return { viewer: this.viewerOf(p.k), expires: p.e };
+  }
+
+  /** The clock sign-in runs on (ms). */
+  time(): number {
+    return this.now();
   }
 
   private viewerOf(key: string): Viewer {

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AidError } from '../core/errors.js';
-import { Reply, type Route, type Viewer } from '../runtime/routes.js';
+import { EventStream, Reply, type EventSink, type Route, type Viewer } from '../runtime/routes.js';
 import type { Auth } from './auth.js';
 
 /** Fastify's form of an OpenAPI path: `/v1/cases/{id}` → `/v1/cases/:id`. */
@@ -85,9 +85,46 @@ export function mountRoutes(app: FastifyInstance, routes: readonly Route[], auth
           client: req.ip,
         });
         if (out instanceof Reply) return reply.status(out.status).send(out.body);
+        if (out instanceof EventStream) return stream(req, reply, out);
         if (route.type !== undefined) reply.type(route.type);
         return reply.send(out);
       },
     });
   }
+}
+
+/** Serves server-sent events until the client leaves or the stream closes itself. */
+function stream(req: FastifyRequest, reply: FastifyReply, out: EventStream): void {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    // Tells a buffering proxy to pass each event on as it comes.
+    'x-accel-buffering': 'no',
+  });
+  let open = true;
+  // What ends the stream's own work, once `start` has returned it.
+  const ended: { stop?: () => void } = {};
+  const end = () => {
+    if (!open) return;
+    open = false;
+    ended.stop?.();
+  };
+  const sink: EventSink = {
+    send(event, data) {
+      if (open) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    comment(text) {
+      if (open) raw.write(`: ${text}\n\n`);
+    },
+    close() {
+      end();
+      raw.end();
+    },
+  };
+  req.raw.once('close', end);
+  ended.stop = out.start(sink);
+  if (!open) ended.stop();
 }

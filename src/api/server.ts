@@ -20,6 +20,7 @@ import {
   setResponseHeaders,
   statusOf,
 } from './errors.js';
+import { eventRoutes, type EventLimits } from './events.js';
 import { logRoutes } from './log-routes.js';
 import { mountRoutes } from './mount.js';
 import { openApiDocument } from './openapi.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   logger?: FastifyBaseLogger;
   /** The built web app to serve at `/` (default: dist/web beside the server); false for none. */
   webRoot?: string | false;
+  /** Bounds on open event streams (tests lower them). */
+  events?: EventLimits;
 }
 
 export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyInstance {
@@ -115,6 +118,12 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
     ...logRoutes(node),
     ...authRoutes(auth),
     ...domains.flatMap((d) => d.routes?.(ctx) ?? []),
+    ...eventRoutes(
+      ledger,
+      auth,
+      domains.flatMap((d) => (d.events ? [d.events(ctx)] : [])),
+      opts.events,
+    ),
     route({
       id: 'openapi',
       method: 'GET',

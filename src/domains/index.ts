@@ -7,10 +7,12 @@
 import type { Domain } from '../runtime/domain.js';
 import { aidCommands } from './aid/commands.js';
 import { aidDemo } from './aid/demo.js';
+import { aidEvents } from './aid/events.js';
 import { manifest as aid } from './aid/manifest.js';
 import { aidRoutes } from './aid/routes.js';
 import { membershipCommands } from './membership/commands.js';
 import { membershipDemo } from './membership/demo.js';
+import { membershipEvents } from './membership/events.js';
 import { manifest as membership } from './membership/manifest.js';
 import { MembershipQueries } from './membership/model.js';
 import { membershipRoutes } from './membership/routes.js';
@@ -23,8 +25,9 @@ export const domains: readonly Domain[] = [
       const q = new MembershipQueries(ledger);
       return (key) => q.viewer(key);
     },
+    events: membershipEvents,
     commands: membershipCommands,
     demo: membershipDemo,
   },
-  { manifest: aid, routes: aidRoutes, commands: aidCommands, demo: aidDemo },
+  { manifest: aid, routes: aidRoutes, events: aidEvents, commands: aidCommands, demo: aidDemo },
 ];

@@ -5,6 +5,7 @@
  */
 import type { DomainCommands } from './commands.js';
 import type { DomainDemo } from './demo-kit.js';
+import type { DomainEvents } from './events.js';
 import type { DomainRoutes, RouteContext, ViewerLookup } from './routes.js';
 
 /** A domain's name and the other domains it reads (the build's dependency rules enforce it). */
@@ -22,6 +23,8 @@ export interface Domain {
    * consortium's members and keys.
    */
   readonly viewers?: (ctx: RouteContext) => ViewerLookup;
+  /** What a committed block changed of its records, and who may see each change. */
+  readonly events?: DomainEvents;
   /** Its `aidledger` commands, mounted by the CLI frame. */
   readonly commands?: DomainCommands;
   /** Its part of the demo consortium, run by `init --demo` and `cluster demo`. */

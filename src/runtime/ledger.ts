@@ -71,6 +71,9 @@ export interface CommitOutcome {
   duplicate: boolean;
 }
 
+/** Told of each committed block: its height and its final state writes (JSON text, or null). */
+export type CommitListener = (height: number, writes: ReadonlyMap<string, string | null>) => void;
+
 export class Ledger {
   readonly db: Database.Database;
   readonly genesis: Genesis;
@@ -468,6 +471,29 @@ export class Ledger {
     for (const l of b.leaves) this.txIds.add(l.item.id);
     if (this.txIds.count > this.txIds.capacity) this.txIds = this.loadTxIds(this.txIds.count * 2);
     this.head = { height: b.height, time: b.time, hash: blockHash, state };
+    this.tellCommitted(b.height, b.overlay.writes);
+  }
+
+  private readonly commitListeners = new Set<CommitListener>();
+
+  /**
+   * Calls `listener` after each block is committed, with the block's final state writes (what
+   * changed, for screens that show it). A listener's failure never touches the ledger.
+   * @returns the function that stops it
+   */
+  onCommit(listener: CommitListener): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  private tellCommitted(height: number, writes: ReadonlyMap<string, string | null>): void {
+    for (const l of this.commitListeners) {
+      try {
+        l(height, writes);
+      } catch {
+        // A screen's listener is not the ledger's concern.
+      }
+    }
   }
 
   // ---- reads ------------------------------------------------------------------------------

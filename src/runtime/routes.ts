@@ -60,6 +60,24 @@ export class Reply<T> {
   ) {}
 }
 
+/** Where a stream's events go: one `text/event-stream` response. */
+export interface EventSink {
+  /** An event with a JSON body. */
+  send(event: string, data: unknown): void;
+  /** A comment line, which keeps proxies from closing an idle stream. */
+  comment(text: string): void;
+  /** Ends the response. */
+  close(): void;
+}
+
+/**
+ * A response that stays open: server-sent events. `start` is called once the response's head is
+ * sent and returns what to do when it ends (the client left, or `close` was called).
+ */
+export class EventStream {
+  constructor(readonly start: (sink: EventSink) => () => void) {}
+}
+
 type Awaitable<T> = T | Promise<T>;
 type ViewerOf<A extends Access> = A extends 'public' ? undefined : Viewer;
 
@@ -99,7 +117,7 @@ export interface RouteSpec<
   errors?: Readonly<Record<number, string>>;
   handler(
     req: RouteRequest<z.output<P>, z.output<Q>, z.output<B>, ViewerOf<A>>,
-  ): Awaitable<z.input<R> | Reply<z.input<R>>>;
+  ): Awaitable<z.input<R> | Reply<z.input<R>> | EventStream>;
 }
 
 /** A route as the frame mounts it: its handler takes the inputs the frame checked. */

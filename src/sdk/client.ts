@@ -40,12 +40,20 @@ export class AidClient {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
   }
 
-  private async request(path: string, init?: RequestInit): Promise<Response> {
+  /**
+   * Opens a response that stays open (server-sent events), signed in with `token`; it ends when
+   * `signal` aborts or the node closes it. @throws AidError with the node's code.
+   */
+  openStream(path: string, token: string, signal: AbortSignal): Promise<Response> {
+    return this.request(path, { headers: { authorization: `Bearer ${token}` } }, signal);
+  }
+
+  private async request(path: string, init?: RequestInit, signal?: AbortSignal): Promise<Response> {
     let res: Response;
     try {
       res = await this.fetchFn(this.base + path, {
         ...init,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: signal ?? AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
       throw new AidError('UNAVAILABLE', `cannot reach ${this.base}: ${(cause as Error).message}`, {

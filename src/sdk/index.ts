@@ -3,6 +3,7 @@
  * sign in to read medical-aid programs, donation traces and cases.
  */
 export { AidClient, type Outcome, type ClientOptions } from './client.js';
+export { followEvents, type Change, type EventHandlers } from './events.js';
 // Every domain's part: its client functions, wire types and words (src/domains/sdk.ts).
 export * from '../domains/sdk.js';
 export { buildSubmission, type TxSpec } from './build.js';

@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { AidError } from '../../core/errors.js';
-import type { Role } from '../../runtime/contract.js';
 import {
   hexParam,
   route,
@@ -30,6 +29,7 @@ import {
   RecentActivitySchema,
 } from './public-types.js';
 import { pickLang, type Lang } from './text.js';
+import { canSeeCase, seesAll } from './access.js';
 import { caseReference, parseCaseReference } from './reference.js';
 import { ValidNationalIdSchema } from './application.js';
 import {
@@ -121,31 +121,6 @@ function page<T extends { submitted: number; id: string }>(rows: T[], limit: num
     cases: rows,
     ...(rows.length === limit && last ? { nextCursor: encodeCursor(last) } : {}),
   };
-}
-
-/** Regulators and auditors see every case. */
-function seesAll(v: Viewer): boolean {
-  return v.roles.includes('regulator') || v.roles.includes('auditor');
-}
-
-const OWNER_ROLES: readonly Role[] = [
-  'reviewer',
-  'program-manager',
-  'finance',
-  'operator',
-  'admin',
-];
-
-/** Whether the viewer may see a case: its hospital, its program's staff, regulators, its applicant. */
-function canSeeCase(
-  v: Viewer,
-  c: { owner: string; hospital: string; applicant: { kind: string; key?: string } },
-): boolean {
-  if (seesAll(v)) return true;
-  if (v.org !== '' && v.org === c.hospital) return true;
-  if (v.org !== '' && v.org === c.owner && v.roles.some((r) => OWNER_ROLES.includes(r)))
-    return true;
-  return c.applicant.kind === 'account' && c.applicant.key === v.key;
 }
 
 /** Whether the viewer may take the private parts a rule assessment needs. */
