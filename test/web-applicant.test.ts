@@ -77,6 +77,8 @@ describe('applicant portal', () => {
     );
     await page.getByTestId('new-passphrase').fill(PASSPHRASE);
     await main.getByText(/^Strength: /).waitFor();
+    // The error was about the short one: it goes once the passphrase is long enough.
+    assert.equal(await main.getByText('Use at least 10 characters.').count(), 0);
     await page.getByTestId('new-passphrase-again').fill(PASSPHRASE);
     await main.getByRole('button', { name: 'Create my account' }).click();
     await main.getByText('Your account is ready').waitFor({ timeout: 20_000 });

@@ -395,7 +395,18 @@ describe('the applicant portal on a phone', () => {
     const caseId = /sent=([0-9a-f]{64})/.exec(old.page.url())![1]!;
     await main.getByRole('link', { name: w.follow }).click();
     await main.getByTestId('timeline').waitFor();
+    // What comes next, and about when: from how long the step took the program's other cases.
+    await main
+      .getByTestId('next-when')
+      .getByText(/^This step usually takes about /)
+      .waitFor();
     await checkPage(old.page, 'the case, submitted');
+    // The list names the patient by initials and the hospital, as entered on this phone only.
+    await main.getByRole('link', { name: 'Back to my applications' }).click();
+    const row = main.getByRole('listitem').filter({ hasText: caseReference(caseId) });
+    await row.getByText('Patient L. W., at City First People’s Hospital').waitFor();
+    await row.getByRole('link').click();
+    await main.getByTestId('timeline').waitFor();
 
     // The hospital verifies (bills and insurance), the bureau attests, the rules assess.
     const amount = 4_000_000n;
@@ -461,6 +472,7 @@ describe('the applicant portal on a phone', () => {
     await item.getByText(caseReference(caseId)).waitFor({ timeout: 20_000 });
     await item.getByRole('link').click();
     await fresh.page.getByTestId('owed').waitFor();
+    await checkPage(fresh.page, 'the case on the new phone');
 
     // The old phone's account is refused from now on.
     await old.page.goto(`${web.node.url}/me`);
