@@ -50,6 +50,7 @@ interface Words {
   hospital: string;
   sent: string;
   follow: string;
+  receipt: string;
   openCase: string;
   openLink: RegExp;
   refusedOpen: string;
@@ -71,6 +72,7 @@ const LANGS: Record<'en' | 'zh-TW' | 'zh-CN', Words> = {
     hospital: 'City First People’s Hospital',
     sent: 'Application sent',
     follow: 'Follow your case',
+    receipt: 'Check the receipt',
     openCase: 'This patient already has an open application in this program',
     openLink: /^Open application AL-/,
     refusedOpen: 'This patient already has an open application in this program. Follow that one',
@@ -90,6 +92,7 @@ const LANGS: Record<'en' | 'zh-TW' | 'zh-CN', Words> = {
     hospital: '市第一人民醫院',
     sent: '申請已送出',
     follow: '查看個案進度',
+    receipt: '查核收據',
     openCase: '這位患者在此計劃已有一宗未完結的申請',
     openLink: /^查看未完結的申請 AL-/,
     refusedOpen: '這位患者在此計劃已有一宗未完結的申請。請繼續跟進該申請',
@@ -109,6 +112,7 @@ const LANGS: Record<'en' | 'zh-TW' | 'zh-CN', Words> = {
     hospital: '市第一人民医院',
     sent: '申请已提交',
     follow: '查看个案进度',
+    receipt: '查验回执',
     openCase: '这位患者在此项目已有一份未办结的申请',
     openLink: /^查看未办结的申请 AL-/,
     refusedOpen: '这位患者在此项目已有一份未办结的申请。请继续跟进该申请',
@@ -288,6 +292,11 @@ describe('the applicant portal on a phone', () => {
       assert.match(tab.url(), /\?sent=[0-9a-f]{64}$/);
       const caseId = /sent=([0-9a-f]{64})/.exec(tab.url())![1]!;
       assert.equal(caseReference(caseId), reference);
+      // The receipt names it too.
+      await tab.getByRole('main').getByRole('link', { name: w.receipt }).click();
+      await tab.getByTestId('receipt-reference').getByText(reference).waitFor({ timeout: 30_000 });
+      await tab.goBack();
+      await tab.getByTestId('case-reference').getByText(reference).waitFor();
 
       // ---- a second application for the same patient ---------------------------------------
       await tab.goto(`${web.node.url}/me/apply/${CITY}`);
