@@ -5,7 +5,8 @@
  * and 150 ms round trips (DevTools protocol throttling), on a 360 px screen. It reports the time
  * until the page is interactive (the "Create my account" button enabled and the passphrase field
  * ready to type in) and the bytes the network carried, compressed as sent. Median of `runs`.
- * Usage: node dist/bench/phone.js [runs]
+ * Usage: node dist/bench/phone.js [runs] [cpu slowdown] [Mbps]  (defaults 3, 6, 1.6: the profile
+ * of issue 17; `1 1000` shows what the network alone costs, `6 1000` the CPU alone)
  */
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -22,8 +23,8 @@ import { join } from 'node:path';
 const log = logger('phone');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The profile of issue 17: a slow phone on a slow mobile network. */
-const CPU_SLOWDOWN = 6;
-const DOWN_BPS = 1_600_000;
+const CPU_SLOWDOWN = Number(process.argv[3] ?? 6);
+const DOWN_BPS = Number(process.argv[4] ?? 1.6) * 1_000_000;
 const UP_BPS = 750_000;
 const RTT_MS = 150;
 const SEED = 'aidledger-bench-phone';
