@@ -4,7 +4,7 @@
  * worked out from the ledger's own public cases: the median time from application to decision
  * (see waits.ts).
  */
-import { Anchor, Card, List, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, List, Stack, Text, Title } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -139,10 +139,10 @@ function ProgramChoice(props: { program: ProgramView }) {
           )
         )}
         <div>
-          <Anchor
+          <Button
             component={Link}
             to={`/me/apply/${p.id}`}
-            className="choice-apply"
+            variant="light"
             // The visible words first, so a voice command saying them still finds the link.
             aria-label={
               tf('choose.apply') +
@@ -150,7 +150,7 @@ function ProgramChoice(props: { program: ProgramView }) {
             }
           >
             {tf('choose.apply')}
-          </Anchor>
+          </Button>
         </div>
       </Stack>
     </Card>
