@@ -519,7 +519,10 @@ describe('the applicant portal on a phone', () => {
 
     const other = await openPage(web.browser, { viewport: PHONE, locale: w.locale });
     other.page.setDefaultTimeout(15_000);
+    // This phone already holds an account of its own: opening the sheet's says it replaces it.
+    await createAccount(other.page, w);
     await other.page.goto(link);
+    await other.page.getByTestId('restore-replaces').waitFor();
     await checkPage(other.page, '/me/restore');
     await other.page.getByTestId('sheet-passphrase').fill(PASSPHRASE);
     await other.page.getByRole('main').getByRole('button', { name: '還原我的帳戶' }).click();

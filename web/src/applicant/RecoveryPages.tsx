@@ -110,6 +110,7 @@ export function RestoreFromSheetPage() {
   const [pass, setPass] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const stored = useStoredKey();
   let file: KeyFile | undefined;
   let bad: string | undefined;
   try {
@@ -154,6 +155,14 @@ export function RestoreFromSheetPage() {
                 {t('restore.heading')}
               </Title>
               <Text>{t('restore.text')}</Text>
+              {stored && file && stored.key !== file.key && (
+                <Alert color="orange" role="note" data-testid="restore-replaces">
+                  {t('restore.replaces', {
+                    other: keyCheckText(stored.key),
+                    check: keyCheckText(file.key),
+                  })}
+                </Alert>
+              )}
               <PasswordInput
                 visibilityToggleButtonProps={{ 'aria-label': ta('account.togglePassphrase') }}
                 label={ta('account.passphrase')}

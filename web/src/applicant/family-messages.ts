@@ -107,6 +107,8 @@ export const family = catalog(
       print: 'Print',
     },
     restore: {
+      replaces:
+        'This phone already holds another account (check {{other}}). Opening the account of this sheet (check {{check}}) removes that one from this phone; its applications stay on the public record.',
       title: 'Open your account on this phone',
       heading: 'Enter your passphrase',
       text: 'This link comes from your recovery sheet. Your passphrase opens your account on this phone.',
@@ -231,6 +233,8 @@ export const family = catalog(
       print: '列印',
     },
     restore: {
+      replaces:
+        '這部手機上已有另一個帳戶（核對碼 {{other}}）。打開這張復原單的帳戶（核對碼 {{check}}）會把那個帳戶從這部手機移除；它的申請仍保留在公開紀錄上。',
       title: '在這部手機打開您的帳戶',
       heading: '請輸入您的密碼',
       text: '這個連結來自您的帳戶復原單。輸入密碼後，您的帳戶就會在這部手機上打開。',
@@ -354,6 +358,8 @@ export const family = catalog(
       print: '打印',
     },
     restore: {
+      replaces:
+        '这部手机上已有另一个账户（核对码 {{other}}）。打开这张找回单的账户（核对码 {{check}}）会把那个账户从这部手机移除；它的申请仍保留在公开记录上。',
       title: '在这部手机上打开您的账户',
       heading: '请输入您的密码',
       text: '这个链接来自您的账户找回单。输入密码后，您的账户就会在这部手机上打开。',
