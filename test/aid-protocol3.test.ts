@@ -324,3 +324,106 @@ describe('a protocol 2 ledger voting itself to protocol 3', () => {
     cleanup();
   });
 });
+
+describe('a reviewer asks for more information (protocol 3)', () => {
+  let n: AidNode;
+  const reviewed = { review: { autoApproveUpTo: '0', twoReviewersAbove: '100000000' } };
+  before(async () => {
+    n = await startAidNode();
+    await ok(n, 'city-bureau/manager-1', 'programs.publish', programSpec('p3-info', reviewed));
+    await ok(n, 'city-bureau/finance-1', 'funds.allocate', {
+      program: 'p3-info',
+      amount: '50000000',
+    });
+  });
+  after(() => n.close());
+
+  async function assessedCase(patient: number): Promise<string> {
+    const c = await verifiedCase(n, {
+      program: 'p3-info',
+      patient: cnId(patient),
+      lines: [line(`INV-I${patient}`, 1, '300000')],
+    });
+    assert.ok(c.verify.ok, JSON.stringify(c.verify));
+    assert.ok((await n.assess('city-bureau/reviewer-1', c.id)).ok);
+    const rec = await n.read(`/v1/cases/${c.id}`, 'city-bureau/reviewer-1');
+    assert.equal(rec.json.case.state, 'assessed');
+    return c.id;
+  }
+
+  it('holds the case until whoever was asked answers, then the reviewer decides', async () => {
+    const id = await assessedCase(430);
+    const ask = { case: id, reason: 'invoice-detail-needed', from: 'hospital' };
+    // Only the program's reviewers and managers ask.
+    await refused(n, 'FORBIDDEN_ROLE', 'general-hospital/clerk-1', 'cases.requestInfo', ask);
+    await refused(n, 'WRONG_ORG', 'hope-foundation/reviewer-1', 'cases.requestInfo', ask);
+    await ok(n, 'city-bureau/reviewer-1', 'cases.requestInfo', ask, {
+      note: 'please list the drugs on line 1 one by one',
+    });
+    const waiting = await n.read(`/v1/cases/${id}`, 'city-bureau/reviewer-1');
+    assert.equal(waiting.json.case.state, 'info-requested');
+    assert.equal(waiting.json.case.infoRequests[0].reason, 'invoice-detail-needed');
+    assert.equal(waiting.json.case.infoRequests[0].returnTo, 'assessed');
+    // Nobody decides meanwhile, and only the hospital that was asked answers.
+    await refused(n, 'INVALID_STATE', 'city-bureau/reviewer-1', 'cases.review', {
+      case: id,
+      approve: true,
+      reason: 'criteria-met',
+    });
+    await refused(n, 'WRONG_ORG', 'children-hospital/clerk-1', 'cases.answerInfo', { case: id });
+    const answer = await ok(
+      n,
+      'general-hospital/clerk-1',
+      'cases.answerInfo',
+      { case: id },
+      {
+        note: 'line 1: three cycles of chemotherapy drugs',
+      },
+    );
+    // The words are private: the log has the commitment only.
+    const logged = await n.read(`/v1/tx/${answer.id}`);
+    assert.doesNotMatch(JSON.stringify(logged.json), /chemotherapy/);
+    const back = await n.read(`/v1/cases/${id}`, 'city-bureau/reviewer-1');
+    assert.equal(back.json.case.state, 'assessed');
+    assert.equal(back.json.case.infoRequests[0].answered.by, 'general-hospital/clerk-1');
+    await refused(n, 'INVALID_STATE', 'general-hospital/clerk-1', 'cases.answerInfo', { case: id });
+    await ok(n, 'city-bureau/reviewer-1', 'cases.review', {
+      case: id,
+      approve: true,
+      reason: 'documents-verified',
+    });
+    assert.equal(
+      (await n.read(`/v1/cases/${id}`, 'city-bureau/reviewer-1')).json.case.state,
+      'funded',
+    );
+  });
+
+  it('asks the applicant’s side, and lets the program cancel a case that waits', async () => {
+    const id = await assessedCase(431);
+    await ok(n, 'city-bureau/manager-1', 'cases.requestInfo', {
+      case: id,
+      reason: 'income-proof-needed',
+      from: 'applicant',
+    });
+    // The hospital's clerk is not the applicant's side; its social worker is.
+    await refused(n, 'NOT_APPLICANT', 'general-hospital/clerk-1', 'cases.answerInfo', { case: id });
+    await ok(n, 'general-hospital/social-worker-1', 'cases.answerInfo', { case: id });
+    const other = await assessedCase(432);
+    await ok(n, 'city-bureau/reviewer-1', 'cases.requestInfo', {
+      case: other,
+      reason: 'document-missing',
+      from: 'applicant',
+    });
+    await ok(
+      n,
+      'city-bureau/manager-1',
+      'cases.cancel',
+      { case: other, reason: 'applicant-request' },
+      { note: 'the family asked to stop' },
+    );
+    assert.equal(
+      (await n.read(`/v1/cases/${other}`, 'city-bureau/reviewer-1')).json.case.state,
+      'cancelled',
+    );
+  });
+});

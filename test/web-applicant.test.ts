@@ -3,7 +3,8 @@
  * whole demo: an applicant creates an account (key made and sealed in the browser, registered on
  * the ledger), applies to the city program through the form with its eligibility preview, and
  * watches the case move, without a reload, as the hospital, the bureau and its finance staff act
- * through the HTTP API; locking and unlocking; restoring the key file in a Chinese browser.
+ * through the HTTP API, and sees who read the documents attached to it; locking and unlocking;
+ * restoring the key file in a Chinese browser.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { canonicalJson } from '../src/core/canonical.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { signIn } from '../src/domains/aid/client.js';
+import { attachDocument, readDocument, uploadDocument } from '../src/domains/documents/client.js';
 import { cnId } from './aid-fixtures.js';
 import { post, seedOf } from './helpers.js';
 import { axeViolations, DESKTOP, openPage, PHONE, webSuite } from './web-fixture.js';
@@ -242,6 +244,40 @@ describe('applicant portal', () => {
     });
     await timeline.getByText('Funded', { exact: true }).waitFor();
     await main.getByText('Approved by a reviewer of City Medical Security Bureau').waitFor();
+
+    // ---- documents: the hospital attaches the invoice, a reviewer reads it on record ------------
+    const clerk = 'general-hospital/clerk-2';
+    const up = await uploadDocument(
+      web.node.url,
+      await signIn(web.node.url, web.node.chain, seedOf(clerk)),
+      Buffer.from('%PDF-1.4\n% the invoice, for the test\n%%EOF\n'),
+    );
+    const attached = await attachDocument(web.node.url, web.node.chain, seedOf(clerk), {
+      case: caseId,
+      kind: 'invoice',
+      upload: up,
+    });
+    assert.equal(attached.result.ok, true, JSON.stringify(attached));
+    const readsTable = main.getByTestId('document-reads');
+    await main.getByText('Nobody has read your documents yet.').waitFor();
+    const reviewer = 'city-bureau/reviewer-2';
+    const opened = await readDocument(
+      web.node.url,
+      await signIn(web.node.url, web.node.chain, seedOf(reviewer)),
+      web.node.chain,
+      seedOf(reviewer),
+      attached.id,
+      up.holder,
+    );
+    assert.equal(opened.format, 'pdf');
+    await readsTable.getByText('City Medical Security Bureau · program reviewer').waitFor();
+    assert.equal(
+      await main
+        .getByRole('link', { name: 'Verify on the ledger: the read of invoice' })
+        .getAttribute('href'),
+      `/verify/${opened.read}`,
+    );
+    await noViolations(page, 'the case, its documents read');
     await act(
       'city-bureau/finance-1',
       'cases.disburse',

@@ -29,6 +29,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   FORK: 503,
   UNAVAILABLE: 503,
   TIMEOUT: 504,
+  UNSUPPORTED_TYPE: 415,
+  TAMPERED: 500,
+  ERASED: 410,
+  ALREADY_SERVED: 409,
+  NOT_A_READER: 403,
+  CASE_NOT_VISIBLE: 403,
+  DOCUMENT_ERASED: 410,
 };
 
 export function statusOf(code: string): number {

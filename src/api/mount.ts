@@ -8,7 +8,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AidError } from '../core/errors.js';
-import { EventStream, Reply, type EventSink, type Route, type Viewer } from '../runtime/routes.js';
+import type { Readable } from 'node:stream';
+import {
+  Bytes,
+  EventStream,
+  Reply,
+  type EventSink,
+  type Route,
+  type Viewer,
+} from '../runtime/routes.js';
 import type { Auth } from './auth.js';
 
 /** Fastify's form of an OpenAPI path: `/v1/cases/{id}` → `/v1/cases/:id`. */
@@ -54,6 +62,18 @@ function jsonBody(body: unknown): unknown {
 }
 
 /**
+ * The unread raw body of a route that takes one: sent with the route's media type (the server
+ * hands such a body over as a stream, server.ts). @throws AidError UNSUPPORTED_TYPE otherwise.
+ */
+function rawStream(mediaType: string, req: FastifyRequest): AsyncIterable<Uint8Array> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const body = req.body as Readable | undefined;
+  if (type !== mediaType || body === undefined || typeof body === 'string')
+    throw new AidError('UNSUPPORTED_TYPE', `send the bytes as ${mediaType}`);
+  return body;
+}
+
+/**
  * Registers each route on `app`, with its checks before its handler.
  * @throws AidError CONFIG when a route's path and its parameters' schema name different parameters.
  */
@@ -72,6 +92,9 @@ export function mountRoutes(app: FastifyInstance, routes: readonly Route[], auth
         const params = check(route.params, req.params, 'path');
         const query = check(route.query, req.query, 'query');
         const body = route.body ? check(route.body, jsonBody(req.body), 'body') : undefined;
+        const stream = route.rawBody ? rawStream(route.rawBody.mediaType, req) : undefined;
+        // A raw body refused part-way is not read to its end: the connection closes after the answer.
+        if (route.rawBody) reply.header('connection', 'close');
         const out = await route.handler({
           params,
           query,
@@ -83,9 +106,12 @@ export function mountRoutes(app: FastifyInstance, routes: readonly Route[], auth
             return Array.isArray(h) ? h.join(', ') : h;
           },
           client: req.ip,
+          stream,
         });
         if (out instanceof Reply) return reply.status(out.status).send(out.body);
-        if (out instanceof EventStream) return stream(req, reply, out);
+        if (out instanceof Bytes)
+          return reply.type(out.type).headers(out.headers).send(Buffer.from(out.data));
+        if (out instanceof EventStream) return serveEvents(req, reply, out);
         if (route.type !== undefined) reply.type(route.type);
         return reply.send(out);
       },
@@ -94,7 +120,7 @@ export function mountRoutes(app: FastifyInstance, routes: readonly Route[], auth
 }
 
 /** Serves server-sent events until the client leaves or the stream closes itself. */
-function stream(req: FastifyRequest, reply: FastifyReply, out: EventStream): void {
+function serveEvents(req: FastifyRequest, reply: FastifyReply, out: EventStream): void {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {

@@ -84,7 +84,19 @@ function operation(s: Schemas, r: Route): Json {
             content: { 'application/json': { schema: s.json(body) } },
           },
         }
-      : {}),
+      : r.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: r.rawBody.description,
+              content: {
+                [r.rawBody.mediaType]: {
+                  schema: { type: 'string', format: 'binary', maxLength: r.rawBody.limit },
+                },
+              },
+            },
+          }
+        : {}),
     responses: {
       200: { description: r.response.description ?? 'success', ...success },
       ...Object.fromEntries(

@@ -73,6 +73,11 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
+  // Raw bytes (a document) are handed to the route unread: only a route that takes them
+  // (`rawBody`) reads them, counting against its own limit; any other refuses them unread.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) =>
+    done(null, payload),
+  );
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (isAidError(error)) {
@@ -105,7 +110,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
 
   // The node's own routes, sign-in, and each domain's routes from the one registry; the OpenAPI
   // document is generated from the same declarations.
-  const ctx = { ledger };
+  const ctx = { ledger, node: node.services() };
   const lookups = domains.flatMap((d) => (d.viewers ? [d.viewers(ctx)] : []));
   if (lookups.length !== 1)
     throw new AidError('CONFIG', 'exactly one domain says who signs in with a key');

@@ -132,6 +132,11 @@ export class ClusterNode implements Orderer<AdmittedItem> {
     return this.orderer.propose(items);
   }
 
+  /** Where `org`'s node API is, as that node last advertised it through etcd. */
+  async peerUrl(org: string): Promise<string | undefined> {
+    return (await this.etcd.progress()).get(org)?.url;
+  }
+
   /** The peers found to have signed another root than this node's, and forks, newest last. */
   get diverged(): readonly Divergence[] {
     return this.cosigner.diverged;

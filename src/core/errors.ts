@@ -53,6 +53,9 @@ export const EXECUTION_CODES = [
   'PATIENT_MISMATCH',
   'PATIENT_UNCONFIRMED',
   'CASE_OPEN',
+  'NOT_A_READER',
+  'CASE_NOT_VISIBLE',
+  'DOCUMENT_ERASED',
 ] as const;
 export type ExecutionCode = (typeof EXECUTION_CODES)[number];
 
@@ -73,7 +76,11 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'DIVERGED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'UNSUPPORTED_TYPE'
+  | 'TAMPERED'
+  | 'ERASED'
+  | 'ALREADY_SERVED';
 
 export class AidError extends Error {
   readonly code: ErrorCode;

@@ -10,6 +10,10 @@ import { aidDemo } from './aid/demo.js';
 import { aidEvents } from './aid/events.js';
 import { manifest as aid } from './aid/manifest.js';
 import { aidRoutes } from './aid/routes.js';
+import { documentsCommands } from './documents/commands.js';
+import { documentsDemo } from './documents/demo.js';
+import { manifest as documents } from './documents/manifest.js';
+import { documentsRoutes } from './documents/routes.js';
 import { membershipCommands } from './membership/commands.js';
 import { membershipDemo } from './membership/demo.js';
 import { membershipEvents } from './membership/events.js';
@@ -30,4 +34,10 @@ export const domains: readonly Domain[] = [
     demo: membershipDemo,
   },
   { manifest: aid, routes: aidRoutes, events: aidEvents, commands: aidCommands, demo: aidDemo },
+  {
+    manifest: documents,
+    routes: documentsRoutes,
+    commands: documentsCommands,
+    demo: documentsDemo,
+  },
 ];

@@ -9,7 +9,11 @@
  * are lifted by who placed them; free text leaves the public payloads. Version 3 keeps one open
  * case per patient per program and lets a treating hospital bind a case to the family's new phone.
  *
- * A new domain adds its part of each version here, and its read models.
+ * Version 3 also adds documents: attached to a case, committed by a salted hash, read only by a
+ * recorded read and erasable (src/domains/documents).
+ *
+ * A new domain adds its part of each version here, and its read models. A domain whose rules did
+ * not change in a version carries its newest earlier part into it.
  */
 import { AidError } from '../core/errors.js';
 import type { Protocol } from '../runtime/contract.js';
@@ -20,6 +24,8 @@ import {
 } from '../runtime/registry.js';
 import { AID_PROTOCOLS } from './aid/contracts/index.js';
 import { CASE_INDEX } from './aid/projections.js';
+import { DOCUMENTS_PROTOCOLS } from './documents/contracts/index.js';
+import { DOCUMENT_VAULT } from './documents/projections.js';
 import { MEMBERSHIP_PROTOCOLS } from './membership/contracts/index.js';
 import { membershipGovernance } from './membership/governance.js';
 
@@ -27,15 +33,31 @@ import { membershipGovernance } from './membership/governance.js';
 const DOMAIN_PROTOCOLS: readonly ReadonlyMap<number, DomainProtocol>[] = [
   MEMBERSHIP_PROTOCOLS,
   AID_PROTOCOLS,
+  DOCUMENTS_PROTOCOLS,
 ];
 
 /** The newest protocol version this build knows: what a new ledger starts with. */
 export const LATEST_PROTOCOL = 3;
 
+/**
+ * A domain's part of `version`: the one it defines for that version, else its newest part of an
+ * earlier version (its rules did not change), else none (the domain did not exist yet).
+ */
+export function partAt(
+  parts: ReadonlyMap<number, DomainProtocol>,
+  version: number,
+): DomainProtocol | undefined {
+  for (let v = version; v >= 1; v--) {
+    const p = parts.get(v);
+    if (p) return p;
+  }
+  return undefined;
+}
+
 const PROTOCOLS: ReadonlyMap<number, Protocol> = new Map(
   Array.from({ length: LATEST_PROTOCOL }, (_, i) => {
     const version = i + 1;
-    const parts = DOMAIN_PROTOCOLS.map((d) => d.get(version)).filter(
+    const parts = DOMAIN_PROTOCOLS.map((d) => partAt(d, version)).filter(
       (p): p is DomainProtocol => p !== undefined,
     );
     return [version, composeProtocol(version, parts)] as const;
@@ -54,6 +76,6 @@ export const registry: ProtocolRegistry = {
   latest: LATEST_PROTOCOL,
   get: getProtocol,
   governance: membershipGovernance,
-  readModels: [CASE_INDEX],
+  readModels: [CASE_INDEX, DOCUMENT_VAULT],
   module: import.meta.url,
 };

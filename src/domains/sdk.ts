@@ -4,3 +4,4 @@
  */
 export * from './membership/sdk.js';
 export * from './aid/sdk.js';
+export * from './documents/sdk.js';

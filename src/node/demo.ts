@@ -171,6 +171,7 @@ export function remoteDemoTarget(url: string, dir: string): DemoTarget & { close
     open = undefined;
   };
   return {
+    remote: url,
     get ledger() {
       open ??= Ledger.open({ registry, path: paths.ledger(dir), readonly: true });
       return open;

@@ -7,6 +7,7 @@ import type { Genesis } from '../chain/genesis.js';
 import { fromHex } from '../core/bytes.js';
 import { AidError } from '../core/errors.js';
 import type { Protocol } from '../runtime/contract.js';
+import type { NodeServices } from '../runtime/routes.js';
 import { registry } from '../domains/protocols.js';
 import { withProtocols, type ProtocolRegistry } from '../runtime/registry.js';
 import { admitBody, DEFAULT_LIMITS, type AdmissionLimits } from '../runtime/admission.js';
@@ -47,6 +48,8 @@ export class AidNode {
   readonly pool: SigPool;
   readonly orderer: Orderer<AdmittedItem>;
   readonly genesis: Genesis;
+  /** The node's directory: its configuration, keys and ledger file. */
+  readonly dir: string;
   readonly org: string;
   private readonly limits: AdmissionLimits;
   private readonly guard: SpamGuard;
@@ -59,11 +62,16 @@ export class AidNode {
   url: string | undefined;
   /** The node's part in a consortium (ordering, cosigning through etcd); none when embedded. */
   private readonly cluster: ClusterNode | undefined;
+  private readonly sign: (m: Uint8Array) => Uint8Array;
+  private readonly publicKey: string;
 
   /** `cm`: the consortium module (etcd client, gRPC), loaded only by a node in a consortium. */
   private constructor(nd: NodeDir, opts: NodeOptions, cm: typeof ClusterModule | undefined) {
     this.genesis = nd.genesis;
+    this.dir = nd.dir;
     this.org = nd.config.org;
+    this.sign = nodeSigner(nd.nodeKey.seedBytes);
+    this.publicKey = nd.nodeKey.publicKey;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.log = opts.log ?? (() => undefined);
     this.clock = opts.clock ?? Date.now;
@@ -147,6 +155,19 @@ export class AidNode {
   /** The spam limits this node applies. */
   get spamLimits(): SpamLimits {
     return this.guard.limits;
+  }
+
+  /** What the node offers the domains' routes (src/runtime/routes.ts). */
+  services(): NodeServices {
+    return {
+      org: this.org,
+      dir: this.dir,
+      clock: this.clock,
+      submit: async (text, client) => (await this.submit(text, false, { client }))[0]!,
+      sign: this.sign,
+      publicKey: this.publicKey,
+      peerUrl: async (org) => this.cluster?.peerUrl(org),
+    };
   }
 
   /**

@@ -20,6 +20,7 @@ import { sha256 } from '../core/hash.js';
 import { keyFileFromSeed, type KeyFile } from './keyfile.js';
 import type { Ledger } from './ledger.js';
 import { nodeSigner } from './node-ed25519.js';
+import type { NodeServices } from './routes.js';
 
 /** Submissions per request: the node's admission limit. */
 const MAX_BATCH = 1000;
@@ -53,6 +54,10 @@ export interface DemoTarget {
    * committed, each one's outcome in order.
    */
   submit(body: string, many: true): Promise<readonly { result: TxResult }[]>;
+  /** The node's API URL, when the node is reached over HTTP (a consortium's node). */
+  readonly remote?: string;
+  /** The node's own services, when it runs in this process (an embedded node). */
+  services?(): NodeServices;
 }
 
 export interface DemoContext {

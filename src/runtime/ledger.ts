@@ -39,7 +39,7 @@ import { nodeSigner, verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
-import { RefusalIndex, utcDay } from './refusals.js';
+import { RefusalIndex, utcDay, type RefusalFilter, type RefusedTx } from './refusals.js';
 import { Bloom, StateTable } from './state-table.js';
 
 export interface NodeIdentity {
@@ -137,6 +137,23 @@ export class Ledger {
       if (last.leaf !== size - 1)
         throw new AidError('VERIFY_FAILED', 'the log does not end with a block leaf');
     }
+    if (this.head) this.refusals.catchUp((k) => this.signerOrg(k));
+  }
+
+  /** The organisation of a signer key as the committed state knows it ('' for an applicant). */
+  private signerOrg(key: string): string {
+    const s = this.keyStatus(key);
+    if (s.kind === 'active') return s.signer.org;
+    if (s.kind === 'revoked') {
+      const slash = s.member.indexOf('/');
+      return slash < 0 ? '' : s.member.slice(0, slash);
+    }
+    return '';
+  }
+
+  /** Refused transactions, newest first (the log's own refusals, indexed). */
+  refused(f: RefusalFilter): RefusedTx[] {
+    return this.refusals.refused(f);
   }
 
   private loadTxIds(capacity: number): Bloom {
@@ -374,7 +391,13 @@ export class Ledger {
     const first = this.log.size;
     const leaves: PendingLeaf[] = fresh.map((item, k) => {
       const result = run.results[k]!;
-      return { text: txLeafText(item.text, result), item, writes: run.writes[k]!, ok: result.ok };
+      return {
+        text: txLeafText(item.text, result),
+        item,
+        writes: run.writes[k]!,
+        ok: result.ok,
+        ...(result.ok ? {} : { code: result.code }),
+      };
     });
     const outcomes = refs.map((r): CommitOutcome => {
       if (!('at' in r)) return r;
@@ -442,8 +465,15 @@ export class Ledger {
         this.state.write(b.overlay.writes, keys);
         for (const m of this.models.values()) m.apply(b.overlay.writes);
         this.refusals.apply(
-          b.leaves.map((l) => ({ signer: l.item.tx.signer, ok: l.ok })),
+          b.leaves.map((l, k) => ({
+            index: first + k,
+            signer: l.item.tx.signer,
+            type: l.item.tx.type,
+            ok: l.ok,
+            ...(l.code === undefined ? {} : { code: l.code }),
+          })),
           b.time,
+          (k) => this.signerOrg(k),
         );
         st.putBlock.run({
           height: b.height,
@@ -657,6 +687,8 @@ interface PendingLeaf {
   item: AdmittedItem;
   writes: Map<string, string | null>;
   ok: boolean;
+  /** The refusal's code, when refused. */
+  code?: string;
 }
 
 function prepare(db: Database.Database) {

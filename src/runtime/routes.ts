@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { OrgTypeSchema } from '../chain/genesis.js';
 import { ROLES } from './contract.js';
-import type { Ledger } from './ledger.js';
+import type { CommitOutcome, Ledger } from './ledger.js';
 
 /** Who is reading: a member of an organisation, an applicant (org ''), or a peer node. */
 export const ViewerSchema = z
@@ -50,6 +50,17 @@ export interface RouteRequest<P, Q, B, V> {
   header(name: string): string | undefined;
   /** The client's address: it may count against a limit, and is never logged. */
   readonly client: string;
+  /** The raw body of a route that takes one (`rawBody`), unread: the handler reads it. */
+  readonly stream: AsyncIterable<Uint8Array> | undefined;
+}
+
+/** A success that is bytes of a media type (a document), not JSON. */
+export class Bytes {
+  constructor(
+    readonly type: string,
+    readonly data: Uint8Array,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
 }
 
 /** A success answered with a status other than 200, with the route's response shape. */
@@ -108,6 +119,11 @@ export interface RouteSpec<
   bodyText?: z.ZodType;
   /** The largest body taken, in bytes (default: the server's). */
   bodyLimit?: number;
+  /**
+   * A raw body of this media type (not JSON), handed to the handler unread as `stream`: the
+   * handler reads it and enforces `limit` itself, so nothing is buffered before it has decided to.
+   */
+  rawBody?: { mediaType: string; limit: number; description: string };
   /** What a success answers (status 200): JSON, unless `type` names another media type. */
   response: R;
   type?: string;
@@ -117,7 +133,7 @@ export interface RouteSpec<
   errors?: Readonly<Record<number, string>>;
   handler(
     req: RouteRequest<z.output<P>, z.output<Q>, z.output<B>, ViewerOf<A>>,
-  ): Awaitable<z.input<R> | Reply<z.input<R>> | EventStream>;
+  ): Awaitable<z.input<R> | Reply<z.input<R>> | Bytes | EventStream>;
 }
 
 /** A route as the frame mounts it: its handler takes the inputs the frame checked. */
@@ -143,10 +159,37 @@ export function route<
   return spec as unknown as Route;
 }
 
+/**
+ * What the node offers a domain's routes beyond reading its ledger: its organisation and
+ * directory (a domain keeps node-local files under it), the submit path, its node key, and where
+ * its peers are.
+ */
+export interface NodeServices {
+  /** The organisation this node belongs to. */
+  readonly org: string;
+  /** The node's directory. */
+  readonly dir: string;
+  /** The clock (ms); a test's clock in tests. */
+  clock(): number;
+  /**
+   * Admits and orders one submission (its RFC 8785 text) and resolves with its outcome once
+   * committed. @throws AidError with an admission code, or RATE_LIMITED.
+   */
+  submit(text: string, client: string): Promise<CommitOutcome>;
+  /** Signs with the node's key (the key it signs checkpoints with and signs in to peers with). */
+  sign(message: Uint8Array): Uint8Array;
+  /** The node's public key (hex). */
+  readonly publicKey: string;
+  /** Where another organisation's node API is reached, if this node knows (a consortium). */
+  peerUrl(org: string): Promise<string | undefined>;
+}
+
 /** What the API frame gives a domain's routes. */
 export interface RouteContext {
   /** The node's ledger: routes only read it (state, blocks, log, private parts). */
   readonly ledger: Ledger;
+  /** The node itself; absent where routes are served without one. */
+  readonly node?: NodeServices;
 }
 
 /** A domain's part of the HTTP API: its routes, over a read model it builds from the context. */

@@ -19,6 +19,7 @@ import {
   CANCEL_REASONS,
   DECLINE_REASONS,
   FREEZE_REASONS,
+  INFO_REASONS,
   RETURN_REASONS,
   REVIEW_REASONS,
   UNFREEZE_REASONS,
@@ -794,6 +795,30 @@ function caseCommands(cli: Command): void {
     .action(async (id: string, o: SignOpts & { account: string }) => {
       await send(o, 'cases.recover', { case: id, account: o.account });
       out(`case ${id} is now bound to account ${o.account}; the old account is closed`);
+    });
+
+  withReason(
+    onCase('ask', 'a reviewer asks for more information before deciding (protocol 3)'),
+    INFO_REASONS,
+  )
+    .addOption(
+      new Option('--from <who>', 'who answers: the applicant’s side or the treating hospital')
+        .choices(['applicant', 'hospital'])
+        .makeOptionMandatory(),
+    )
+    .action(async (id: string, o: SignOpts & { code: string; from: string; note?: string }) => {
+      await send(
+        o,
+        'cases.requestInfo',
+        { case: id, reason: o.code, from: o.from },
+        noteFacts(o.note),
+      );
+    });
+
+  onCase('answer', 'answer a request for more information; the case goes back to the reviewer')
+    .option('--note <text>', 'the answer: private, never in the public log')
+    .action(async (id: string, o: SignOpts & { note?: string }) => {
+      await send(o, 'cases.answerInfo', { case: id }, noteFacts(o.note));
     });
 
   withReason(onCase('cancel', 'the program cancels the case'), CANCEL_REASONS).action(

@@ -394,6 +394,11 @@ interface Recipe {
   freeze?: boolean;
   /** Submitted late: approved after the last donation, so it waits. */
   late?: boolean;
+  /**
+   * The reviewer asks for more information first (protocol 3): the applicant's side, who has not
+   * answered yet, or the hospital, which answers before the reviewer decides.
+   */
+  ask?: 'pending' | 'answered';
 }
 
 const RECIPES: Recipe[] = [
@@ -447,6 +452,8 @@ const RECIPES: Recipe[] = [
   { program: 'hope', end: 'cancelled', n: 1, leaveAt: 'assessed', band: 'two' },
   { program: 'hope', end: 'cancelled', n: 1, leaveAt: 'waitlisted' },
   { program: 'hope', end: 'cancelled', n: 1, leaveAt: 'funded' },
+  { program: 'city', end: 'info-requested', n: 2, band: 'one', ask: 'pending' },
+  { program: 'hope', end: 'funded', n: 2, band: 'one', ask: 'answered' },
 ];
 
 interface Plan {
@@ -472,6 +479,7 @@ interface Plan {
   declared: bigint;
   householdSize: number;
   rating: number | undefined;
+  ask?: Recipe['ask'];
   id?: string;
   /**
    * Applied for only once this plan's case has ended: a patient has one open case in a program
@@ -527,6 +535,7 @@ function planCases(rng: SeededRng): Plan[] {
         end: r.end,
         reject: r.reject,
         appeal: r.appeal,
+        ...(r.ask === undefined ? {} : { ask: r.ask }),
         leaveAt: r.leaveAt,
         freeze: r.freeze === true,
         diagnoses:
@@ -1074,6 +1083,24 @@ function step(
       });
       return;
     case 'assessed': {
+      if (p.ask !== undefined && (rec.infoRequests ?? []).length === 0) {
+        const pending = p.ask === 'pending';
+        s.add(
+          prog.reviewers[p.no % 2]!,
+          'cases.requestInfo',
+          {
+            ...ref,
+            reason: pending ? 'income-proof-needed' : 'invoice-detail-needed',
+            from: pending ? 'applicant' : 'hospital',
+          },
+          {
+            facts: {
+              note: pending ? '请提供最近三个月的收入证明' : '请逐项列出第一行的药品',
+            },
+          },
+        );
+        return;
+      }
       if (p.conflict && !p.provoked.has('CONFLICT_OF_INTEREST')) {
         p.provoked.add('CONFLICT_OF_INTEREST');
         // Refused: nobody reviews a case from a hospital of their own organisation.
@@ -1113,6 +1140,13 @@ function step(
       );
       return;
     }
+    case 'info-requested':
+      // The applicant's side has not answered yet; the hospital answers at once.
+      if (p.ask === 'answered')
+        s.add(clerk, 'cases.answerInfo', ref, {
+          facts: { note: '第一行为三个疗程的化疗药物，明细已附上' },
+        });
+      return;
     case 'rejected':
       if (p.appeal && !rec.appealed)
         s.add(

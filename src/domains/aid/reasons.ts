@@ -86,6 +86,27 @@ export const REVIEW_REASONS = {
 export type ReviewReason = keyof typeof REVIEW_REASONS;
 export const ReviewReasonSchema = z.enum(Object.keys(REVIEW_REASONS) as [ReviewReason]);
 
+/** What a reviewer asks for before deciding (`cases.requestInfo`, protocol 3). */
+export const INFO_REASONS = {
+  'document-missing': n('缺少所需文件', '缺少所需文件', 'a required document is missing'),
+  'document-unreadable': n('文件無法辨認', '文件无法辨认', 'a document cannot be read'),
+  'income-proof-needed': n('需要收入證明', '需要收入证明', 'proof of income is needed'),
+  'identity-proof-needed': n('需要身分證明', '需要身份证明', 'proof of identity is needed'),
+  'diagnosis-detail-needed': n(
+    '需要更詳細的診斷資料',
+    '需要更详细的诊断资料',
+    'more detail on the diagnosis is needed',
+  ),
+  'invoice-detail-needed': n(
+    '需要更詳細的費用明細',
+    '需要更详细的费用明细',
+    'more detail on the invoice is needed',
+  ),
+  other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
+} as const satisfies Record<string, Names>;
+export type InfoReason = keyof typeof INFO_REASONS;
+export const InfoReasonSchema = z.enum(Object.keys(INFO_REASONS) as [InfoReason]);
+
 /** Why the program cancels a case (`cases.cancel`). */
 export const CANCEL_REASONS = {
   'applicant-request': n('應申請人要求', '应申请人要求', 'at the applicant’s request'),

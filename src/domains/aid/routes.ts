@@ -31,6 +31,12 @@ import {
 import { pickLang, type Lang } from './text.js';
 import { canSeeCase, seesAll } from './access.js';
 import { caseReference, parseCaseReference } from './reference.js';
+import { BankingSchema, pain001, paymentsCsv, type Banking } from './payments-export.js';
+import { sha256 } from '../../core/hash.js';
+import { toHex, utf8 } from '../../core/bytes.js';
+import type { Currency } from '../../core/money.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ValidNationalIdSchema } from './application.js';
 import {
   AssessmentSourcesSchema,
@@ -123,6 +129,23 @@ function page<T extends { submitted: number; id: string }>(rows: T[], limit: num
   };
 }
 
+/** The node's bank details. @throws AidError UNAVAILABLE when it keeps none, CONFIG when unreadable. */
+function readBanking(dir: string | undefined): Banking {
+  const path = dir === undefined ? undefined : join(dir, 'banking.json');
+  if (path === undefined || !existsSync(path))
+    throw new AidError('UNAVAILABLE', 'this node keeps no banking.json: no bank file can be made');
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new AidError('UNAVAILABLE', 'banking.json is not JSON');
+  }
+  const r = BankingSchema.safeParse(value);
+  if (!r.success)
+    throw new AidError('UNAVAILABLE', `banking.json is not valid: ${r.error.issues[0]!.message}`);
+  return r.data;
+}
+
 /** Whether the viewer may take the private parts a rule assessment needs. */
 function canAssess(v: Viewer, c: { owner: string }): boolean {
   return (
@@ -134,7 +157,7 @@ function canAssess(v: Viewer, c: { owner: string }): boolean {
 const CaseParams = z.object({ id: hexParam('a case id') });
 const caseRefusals = { 403: 'not yours to see', 404: 'no such case' };
 
-export const aidRoutes: DomainRoutes = ({ ledger }) => {
+export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
   const q = new AidQueries(ledger);
   const langOf = (lang: string | undefined, header: (name: string) => string | undefined): Lang =>
     pickLang(lang ?? header('accept-language'));
@@ -360,6 +383,74 @@ export const aidRoutes: DomainRoutes = ({ ledger }) => {
         return { open: { id: rec.id, reference: caseReference(rec.id) } };
       },
     }),
+    ...(['csv', 'pain001'] as const).map((format) =>
+      route({
+        id: format === 'csv' ? 'paymentsCsv' : 'paymentsPain001',
+        method: 'POST',
+        path: `/v1/payments/${format}`,
+        summary:
+          format === 'csv'
+            ? 'A batch of disbursements as CSV for the bank (UTF-8 with BOM; the columns of docs/aid.md)'
+            : 'A batch of disbursements as an ISO 20022 pain.001.001.09 customer credit transfer',
+        description:
+          'For the finance officers of the organisation whose programs paid the cases. Bank details come from the node’s `banking.json` (docs/aid.md), never from the ledger. A message ID is derived from the batch’s disbursements, so the same batch exported twice is the same message and a bank refuses to pay it twice.',
+        access: 'signed-in',
+        body: z.strictObject({ cases: z.array(hexParam('a case id')).min(1).max(1000) }),
+        bodyLimit: 128 * 1024,
+        type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/xml; charset=utf-8',
+        response: z.string(),
+        errors: {
+          400: 'a case not yet disbursed, mixed currencies, or a payee without bank details',
+          403: 'not a finance officer of the paying organisation',
+          503: 'this node keeps no banking.json',
+        },
+        handler: (req) => {
+          const v = req.viewer;
+          if (!v.roles.includes('finance'))
+            throw new AidError('FORBIDDEN', 'finance officers export payments');
+          const payments = req.body.cases.map((id, index) => {
+            const rec = q.caseRecord(id);
+            if (rec.owner !== v.org)
+              throw new AidError('FORBIDDEN', 'your organisation did not pay this case', {
+                details: { index },
+              });
+            const paid = q.caseForReader(rec, true).payments.at(-1);
+            if (paid === undefined || rec.amount === undefined)
+              throw new AidError('BAD_REQUEST', 'this case has not been disbursed', {
+                details: { index },
+              });
+            return {
+              caseId: rec.id,
+              tx: paid.tx,
+              program: rec.program,
+              payee: rec.hospital,
+              amount: BigInt(rec.amount),
+              currency: q.programRecord(rec.program).currency as Currency,
+              reference: paid.reference,
+              time: paid.time,
+            };
+          });
+          const banking = readBanking(node?.dir);
+          if (format === 'csv') return paymentsCsv(banking, payments);
+          const batch = toHex(
+            sha256(
+              utf8(
+                payments
+                  .map((p) => p.tx)
+                  .sort()
+                  .join('\n'),
+              ),
+            ),
+          );
+          return pain001(
+            banking,
+            payments,
+            `AL-${batch.slice(0, 32)}`,
+            node ? node.clock() : Date.now(),
+          );
+        },
+      }),
+    ),
     route({
       id: 'case',
       method: 'GET',

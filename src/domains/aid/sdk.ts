@@ -53,6 +53,7 @@ export {
 } from './text.js';
 export {
   CANCEL_REASONS,
+  INFO_REASONS,
   DECLINE_REASONS,
   FREEZE_REASONS,
   RETURN_REASONS,

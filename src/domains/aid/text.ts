@@ -50,6 +50,7 @@ export const STATE_LABELS: Readonly<Record<string, Names>> = {
   assessed: n('待審核', '待审核', 'awaiting review'),
   rejected: n('未獲批准', '未获批准', 'rejected'),
   appealed: n('覆核中', '复核中', 'under appeal'),
+  'info-requested': n('待補充資料', '待补充资料', 'more information requested'),
   waitlisted: n('候補中', '候补中', 'waitlisted'),
   funded: n('已預留款項', '已预留款项', 'funded'),
   disbursed: n('已撥付醫院', '已拨付医院', 'paid to the hospital'),

@@ -12,6 +12,7 @@ export const CASE_STATES = [
   'assessed',
   'rejected',
   'appealed',
+  'info-requested',
   'waitlisted',
   'funded',
   'disbursed',
@@ -39,6 +40,8 @@ export const WITHDRAWABLE_STATES = [
   'verified',
   'assessed',
   'appealed',
+  // From protocol 3 (no case of an older version is ever in it).
+  'info-requested',
   'rejected',
   'waitlisted',
   'funded',
@@ -216,6 +219,22 @@ export const CaseRecordSchema = z
      * new phone), who did it (a member of the treating hospital, or `applicant`) and when.
      */
     recovered: z.array(z.object({ time, tx: z.string(), by: z.string() })).exactOptional(),
+    /**
+     * From protocol 3: each time a reviewer asked for more information (a published reason code,
+     * and whether the applicant's side or the hospital answers), and the answer when given. The
+     * case waits in `info-requested` and returns to `returnTo` when answered.
+     */
+    infoRequests: z
+      .array(
+        z.object({
+          reason: z.string(),
+          from: z.enum(['applicant', 'hospital']),
+          returnTo: z.enum(CASE_STATES),
+          asked: z.object({ time, tx: z.string(), by: z.string() }),
+          answered: z.object({ time, tx: z.string(), by: z.string() }).exactOptional(),
+        }),
+      )
+      .exactOptional(),
   })
   .meta({ id: 'CaseRecord' });
 export type CaseRecord = z.infer<typeof CaseRecordSchema>;

@@ -87,6 +87,11 @@ export class MembershipQueries {
     throw new AidError('NOT_FOUND', 'no member, applicant or node holds this key');
   }
 
+  /** The member a key is (or was) of, if any. */
+  memberOfKey(key: string): string | undefined {
+    return this.view.get<KeyRecord>(keys.key(key))?.member;
+  }
+
   /** Who signs in with a key: a peer node, a member or an applicant; undefined if none may. */
   viewer(key: string): Viewer | undefined {
     // Node keys first: a member record that protocol 1 let claim a node key (then revoked) must

@@ -25,9 +25,11 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
   CASE_STATES,
+  caseDocuments,
   explainCase,
   getCase,
   OUTCOME_LABELS,
+  READ_ROLE_LABELS,
   REASON_LABELS,
   REVIEW_REASONS,
   STATE_LABELS,
@@ -135,6 +137,7 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
       <Timeline rec={rec} />
       {rec.decision && <Decision rec={rec} unlocked={props.unlocked} />}
       <MoneySection view={view} currency={prog?.currency} />
+      <DocumentReads rec={rec} unlocked={props.unlocked} />
       <Actions rec={rec} unlocked={props.unlocked} />
     </Stack>
   );
@@ -204,6 +207,73 @@ function Timeline(props: { rec: CaseRecord }) {
           })}
         </ul>
       </details>
+    </Section>
+  );
+}
+
+/**
+ * Who read the case's documents: every read is a transaction the reader signed, committed before
+ * the bytes were served, so the list is the ledger's, each entry verifiable.
+ */
+function DocumentReads(props: { rec: CaseRecord; unlocked: Unlocked }) {
+  const { t } = useTranslation('applicant');
+  const { lang } = useLocale();
+  const orgName = useOrgName();
+  const q = useQuery({
+    queryKey: ['me', props.unlocked.key, 'documents', props.rec.id],
+    queryFn: () => withToken(lang, (tok) => caseDocuments(client, tok, props.rec.id)),
+    refetchInterval: REFRESH_MS,
+  });
+  // A node without documents (an older one) has nothing to list: the section stays away.
+  if (q.isError && !q.data) return null;
+  if (q.isPending) return null;
+  const d = q.data;
+  if (d.documents.length === 0) return null;
+  const reads = d.reads ?? [];
+  return (
+    <Section small id="reads-title" title={t('reads.title')}>
+      <Text size="sm">{t('reads.intro', { count: d.documents.length })}</Text>
+      {reads.length === 0 ? (
+        <Text>{t('reads.none')}</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={420}>
+          <Table data-testid="document-reads">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('reads.when')}</Table.Th>
+                <Table.Th scope="col">{t('reads.who')}</Table.Th>
+                <Table.Th scope="col">{t('reads.document')}</Table.Th>
+                <Table.Th scope="col">{t('reads.record')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {reads.map((r) => (
+                <Table.Tr key={r.tx}>
+                  <Table.Td>
+                    <When ms={r.time} withTime />
+                  </Table.Td>
+                  <Table.Td>
+                    {r.reader === 'applicant'
+                      ? t('reads.you')
+                      : `${orgName(r.org)} · ${READ_ROLE_LABELS[r.as]?.[lang] ?? r.as}`}
+                  </Table.Td>
+                  <Table.Td>{r.kind}</Table.Td>
+                  <Table.Td>
+                    <Anchor
+                      component={Link}
+                      to={`/verify/${r.tx}`}
+                      size="sm"
+                      aria-label={t('reads.verifyRead', { kind: r.kind })}
+                    >
+                      {t('timeline.verify')}
+                    </Anchor>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
     </Section>
   );
 }

@@ -9,6 +9,7 @@ const TONE: Record<string, Tone> = {
   verified: 'wait',
   assessed: 'wait',
   appealed: 'wait',
+  'info-requested': 'wait',
   waitlisted: 'wait',
   funded: 'good',
   disbursed: 'good',

@@ -217,6 +217,8 @@ export const applicant = catalog(
         assessed: 'The case meets the rules. Next, a reviewer of the program decides.',
         rejected: 'The case was not approved. The reasons are below.',
         appealed: 'You appealed. A reviewer who has not seen the case before looks at it again.',
+        'info-requested':
+          'The reviewer needs more information before deciding. The hospital’s social worker can tell you what to bring.',
         waitlisted:
           'Approved. The program’s money is committed to earlier cases; yours is funded in turn as money arrives.',
         funded: 'Approved, and the money is set aside. Next, the program pays the hospital.',
@@ -234,6 +236,18 @@ export const applicant = catalog(
       byOrg: 'by {{org}}',
       verify: 'Check on the public record',
       verifyStep: 'Check on the public record: {{step}}',
+    },
+    reads: {
+      title: 'Who read your documents',
+      intro:
+        'Your case rests on {{count}} documents. Each time someone opens one, the ledger records who, which document and when, before they see it.',
+      none: 'Nobody has read your documents yet.',
+      when: 'When',
+      who: 'Who',
+      you: 'You',
+      document: 'Document',
+      record: 'Record',
+      verifyRead: 'Verify on the ledger: the read of {{kind}}',
     },
     decision: {
       title: 'The decision and why',
@@ -548,6 +562,7 @@ export const applicant = catalog(
         assessed: '個案符合規則。接下來，由計劃的審核人作出決定。',
         rejected: '個案未獲批准，原因請見下方。',
         appealed: '您已提出覆核，將由一位未曾審核此個案的審核人重新審視。',
+        'info-requested': '審核人在作出決定前需要更多資料。醫院的社工可以告訴您需要帶甚麼。',
         waitlisted: '已獲批准。計劃的款項已先承諾給較早的個案；款項到位後，會依次為您的個案撥款。',
         funded: '已獲批准，款項已預留。接下來，計劃會撥款給醫院。',
         disbursed: '款項已撥付醫院。接下來，醫院會確認收款。',
@@ -563,6 +578,18 @@ export const applicant = catalog(
       byOrg: '經辦：{{org}}',
       verify: '在公開紀錄上查核',
       verifyStep: '在公開紀錄上查核：{{step}}',
+    },
+    reads: {
+      title: '誰讀取了您的文件',
+      intro:
+        '您的案件附有 {{count}} 份文件。每次有人開啟其中一份，帳本都會在對方看到之前記下是誰、哪份文件及時間。',
+      none: '尚無人讀取您的文件。',
+      when: '時間',
+      who: '讀取者',
+      you: '您本人',
+      document: '文件',
+      record: '紀錄',
+      verifyRead: '在帳本上查核：讀取{{kind}}的紀錄',
     },
     decision: {
       title: '決定及理由',
@@ -868,6 +895,7 @@ export const applicant = catalog(
         assessed: '个案符合规则。接下来，由项目的审核人作出决定。',
         rejected: '个案未获批准，原因见下方。',
         appealed: '您已申请复核，将由一位未审核过此个案的审核人重新审查。',
+        'info-requested': '审核人在作出决定前需要更多资料。医院的社工可以告诉您需要带什么。',
         waitlisted: '已获批准。项目的资金已先承诺给更早的个案；资金到位后，会依次为您的个案拨款。',
         funded: '已获批准，款项已预留。接下来，项目会拨款给医院。',
         disbursed: '款项已拨付医院。接下来，医院会确认收款。',
@@ -883,6 +911,18 @@ export const applicant = catalog(
       byOrg: '经办：{{org}}',
       verify: '在公开记录上核对',
       verifyStep: '在公开记录上核对：{{step}}',
+    },
+    reads: {
+      title: '谁读取了您的文件',
+      intro:
+        '您的案件附有 {{count}} 份文件。每次有人打开其中一份，账本都会在对方看到之前记下是谁、哪份文件及时间。',
+      none: '尚无人读取您的文件。',
+      when: '时间',
+      who: '读取者',
+      you: '您本人',
+      document: '文件',
+      record: '记录',
+      verifyRead: '在账本上查验：读取{{kind}}的记录',
     },
     decision: {
       title: '决定及理由',

@@ -12,6 +12,10 @@
  *   social worker after checking the patient's identity in person, or by the applicant's old key
  *   (moving to a new phone while the old one still works). No server keeps a secret to recover.
  *
+ * - `requestInfo` (a reviewer or the program's manager, from `assessed` or `appealed`) asks the
+ *   applicant's side or the treating hospital for more information with a published reason code;
+ *   `answerInfo` by whoever was asked returns the case to where it waited.
+ *
  * Versions 1 and 2 are left exactly as they ran; this file only wraps their actions.
  */
 import { z } from 'zod';
@@ -21,7 +25,16 @@ import { SubmitFactsSchema } from '../application.js';
 import { patientKey } from './attest.js';
 import { AidError } from '../../../core/errors.js';
 import { caseKeys, getCase, putCase } from './case-record.js';
-import { casesV2 } from './cases.js';
+import {
+  cancelV3,
+  casesV2,
+  load,
+  requireApplicantSide,
+  requireHospital,
+  requireOwner,
+} from './cases.js';
+import { transition } from './case-record.js';
+import { InfoReasonSchema, PrivateNoteSchema } from '../reasons.js';
 import {
   action,
   refuse,
@@ -152,11 +165,86 @@ const recover = action({
   },
 });
 
-/** Protocol 3: version 2's cases with one open case per patient per program, and recovery. */
+/**
+ * A reviewer (or the program's manager) asks the applicant's side or the treating hospital for
+ * more information before deciding: a published reason code in public, any words in the private
+ * part. The case waits in `info-requested` and no reviewer decides it meanwhile.
+ */
+const requestInfo = action({
+  schema: z.strictObject({
+    case: TxRefSchema,
+    reason: InfoReasonSchema,
+    from: z.enum(['applicant', 'hospital']),
+  }),
+  roles: ['reviewer', 'program-manager'],
+  private: 'optional',
+  facts: PrivateNoteSchema,
+  apply(ctx, p) {
+    const rec = load(ctx, p.case, ['assessed', 'appealed']);
+    requireOwner(ctx, rec);
+    const returnTo = rec.state as 'assessed' | 'appealed';
+    putCase(ctx.state, {
+      ...transition(ctx, rec, 'info-requested'),
+      infoRequests: [
+        ...(rec.infoRequests ?? []),
+        {
+          reason: p.reason,
+          from: p.from,
+          returnTo,
+          asked: { time: ctx.time, tx: ctx.txId, by: ctx.signer.member },
+        },
+      ],
+    });
+  },
+});
+
+/**
+ * The answer: by whoever was asked (the applicant or the hospital's social worker for the
+ * applicant's side; the hospital's clerk or social worker for the hospital), with words in the
+ * private part and documents attached beside it. The case goes back to where it waited.
+ */
+const answerInfo = action({
+  schema: z.strictObject({ case: TxRefSchema }),
+  roles: ['applicant', 'social-worker', 'clerk'],
+  private: 'optional',
+  facts: PrivateNoteSchema,
+  apply(ctx, p) {
+    const rec = load(ctx, p.case, ['info-requested']);
+    const asks = rec.infoRequests ?? [];
+    const open = asks[asks.length - 1];
+    if (open === undefined || open.answered !== undefined)
+      refuse('INVALID_STATE', 'no request for information is waiting');
+    if (open.from === 'applicant') requireApplicantSide(ctx, rec);
+    else requireHospital(ctx, rec);
+    putCase(ctx.state, {
+      ...transition(ctx, rec, open.returnTo),
+      infoRequests: [
+        ...asks.slice(0, -1),
+        {
+          ...open,
+          answered: { time: ctx.time, tx: ctx.txId, by: ctx.signer.member || 'applicant' },
+        },
+      ],
+    });
+  },
+});
+
+/**
+ * Protocol 3: version 2's cases with one open case per patient per program, recovery onto a new
+ * phone, and requests for more information.
+ */
 export const casesV3: Contract = {
   ...casesV2,
   writes: [...(casesV2.writes ?? []), 'accounts/'],
-  actions: { ...casesV2.actions, submit, appeal, recover },
+  actions: {
+    ...casesV2.actions,
+    submit,
+    appeal,
+    recover,
+    requestInfo,
+    answerInfo,
+    cancel: cancelV3,
+  },
 };
 
 /** At the first block of version 3: names each patient's open case in each program. */

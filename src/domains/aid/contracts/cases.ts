@@ -141,9 +141,12 @@ const CaseRef = z.strictObject({ case: TxRefSchema });
  */
 interface Rules {
   v2: boolean;
+  /** From protocol 3 a case may also wait for information a reviewer asked for. */
+  v3?: boolean;
 }
 const V1: Rules = { v2: false };
 const V2: Rules = { v2: true };
+const V3: Rules = { v2: true, v3: true };
 const HOSPITAL_STAFF: readonly Role[] = ['clerk', 'social-worker'];
 const APPLICANT_SIDE: readonly Role[] = ['applicant', 'social-worker'];
 
@@ -608,6 +611,7 @@ function cancelAction(rules: Rules) {
         'verified',
         'assessed',
         'appealed',
+        ...(rules.v3 ? (['info-requested'] as const) : []),
         'waitlisted',
         'funded',
       ]);
@@ -851,4 +855,7 @@ export const casesV2: Contract = {
   },
 };
 
-export { caseKeys, isFrozenCase };
+/** Protocol 3's cancellation: also of a case that waits for information. */
+export const cancelV3 = cancelAction(V3);
+
+export { caseKeys, isFrozenCase, load, requireApplicantSide, requireHospital, requireOwner };
