@@ -262,7 +262,7 @@ function DocumentReads(props: { rec: CaseRecord; unlocked: Unlocked }) {
                     <Anchor
                       component={Link}
                       to={`/verify/${r.tx}`}
-                      size="sm"
+                      className="tap-link"
                       aria-label={t('reads.verifyRead', { kind: r.kind })}
                     >
                       {t('timeline.verify')}

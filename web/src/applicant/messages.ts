@@ -240,14 +240,14 @@ export const applicant = catalog(
     reads: {
       title: 'Who read your documents',
       intro:
-        'Your case rests on {{count}} documents. Each time someone opens one, the ledger records who, which document and when, before they see it.',
+        'Your case rests on {{count}} documents. Each time someone opens one, the public record keeps who, which document and when, before they see it.',
       none: 'Nobody has read your documents yet.',
       when: 'When',
       who: 'Who',
       you: 'You',
       document: 'Document',
       record: 'Record',
-      verifyRead: 'Verify on the ledger: the read of {{kind}}',
+      verifyRead: 'Check on the public record: the read of {{kind}}',
     },
     decision: {
       title: 'The decision and why',
@@ -582,14 +582,14 @@ export const applicant = catalog(
     reads: {
       title: '誰讀取了您的文件',
       intro:
-        '您的案件附有 {{count}} 份文件。每次有人開啟其中一份，帳本都會在對方看到之前記下是誰、哪份文件及時間。',
+        '您的案件附有 {{count}} 份文件。每次有人開啟其中一份，公開紀錄都會在對方看到之前記下是誰、哪份文件及時間。',
       none: '尚無人讀取您的文件。',
       when: '時間',
       who: '讀取者',
       you: '您本人',
       document: '文件',
       record: '紀錄',
-      verifyRead: '在帳本上查核：讀取{{kind}}的紀錄',
+      verifyRead: '在公開紀錄上查核：讀取{{kind}}的紀錄',
     },
     decision: {
       title: '決定及理由',
@@ -915,14 +915,14 @@ export const applicant = catalog(
     reads: {
       title: '谁读取了您的文件',
       intro:
-        '您的案件附有 {{count}} 份文件。每次有人打开其中一份，账本都会在对方看到之前记下是谁、哪份文件及时间。',
+        '您的案件附有 {{count}} 份文件。每次有人打开其中一份，公开记录都会在对方看到之前记下是谁、哪份文件及时间。',
       none: '尚无人读取您的文件。',
       when: '时间',
       who: '读取者',
       you: '您本人',
       document: '文件',
       record: '记录',
-      verifyRead: '在账本上查验：读取{{kind}}的记录',
+      verifyRead: '在公开记录上核对：读取{{kind}}的记录',
     },
     decision: {
       title: '决定及理由',
