@@ -79,6 +79,8 @@ describe('applicant portal', () => {
     );
     await page.getByTestId('new-passphrase').fill(PASSPHRASE);
     await main.getByText(/^Strength: /).waitFor();
+    // The error was about the short one: it goes once the passphrase is long enough.
+    assert.equal(await main.getByText('Use at least 10 characters.').count(), 0);
     await page.getByTestId('new-passphrase-again').fill(PASSPHRASE);
     await main.getByRole('button', { name: 'Create my account' }).click();
     await main.getByText('Your account is ready').waitFor({ timeout: 20_000 });
@@ -92,18 +94,20 @@ describe('applicant portal', () => {
     assert.equal(stored.registered, true);
     assert.equal(Buffer.from(stored.data, 'base64').length, 48, 'seed + GCM tag');
 
+    // The recovery sheet is offered in place of a file to download.
+    await main.getByRole('link', { name: 'Print the recovery sheet' }).waitFor();
+    await main.getByRole('button', { name: 'Continue' }).click();
+    await main.getByText('You have not applied yet.').waitFor();
+    await noViolations(page, '/me unlocked');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      main.getByRole('button', { name: 'Download the key file' }).click(),
+      main.getByRole('button', { name: 'Save the account file' }).click(),
     ]);
     const keyFile = join(files, 'key.json');
     await download.saveAs(keyFile);
     assert.equal(JSON.parse(readFileSync(keyFile, 'utf8')).key, stored.key);
-    await main.getByRole('button', { name: 'Continue' }).click();
-    await main.getByText('You have not applied yet.').waitFor();
-    await noViolations(page, '/me unlocked');
     await main.getByRole('button', { name: 'Forget this device' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Remove the key from this device?' });
+    const dialog = page.getByRole('dialog', { name: 'Remove your account from this phone?' });
     await dialog.waitFor();
     await noViolations(page, 'the forget dialog');
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
@@ -114,7 +118,9 @@ describe('applicant portal', () => {
     await main.getByRole('heading', { name: 'Choose a program' }).waitFor();
     await noViolations(page, '/me/apply');
     await main
-      .getByRole('link', { name: 'City Medical Assistance for Households in Difficulty' })
+      .getByRole('link', {
+        name: 'Apply to this program: City Medical Assistance for Households in Difficulty',
+      })
       .click();
     await main.getByRole('heading', { name: 'Step 1 of 5: Hospital' }).waitFor();
     await noViolations(page, 'step 1');
@@ -139,12 +145,15 @@ describe('applicant portal', () => {
     await main.getByRole('button', { name: 'Next' }).click();
 
     await main.getByRole('heading', { name: 'Step 3 of 5: Household' }).waitFor();
-    // The city program's rules read one declared fact: the household income.
-    assert.equal(await main.getByRole('textbox').count(), 1);
-    await page.getByTestId('fact-householdIncomePerCapita').fill('18,000.505');
+    // The city program's rules read one declared fact, the income per person: asked as the
+    // household's total and its size, which the form divides.
+    assert.equal(await main.getByRole('textbox').count(), 2);
+    await page.getByTestId('fact-householdIncome').fill('36,001.005');
+    await page.getByTestId('fact-householdSize').fill('2');
     await main.getByRole('button', { name: 'Next' }).click();
     await main.getByText(/at most 2 decimals/).waitFor();
-    await page.getByTestId('fact-householdIncomePerCapita').fill('18,000.50');
+    await page.getByTestId('fact-householdIncome').fill('¥36,001');
+    await main.getByText('Income per person a year: CN¥18,000.50').waitFor();
     await main.getByRole('button', { name: 'Next' }).click();
 
     await main.getByRole('heading', { name: 'Step 4 of 5: Eligibility' }).waitFor();
@@ -164,7 +173,7 @@ describe('applicant portal', () => {
     await main.getByRole('heading', { name: 'Step 5 of 5: Send' }).waitFor();
     await main.getByText('CN¥18,000.50').waitFor();
     await noViolations(page, 'the review');
-    await main.getByRole('button', { name: 'Sign and send the application' }).click();
+    await main.getByRole('button', { name: 'Send the application' }).click();
     await main.getByText('Application sent').waitFor();
     const receipt = await main
       .getByRole('link', { name: 'Check the receipt' })
@@ -179,9 +188,11 @@ describe('applicant portal', () => {
     const steps = timeline.locator('> li');
     await timeline.getByText('Submitted', { exact: true }).waitFor();
     await noViolations(page, 'the case, submitted');
+    // The links to check each step sit together, once, behind one summary.
+    await main.getByText('Check these steps on the public record').click();
     assert.equal(
       await main
-        .getByRole('link', { name: 'Verify on the ledger: Submitted' })
+        .getByRole('link', { name: 'Check on the public record: Submitted' })
         .getAttribute('href'),
       `/verify/${caseId}`,
     );
@@ -216,6 +227,7 @@ describe('applicant portal', () => {
     await timeline.getByText('awaiting review').waitFor();
     // The decision, explained: each condition, where its facts came from, the amount.
     await main.getByText('All the program’s conditions are met.').waitFor();
+    await main.getByText('Why: each condition and the amount, step by step').click();
     await main
       .getByText(
         // The applicant sees what they declared, never the value the bureau attested.
@@ -261,7 +273,7 @@ describe('applicant portal', () => {
     await readsTable.getByText('City Medical Security Bureau · program reviewer').waitFor();
     assert.equal(
       await main
-        .getByRole('link', { name: 'Verify on the ledger: the read of invoice' })
+        .getByRole('link', { name: 'Check on the public record: the read of invoice' })
         .getAttribute('href'),
       `/verify/${opened.read}`,
     );
@@ -287,7 +299,7 @@ describe('applicant portal', () => {
     await noViolations(page, '/me locked');
     await page.getByTestId('unlock-passphrase').fill('not the passphrase');
     await main.getByRole('button', { name: 'Unlock' }).click();
-    await main.getByText(/That passphrase does not open this key/).waitFor({ timeout: 20_000 });
+    await main.getByText(/That passphrase does not open this account/).waitFor({ timeout: 20_000 });
     assert.equal(
       await page.evaluate('document.activeElement?.dataset.testid'),
       'unlock-passphrase',
@@ -356,7 +368,7 @@ describe('applicant portal', () => {
 
     await main.getByRole('link', { name: '返回我的申請' }).click();
     await main.getByRole('link', { name: '申請救助' }).click();
-    await main.getByRole('link', { name: '希望兒童大病救助基金' }).click();
+    await main.getByRole('link', { name: '申請此計劃：希望兒童大病救助基金' }).click();
     await main.getByRole('heading', { name: '第 1 步，共 5 步：醫院' }).waitFor();
     await main.getByRole('radio', { name: '市兒童醫院' }).check();
     await main.getByRole('button', { name: '下一步' }).click();
@@ -381,7 +393,7 @@ describe('applicant portal', () => {
     // Sent, rejected by the rules (the diagnosis is not one the fund covers), appealed, withdrawn.
     await main.getByRole('button', { name: '下一步' }).click();
     await main.getByRole('heading', { name: '第 5 步，共 5 步：送出' }).waitFor();
-    await main.getByRole('button', { name: '簽署並送出申請' }).click();
+    await main.getByRole('button', { name: '送出申請' }).click();
     await main.getByText('申請已送出').waitFor();
     const href = await main.getByRole('link', { name: '查核收據' }).getAttribute('href');
     const hopeCase = href!.slice('/verify/'.length);
@@ -437,7 +449,9 @@ describe('applicant portal', () => {
     const { page, errors, context } = await openPage(web.browser, { viewport: DESKTOP });
     const main = page.getByRole('main');
     await page.goto(`${web.node.url}/me/apply`);
-    await main.getByRole('link', { name: 'Hope Children’s Critical Illness Fund' }).waitFor();
+    await main
+      .getByRole('link', { name: 'Apply to this program: Hope Children’s Critical Illness Fund' })
+      .waitFor();
     await noViolations(page, '/me/apply on a desktop');
     await page.goto(`${web.node.url}/me/apply/${CITY}`);
     await main.getByRole('link', { name: 'Create or restore an account' }).click();

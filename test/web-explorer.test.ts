@@ -32,7 +32,7 @@ function leaves(v: unknown, out: string[] = []): string[] {
 }
 
 async function search(page: Page, text: string): Promise<void> {
-  const box = page.getByLabel('Find a transaction, a block or a log entry');
+  const box = page.getByLabel('Find a transaction, a block, a log entry or a case');
   await box.fill(text);
   await box.press('Enter');
 }

@@ -1,12 +1,55 @@
 // Builds the web app into dist/web, which the node serves at `/` beside its API. `npm run dev:web`
 // serves it with hot reload against a node on port 8080.
-import { defineConfig } from 'vite';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+const COMPRESSIBLE = /\.(?:js|css|html|svg|json|txt)$/;
+
+/**
+ * Writes a brotli (`.br`) and a gzip (`.gz`) copy beside every text asset of the build, once, at
+ * build time, so the node sends a phone about a quarter of the bytes without compressing on each
+ * request (@fastify/static's `preCompressed` picks the copy the browser accepts).
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'aidledger-precompress',
+    apply: 'build',
+    configResolved(c) {
+      outDir = resolve(c.root, c.build.outDir);
+    },
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((n) => {
+          const p = join(dir, n);
+          return statSync(p).isDirectory() ? walk(p) : [p];
+        });
+      for (const file of walk(outDir)) {
+        if (!COMPRESSIBLE.test(file)) continue;
+        const raw = readFileSync(file);
+        if (raw.length < 1024) continue;
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(raw, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: 11,
+              [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+            },
+          }),
+        );
+        writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
+      }
+    },
+  };
+}
 
 export default defineConfig({
   root: import.meta.dirname,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   // The web app sees the ledger only through the SDK (checked by dependency-cruiser).
   resolve: { alias: { '@sdk': new URL('../src/sdk/index.ts', import.meta.url).pathname } },
   build: {

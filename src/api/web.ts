@@ -1,6 +1,7 @@
 /**
  * Serves the web app (built into dist/web) at `/`, beside the API on the same origin: hashed
- * assets cached for a year, the page itself never cached, and any other non-API address answered
+ * assets cached for a year and sent brotli- or gzip-compressed when the browser takes it (copies
+ * written at build time), the page itself never cached, and any other non-API address answered
  * with the app so that links such as `/verify/<txid>` from a printed QR code open directly.
  */
 import { existsSync } from 'node:fs';
@@ -47,6 +48,8 @@ export function registerWebApp(
     root,
     prefix: '/',
     index: ['index.html'],
+    // The build writes .br and .gz beside each asset: sent as the browser accepts, else plain.
+    preCompressed: true,
     cacheControl: false,
     setHeaders(res, path) {
       res.setHeader(

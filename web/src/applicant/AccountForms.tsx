@@ -15,6 +15,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { randomSeed } from '@sdk';
 import { useLocale } from '../lib/locale-context';
@@ -33,7 +34,8 @@ import {
   type KeyFile,
   type StoredKey,
 } from './keystore';
-import { lock, registerAccount, storedKeyChanged, unlock } from './session';
+import { forgetNotes } from './notes';
+import { lock, registerAccount, storedKeyChanged, unlock, useStoredKey } from './session';
 import { useFocusFirstError, useRefusalText } from './shared';
 
 /** Saves the key file through the browser's download. */
@@ -145,7 +147,12 @@ export function CreateAccount(props: {
     }
   }
 
-  if (!hasWebCrypto()) return <Alert color="red">{t('keyErrors.no-crypto')}</Alert>;
+  if (!hasWebCrypto())
+    return (
+      <Alert color="red" role="note">
+        {t('keyErrors.no-crypto')}
+      </Alert>
+    );
 
   return (
     <form ref={form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="create-title">
@@ -157,7 +164,15 @@ export function CreateAccount(props: {
           label={t('account.passphrase')}
           description={t('account.passphraseHelp')}
           value={pass}
-          onChange={setPass}
+          onChange={(v) => {
+            setPass(v);
+            // An error is about what was typed then: it goes once the passphrase is long enough,
+            // rather than staying under one already rated strong.
+            setErrors((e) => ({
+              ...(e.pass && [...v].length < MIN_PASSPHRASE ? { pass: e.pass } : {}),
+              ...(e.again && again !== v ? { again: e.again } : {}),
+            }));
+          }}
           error={errors.pass}
           autoComplete="new-password"
           testId="new-passphrase"
@@ -166,7 +181,13 @@ export function CreateAccount(props: {
         <PassphraseField
           label={t('account.confirm')}
           value={again}
-          onChange={setAgain}
+          onChange={(v) => {
+            setAgain(v);
+            setErrors((e) => ({
+              ...(e.pass ? { pass: e.pass } : {}),
+              ...(e.again && v !== pass ? { again: e.again } : {}),
+            }));
+          }}
           error={errors.again}
           autoComplete="new-password"
           testId="new-passphrase-again"
@@ -199,6 +220,7 @@ export function AccountReady(props: {
   continueLabel: string;
 }) {
   const { t } = useTranslation('applicant');
+  const { t: tf } = useTranslation('family');
   const r = props.registration;
   return (
     <Stack gap="md">
@@ -213,10 +235,10 @@ export function AccountReady(props: {
           {t('account.registerLater', { reason: r.text })}
         </Alert>
       )}
-      <Text>{t('account.backupText')}</Text>
+      <Text>{tf('sheet.offer')}</Text>
       <Group>
-        <Button variant="light" onClick={() => downloadKeyFile(props.file)}>
-          {t('account.download')}
+        <Button component={Link} to="/me/sheet" variant="light">
+          {tf('sheet.open')}
         </Button>
         <Button onClick={props.onContinue} disabled={r.kind === 'pending'}>
           {props.continueLabel}
@@ -386,6 +408,7 @@ export function UnlockForm(props: { stored: StoredKey; onUnlocked?: () => void }
 /** Removes the key from this browser, after saying what that means. */
 export function ForgetDevice() {
   const { t } = useTranslation('applicant');
+  const stored = useStoredKey();
   const { t: common } = useTranslation();
   const [open, setOpen] = useState(false);
   return (
@@ -408,6 +431,7 @@ export function ForgetDevice() {
             <Button
               color="red.9"
               onClick={() => {
+                if (stored) forgetNotes(stored.key);
                 lock();
                 forgetStoredKey();
                 storedKeyChanged();

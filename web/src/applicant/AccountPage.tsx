@@ -4,17 +4,34 @@
  * the account's own actions (back up, lock, forget).
  */
 import { useState, type ReactNode } from 'react';
-import { Anchor, Button, Card, Divider, Group, Stack, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Divider,
+  Group,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { listCases, programs, STATE_LABELS } from '@sdk';
+import {
+  AidError,
+  caseReference,
+  listCases,
+  parseCaseReference,
+  programs,
+  STATE_LABELS,
+} from '@sdk';
 import { client } from '../lib/api';
 import { useFormats, useLocale } from '../lib/locale-context';
 import { Page } from '../components/Page';
 import { Section } from '../components/Section';
 import { Empty, ErrorNotice, Loading } from '../components/Status';
-import { Hash, shortHash } from '../components/Hash';
 import {
   AccountReady,
   CreateAccount,
@@ -26,8 +43,9 @@ import {
 } from './AccountForms';
 import type { KeyFile } from './keystore';
 import { lock, useStoredKey, useUnlocked, withToken, type Unlocked } from './session';
+import { openNotes } from './notes';
 import { StateBadge } from './StateBadge';
-import { cap } from './shared';
+import { cap, useRefusalText } from './shared';
 
 /** Where to go after the account is ready: only an address of the applicant pages. */
 export function useNext(): string | undefined {
@@ -52,6 +70,7 @@ function Welcome(props: {
   onRestored(): void;
 }) {
   const { t } = useTranslation('applicant');
+  const { t: tf } = useTranslation('family');
   return (
     <Page title={t('account.title')}>
       <Stack gap="xs" maw={640}>
@@ -64,6 +83,15 @@ function Welcome(props: {
       <Card withBorder maw={640}>
         <RestoreKey onRestored={props.onRestored} />
       </Card>
+      <Stack gap="xs" maw={640}>
+        <Title order={2} size="h4">
+          {tf('newPhone.welcomeTitle')}
+        </Title>
+        <Text>{tf('newPhone.welcomeText')}</Text>
+        <Anchor component={Link} to="/me/new-phone" className="tap-link">
+          {tf('newPhone.link')}
+        </Anchor>
+      </Stack>
     </Page>
   );
 }
@@ -94,51 +122,100 @@ export function RequireUnlocked(props: { children: (u: Unlocked) => ReactNode; n
 
 function CaseList(props: { unlocked: Unlocked }) {
   const { t } = useTranslation('applicant');
+  const refusal = useRefusalText();
+  const { t: tf } = useTranslation('family');
   const fmt = useFormats();
   const { lang } = useLocale();
   const progs = useApplicantPrograms();
+  const [typed, setTyped] = useState('');
   const cases = useQuery({
     queryKey: ['me', props.unlocked.key, 'cases'],
     queryFn: () => withToken(lang, (tok) => listCases(client, tok, { limit: 100 })),
     refetchInterval: 5_000,
   });
+  const notes = useQuery({
+    queryKey: ['me', props.unlocked.key, 'notes'],
+    queryFn: () => openNotes(props.unlocked),
+    staleTime: Infinity,
+    gcTime: 0,
+  });
   if (cases.isPending) return <Loading />;
   if (cases.isError && !cases.data)
-    return <ErrorNotice error={cases.error} retry={() => void cases.refetch()} />;
+    // Refused again after signing in afresh: the node no longer knows this key — its case was
+    // moved to a new phone, which closed this account.
+    return cases.error instanceof AidError && cases.error.code === 'UNAUTHORIZED' ? (
+      <Alert color="orange" role="alert" data-testid="account-closed">
+        <Stack gap="xs">
+          <Text inherit>{refusal('KEY_REVOKED')}</Text>
+          <Anchor component={Link} to="/me/new-phone" inherit className="tap-link">
+            {tf('newPhone.link')}
+          </Anchor>
+        </Stack>
+      </Alert>
+    ) : (
+      <ErrorNotice error={cases.error} retry={() => void cases.refetch()} />
+    );
   const rows = cases.data?.cases ?? [];
   if (rows.length === 0) return <Empty text={t('me.empty')} />;
   const name = (id: string) => progs.data?.find((p) => p.id === id)?.name ?? id;
+  // A reference typed as read aloud (look-alikes folded, dashes optional) picks its cases.
+  const wanted = typed.trim() === '' ? undefined : parseCaseReference(typed);
+  const shown =
+    wanted === undefined ? rows : rows.filter((c) => caseReference(c.id) === wanted.reference);
   return (
-    <Stack component="ul" gap="sm" className="plain-list" aria-label={t('me.casesTitle')}>
-      {rows.map((c) => (
-        <li key={c.id}>
-          <Card withBorder padding="sm">
-            <Stack gap={6}>
-              <Anchor component={Link} to={`/me/cases/${c.id}`} fw={600}>
-                {name(c.program)}
-              </Anchor>
-              <Group gap="xs" wrap="wrap">
-                <StateBadge
-                  state={c.state}
-                  label={cap(STATE_LABELS[c.state]?.[lang] ?? c.state, lang)}
-                />
-                <Text size="sm" c="dimmed">
-                  {t('me.submitted', { date: fmt.date(c.submitted) })}
-                </Text>
-              </Group>
-              <Text size="sm" c="dimmed">
-                {t('me.caseNumber', { id: shortHash(c.id, 12) })}
-              </Text>
-            </Stack>
-          </Card>
-        </li>
-      ))}
+    <Stack gap="sm">
+      <TextInput
+        label={tf('search.label')}
+        description={tf('search.help')}
+        value={typed}
+        onChange={(e) => setTyped(e.currentTarget.value)}
+        error={typed.trim() !== '' && !wanted ? tf('search.invalid') : undefined}
+        autoComplete="off"
+        spellCheck={false}
+        data-testid="case-search"
+      />
+      {wanted && shown.length === 0 && <Text role="status">{tf('search.none')}</Text>}
+      <Stack component="ul" gap="sm" className="plain-list" aria-label={t('me.casesTitle')}>
+        {shown.map((c) => {
+          const note = notes.data?.cases[c.id];
+          return (
+            <li key={c.id}>
+              <Card withBorder padding="sm">
+                <Stack gap={6}>
+                  <Anchor component={Link} to={`/me/cases/${c.id}`} fw={600} className="tap-link">
+                    {name(c.program)}
+                  </Anchor>
+                  {note && (
+                    <Text data-testid="case-note">
+                      {tf('list.patientAt', { initials: note.initials, hospital: note.hospital })}
+                    </Text>
+                  )}
+                  <Group gap="xs" wrap="wrap">
+                    <StateBadge
+                      state={c.state}
+                      label={cap(STATE_LABELS[c.state]?.[lang] ?? c.state, lang)}
+                    />
+                    <Text size="sm">{t('me.submitted', { date: fmt.date(c.submitted) })}</Text>
+                  </Group>
+                  <Text size="sm">
+                    {tf('reference.inList')}{' '}
+                    <span className="case-reference-inline" data-testid="list-reference">
+                      {caseReference(c.id)}
+                    </span>
+                  </Text>
+                </Stack>
+              </Card>
+            </li>
+          );
+        })}
+      </Stack>
     </Stack>
   );
 }
 
 function MyApplications(props: { unlocked: Unlocked; file: KeyFile }) {
   const { t } = useTranslation('applicant');
+  const { t: tf } = useTranslation('family');
   return (
     <Page
       title={t('me.title')}
@@ -158,12 +235,11 @@ function MyApplications(props: { unlocked: Unlocked; file: KeyFile }) {
             {t('me.accountTitle')}
           </Title>
           <Text>{t('me.accountText')}</Text>
-          <Group gap="xs">
-            <Text size="sm">{t('account.yourKey')}</Text>
-            <Hash value={props.unlocked.key} />
-          </Group>
           <Group gap="sm">
-            <Button variant="light" onClick={() => downloadKeyFile(props.file)}>
+            <Button component={Link} to="/me/sheet" variant="light">
+              {tf('sheet.open')}
+            </Button>
+            <Button variant="default" onClick={() => downloadKeyFile(props.file)}>
               {t('account.download')}
             </Button>
             <Button variant="default" onClick={lock}>
@@ -171,6 +247,11 @@ function MyApplications(props: { unlocked: Unlocked; file: KeyFile }) {
             </Button>
             <ForgetDevice />
           </Group>
+          <Text size="sm">
+            <Anchor component={Link} to="/me/new-phone" className="tap-link">
+              {tf('newPhone.link')}
+            </Anchor>
+          </Text>
         </Stack>
       </section>
     </Page>

@@ -45,8 +45,8 @@ import { useFormats, useLocale } from '../lib/locale-context';
 import { Page } from '../components/Page';
 import { Section } from '../components/Section';
 import { ErrorNotice, Loading } from '../components/Status';
-import { Hash } from '../components/Hash';
 import { Money } from '../components/Money';
+import { CaseReference, MoneySummary, NextWhen } from './CaseSummary';
 import { When } from '../components/When';
 import { RequireUnlocked, useApplicantPrograms } from './AccountPage';
 import { StateBadge } from './StateBadge';
@@ -88,7 +88,7 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
     return (
       <Stack>
         <ErrorNotice error={q.error} retry={() => void q.refetch()} />
-        <Anchor component={Link} to="/me">
+        <Anchor component={Link} to="/me" className="tap-link">
           {t('case.backToList')}
         </Anchor>
       </Stack>
@@ -100,16 +100,13 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
   return (
     <Stack gap="xl">
       <Stack gap="xs">
-        <Anchor component={Link} to="/me" size="sm">
+        <Anchor component={Link} to="/me" className="tap-link">
           {t('case.backToList')}
         </Anchor>
         <Text fw={600} size="lg">
           {prog?.name ?? rec.program}
         </Text>
-        <Group gap="xs">
-          <Text size="sm">{t('case.caseNumber')}</Text>
-          <Hash value={rec.id} />
-        </Group>
+        <CaseReference id={rec.id} />
         <div role="status" aria-live="polite">
           <Stack gap={6}>
             <Group gap="xs">
@@ -117,6 +114,7 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
               <StateBadge state={rec.state} label={stateLabel} />
             </Group>
             {isCaseState(rec.state) && <Text>{t(`case.next.${rec.state}`)}</Text>}
+            <NextWhen rec={rec} />
             {!rec.decision && rec.reason && BAD.has(rec.state) && (
               <Text>{t('case.why', { reason: cap(reasonWords(rec.reason, lang), lang) })}</Text>
             )}
@@ -135,6 +133,7 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
         </Text>
       </Stack>
 
+      <MoneySummary rec={rec} currency={prog?.currency} />
       <Timeline rec={rec} />
       {rec.decision && <Decision rec={rec} unlocked={props.unlocked} />}
       <MoneySection view={view} currency={prog?.currency} />
@@ -166,6 +165,7 @@ function useByWhom(): (by: string) => string {
 
 function Timeline(props: { rec: CaseRecord }) {
   const { t } = useTranslation('applicant');
+  const { t: tf } = useTranslation('family');
   const { lang } = useLocale();
   const byWhom = useByWhom();
   const h = props.rec.history;
@@ -186,19 +186,27 @@ function Timeline(props: { rec: CaseRecord }) {
                 <Text size="sm">
                   <When ms={step.time} withTime /> · {byWhom(step.by)}
                 </Text>
-                <Anchor
-                  component={Link}
-                  to={`/verify/${step.tx}`}
-                  size="sm"
-                  aria-label={t('timeline.verifyStep', { step: label })}
-                >
-                  {t('timeline.verify')}
-                </Anchor>
               </Stack>
             </li>
           );
         })}
       </ol>
+      <details className="check-steps">
+        <summary>{tf('check.summary')}</summary>
+        <Text size="sm">{tf('check.text')}</Text>
+        <ul className="plain-list">
+          {h.map((step) => {
+            const label = cap(STATE_LABELS[step.state]?.[lang] ?? step.state, lang);
+            return (
+              <li key={step.tx}>
+                <Anchor component={Link} to={`/verify/${step.tx}`} className="tap-link">
+                  {t('timeline.verifyStep', { step: label })}
+                </Anchor>
+              </li>
+            );
+          })}
+        </ul>
+      </details>
     </Section>
   );
 }
@@ -254,7 +262,7 @@ function DocumentReads(props: { rec: CaseRecord; unlocked: Unlocked }) {
                     <Anchor
                       component={Link}
                       to={`/verify/${r.tx}`}
-                      size="sm"
+                      className="tap-link"
                       aria-label={t('reads.verifyRead', { kind: r.kind })}
                     >
                       {t('timeline.verify')}
@@ -328,6 +336,7 @@ function Decision(props: { rec: CaseRecord; unlocked: Unlocked }) {
 
 function Explanation(props: { e: CaseExplanation }) {
   const { t } = useTranslation('applicant');
+  const { t: tf } = useTranslation('family');
   const fmt = useFormats();
   const { lang } = useLocale();
   const factValue = useFactValue();
@@ -345,63 +354,73 @@ function Explanation(props: { e: CaseExplanation }) {
           {t('decision.differs', { facts: e.differences.map((d) => d.label).join(', ') })}
         </Text>
       )}
-      <Stack component="ul" gap="sm" className="plain-list" aria-label={t('decision.conditions')}>
-        {e.conditions.map((c) => (
-          <li key={c.name}>
-            <Card withBorder padding="sm" className="condition" data-passed={String(c.passed)}>
-              <Stack gap={4}>
-                <Text fw={600}>{cap(c.label, lang)}</Text>
-                <Text size="sm">
-                  {c.passed
-                    ? t('decision.passed')
-                    : c.reasonLabel
-                      ? t('decision.failedBecause', { reason: c.reasonLabel })
-                      : t('decision.failed')}
-                </Text>
-                {c.facts.length > 0 && (
-                  <Stack component="ul" gap={2} className="plain-list">
-                    {c.facts.map((f) => (
-                      <Text component="li" size="sm" key={f.name}>
-                        {f.value !== undefined
-                          ? t('decision.fact', {
-                              fact: cap(f.label, lang),
-                              value: factValue(f.name, f.value, currency),
-                              source: f.sourceLabel,
-                            })
-                          : f.declared !== undefined
-                            ? t('decision.factDeclared', {
-                                fact: cap(f.label, lang),
-                                value: factValue(f.name, f.declared, currency),
-                                source: f.sourceLabel,
-                              })
-                            : t('decision.factNoValue', {
-                                fact: cap(f.label, lang),
-                                source: f.sourceLabel,
-                              })}
-                      </Text>
-                    ))}
+      <details className="why-details">
+        <summary>{tf('why.summary')}</summary>
+        <Stack gap="md" mt="sm">
+          <Stack
+            component="ul"
+            gap="sm"
+            className="plain-list"
+            aria-label={t('decision.conditions')}
+          >
+            {e.conditions.map((c) => (
+              <li key={c.name}>
+                <Card withBorder padding="sm" className="condition" data-passed={String(c.passed)}>
+                  <Stack gap={4}>
+                    <Text fw={600}>{cap(c.label, lang)}</Text>
+                    <Text size="sm">
+                      {c.passed
+                        ? t('decision.passed')
+                        : c.reasonLabel
+                          ? t('decision.failedBecause', { reason: c.reasonLabel })
+                          : t('decision.failed')}
+                    </Text>
+                    {c.facts.length > 0 && (
+                      <Stack component="ul" gap={2} className="plain-list">
+                        {c.facts.map((f) => (
+                          <Text component="li" size="sm" key={f.name}>
+                            {f.value !== undefined
+                              ? t('decision.fact', {
+                                  fact: cap(f.label, lang),
+                                  value: factValue(f.name, f.value, currency),
+                                  source: f.sourceLabel,
+                                })
+                              : f.declared !== undefined
+                                ? t('decision.factDeclared', {
+                                    fact: cap(f.label, lang),
+                                    value: factValue(f.name, f.declared, currency),
+                                    source: f.sourceLabel,
+                                  })
+                                : t('decision.factNoValue', {
+                                    fact: cap(f.label, lang),
+                                    source: f.sourceLabel,
+                                  })}
+                          </Text>
+                        ))}
+                      </Stack>
+                    )}
                   </Stack>
-                )}
-              </Stack>
-            </Card>
-          </li>
-        ))}
-      </Stack>
-      <Title order={3} size="h4">
-        {t('decision.amountTitle')}
-      </Title>
-      <Table withTableBorder variant="vertical" layout="fixed">
-        <Table.Tbody>
-          {e.amount.steps.map((s) => (
-            <Table.Tr key={s.step}>
-              <Table.Th w="60%">{cap(s.label, lang)}</Table.Th>
-              <Table.Td ta="right">
-                <Money amount={s.value} currency={currency} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+                </Card>
+              </li>
+            ))}
+          </Stack>
+          <Title order={3} size="h4">
+            {t('decision.amountTitle')}
+          </Title>
+          <Table withTableBorder variant="vertical" layout="fixed">
+            <Table.Tbody>
+              {e.amount.steps.map((s) => (
+                <Table.Tr key={s.step}>
+                  <Table.Th w="60%">{cap(s.label, lang)}</Table.Th>
+                  <Table.Td ta="right">
+                    <Money amount={s.value} currency={currency} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Stack>
+      </details>
       {e.amount.approved !== undefined && (
         <Text fw={600}>
           {t('decision.approvedAmount', { amount: fmt.money(e.amount.approved, currency) })}
@@ -428,7 +447,7 @@ function MoneySection(props: { view: CaseView; currency: string | undefined }) {
   return (
     <Section small id="money-title" title={t('money.title')}>
       {rec.state === 'waitlisted' && (
-        <Alert color="blue" data-testid="waitlist">
+        <Alert color="blue" role="note" data-testid="waitlist">
           <Stack gap={4}>
             <Text inherit>{t('money.waitlisted')}</Text>
             {props.view.waitlist && (
@@ -452,20 +471,19 @@ function MoneySection(props: { view: CaseView; currency: string | undefined }) {
           <Stack component="ul" gap={4} className="plain-list">
             {props.view.funding.map((f) => (
               <li key={`${f.lot}-${f.use}`}>
-                <Group gap="xs">
-                  <Money amount={f.amount} currency={currency} />
-                  <Text size="sm">
-                    {f.source.kind === 'donation' ? t('money.donation') : t('money.allocation')}
-                  </Text>
+                <Text>
+                  {t(f.source.kind === 'donation' ? 'money.donation' : 'money.allocation', {
+                    amount: fmt.money(f.amount, currency),
+                  })}{' '}
                   <Anchor
                     component={Link}
                     to={`/verify/${f.source.id}`}
-                    size="sm"
+                    className="tap-link"
                     aria-label={t('money.verifySource', { id: f.source.id.slice(0, 10) })}
                   >
                     {t('timeline.verify')}
                   </Anchor>
-                </Group>
+                </Text>
               </li>
             ))}
           </Stack>

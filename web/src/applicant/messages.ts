@@ -8,14 +8,14 @@ export const applicant = catalog(
     account: {
       title: 'Apply for medical aid',
       intro1:
-        'To apply you need an account: a key made on this phone or computer and locked with a passphrase only you know. No name, e-mail or phone number is needed for it.',
+        'To apply you need an account. It is made on this phone and locked with a passphrase only you know. No name, e-mail or phone number is needed for it.',
       intro2:
-        'With it you sign your application, follow each step of your case and read why it was decided; the public ledger shows every step, never who you are.',
+        'With it you send your application, follow each step and read why it was decided. Every step goes into a public record that anyone can check, but never who you are.',
       createTitle: 'Create an account',
       passphrase: 'Passphrase',
       togglePassphrase: 'Show or hide the passphrase',
       passphraseHelp:
-        'At least 10 characters. A few unrelated words are easy to remember and hard to guess. Nobody can recover a forgotten passphrase.',
+        'At least 10 characters. A few unrelated words are easy to remember and hard to guess. Print the recovery sheet afterwards, in case you forget it.',
       confirm: 'Passphrase again',
       strength: 'Strength: {{level}}',
       strengthLevel: {
@@ -28,51 +28,50 @@ export const applicant = catalog(
       mismatch: 'The two passphrases are not the same.',
       enterPassphrase: 'Enter your passphrase.',
       create: 'Create my account',
-      creating: 'Making your key and locking it with your passphrase…',
-      registering: 'Registering your account on the ledger…',
+      creating: 'Making your account and locking it with your passphrase…',
+      registering: 'Adding your account to the public record…',
       readyHeading: 'Your account',
       readyTitle: 'Your account is ready',
-      readyText: 'The ledger has registered your account, and its key is locked on this device.',
-      registerLaterTitle: 'Saved on this device, not yet on the ledger',
+      readyText: 'It is locked on this phone with your passphrase.',
+      registerLaterTitle: 'Saved on this phone, not yet added to the record',
       registerLater:
-        'Your key is saved on this device, but the ledger could not register it just now: {{reason}} It will be registered when you next open your account.',
-      backupText:
-        'Download the key file and keep it somewhere safe. With it and your passphrase you can open your account on another device, or here again if this browser’s data is cleared.',
-      download: 'Download the key file',
+        'Your account is saved on this phone, but it could not be added to the public record just now: {{reason}} It will be added when you next open your account.',
+      backupText: 'Keep a copy of your account, in case this phone is lost.',
+      download: 'Save the account file',
       continue: 'Continue',
       continueApply: 'Continue to the application',
-      restoreTitle: 'Restore from a key file',
+      restoreTitle: 'Open an account you already have',
       restoreText:
-        'Already have an account? Choose the key file you downloaded, then enter its passphrase.',
-      chooseFile: 'Choose the key file',
-      fileFor: 'Key file of account',
+        'Saved an account file before? Choose it, then enter its passphrase. Have a recovery sheet? Scan its code with this phone’s camera instead.',
+      chooseFile: 'Choose the account file',
+      fileFor: 'Account file of account',
       restore: 'Restore my account',
       unlockHeading: 'Open your account',
       unlockTitle: 'Unlock your account',
       unlockText:
-        'Your key is kept on this device, locked. Your passphrase opens it for this tab only; it locks again when you close, reload or leave this page.',
-      yourKey: 'Account key',
+        'Your account is kept on this phone, locked. Your passphrase opens it while this page is open; it locks again when you close or reload the page.',
+      yourKey: 'Account check',
       unlock: 'Unlock',
       lock: 'Lock',
       forgotText:
-        'Forgot the passphrase? Nobody can recover it. If you have another key file with a passphrase you know, remove this key and restore that one.',
+        'Forgot the passphrase? It cannot be found again, but the hospital’s social worker can move your open application to a new account. Remove this account, make a new one, and show the social worker.',
       forget: 'Forget this device',
-      forgetTitle: 'Remove the key from this device?',
+      forgetTitle: 'Remove your account from this phone?',
       forgetText:
-        'Without the key file and its passphrase, nobody can give this account back to you, not even the ledger’s operators. Your applications stay on the ledger.',
-      forgetConfirm: 'Remove the key',
+        'Without your recovery sheet (or account file) and its passphrase, the account cannot be opened again; the hospital’s social worker can still move an open application to a new account. Your applications stay on the public record.',
+      forgetConfirm: 'Remove it',
       cancel: 'Cancel',
       needAccount: 'To apply you need an account on this device.',
       createOrRestore: 'Create or restore an account',
     },
     keyErrors: {
       'wrong-passphrase':
-        'That passphrase does not open this key. Check it (capital letters, the input language) and try again.',
-      'bad-file': 'This is not an AidLedger key file, or it was damaged.',
+        'That passphrase does not open this account. Check it (capital letters, the input language) and try again.',
+      'bad-file': 'This is not an AidLedger account file or recovery code, or it was damaged.',
       'no-crypto':
-        'This browser cannot keep a key safely on this page. Open it over a secure (https) connection in an up-to-date browser.',
+        'This browser cannot keep an account safely on this page. Open it over a secure (https) connection in an up-to-date browser.',
       'no-storage':
-        'This browser does not let the page keep anything (a private window?), so the key cannot be kept on this device.',
+        'This browser does not let the page keep anything (a private window?), so the account cannot be kept on this phone.',
     },
     me: {
       title: 'My applications',
@@ -83,7 +82,7 @@ export const applicant = catalog(
       caseNumber: 'Case number {{id}}',
       accountTitle: 'Your account',
       accountText:
-        'Your key is open in this tab. Lock it when you leave the device; keep a copy of the key file.',
+        'Your account is open on this page. Lock it when you leave the phone, and keep the recovery sheet at home.',
     },
     choose: {
       title: 'Choose a program',
@@ -106,9 +105,9 @@ export const applicant = catalog(
       stepOf: 'Step {{n}} of {{total}}: {{name}}',
       back: 'Back',
       next: 'Next',
-      send: 'Sign and send the application',
+      send: 'Send the application',
       signNote:
-        'Your key signs the application in this browser. The public ledger records that an application was made; the details above go only to the consortium’s nodes, for the hospital and the program’s staff.',
+        'Your account confirms the application on this phone. The public record shows that an application was made; the details above go only to the hospital and the program’s staff.',
       refusedTitle: 'The application was not accepted',
       hospital: {
         label: 'The hospital treating the patient',
@@ -117,7 +116,7 @@ export const applicant = catalog(
       },
       patient: {
         privacy:
-          'What you enter here stays private. It travels beside the application to the consortium’s nodes only, for the hospital and the program’s staff; the public ledger never shows it.',
+          'What you enter here stays private: only the hospital and the program’s staff see it, never the public.',
         kind: 'Identity document of the patient',
         kinds: {
           cn: 'Mainland resident identity card',
@@ -141,7 +140,7 @@ export const applicant = catalog(
       facts: {
         intro:
           'The program’s rules read these facts. Give them as they are: a government bureau or the hospital may confirm them, and a confirmed fact counts over what is declared.',
-        none: 'The program’s rules read nothing you declare: the hospital provides the rest when it verifies the case.',
+        none: 'The program’s rules need nothing more from you: the hospital provides the rest when it checks the application.',
         required: 'Please fill this in.',
         moneyLabel: '{{label}} ({{currency}})',
         invalid: {
@@ -199,7 +198,7 @@ export const applicant = catalog(
     },
     sent: {
       title: 'Application sent',
-      text: 'The ledger has recorded your application. Next, the hospital verifies the diagnosis and the bills.',
+      text: 'Your application is recorded. Next, the hospital checks the diagnosis and the bills.',
       caseNumber: 'Case number',
       follow: 'Follow your case',
       receipt: 'Check the receipt',
@@ -213,7 +212,7 @@ export const applicant = catalog(
       refreshes: 'This page updates itself as the hospital and the program act.',
       why: 'Why: {{reason}}',
       next: {
-        submitted: 'Next, the hospital verifies the diagnosis and the bills.',
+        submitted: 'Next, the hospital checks the diagnosis and the bills.',
         verified: 'Next, the program checks the case against its rules.',
         assessed: 'The case meets the rules. Next, a reviewer of the program decides.',
         rejected: 'The case was not approved. The reasons are below.',
@@ -235,27 +234,27 @@ export const applicant = catalog(
       title: 'What has happened',
       byYou: 'by you',
       byOrg: 'by {{org}}',
-      verify: 'Verify on the ledger',
-      verifyStep: 'Verify on the ledger: {{step}}',
+      verify: 'Check on the public record',
+      verifyStep: 'Check on the public record: {{step}}',
     },
     reads: {
       title: 'Who read your documents',
       intro:
-        'Your case rests on {{count}} documents. Each time someone opens one, the ledger records who, which document and when, before they see it.',
+        'Your case rests on {{count}} documents. Each time someone opens one, the public record keeps who, which document and when, before they see it.',
       none: 'Nobody has read your documents yet.',
       when: 'When',
       who: 'Who',
       you: 'You',
       document: 'Document',
       record: 'Record',
-      verifyRead: 'Verify on the ledger: the read of {{kind}}',
+      verifyRead: 'Check on the public record: the read of {{kind}}',
     },
     decision: {
       title: 'The decision and why',
       eligible: 'All the program’s conditions are met.',
       notEligible: 'Not all the program’s conditions are met.',
       outcome: 'Outcome: {{outcome}}',
-      version: 'Decided by version {{version}} of the program’s rules',
+      version: 'Decided by the program’s rules as they stood then (edition {{version}})',
       review: {
         auto: 'approved by the rules alone',
         one: 'one reviewer decides',
@@ -287,9 +286,9 @@ export const applicant = catalog(
       place:
         'Your case is number {{position}} in the queue: {{ahead}} approved cases wait before it.',
       fundedBy: 'Paid from',
-      donation: 'a donation',
-      allocation: 'a budget allocation',
-      verifySource: 'Verify on the ledger: the source {{id}}',
+      donation: '{{amount}} came from a donation.',
+      allocation: '{{amount}} came from a budget the program was given.',
+      verifySource: 'Check on the public record: where {{id}} came from',
       payments: 'Payments',
       paidTo: 'Paid {{amount}} to {{hospital}}',
       paidToHospital: 'Paid to {{hospital}}',
@@ -303,8 +302,7 @@ export const applicant = catalog(
         title: 'Appeal the decision',
         text: 'You may ask once for the case to be reviewed again, by a reviewer who has not reviewed it before.',
         statement: 'What should the reviewer know? (optional)',
-        statementHelp:
-          'Private: it goes only to the consortium’s nodes, for the program’s staff, never to the public ledger.',
+        statementHelp: 'Private: only the program’s staff read it, never the public.',
         submit: 'Appeal',
       },
       withdraw: {
@@ -333,6 +331,8 @@ export const applicant = catalog(
       },
     },
     refusals: {
+      CASE_OPEN:
+        'This patient already has an open application in this program. Follow that one, or withdraw it before applying again.',
       FROZEN:
         'A regulator has frozen this program, case or organisation for now. Nothing can change until it is unfrozen.',
       INVALID_STATE:
@@ -342,16 +342,17 @@ export const applicant = catalog(
       WRONG_ORG:
         'The organisation chosen cannot take this: choose the hospital treating the patient.',
       FORBIDDEN_ROLE: 'This account may not do this.',
-      KEY_REVOKED: 'This account was closed, so its key signs nothing more.',
+      KEY_REVOKED:
+        'This account was closed (perhaps your application was moved to a new phone), so it can do nothing more.',
       UNKNOWN_KEY:
-        'The ledger does not know this account yet. Open your account again so that it is registered, then retry.',
+        'Your account is not on the public record yet. Open your account again so that it is added, then retry.',
       NONCE_USED: 'This was sent twice; the first one counts.',
-      NOT_FOUND: 'The ledger has no such case or program.',
+      NOT_FOUND: 'There is no such application or program.',
       UNAUTHORIZED: 'Your sign-in lapsed. Please try again.',
-      MALFORMED: 'Some of what was entered is not in the form the ledger expects.',
-      COMMITMENT_MISMATCH: 'The private details did not match what was signed. Please try again.',
+      MALFORMED: 'Some of what was entered is not in the expected form.',
+      COMMITMENT_MISMATCH: 'The private details did not match what was sent. Please try again.',
       DUPLICATE_CLAIM: 'These bills are already covered by other cases.',
-      other: 'The ledger refused this ({{code}}).',
+      other: 'This was not accepted ({{code}}).',
     },
   },
   {
@@ -360,14 +361,14 @@ export const applicant = catalog(
     account: {
       title: '申請醫療救助',
       intro1:
-        '申請前需要一個帳戶：這是在您這部手機或電腦上產生的金鑰，並以只有您知道的密碼鎖住，不需要提供姓名、電郵或電話。',
+        '申請前需要一個帳戶。帳戶在這部手機上建立，並以只有您知道的密碼鎖住，不需要提供姓名、電郵或電話。',
       intro2:
-        '您可以用它簽署申請、查看個案的每一個進度，並了解決定的理由；公開帳本會記錄每一步，但絕不會顯示您是誰。',
+        '您可以用它送出申請、查看每一個進度，並了解決定的理由。每一步都會寫進任何人都能查核的公開紀錄，但絕不會顯示您是誰。',
       createTitle: '建立帳戶',
       passphrase: '密碼',
       togglePassphrase: '顯示或隱藏密碼',
       passphraseHelp:
-        '至少 10 個字元。用幾個互不相關的詞語組成，既好記又難猜。密碼一旦忘記，任何人都無法幫您找回。',
+        '至少 10 個字元。用幾個互不相關的詞語組成，既好記又難猜。建立後請列印帳戶復原單，以防忘記。',
       confirm: '再次輸入密碼',
       strength: '強度：{{level}}',
       strengthLevel: {
@@ -380,49 +381,49 @@ export const applicant = catalog(
       mismatch: '兩次輸入的密碼不一致。',
       enterPassphrase: '請輸入您的密碼。',
       create: '建立我的帳戶',
-      creating: '正在產生金鑰，並以您的密碼鎖住…',
-      registering: '正在帳本上登記您的帳戶…',
+      creating: '正在建立帳戶，並以您的密碼鎖住…',
+      registering: '正在把您的帳戶加入公開紀錄…',
       readyHeading: '您的帳戶',
       readyTitle: '帳戶已建立',
-      readyText: '帳本已登記您的帳戶，金鑰也已鎖好保存在這部裝置上。',
-      registerLaterTitle: '已存於本裝置，尚未登記到帳本',
+      readyText: '您的帳戶已建立，並以您的密碼鎖好保存在這部手機上。',
+      registerLaterTitle: '已存於這部手機，尚未加入紀錄',
       registerLater:
-        '您的金鑰已存於這部裝置，但帳本暫時未能登記：{{reason}} 下次開啟帳戶時會再自動登記。',
-      backupText:
-        '請下載金鑰檔案並妥善保存。有了它和您的密碼，就能在另一部裝置開啟帳戶；若這個瀏覽器的資料被清除，也能在這裡重新開啟。',
-      download: '下載金鑰檔案',
+        '您的帳戶已存於這部手機，但暫時未能加入公開紀錄：{{reason}} 下次開啟帳戶時會再自動加入。',
+      backupText: '請保留一份帳戶副本，以防手機遺失。',
+      download: '儲存帳戶檔案',
       continue: '繼續',
       continueApply: '繼續填寫申請',
-      restoreTitle: '用金鑰檔案還原',
-      restoreText: '已經有帳戶了嗎？請選擇您之前下載的金鑰檔案，再輸入它的密碼。',
-      chooseFile: '選擇金鑰檔案',
-      fileFor: '此金鑰檔案屬於帳戶',
+      restoreTitle: '打開已有的帳戶',
+      restoreText:
+        '之前儲存過帳戶檔案嗎？請選擇它，再輸入它的密碼。有帳戶復原單的話，可改用這部手機的相機掃描單上的二維碼。',
+      chooseFile: '選擇帳戶檔案',
+      fileFor: '此帳戶檔案屬於帳戶',
       restore: '還原我的帳戶',
       unlockHeading: '開啟您的帳戶',
       unlockTitle: '解鎖帳戶',
       unlockText:
-        '您的金鑰已鎖好保存在這部裝置上。輸入密碼後只會在這個分頁中開啟，關閉、重新載入或離開本頁後就會再次鎖上。',
-      yourKey: '帳戶金鑰',
+        '您的帳戶已鎖好保存在這部手機上。輸入密碼後，帳戶只在本頁開啟期間打開；關閉或重新載入本頁後就會再次鎖上。',
+      yourKey: '帳戶核對碼',
       unlock: '解鎖',
       lock: '鎖定',
       forgotText:
-        '忘記密碼了嗎？密碼無法找回。如果您還有另一個記得密碼的金鑰檔案，可以先移除這個金鑰，再用那個檔案還原。',
+        '忘記密碼了嗎？密碼無法找回，但醫院的社工可以把您未完結的申請轉到新帳戶。請移除這個帳戶，建立新帳戶，再給社工看。',
       forget: '從這部裝置移除',
-      forgetTitle: '要從這部裝置移除金鑰嗎？',
+      forgetTitle: '要從這部手機移除您的帳戶嗎？',
       forgetText:
-        '沒有金鑰檔案和密碼，任何人都無法把這個帳戶還給您，帳本的營運者也不能。您的申請仍會保留在帳本上。',
-      forgetConfirm: '移除金鑰',
+        '沒有帳戶復原單（或帳戶檔案）和密碼，帳戶就無法再打開；但醫院的社工仍可把未完結的申請轉到新帳戶。您的申請會保留在公開紀錄上。',
+      forgetConfirm: '移除',
       cancel: '取消',
       needAccount: '申請前，需要先在這部裝置上有一個帳戶。',
       createOrRestore: '建立或還原帳戶',
     },
     keyErrors: {
-      'wrong-passphrase': '這個密碼打不開此金鑰。請檢查大小寫和輸入法後再試一次。',
-      'bad-file': '這不是 AidLedger 的金鑰檔案，或檔案已損壞。',
+      'wrong-passphrase': '這個密碼打不開此帳戶。請檢查大小寫和輸入法後再試一次。',
+      'bad-file': '這不是 AidLedger 的帳戶檔案或復原碼，或已損壞。',
       'no-crypto':
-        '這個瀏覽器無法在此頁面安全保存金鑰。請改用安全連線（https）並使用最新版本的瀏覽器開啟。',
+        '這個瀏覽器無法在此頁面安全保存帳戶。請改用安全連線（https）並使用最新版本的瀏覽器開啟。',
       'no-storage':
-        '這個瀏覽器不允許本頁保存任何資料（可能是私密瀏覽模式），因此無法把金鑰保存在這部裝置上。',
+        '這個瀏覽器不允許本頁保存任何資料（可能是私密瀏覽模式），因此無法把帳戶保存在這部手機上。',
     },
     me: {
       title: '我的申請',
@@ -432,7 +433,7 @@ export const applicant = catalog(
       submitted: '提交日期：{{date}}',
       caseNumber: '個案編號：{{id}}',
       accountTitle: '您的帳戶',
-      accountText: '您的金鑰目前在這個分頁中開啟。離開裝置時請鎖定，並保留一份金鑰檔案。',
+      accountText: '您的帳戶目前在本頁開啟。離開手機時請鎖定，並把帳戶復原單放在家中。',
     },
     choose: {
       title: '選擇救助計劃',
@@ -454,9 +455,9 @@ export const applicant = catalog(
       stepOf: '第 {{n}} 步，共 {{total}} 步：{{name}}',
       back: '上一步',
       next: '下一步',
-      send: '簽署並送出申請',
+      send: '送出申請',
       signNote:
-        '您的金鑰會在這個瀏覽器中簽署申請。公開帳本只記錄「已提出一宗申請」；上面的詳細資料只會送到聯盟的節點，供醫院和計劃的工作人員查看。',
+        '您的帳戶會在這部手機上確認申請。公開紀錄只會顯示「已提出一宗申請」；上面的詳細資料只會交給醫院和計劃的工作人員。',
       refusedTitle: '申請未被接受',
       hospital: {
         label: '正在治療患者的醫院',
@@ -464,8 +465,7 @@ export const applicant = catalog(
         required: '請選擇正在治療患者的醫院。',
       },
       patient: {
-        privacy:
-          '您在這裡填寫的資料會保密：只會隨申請送到聯盟的節點，供醫院和計劃的工作人員查看，公開帳本上絕不會顯示。',
+        privacy: '您在這裡填寫的資料會保密：只有醫院和計劃的工作人員看得到，公眾絕不會看到。',
         kind: '患者的身分證件',
         kinds: {
           cn: '內地居民身份證',
@@ -488,7 +488,7 @@ export const applicant = catalog(
       facts: {
         intro:
           '計劃的規則會參考以下資料，請如實填寫。政府部門或醫院可能會加以核實；經核實的資料會優先於自行申報的資料。',
-        none: '這個計劃的規則不需要您申報任何資料，其餘資料會由醫院在核實個案時提供。',
+        none: '計劃的規則不需要您再提供資料：其餘的由醫院在核實申請時提供。',
         required: '請填寫這一項。',
         moneyLabel: '{{label}}（{{currency}}）',
         invalid: {
@@ -543,7 +543,7 @@ export const applicant = catalog(
     },
     sent: {
       title: '申請已送出',
-      text: '帳本已記錄您的申請。接下來，醫院會核實診斷和費用單據。',
+      text: '您的申請已記錄。接下來，醫院會核實診斷和費用單據。',
       caseNumber: '個案編號',
       follow: '查看個案進度',
       receipt: '查核收據',
@@ -576,27 +576,27 @@ export const applicant = catalog(
       title: '處理紀錄',
       byYou: '經辦：您本人',
       byOrg: '經辦：{{org}}',
-      verify: '在帳本上查核',
-      verifyStep: '在帳本上查核：{{step}}',
+      verify: '在公開紀錄上查核',
+      verifyStep: '在公開紀錄上查核：{{step}}',
     },
     reads: {
       title: '誰讀取了您的文件',
       intro:
-        '您的案件附有 {{count}} 份文件。每次有人開啟其中一份，帳本都會在對方看到之前記下是誰、哪份文件及時間。',
+        '您的案件附有 {{count}} 份文件。每次有人開啟其中一份，公開紀錄都會在對方看到之前記下是誰、哪份文件及時間。',
       none: '尚無人讀取您的文件。',
       when: '時間',
       who: '讀取者',
       you: '您本人',
       document: '文件',
       record: '紀錄',
-      verifyRead: '在帳本上查核：讀取{{kind}}的紀錄',
+      verifyRead: '在公開紀錄上查核：讀取{{kind}}的紀錄',
     },
     decision: {
       title: '決定及理由',
       eligible: '計劃的所有條件均已符合。',
       notEligible: '並非計劃的所有條件都符合。',
       outcome: '結果：{{outcome}}',
-      version: '依據計劃規則第 {{version}} 版作出決定',
+      version: '依據計劃當時的規則作出決定（第 {{version}} 版）',
       review: {
         auto: '由規則自動批准',
         one: '由一位審核人決定',
@@ -625,9 +625,9 @@ export const applicant = catalog(
       placeNext: '您的個案是下一個獲撥款的個案。',
       place: '您的個案在輪候隊列中排第 {{position}} 位：前面還有 {{ahead}} 個已獲批准的個案。',
       fundedBy: '款項來源',
-      donation: '一筆捐款',
-      allocation: '一筆預算撥款',
-      verifySource: '在帳本上查核：款項來源 {{id}}',
+      donation: '{{amount}} 來自一筆捐款。',
+      allocation: '{{amount}} 來自計劃獲得的預算撥款。',
+      verifySource: '在公開紀錄上查核：{{id}} 的來源',
       payments: '撥款紀錄',
       paidTo: '已向{{hospital}}撥付 {{amount}}',
       paidToHospital: '已撥付{{hospital}}',
@@ -641,7 +641,7 @@ export const applicant = catalog(
         title: '申請覆核',
         text: '您可以申請一次覆核，由一位未曾審核此個案的審核人重新審視。',
         statement: '有甚麼想讓審核人知道？（選填）',
-        statementHelp: '保密：只會送到聯盟的節點，供計劃的工作人員查看，絕不會出現在公開帳本上。',
+        statementHelp: '保密：只有計劃的工作人員會看到，公眾絕不會看到。',
         submit: '申請覆核',
       },
       withdraw: {
@@ -670,21 +670,22 @@ export const applicant = catalog(
       },
     },
     refusals: {
+      CASE_OPEN: '這位患者在此計劃已有一宗未完結的申請。請繼續跟進該申請，或先撤回它再重新申請。',
       FROZEN: '監管機構已暫時凍結這個計劃、個案或機構，解凍前無法作任何變更。',
       INVALID_STATE: '個案目前的階段不能進行這項操作（進度可能剛有變化），或計劃目前不接受申請。',
       NOT_APPLICANT: '只有申請人本人或醫院的社工可以進行這項操作。',
       ALREADY_EXISTS: '這項操作已經完成了。',
       WRONG_ORG: '所選的機構無法受理，請選擇正在治療患者的醫院。',
       FORBIDDEN_ROLE: '這個帳戶不能進行這項操作。',
-      KEY_REVOKED: '這個帳戶已關閉，其金鑰不能再簽署任何內容。',
-      UNKNOWN_KEY: '帳本尚未登記這個帳戶。請重新開啟帳戶以完成登記，然後再試一次。',
+      KEY_REVOKED: '這個帳戶已關閉（可能您的申請已轉到新手機），不能再做任何事。',
+      UNKNOWN_KEY: '您的帳戶尚未加入公開紀錄。請重新開啟帳戶讓它加入，然後再試一次。',
       NONCE_USED: '這項操作送出了兩次，以第一次為準。',
-      NOT_FOUND: '帳本上沒有這個個案或計劃。',
+      NOT_FOUND: '找不到這宗申請或這個計劃。',
       UNAUTHORIZED: '登入已逾時，請再試一次。',
-      MALFORMED: '部分填寫的內容格式不符合帳本的要求。',
-      COMMITMENT_MISMATCH: '保密資料與簽署的內容不相符，請再試一次。',
+      MALFORMED: '部分填寫的內容格式不正確。',
+      COMMITMENT_MISMATCH: '保密資料與送出的內容不符，請再試一次。',
       DUPLICATE_CLAIM: '這些費用已由其他個案承擔。',
-      other: '帳本拒絕了這項操作（{{code}}）。',
+      other: '未被接受（{{code}}）。',
     },
   },
   {
@@ -693,14 +694,14 @@ export const applicant = catalog(
     account: {
       title: '申请医疗救助',
       intro1:
-        '申请前需要一个账户：这是在您这部手机或电脑上生成的密钥，用只有您知道的密码锁住，无需提供姓名、邮箱或电话。',
+        '申请前需要一个账户。账户在这部手机上创建，并用只有您知道的密码锁住，不需要提供姓名、邮箱或电话。',
       intro2:
-        '您可以用它签署申请、查看个案的每一步进展，并了解决定的理由；公开账本会记录每一步，但绝不会显示您是谁。',
+        '您可以用它提交申请、查看每一步进度，并了解决定的理由。每一步都会写进任何人都能核对的公开记录，但绝不会显示您是谁。',
       createTitle: '创建账户',
       passphrase: '密码',
       togglePassphrase: '显示或隐藏密码',
       passphraseHelp:
-        '至少 10 个字符。用几个互不相关的词组成，既好记又难猜。密码一旦忘记，任何人都无法帮您找回。',
+        '至少 10 个字符。用几个互不相关的词语组成，既好记又难猜。创建后请打印账户找回单，以防忘记。',
       confirm: '再次输入密码',
       strength: '强度：{{level}}',
       strengthLevel: {
@@ -713,49 +714,49 @@ export const applicant = catalog(
       mismatch: '两次输入的密码不一致。',
       enterPassphrase: '请输入您的密码。',
       create: '创建我的账户',
-      creating: '正在生成密钥，并用您的密码锁住…',
-      registering: '正在账本上登记您的账户…',
+      creating: '正在创建账户，并用您的密码锁住…',
+      registering: '正在把您的账户加入公开记录…',
       readyHeading: '您的账户',
       readyTitle: '账户已创建',
-      readyText: '账本已登记您的账户，密钥也已锁好保存在这台设备上。',
-      registerLaterTitle: '已存于本设备，尚未登记到账本',
+      readyText: '您的账户已创建，并用您的密码锁好保存在这部手机上。',
+      registerLaterTitle: '已存在这部手机上，尚未加入记录',
       registerLater:
-        '您的密钥已存于这台设备，但账本暂时未能登记：{{reason}} 下次打开账户时会自动重新登记。',
-      backupText:
-        '请下载密钥文件并妥善保存。有了它和您的密码，就能在另一台设备上打开账户；如果这个浏览器的数据被清除，也能在这里重新打开。',
-      download: '下载密钥文件',
+        '您的账户已存在这部手机上，但暂时未能加入公开记录：{{reason}} 下次打开账户时会再自动加入。',
+      backupText: '请保留一份账户副本，以防手机丢失。',
+      download: '保存账户文件',
       continue: '继续',
       continueApply: '继续填写申请',
-      restoreTitle: '用密钥文件恢复',
-      restoreText: '已经有账户了吗？请选择您之前下载的密钥文件，再输入它的密码。',
-      chooseFile: '选择密钥文件',
-      fileFor: '此密钥文件属于账户',
+      restoreTitle: '打开已有的账户',
+      restoreText:
+        '之前保存过账户文件吗？请选择它，再输入它的密码。有账户找回单的话，可以改用这部手机的相机扫描单上的二维码。',
+      chooseFile: '选择账户文件',
+      fileFor: '此账户文件属于账户',
       restore: '恢复我的账户',
       unlockHeading: '打开您的账户',
       unlockTitle: '解锁账户',
       unlockText:
-        '您的密钥已锁好保存在这台设备上。输入密码后只在当前标签页中打开，关闭、刷新或离开本页后就会重新锁上。',
-      yourKey: '账户密钥',
+        '您的账户已锁好保存在这部手机上。输入密码后，账户只在本页打开期间可用；关闭或刷新本页后就会再次锁上。',
+      yourKey: '账户核对码',
       unlock: '解锁',
       lock: '锁定',
       forgotText:
-        '忘记密码了吗？密码无法找回。如果您还有另一个记得密码的密钥文件，可以先移除这个密钥，再用那个文件恢复。',
+        '忘了密码？密码无法找回，但医院的社工可以把您未办结的申请转到新账户。请移除这个账户，新建账户，再给社工看。',
       forget: '从这台设备移除',
-      forgetTitle: '要从这台设备移除密钥吗？',
+      forgetTitle: '要从这部手机移除您的账户吗？',
       forgetText:
-        '没有密钥文件和密码，任何人都无法把这个账户还给您，账本的运营方也不能。您的申请仍会保留在账本上。',
-      forgetConfirm: '移除密钥',
+        '没有账户找回单（或账户文件）和密码，账户就无法再打开；但医院的社工仍可把未办结的申请转到新账户。您的申请会保留在公开记录上。',
+      forgetConfirm: '移除',
       cancel: '取消',
       needAccount: '申请前，需要先在这台设备上有一个账户。',
       createOrRestore: '创建或恢复账户',
     },
     keyErrors: {
-      'wrong-passphrase': '这个密码打不开此密钥。请检查大小写和输入法后再试一次。',
-      'bad-file': '这不是 AidLedger 的密钥文件，或文件已损坏。',
+      'wrong-passphrase': '这个密码打不开此账户。请检查大小写和输入法后再试一次。',
+      'bad-file': '这不是 AidLedger 的账户文件或找回码，或已损坏。',
       'no-crypto':
-        '这个浏览器无法在此页面安全保存密钥。请改用安全连接（https）并使用最新版本的浏览器打开。',
+        '这个浏览器无法在此页面安全保存账户。请改用安全连接（https）并使用最新版本的浏览器打开。',
       'no-storage':
-        '这个浏览器不允许本页保存任何数据（可能是无痕模式），因此无法把密钥保存在这台设备上。',
+        '这个浏览器不允许本页保存任何数据（可能是无痕模式），因此无法把账户保存在这部手机上。',
     },
     me: {
       title: '我的申请',
@@ -765,7 +766,7 @@ export const applicant = catalog(
       submitted: '提交日期：{{date}}',
       caseNumber: '个案编号：{{id}}',
       accountTitle: '您的账户',
-      accountText: '您的密钥目前在这个标签页中打开。离开设备时请锁定，并保留一份密钥文件。',
+      accountText: '您的账户目前在本页打开。离开手机时请锁定，并把账户找回单放在家里。',
     },
     choose: {
       title: '选择救助项目',
@@ -787,9 +788,9 @@ export const applicant = catalog(
       stepOf: '第 {{n}} 步，共 {{total}} 步：{{name}}',
       back: '上一步',
       next: '下一步',
-      send: '签署并提交申请',
+      send: '提交申请',
       signNote:
-        '您的密钥会在这个浏览器中签署申请。公开账本只记录“提出了一份申请”；上面的详细信息只会发送到联盟的节点，供医院和项目的工作人员查看。',
+        '您的账户会在这部手机上确认申请。公开记录只会显示“已提交一份申请”；上面的详细信息只会交给医院和项目的工作人员。',
       refusedTitle: '申请未被受理',
       hospital: {
         label: '正在为患者治疗的医院',
@@ -797,8 +798,7 @@ export const applicant = catalog(
         required: '请选择正在为患者治疗的医院。',
       },
       patient: {
-        privacy:
-          '您在这里填写的信息会保密：只随申请发送到联盟的节点，供医院和项目的工作人员查看，公开账本上绝不会显示。',
+        privacy: '您在这里填写的信息会保密：只有医院和项目的工作人员看得到，公众绝不会看到。',
         kind: '患者的身份证件',
         kinds: {
           cn: '居民身份证',
@@ -821,7 +821,7 @@ export const applicant = catalog(
       facts: {
         intro:
           '项目的规则会参考以下信息，请如实填写。政府部门或医院可能会加以核实；经核实的信息优先于自行申报的信息。',
-        none: '这个项目的规则不需要您申报任何信息，其余信息由医院在核实个案时提供。',
+        none: '项目的规则不需要您再提供信息：其余的由医院在核实申请时提供。',
         required: '请填写这一项。',
         moneyLabel: '{{label}}（{{currency}}）',
         invalid: {
@@ -876,7 +876,7 @@ export const applicant = catalog(
     },
     sent: {
       title: '申请已提交',
-      text: '账本已记录您的申请。接下来，医院会核实诊断和费用票据。',
+      text: '您的申请已记录。接下来，医院会核实诊断和费用单据。',
       caseNumber: '个案编号',
       follow: '查看个案进展',
       receipt: '查验回执',
@@ -890,7 +890,7 @@ export const applicant = catalog(
       refreshes: '医院和项目一有处理，本页就会自动更新。',
       why: '原因：{{reason}}',
       next: {
-        submitted: '接下来，医院会核实诊断和费用票据。',
+        submitted: '接下来，医院会核实诊断和费用单据。',
         verified: '接下来，项目会按其规则审查个案。',
         assessed: '个案符合规则。接下来，由项目的审核人作出决定。',
         rejected: '个案未获批准，原因见下方。',
@@ -909,27 +909,27 @@ export const applicant = catalog(
       title: '办理记录',
       byYou: '经办：您本人',
       byOrg: '经办：{{org}}',
-      verify: '在账本上查验',
-      verifyStep: '在账本上查验：{{step}}',
+      verify: '在公开记录上核对',
+      verifyStep: '在公开记录上核对：{{step}}',
     },
     reads: {
       title: '谁读取了您的文件',
       intro:
-        '您的案件附有 {{count}} 份文件。每次有人打开其中一份，账本都会在对方看到之前记下是谁、哪份文件及时间。',
+        '您的案件附有 {{count}} 份文件。每次有人打开其中一份，公开记录都会在对方看到之前记下是谁、哪份文件及时间。',
       none: '尚无人读取您的文件。',
       when: '时间',
       who: '读取者',
       you: '您本人',
       document: '文件',
       record: '记录',
-      verifyRead: '在账本上查验：读取{{kind}}的记录',
+      verifyRead: '在公开记录上核对：读取{{kind}}的记录',
     },
     decision: {
       title: '决定及理由',
       eligible: '项目的所有条件均已符合。',
       notEligible: '并非项目的所有条件都符合。',
       outcome: '结果：{{outcome}}',
-      version: '依据项目规则第 {{version}} 版作出决定',
+      version: '依据项目当时的规则作出决定（第 {{version}} 版）',
       review: {
         auto: '由规则自动批准',
         one: '由一位审核人决定',
@@ -958,9 +958,9 @@ export const applicant = catalog(
       placeNext: '您的个案是下一个获拨款的个案。',
       place: '您的个案在排队队列中排第 {{position}} 位：前面还有 {{ahead}} 个已获批准的个案。',
       fundedBy: '款项来源',
-      donation: '一笔捐款',
-      allocation: '一笔预算拨款',
-      verifySource: '在账本上查验：款项来源 {{id}}',
+      donation: '{{amount}} 来自一笔捐款。',
+      allocation: '{{amount}} 来自项目获得的预算拨款。',
+      verifySource: '在公开记录上核对：{{id}} 的来源',
       payments: '拨款记录',
       paidTo: '已向{{hospital}}拨付 {{amount}}',
       paidToHospital: '已拨付{{hospital}}',
@@ -974,7 +974,7 @@ export const applicant = catalog(
         title: '申请复核',
         text: '您可以申请一次复核，由一位未审核过此个案的审核人重新审查。',
         statement: '有什么想让审核人知道的？（选填）',
-        statementHelp: '保密：只发送到联盟的节点，供项目的工作人员查看，绝不会出现在公开账本上。',
+        statementHelp: '保密：只有项目的工作人员能看到，公众绝不会看到。',
         submit: '申请复核',
       },
       withdraw: {
@@ -1003,21 +1003,22 @@ export const applicant = catalog(
       },
     },
     refusals: {
+      CASE_OPEN: '这位患者在此项目已有一份未办结的申请。请继续跟进该申请，或先撤回它再重新申请。',
       FROZEN: '监管机构已暂时冻结这个项目、个案或机构，解冻前无法作任何变更。',
       INVALID_STATE: '个案当前的阶段不能进行这项操作（进展可能刚有变化），或项目目前不接受申请。',
       NOT_APPLICANT: '只有申请人本人或医院的社工可以进行这项操作。',
       ALREADY_EXISTS: '这项操作已经完成了。',
       WRONG_ORG: '所选的机构无法受理，请选择正在为患者治疗的医院。',
       FORBIDDEN_ROLE: '这个账户不能进行这项操作。',
-      KEY_REVOKED: '这个账户已注销，其密钥不能再签署任何内容。',
-      UNKNOWN_KEY: '账本尚未登记这个账户。请重新打开账户以完成登记，然后再试一次。',
+      KEY_REVOKED: '这个账户已注销（可能您的申请已转到新手机），不能再做任何事。',
+      UNKNOWN_KEY: '您的账户尚未加入公开记录。请重新打开账户让它加入，然后再试一次。',
       NONCE_USED: '这项操作提交了两次，以第一次为准。',
-      NOT_FOUND: '账本上没有这个个案或项目。',
+      NOT_FOUND: '找不到这份申请或这个项目。',
       UNAUTHORIZED: '登录已过期，请再试一次。',
-      MALFORMED: '部分填写的内容格式不符合账本的要求。',
-      COMMITMENT_MISMATCH: '保密信息与签署的内容不一致，请再试一次。',
+      MALFORMED: '部分填写的内容格式不正确。',
+      COMMITMENT_MISMATCH: '保密信息与提交的内容不符，请再试一次。',
       DUPLICATE_CLAIM: '这些费用已由其他个案承担。',
-      other: '账本拒绝了这项操作（{{code}}）。',
+      other: '未被接受（{{code}}）。',
     },
   },
 );

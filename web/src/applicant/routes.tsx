@@ -1,9 +1,10 @@
-/** The applicant pages and their addresses. */
+/**
+ * The applicant pages and their addresses. Each page's code is fetched when it is first opened
+ * (a route's `lazy`), so a phone opening `/me` loads neither the charts of the portal nor the
+ * explorer.
+ */
 import './applicant.css';
 import { Outlet, type RouteObject } from 'react-router';
-import { AccountPage } from './AccountPage';
-import { ApplyPage, ChooseProgramPage } from './ApplyPage';
-import { CasePage } from './CasePage';
 
 export const applicantRoutes: RouteObject[] = [
   {
@@ -13,10 +14,34 @@ export const applicantRoutes: RouteObject[] = [
       </div>
     ),
     children: [
-      { path: '/me', element: <AccountPage /> },
-      { path: '/me/apply', element: <ChooseProgramPage /> },
-      { path: '/me/apply/:program', element: <ApplyPage /> },
-      { path: '/me/cases/:id', element: <CasePage /> },
+      {
+        path: '/me',
+        lazy: () => import('./AccountPage').then((m) => ({ Component: m.AccountPage })),
+      },
+      {
+        path: '/me/apply',
+        lazy: () => import('./ChoosePage').then((m) => ({ Component: m.ChooseProgramPage })),
+      },
+      {
+        path: '/me/apply/:program',
+        lazy: () => import('./ApplyPage').then((m) => ({ Component: m.ApplyPage })),
+      },
+      {
+        path: '/me/cases/:id',
+        lazy: () => import('./CasePage').then((m) => ({ Component: m.CasePage })),
+      },
+      {
+        path: '/me/sheet',
+        lazy: () => import('./RecoveryPages').then((m) => ({ Component: m.RecoverySheetPage })),
+      },
+      {
+        path: '/me/restore',
+        lazy: () => import('./RecoveryPages').then((m) => ({ Component: m.RestoreFromSheetPage })),
+      },
+      {
+        path: '/me/new-phone',
+        lazy: () => import('./RecoveryPages').then((m) => ({ Component: m.NewPhonePage })),
+      },
     ],
   },
 ];

@@ -27,6 +27,7 @@ const REFUSALS = [
   'MALFORMED',
   'COMMITMENT_MISMATCH',
   'DUPLICATE_CLAIM',
+  'CASE_OPEN',
 ] as const;
 
 /**

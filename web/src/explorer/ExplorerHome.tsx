@@ -37,6 +37,13 @@ import { ExplorerTable, Fields, Instant, Pager, useOrgName } from './parts';
 
 const HEIGHT_RE = /^(0|[1-9][0-9]{0,14})$/;
 
+/** What the public case search gives of each case a reference names. */
+interface PublicCaseHit {
+  id: string;
+  stateLabel: string;
+  submitted: number;
+}
+
 function isNotFound(e: unknown): boolean {
   return e instanceof AidError && e.code === 'NOT_FOUND';
 }
@@ -50,6 +57,7 @@ function SearchBox() {
   const [value, setValue] = useState('');
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const [hits, setHits] = useState<PublicCaseHit[]>([]);
 
   /**
    * Where a search leads, or the words for why nothing matched. Heights and indices are checked
@@ -57,7 +65,17 @@ function SearchBox() {
    */
   async function find(
     target: Exclude<SearchTarget, { kind: 'invalid' }>,
-  ): Promise<{ to: string } | { none: string }> {
+  ): Promise<{ to: string } | { none: string } | { cases: PublicCaseHit[] }> {
+    if (target.kind === 'reference') {
+      // Derived, not assigned: two cases may share a reference, so every one that has it.
+      const r = await client.get<{ cases: PublicCaseHit[] }>(
+        `/v1/public/cases?reference=${encodeURIComponent(target.reference)}&limit=20`,
+      );
+      if (r.cases.length === 0)
+        return { none: t('search.noCase', { reference: target.reference }) };
+      if (r.cases.length === 1) return { to: `/explorer/tx/${r.cases[0]!.id}` };
+      return { cases: r.cases };
+    }
     if (target.kind === 'tx') {
       try {
         const tx = await client.tx(target.id);
@@ -95,11 +113,15 @@ function SearchBox() {
     }
     setBusy(true);
     setMessage(t('search.searching'));
+    setHits([]);
     try {
       const found = await find(target);
       if ('to' in found) {
         setMessage('');
         void navigate(found.to);
+      } else if ('cases' in found) {
+        setMessage(t('search.cases', { count: fmt.number(found.cases.length) }));
+        setHits(found.cases);
       } else setMessage(found.none);
     } catch (err) {
       setMessage(errorText(err));
@@ -135,6 +157,17 @@ function SearchBox() {
         <Text role="status" aria-live="polite" data-testid="search-message" size="sm">
           {message}
         </Text>
+        {hits.length > 0 && (
+          <ul className="plain-list">
+            {hits.map((c) => (
+              <li key={c.id}>
+                <Anchor component={Link} to={`/explorer/tx/${c.id}`}>
+                  {c.stateLabel} · <Instant ms={c.submitted} />
+                </Anchor>
+              </li>
+            ))}
+          </ul>
+        )}
       </Stack>
     </form>
   );

@@ -4,7 +4,15 @@
  * checkpoints the node signed, each checked here against the consortium's policy by the SDK.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { AidError, parseCheckpoint, parseNote, toHex, verifyCheckpoint, type Policy } from '@sdk';
+import {
+  AidError,
+  parseCaseReference,
+  parseCheckpoint,
+  parseNote,
+  toHex,
+  verifyCheckpoint,
+  type Policy,
+} from '@sdk';
 import { client } from '../lib/api';
 
 /** Blocks on one page of the list. */
@@ -119,6 +127,8 @@ export type SearchTarget =
   | { kind: 'tx'; id: string }
   | { kind: 'height'; height: number }
   | { kind: 'index'; index: number }
+  /** A case reference (`AL-7KQ4-M9XC`), as printed or read aloud. */
+  | { kind: 'reference'; reference: string }
   | { kind: 'invalid' };
 
 const INDEX_WORDS =
@@ -137,5 +147,7 @@ export function parseSearch(input: string): SearchTarget {
   if (i) return { kind: 'index', index: Number(i[1]) };
   const h = HEIGHT_WORDS.exec(q);
   if (h) return { kind: 'height', height: Number(h[1]) };
+  const r = parseCaseReference(q);
+  if (r) return { kind: 'reference', reference: r.reference };
   return { kind: 'invalid' };
 }

@@ -7,8 +7,10 @@ export const explorer = catalog(
     intro:
       'Every transaction the consortium executed, accepted or refused, is an entry in one public log, grouped in blocks. Each block ends with a checkpoint that the member nodes sign.',
     search: {
-      label: 'Find a transaction, a block or a log entry',
-      hint: 'A transaction id (64 hexadecimal characters), a block height such as 12, or a log index such as #123.',
+      cases: '{{count}} cases have this reference:',
+      noCase: 'No case has the reference {{reference}}.',
+      label: 'Find a transaction, a block, a log entry or a case',
+      hint: 'A transaction id (64 hexadecimal characters), a block height such as 12, a log index such as #123, or a case reference such as AL-7KQ4-M9XC.',
       button: 'Find',
       searching: 'Looking it up…',
       invalid:
@@ -228,8 +230,10 @@ export const explorer = catalog(
     intro:
       '聯盟執行過的每一筆交易，不論接受或拒絕，都是同一份公開日誌中的一筆紀錄，並分組成區塊。每個區塊以一個由成員節點簽署的檢查點作結。',
     search: {
-      label: '查找交易、區塊或日誌紀錄',
-      hint: '交易編號（64 個十六進位字元）、區塊高度（例如 12），或日誌索引（例如 #123）。',
+      cases: '有 {{count}} 宗個案使用這個申請編號：',
+      noCase: '沒有申請編號為 {{reference}} 的個案。',
+      label: '查找交易、區塊、日誌紀錄或個案',
+      hint: '交易編號（64 個十六進位字元）、區塊高度（例如 12）、日誌索引（例如 #123），或申請編號（例如 AL-7KQ4-M9XC）。',
       button: '查找',
       searching: '查找中…',
       invalid:
@@ -444,8 +448,10 @@ export const explorer = catalog(
     intro:
       '联盟执行过的每一笔交易，无论接受还是拒绝，都是同一份公开日志中的一条记录，并分组成区块。每个区块以一个由成员节点签名的检查点结尾。',
     search: {
-      label: '查找交易、区块或日志记录',
-      hint: '交易编号（64 个十六进制字符）、区块高度（例如 12），或日志索引（例如 #123）。',
+      cases: '有 {{count}} 个个案使用这个申请编号：',
+      noCase: '没有申请编号为 {{reference}} 的个案。',
+      label: '查找交易、区块、日志记录或个案',
+      hint: '交易编号（64 个十六进制字符）、区块高度（例如 12）、日志索引（例如 #123），或申请编号（例如 AL-7KQ4-M9XC）。',
       button: '查找',
       searching: '正在查找…',
       invalid:

@@ -1,15 +1,25 @@
-/** The explorer pages and their addresses. */
+/** The explorer pages and their addresses; each page's code is fetched when first opened. */
 import type { RouteObject } from 'react-router';
-import { ExplorerHome } from './ExplorerHome';
-import { BlockPage } from './BlockPage';
-import { TxPage } from './TxPage';
-import { LogEntryPage } from './LogEntryPage';
-import { CheckpointsPage } from './CheckpointsPage';
 
 export const explorerRoutes: RouteObject[] = [
-  { path: 'explorer', element: <ExplorerHome /> },
-  { path: 'explorer/blocks/:height', element: <BlockPage /> },
-  { path: 'explorer/tx/:id', element: <TxPage /> },
-  { path: 'explorer/log/:index', element: <LogEntryPage /> },
-  { path: 'explorer/checkpoints', element: <CheckpointsPage /> },
+  {
+    path: 'explorer',
+    lazy: () => import('./ExplorerHome').then((m) => ({ Component: m.ExplorerHome })),
+  },
+  {
+    path: 'explorer/blocks/:height',
+    lazy: () => import('./BlockPage').then((m) => ({ Component: m.BlockPage })),
+  },
+  {
+    path: 'explorer/tx/:id',
+    lazy: () => import('./TxPage').then((m) => ({ Component: m.TxPage })),
+  },
+  {
+    path: 'explorer/log/:index',
+    lazy: () => import('./LogEntryPage').then((m) => ({ Component: m.LogEntryPage })),
+  },
+  {
+    path: 'explorer/checkpoints',
+    lazy: () => import('./CheckpointsPage').then((m) => ({ Component: m.CheckpointsPage })),
+  },
 ];

@@ -10,8 +10,9 @@ import { portal } from '../portal/messages';
 import { explorer } from '../explorer/messages';
 import { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
+import { family } from '../applicant/family-messages';
 
-export const namespaces = { common, portal, explorer, verify, applicant };
+export const namespaces = { common, portal, explorer, verify, applicant, family };
 type Namespaces = typeof namespaces;
 
 declare module 'i18next' {

@@ -2,7 +2,7 @@
  * The portal: every program's money at a glance, the totals, where the money goes, and the
  * latest donations and payments to hospitals.
  */
-import { Anchor, Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { PublicProgramSummary } from '@sdk';
@@ -148,10 +148,40 @@ function Recent() {
   );
 }
 
+/**
+ * For families: applying for aid, first on a phone (where the donors' figures would otherwise
+ * fill the first screens), after the introduction on a wider screen.
+ */
+function ApplyCard() {
+  const { t } = useTranslation('family');
+  return (
+    <Card
+      withBorder
+      padding="lg"
+      component="section"
+      aria-labelledby="apply-title"
+      className="home-apply"
+    >
+      <Stack gap="sm">
+        <Title order={2} size="h3" id="apply-title">
+          {t('home.applyTitle')}
+        </Title>
+        <Text>{t('home.applyText')}</Text>
+        <div>
+          <Button component={Link} to="/me/apply" size="md">
+            {t('home.apply')}
+          </Button>
+        </div>
+      </Stack>
+    </Card>
+  );
+}
+
 export function HomePage() {
   const { t } = useTranslation('portal');
   return (
     <Page title={t('home.title')}>
+      <ApplyCard />
       <Text size="lg">{t('home.intro')}</Text>
       <Programs />
       <FlowSection />

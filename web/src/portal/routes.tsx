@@ -1,15 +1,22 @@
-/** The portal pages and their addresses. */
+/** The portal pages and their addresses; each page's code is fetched when first opened. */
 import type { RouteObject } from 'react-router';
-import { DonationsPage } from './DonationsPage';
-import { GovernancePage } from './GovernancePage';
-import { HomePage } from './HomePage';
-import { ProgramPage } from './ProgramPage';
-import { TracePage } from './TracePage';
 
 export const portalRoutes: RouteObject[] = [
-  { index: true, element: <HomePage /> },
-  { path: 'programs/:id', element: <ProgramPage /> },
-  { path: 'donations', element: <DonationsPage /> },
-  { path: 'donations/:id', element: <TracePage /> },
-  { path: 'governance', element: <GovernancePage /> },
+  { index: true, lazy: () => import('./HomePage').then((m) => ({ Component: m.HomePage })) },
+  {
+    path: 'programs/:id',
+    lazy: () => import('./ProgramPage').then((m) => ({ Component: m.ProgramPage })),
+  },
+  {
+    path: 'donations',
+    lazy: () => import('./DonationsPage').then((m) => ({ Component: m.DonationsPage })),
+  },
+  {
+    path: 'donations/:id',
+    lazy: () => import('./TracePage').then((m) => ({ Component: m.TracePage })),
+  },
+  {
+    path: 'governance',
+    lazy: () => import('./GovernancePage').then((m) => ({ Component: m.GovernancePage })),
+  },
 ];

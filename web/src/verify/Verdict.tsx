@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { Anchor, List, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { caseReference } from '@sdk';
 import { Hash } from '../components/Hash';
 import { When } from '../components/When';
 import { Section } from '../components/Section';
@@ -187,6 +188,19 @@ function Proves(props: { checked: Checked }) {
                 {
                   label: t('proves.id'),
                   value: <HashLink value={receipt.txid} to={`/explorer/tx/${receipt.txid}`} />,
+                },
+              ]
+            : []),
+          // An application's receipt names the case as the family reads it aloud.
+          ...(receipt.txid && leaf.tx.type === 'cases.submit' && leaf.result.ok
+            ? [
+                {
+                  label: t('proves.caseReference'),
+                  value: (
+                    <span className="case-reference-inline" data-testid="receipt-reference">
+                      {caseReference(receipt.txid)}
+                    </span>
+                  ),
                 },
               ]
             : []),

@@ -112,6 +112,7 @@ export const verify = catalog(
         'The receipt itself checks out, but it is another entry of the log than the link names. Do not rely on it for the printed document.',
     },
     proves: {
+      caseReference: 'Application number',
       title: 'What this receipt proves',
       intro: 'Anyone holding it can show, without trusting any server:',
       type: 'Transaction type',
@@ -232,6 +233,7 @@ export const verify = catalog(
         '收據本身查核無誤，但它是日誌中的另一筆紀錄，而非連結所指的那一筆。請勿以它作為該列印文件的憑證。',
     },
     proves: {
+      caseReference: '申請編號',
       title: '此收據證明了什麼',
       intro: '持有此收據的任何人，無須信任任何伺服器，便可證明：',
       type: '交易類型',
@@ -351,6 +353,7 @@ export const verify = catalog(
         '回执本身查验无误，但它是日志中的另一条记录，而非链接所指的那一条。请勿以它作为该打印文件的凭证。',
     },
     proves: {
+      caseReference: '申请编号',
       title: '此回执证明了什么',
       intro: '持有此回执的任何人，无须信任任何服务器，即可证明：',
       type: '交易类型',
