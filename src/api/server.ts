@@ -102,7 +102,7 @@ export function buildServer(node: AidNode, opts: ServerOptions = {}): FastifyIns
 
   // The node's own routes, sign-in, and each domain's routes from the one registry; the OpenAPI
   // document is generated from the same declarations.
-  const ctx = { ledger };
+  const ctx = { ledger, clock: node.clock };
   const lookups = domains.flatMap((d) => (d.viewers ? [d.viewers(ctx)] : []));
   if (lookups.length !== 1)
     throw new AidError('CONFIG', 'exactly one domain says who signs in with a key');

@@ -72,7 +72,10 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'DIVERGED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'INVITATION_USED'
+  | 'INVITATION_EXPIRED'
+  | 'INVITATION_REVOKED';
 
 export class AidError extends Error {
   readonly code: ErrorCode;

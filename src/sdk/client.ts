@@ -83,11 +83,17 @@ export class AidClient {
     );
   }
 
-  /** POSTs a JSON body that is not a submission (submissions go through `submit`). */
-  post<T>(path: string, body: unknown): Promise<T> {
+  /**
+   * POSTs a JSON body that is not a submission (submissions go through `submit`); `token`, when
+   * given, signs the request in.
+   */
+  post<T>(path: string, body: unknown, token?: string): Promise<T> {
     return this.json(path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: JSON.stringify(body),
     });
   }

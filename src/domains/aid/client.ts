@@ -176,6 +176,8 @@ export interface CaseFilter {
   from?: number;
   /** Submitted before, ms since the epoch. */
   to?: number;
+  /** The case number, or its first lowercase hex digits. */
+  id?: string;
   /** 1 to 200; the node's default is 50. */
   limit?: number;
   /** The `nextCursor` of the previous page. */
@@ -195,6 +197,15 @@ export function listCases(
   filter: CaseFilter = {},
 ): Promise<CasePage> {
   return readSignedIn(client, token, `/v1/cases${query({ ...filter })}`);
+}
+
+/** How many of the cases the viewer may see are in each state, under a filter. */
+export function caseCounts(
+  client: AidClient | string,
+  token: string,
+  filter: Omit<CaseFilter, 'state' | 'cursor' | 'limit'> = {},
+): Promise<{ counts: Record<string, number>; total: number }> {
+  return readSignedIn(client, token, `/v1/cases/counts${query({ ...filter })}`);
 }
 
 /** A case and the lots that paid it. @throws AidError NOT_FOUND, FORBIDDEN. */

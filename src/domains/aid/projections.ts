@@ -38,6 +38,8 @@ export interface CaseFilter {
   /** Either of these organisations: the case's hospital or its program's owner. */
   org?: string;
   applicant?: string;
+  /** Case ids that begin with these lowercase hex digits (a search by case number). */
+  idPrefix?: string;
   /** Submitted at or after, ms. */
   from?: number;
   /** Submitted before, ms. */
@@ -78,10 +80,13 @@ export class CaseIndex {
     }
   }
 
-  /** Newest first, paged by a (submitted, id) cursor. */
-  query(f: CaseFilter): CaseRow[] {
+  /** The WHERE clause and arguments of a filter (all but paging). */
+  private where(f: Omit<CaseFilter, 'limit'>): {
+    sql: string;
+    args: Record<string, string | number>;
+  } {
     const where: string[] = [];
-    const args: Record<string, string | number> = { limit: f.limit };
+    const args: Record<string, string | number> = {};
     const eq = (col: string, v: string | undefined) => {
       if (v === undefined) return;
       where.push(`${col} = @${col}`);
@@ -96,6 +101,12 @@ export class CaseIndex {
       where.push('(hospital = @org OR owner = @org)');
       args.org = f.org;
     }
+    if (f.idPrefix !== undefined) {
+      // Case ids are lowercase hex: every id with the prefix sorts between it and prefix + 'g'.
+      where.push('id >= @idLo AND id < @idHi');
+      args.idLo = f.idPrefix;
+      args.idHi = `${f.idPrefix}g`;
+    }
     if (f.from !== undefined) {
       where.push('submitted >= @from');
       args.from = f.from;
@@ -109,10 +120,29 @@ export class CaseIndex {
       args.afterT = f.after.submitted;
       args.afterId = f.after.id;
     }
+    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+  }
+
+  /** Newest first, paged by a (submitted, id) cursor. */
+  query(f: CaseFilter): CaseRow[] {
+    const w = this.where(f);
     const sql = `SELECT id, program, owner, hospital, state, submitted, updated FROM case_index
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ${w.sql}
       ORDER BY submitted DESC, id DESC LIMIT @limit`;
-    return this.db.prepare<[Record<string, string | number>], CaseRow>(sql).all(args);
+    return this.db
+      .prepare<[Record<string, string | number>], CaseRow>(sql)
+      .all({ ...w.args, limit: f.limit });
+  }
+
+  /** How many cases a filter matches in each state (its own state and paging ignored). */
+  countStates(f: Omit<CaseFilter, 'limit' | 'state' | 'after'>): Record<string, number> {
+    const w = this.where(f);
+    const rows = this.db
+      .prepare<[Record<string, string | number>], { state: string; n: number }>(
+        `SELECT state, count(*) AS n FROM case_index ${w.sql} GROUP BY state`,
+      )
+      .all(w.args);
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
   /** How many cases are in each state, for a program or all. */

@@ -79,6 +79,11 @@ const CaseQuery = z.object({
   hospital: slug('hospital').optional().describe('hospital organisation id'),
   from: uintParam('from').optional().describe('submitted at or after (ms since the epoch)'),
   to: uintParam('to').optional().describe('submitted before (ms since the epoch)'),
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{1,64}$/, 'id is up to 64 lowercase hex digits')
+    .optional()
+    .describe('the case number, or its first digits (lowercase hex)'),
   limit: uintParam('limit', 1, 200).default(50).describe('1 to 200 (default 50)'),
   cursor: CursorSchema.optional().describe('nextCursor of the previous page'),
 });
@@ -90,6 +95,7 @@ function caseFilter(q: z.output<typeof CaseQuery>): CaseFilter {
   if (q.hospital !== undefined) f.hospital = q.hospital;
   if (q.from !== undefined) f.from = q.from;
   if (q.to !== undefined) f.to = q.to;
+  if (q.id !== undefined) f.idPrefix = q.id;
   if (q.cursor !== undefined) f.after = q.cursor;
   return f;
 }
@@ -100,6 +106,21 @@ function page<T extends { submitted: number; id: string }>(rows: T[], limit: num
     cases: rows,
     ...(rows.length === limit && last ? { nextCursor: encodeCursor(last) } : {}),
   };
+}
+
+/**
+ * Narrows a case filter to what the viewer may see: a hospital its own cases, a program's
+ * organisation its programs' cases, an applicant theirs, regulators and auditors all.
+ * @throws AidError FORBIDDEN when a hospital asks for another hospital's cases.
+ */
+function viewerScope(v: Viewer, f: CaseFilter, hospital: string | undefined): CaseFilter {
+  if (seesAll(v)) return f;
+  if (v.org === '') f.applicant = v.key;
+  else if (v.orgType === 'hospital') f.hospital = v.org;
+  else f.owner = v.org;
+  if (v.orgType === 'hospital' && hospital !== undefined && hospital !== v.org)
+    throw new AidError('FORBIDDEN', 'a hospital sees its own cases');
+  return f;
 }
 
 /** Regulators and auditors see every case. */
@@ -327,20 +348,32 @@ export const aidRoutes: DomainRoutes = ({ ledger }) => {
       response: CasePageSchema,
       errors: { 403: 'a hospital asked for another hospital’s cases' },
       handler: (req) => {
-        const v = req.viewer;
-        const f = caseFilter(req.query);
-        if (!seesAll(v)) {
-          if (v.org === '') f.applicant = v.key;
-          else if (v.orgType === 'hospital') f.hospital = v.org;
-          else f.owner = v.org;
-          if (
-            v.orgType === 'hospital' &&
-            req.query.hospital !== undefined &&
-            req.query.hospital !== v.org
-          )
-            throw new AidError('FORBIDDEN', 'a hospital sees its own cases');
-        }
+        const f = viewerScope(req.viewer, caseFilter(req.query), req.query.hospital);
         return page(q.cases(f), f.limit);
+      },
+    }),
+    route({
+      id: 'caseCounts',
+      method: 'GET',
+      path: '/v1/cases/counts',
+      summary:
+        'How many of the cases the viewer may see are in each state, under the same filters as /v1/cases (its state and cursor aside)',
+      access: 'signed-in',
+      query: CaseQuery.omit({ state: true, cursor: true, limit: true }),
+      response: z.object({
+        counts: z.record(z.string(), z.number().int()).describe('cases by state; absent: none'),
+        total: z.number().int(),
+      }),
+      errors: { 403: 'a hospital asked for another hospital’s cases' },
+      handler: (req) => {
+        const f = viewerScope(
+          req.viewer,
+          caseFilter({ ...req.query, limit: 1 }),
+          req.query.hospital,
+        );
+        const { limit: _limit, ...filter } = f;
+        const counts = q.caseCounts(filter);
+        return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
       },
     }),
     route({
