@@ -170,6 +170,7 @@ export function governance(client: AidClient | string): Promise<Governance> {
 
 export interface CaseFilter {
   program?: string;
+  /** One state, or several separated by "," (any of them). */
   state?: string;
   hospital?: string;
   /** Submitted at or after, ms since the epoch. */

@@ -153,7 +153,9 @@ export class AidQueries {
   }
 
   /** How many cases a filter matches in each state. */
-  caseCounts(filter: Omit<CaseFilter, 'limit' | 'state' | 'after'>): Record<string, number> {
+  caseCounts(
+    filter: Omit<CaseFilter, 'limit' | 'state' | 'states' | 'after'>,
+  ): Record<string, number> {
     return caseIndex(this.ledger).countStates(filter);
   }
 

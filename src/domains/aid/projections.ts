@@ -32,6 +32,8 @@ const CASE_PREFIX = caseKeys.case('');
 export interface CaseFilter {
   program?: string;
   state?: CaseState;
+  /** Any of these states (a work queue: the states that wait for one role). */
+  states?: readonly CaseState[];
   hospital?: string;
   /** Cases of programs this organisation runs. */
   owner?: string;
@@ -94,6 +96,13 @@ export class CaseIndex {
     };
     eq('program', f.program);
     eq('state', f.state);
+    if (f.states !== undefined && f.states.length > 0) {
+      const names = f.states.map((st, i) => {
+        args[`st${i}`] = st;
+        return `@st${i}`;
+      });
+      where.push(`state IN (${names.join(', ')})`);
+    }
     eq('hospital', f.hospital);
     eq('owner', f.owner);
     eq('applicant', f.applicant);
@@ -135,7 +144,7 @@ export class CaseIndex {
   }
 
   /** How many cases a filter matches in each state (its own state and paging ignored). */
-  countStates(f: Omit<CaseFilter, 'limit' | 'state' | 'after'>): Record<string, number> {
+  countStates(f: Omit<CaseFilter, 'limit' | 'state' | 'states' | 'after'>): Record<string, number> {
     const w = this.where(f);
     const rows = this.db
       .prepare<[Record<string, string | number>], { state: string; n: number }>(

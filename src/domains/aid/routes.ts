@@ -33,6 +33,7 @@ import { pickLang, type Lang } from './text.js';
 import {
   AssessmentSourcesSchema,
   CASE_STATES,
+  type CaseState,
   CasePageSchema,
   CaseViewSchema,
   ExplanationSchema,
@@ -73,9 +74,25 @@ const LangSchema = z
 const CaseQuery = z.object({
   program: slug('program').optional().describe('program id'),
   state: z
-    .enum(CASE_STATES, { error: `state is one of ${CASE_STATES.join(', ')}` })
+    .string()
+    .transform((value, ctx) => {
+      const list = value.split(',');
+      if (
+        list.length <= CASE_STATES.length &&
+        list.every((st) => (CASE_STATES as readonly string[]).includes(st)) &&
+        new Set(list).size === list.length
+      )
+        return list as CaseState[];
+      ctx.issues.push({
+        code: 'custom',
+        message: `state is one of ${CASE_STATES.join(', ')}, or several of them separated by ","`,
+        input: value,
+      });
+      return z.NEVER;
+    })
+    .meta({ type: 'string' })
     .optional()
-    .describe('case state'),
+    .describe('case state, or several separated by "," (any of them)'),
   hospital: slug('hospital').optional().describe('hospital organisation id'),
   from: uintParam('from').optional().describe('submitted at or after (ms since the epoch)'),
   to: uintParam('to').optional().describe('submitted before (ms since the epoch)'),
@@ -91,7 +108,10 @@ const CaseQuery = z.object({
 function caseFilter(q: z.output<typeof CaseQuery>): CaseFilter {
   const f: CaseFilter = { limit: q.limit };
   if (q.program !== undefined) f.program = q.program;
-  if (q.state !== undefined) f.state = q.state;
+  if (q.state !== undefined) {
+    if (q.state.length === 1) f.state = q.state[0]!;
+    else f.states = q.state;
+  }
   if (q.hospital !== undefined) f.hospital = q.hospital;
   if (q.from !== undefined) f.from = q.from;
   if (q.to !== undefined) f.to = q.to;
