@@ -10,8 +10,9 @@ import { portal } from '../portal/messages';
 import { explorer } from '../explorer/messages';
 import { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
+import { staff } from '../staff/messages';
 
-export const namespaces = { common, portal, explorer, verify, applicant };
+export const namespaces = { common, portal, explorer, verify, applicant, staff };
 type Namespaces = typeof namespaces;
 
 declare module 'i18next' {
