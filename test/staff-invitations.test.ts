@@ -106,6 +106,11 @@ describe('enrolment by invitation', () => {
     );
     refused(await call('POST', '/v1/invitations/open', { token }), 409, 'INVITATION_USED');
 
+    // The answering device follows its answer; nobody without the key learns anything.
+    const answerOf = (k: string) => call('GET', `/v1/invitations/${invitation.id}/answer/${k}`);
+    assert.deepEqual((await answerOf(key)).json, { status: 'requested' });
+    refused(await answerOf(toHex(publicKeyFromSeed(other))), 404, 'NOT_FOUND');
+
     // Not a member yet: the key cannot sign in.
     await assert.rejects(signIn(t.client, t.chain, seed), { code: 'UNAUTHORIZED' });
 
@@ -135,6 +140,7 @@ describe('enrolment by invitation', () => {
       'enrolled',
     );
 
+    assert.deepEqual((await answerOf(key)).json, { status: 'enrolled' });
     const memberToken = await signIn(t.client, t.chain, seed);
     const me = await call('GET', '/v1/me', undefined, memberToken);
     assert.deepEqual(me.json.viewer, {

@@ -75,3 +75,16 @@ export function acceptInvitation(
 ): Promise<{ holder: string; requested: number }> {
   return asClient(client).post('/v1/invitations/accept', { token: invitation, key, pop });
 }
+
+/** Where an invitation answered with `key` stands: `requested`, `enrolled` or `revoked`. */
+export async function invitationAnswer(
+  client: AidClient | string,
+  id: string,
+  key: string,
+): Promise<InvitationView['status']> {
+  return (
+    await asClient(client).get<{ status: InvitationView['status'] }>(
+      `/v1/invitations/${encodeURIComponent(id)}/answer/${encodeURIComponent(key)}`,
+    )
+  ).status;
+}

@@ -209,6 +209,17 @@ export class Invitations {
   }
 
   /**
+   * Where an answered invitation stands, for the page that answered it (which alone knows the
+   * key it sent): `requested` until the administrator signs, then `enrolled` (or `revoked`).
+   * @throws AidError NOT_FOUND unless the invitation was answered with this key.
+   */
+  answerStatus(id: string, key: string): InvitationView['status'] {
+    const r = this.st.get.get(id);
+    if (r === undefined || r.key !== key) failNotFound('no invitation answered with this key');
+    return this.view(r).status;
+  }
+
+  /**
    * Revokes an invitation of the administrator's organisation that has not led to an enrolment.
    * @throws AidError NOT_FOUND (none such in this organisation), INVALID_STATE (already enrolled
    * or revoked).

@@ -195,6 +195,22 @@ export const membershipRoutes: DomainRoutes = ({ ledger, clock }) => {
       }),
     }),
     route({
+      id: 'invitationAnswer',
+      method: 'GET',
+      path: '/v1/invitations/{id}/answer/{key}',
+      summary:
+        'Where an answered invitation stands, for the device that answered it with this key: requested (the administrator has not signed yet), enrolled or revoked',
+      description:
+        'A cheap read that the answering page polls until the enrolment is on the ledger; it reveals nothing to anyone who does not already know both the invitation id and the key sent.',
+      params: z.object({
+        id: z.string().regex(/^[0-9a-f]{16}$/, 'id is 16 hex characters'),
+        key: hexParam('key'),
+      }),
+      response: z.object({ status: InvitationViewSchema.shape.status }),
+      errors: { 404: 'no invitation with this id answered with this key' },
+      handler: (req) => ({ status: invitations.answerStatus(req.params.id, req.params.key) }),
+    }),
+    route({
       id: 'openInvitation',
       method: 'POST',
       path: '/v1/invitations/open',

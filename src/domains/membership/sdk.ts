@@ -7,5 +7,6 @@ export {
   revokeInvitation,
   openInvitation,
   acceptInvitation,
+  invitationAnswer,
 } from './client.js';
 export { possessionText, proveKey } from './possession.js';

@@ -142,7 +142,7 @@ function Vote(props: { id: string; subject: string }) {
           size="xs"
           loading={action.state.kind === 'busy'}
           onClick={() => vote(true)}
-          aria-label={t('gov.approveOf', { subject: props.subject })}
+          aria-label={`${t('gov.approve')}: ${props.subject}`}
         >
           {t('gov.approve')}
         </Button>
@@ -151,7 +151,7 @@ function Vote(props: { id: string; subject: string }) {
           variant="default"
           disabled={action.state.kind === 'busy'}
           onClick={() => vote(false)}
-          aria-label={t('gov.rejectOf', { subject: props.subject })}
+          aria-label={`${t('gov.reject')}: ${props.subject}`}
         >
           {t('gov.reject')}
         </Button>

@@ -45,13 +45,27 @@ const HOURS = [24, 72, 168, 336] as const;
 export function AdminPage() {
   const { t } = useTranslation('staff');
   const members = useStaffQuery(['members'], (tok) => orgMembers(client, tok));
-  const invitations = useStaffQuery(['invitations'], (tok) => listInvitations(client, tok));
+  // New answers arrive while the page is open: looked for now and then, and on request.
+  const invitations = useStaffQuery(['invitations'], (tok) => listInvitations(client, tok), {
+    refetchInterval: 30_000,
+  });
   return (
     <Page title={t('admin.title')}>
       <Section id="invite-title" title={t('admin.inviteTitle')}>
         {members.data ? <InviteForm roles={members.data.roles} /> : <Loading />}
       </Section>
       <Section id="requests-title" title={t('admin.requestsTitle')}>
+        <Group>
+          <Button
+            size="xs"
+            variant="default"
+            loading={invitations.isFetching}
+            onClick={() => void invitations.refetch()}
+            data-testid="refresh-requests"
+          >
+            {t('admin.refresh')}
+          </Button>
+        </Group>
         {invitations.isPending ? (
           <Loading />
         ) : invitations.isError ? (
@@ -259,7 +273,7 @@ function Request(props: { invitation: InvitationView }) {
               payload: { name: i.name, roles: i.roles, key: i.key, pop: i.pop },
             })
           }
-          aria-label={t('admin.signEnrolmentOf', { member })}
+          aria-label={`${t('admin.signEnrolment')}: ${member}`}
           data-testid="sign-enrolment"
         >
           {t('admin.signEnrolment')}
@@ -276,7 +290,7 @@ function Request(props: { invitation: InvitationView }) {
               .catch((e: unknown) => setFailure(refusal(e)))
               .finally(() => setDeclining(false));
           }}
-          aria-label={t('admin.declineOf', { member })}
+          aria-label={`${t('admin.decline')}: ${member}`}
         >
           {t('admin.decline')}
         </Button>
@@ -351,7 +365,7 @@ function Invitations(props: { list: InvitationView[] }) {
                       variant="subtle"
                       color="red"
                       onClick={() => revoke(i.id)}
-                      aria-label={t('admin.revokeInvitationOf', { member: `${i.org}/${i.name}` })}
+                      aria-label={`${t('admin.revokeInvitation')}: ${i.org}/${i.name}`}
                       data-testid="revoke-invitation"
                     >
                       {t('admin.revokeInvitation')}
@@ -415,7 +429,7 @@ function Members(props: { members: MemberView[]; roles: readonly string[] }) {
                         size="xs"
                         variant="subtle"
                         onClick={() => setEditing(m)}
-                        aria-label={t('admin.changeRolesOf', { member: m.id })}
+                        aria-label={`${t('admin.changeRoles')} ${m.id}`}
                       >
                         {t('admin.changeRoles')}
                       </Button>
@@ -424,7 +438,7 @@ function Members(props: { members: MemberView[]; roles: readonly string[] }) {
                         variant="subtle"
                         color="red"
                         onClick={() => setRevoking(m)}
-                        aria-label={t('admin.revokeOf', { member: m.id })}
+                        aria-label={`${t('admin.revoke')}: ${m.id}`}
                         data-testid="revoke-member"
                       >
                         {t('admin.revoke')}

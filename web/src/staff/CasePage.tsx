@@ -108,7 +108,7 @@ function CaseBody(props: { rec: CaseRecord }) {
                 component={Link}
                 to={`/explorer/tx/${step.tx}`}
                 size="sm"
-                aria-label={t('case.stepTx', { step: stateName(step.state) })}
+                aria-label={`${t('case.transaction')}: ${stateName(step.state)}`}
               >
                 {t('case.transaction')}
               </Anchor>

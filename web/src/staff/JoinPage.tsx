@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import {
   acceptInvitation,
   AidError,
+  invitationAnswer,
   openInvitation,
   proveKey,
   randomSeed,
@@ -58,7 +59,7 @@ export function JoinPage() {
       {token === '' ? (
         <Refusal testId="join-refused">{t('join.noToken')}</Refusal>
       ) : answered ? (
-        <Waiting seed={answered.seed} file={answered.file} />
+        <Waiting id={token.split('.')[0] ?? ''} seed={answered.seed} file={answered.file} />
       ) : offer.isPending ? (
         <Loading />
       ) : offer.isError ? (
@@ -184,7 +185,7 @@ function Answer(props: {
 }
 
 /** After answering: the fingerprint to compare, a backup, and signing in once enrolled. */
-function Waiting(props: { seed: Uint8Array; file: StaffKeyFile }) {
+function Waiting(props: { id: string; seed: Uint8Array; file: StaffKeyFile }) {
   const { t } = useTranslation('staff');
   const refusal = useRefusal();
   const navigate = useNavigate();
@@ -192,17 +193,27 @@ function Waiting(props: { seed: Uint8Array; file: StaffKeyFile }) {
   const [checking, setChecking] = useState(false);
   const seed = props.seed;
 
+  /** Signs in once the ledger holds the enrolment; true when done (or nothing more to wait for). */
   async function check(manual: boolean): Promise<boolean> {
     setChecking(manual);
     try {
+      // Where the answer stands, without a sign-in the node would refuse until then.
+      const status = await invitationAnswer(client, props.id, props.file.key);
+      if (status === 'revoked') {
+        setFailure(t('join.declined'));
+        return true;
+      }
+      if (status !== 'enrolled') {
+        if (manual) setFailure(t('join.notYet'));
+        return false;
+      }
       await unlockAndSignIn(new Uint8Array(seed));
       seed.fill(0);
       void navigate('/staff', { replace: true });
       return true;
     } catch (err) {
-      if (!(err instanceof AidError && err.code === 'UNAUTHORIZED')) setFailure(refusal(err));
-      else if (manual) setFailure(t('join.notYet'));
-      return false;
+      setFailure(refusal(err));
+      return !(err instanceof AidError && err.code === 'UNAVAILABLE');
     } finally {
       setChecking(false);
     }
