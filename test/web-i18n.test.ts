@@ -43,6 +43,8 @@ const ALLOWED_LATIN = [
   /^[0-9a-f]{6,}$/i, // hashes and ids
   new RegExp(`^(${CONTRACTS})\\.[a-zA-Z]+$`), // transaction types
   /^[A-Z][A-Z0-9_]{2,}$/, // result codes such as DUPLICATE_CLAIM
+  /^AL-[0-9A-Z]{4}-[0-9A-Z]{4}$/, // case references
+  /^PDF$/,
 ];
 const SIMPLIFIED_ONLY =
   '这们个为证验据资请项计额赠医疗审态时间块账码级链签览发机构员织录详细总诊断补选择语简';

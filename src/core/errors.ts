@@ -80,7 +80,10 @@ export type ErrorCode =
   | 'UNSUPPORTED_TYPE'
   | 'TAMPERED'
   | 'ERASED'
-  | 'ALREADY_SERVED';
+  | 'ALREADY_SERVED'
+  | 'INVITATION_USED'
+  | 'INVITATION_EXPIRED'
+  | 'INVITATION_REVOKED';
 
 export class AidError extends Error {
   readonly code: ErrorCode;

@@ -17,6 +17,7 @@
  */
 import { AidError, type ErrorCode } from '../core/errors.js';
 import { SlidingWindow } from '../core/sliding-window.js';
+import { addressBucket } from '../core/address.js';
 import type { OrgRecord } from '../domains/membership/contracts/membership.js';
 import { findAction } from '../runtime/contract.js';
 import type { KeyStatus } from '../runtime/contract.js';
@@ -63,23 +64,7 @@ const HOUR_MS = 3_600_000;
  * that address start afresh: the limit per node still holds. */
 const MAX_TRACKED_ADDRESSES = 100_000;
 
-/**
- * The address a limit counts against: an IPv4 address (also when mapped into IPv6) as it is, an
- * IPv6 address by its /64 prefix, since one subscriber holds a whole /64.
- */
-export function addressBucket(ip: string): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  if (mapped) return mapped[1]!;
-  if (!ip.includes(':')) return ip;
-  const [head = '', tail] = ip.toLowerCase().split('%')[0]!.split('::');
-  const h = head === '' ? [] : head.split(':');
-  const t = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
-}
+export { addressBucket };
 
 /** Who sent a submission: a client over the API (its address), or the node's own tools. */
 export interface Origin {

@@ -186,7 +186,11 @@ export interface NodeServices {
 
 /** What the API frame gives a domain's routes. */
 export interface RouteContext {
-  /** The node's ledger: routes only read it (state, blocks, log, private parts). */
+  /**
+   * The node's ledger: routes only read its state, blocks, log and private parts. A domain may
+   * keep node-local tables of its own in the same SQLite file (`ledger.db`), outside the state
+   * and the log: records this node alone holds, never replicated, never in `verify`.
+   */
   readonly ledger: Ledger;
   /** The node itself; absent where routes are served without one. */
   readonly node?: NodeServices;

@@ -92,8 +92,8 @@ export class AidClient {
   }
 
   /**
-   * POSTs a JSON body that is not a submission (submissions go through `submit`); `token` (from
-   * `signIn`) signs the request in.
+   * POSTs a JSON body that is not a submission (submissions go through `submit`); `token`, when
+   * given, signs the request in.
    */
   post<T>(path: string, body: unknown, token?: string): Promise<T> {
     return this.json(path, {

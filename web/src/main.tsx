@@ -1,4 +1,4 @@
-/** The web app: public portal, explorer, receipt verifier and applicant portal. */
+/** The web app: public portal, explorer, receipt verifier, applicant portal and staff workspace. */
 import '@mantine/core/styles.css';
 import './app/app.css';
 import { StrictMode } from 'react';
@@ -16,6 +16,7 @@ import { portalRoutes } from './portal/routes';
 import { explorerRoutes } from './explorer/routes';
 import { verifyRoutes } from './verify/routes';
 import { applicantRoutes } from './applicant/routes';
+import { staffRoutes } from './staff/routes';
 
 const router = createBrowserRouter([
   {
@@ -25,6 +26,7 @@ const router = createBrowserRouter([
       ...explorerRoutes,
       ...verifyRoutes,
       ...applicantRoutes,
+      ...staffRoutes,
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -170,12 +170,15 @@ export function governance(client: AidClient | string): Promise<Governance> {
 
 export interface CaseFilter {
   program?: string;
+  /** One state, or several separated by "," (any of them). */
   state?: string;
   hospital?: string;
   /** Submitted at or after, ms since the epoch. */
   from?: number;
   /** Submitted before, ms since the epoch. */
   to?: number;
+  /** The case number, or its first lowercase hex digits. */
+  id?: string;
   /** 1 to 200; the node's default is 50. */
   limit?: number;
   /** The `nextCursor` of the previous page. */
@@ -215,6 +218,15 @@ export async function openCaseCheck(
     token,
   );
   return r.open;
+}
+
+/** How many of the cases the viewer may see are in each state, under a filter. */
+export function caseCounts(
+  client: AidClient | string,
+  token: string,
+  filter: Omit<CaseFilter, 'state' | 'cursor' | 'limit'> = {},
+): Promise<{ counts: Record<string, number>; total: number }> {
+  return readSignedIn(client, token, `/v1/cases/counts${query({ ...filter })}`);
 }
 
 /** A case and the lots that paid it. @throws AidError NOT_FOUND, FORBIDDEN. */

@@ -166,6 +166,13 @@ export class AidQueries {
     return caseIndex(this.ledger).query(filter);
   }
 
+  /** How many cases a filter matches in each state. */
+  caseCounts(
+    filter: Omit<CaseFilter, 'limit' | 'state' | 'states' | 'after'>,
+  ): Record<string, number> {
+    return caseIndex(this.ledger).countStates(filter);
+  }
+
   /**
    * The private parts an assessment of the case must carry: the application, the hospital's
    * verification and every attestation in force for the patient, salts and all.

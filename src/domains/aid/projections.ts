@@ -32,12 +32,16 @@ const CASE_PREFIX = caseKeys.case('');
 export interface CaseFilter {
   program?: string;
   state?: CaseState;
+  /** Any of these states (a work queue: the states that wait for one role). */
+  states?: readonly CaseState[];
   hospital?: string;
   /** Cases of programs this organisation runs. */
   owner?: string;
   /** Either of these organisations: the case's hospital or its program's owner. */
   org?: string;
   applicant?: string;
+  /** Case ids that begin with these lowercase hex digits (a search by case number). */
+  idPrefix?: string;
   /** Submitted at or after, ms. */
   from?: number;
   /** Submitted before, ms. */
@@ -81,10 +85,13 @@ export class CaseIndex {
     }
   }
 
-  /** Newest first, paged by a (submitted, id) cursor. */
-  query(f: CaseFilter): CaseRow[] {
+  /** The WHERE clause and arguments of a filter (all but paging). */
+  private where(f: Omit<CaseFilter, 'limit'>): {
+    sql: string;
+    args: Record<string, string | number>;
+  } {
     const where: string[] = [];
-    const args: Record<string, string | number> = { limit: f.limit };
+    const args: Record<string, string | number> = {};
     const eq = (col: string, v: string | undefined) => {
       if (v === undefined) return;
       where.push(`${col} = @${col}`);
@@ -92,12 +99,25 @@ export class CaseIndex {
     };
     eq('program', f.program);
     eq('state', f.state);
+    if (f.states !== undefined && f.states.length > 0) {
+      const names = f.states.map((st, i) => {
+        args[`st${i}`] = st;
+        return `@st${i}`;
+      });
+      where.push(`state IN (${names.join(', ')})`);
+    }
     eq('hospital', f.hospital);
     eq('owner', f.owner);
     eq('applicant', f.applicant);
     if (f.org !== undefined) {
       where.push('(hospital = @org OR owner = @org)');
       args.org = f.org;
+    }
+    if (f.idPrefix !== undefined) {
+      // Case ids are lowercase hex: every id with the prefix sorts between it and prefix + 'g'.
+      where.push('id >= @idLo AND id < @idHi');
+      args.idLo = f.idPrefix;
+      args.idHi = `${f.idPrefix}g`;
     }
     if (f.from !== undefined) {
       where.push('submitted >= @from');
@@ -117,10 +137,29 @@ export class CaseIndex {
       args.afterT = f.after.submitted;
       args.afterId = f.after.id;
     }
+    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+  }
+
+  /** Newest first, paged by a (submitted, id) cursor. */
+  query(f: CaseFilter): CaseRow[] {
+    const w = this.where(f);
     const sql = `SELECT id, program, owner, hospital, state, submitted, updated FROM case_index
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ${w.sql}
       ORDER BY submitted DESC, id DESC LIMIT @limit`;
-    return this.db.prepare<[Record<string, string | number>], CaseRow>(sql).all(args);
+    return this.db
+      .prepare<[Record<string, string | number>], CaseRow>(sql)
+      .all({ ...w.args, limit: f.limit });
+  }
+
+  /** How many cases a filter matches in each state (its own state and paging ignored). */
+  countStates(f: Omit<CaseFilter, 'limit' | 'state' | 'states' | 'after'>): Record<string, number> {
+    const w = this.where(f);
+    const rows = this.db
+      .prepare<[Record<string, string | number>], { state: string; n: number }>(
+        `SELECT state, count(*) AS n FROM case_index ${w.sql} GROUP BY state`,
+      )
+      .all(w.args);
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
   /** How many cases are in each state, for a program or all. */

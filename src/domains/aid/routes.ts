@@ -41,6 +41,7 @@ import { ValidNationalIdSchema } from './application.js';
 import {
   AssessmentSourcesSchema,
   CASE_STATES,
+  type CaseState,
   CasePageSchema,
   CaseViewSchema,
   ExplanationSchema,
@@ -81,12 +82,33 @@ const LangSchema = z
 const CaseQuery = z.object({
   program: slug('program').optional().describe('program id'),
   state: z
-    .enum(CASE_STATES, { error: `state is one of ${CASE_STATES.join(', ')}` })
+    .string()
+    .transform((value, ctx) => {
+      const list = value.split(',');
+      if (
+        list.length <= CASE_STATES.length &&
+        list.every((st) => (CASE_STATES as readonly string[]).includes(st)) &&
+        new Set(list).size === list.length
+      )
+        return list as CaseState[];
+      ctx.issues.push({
+        code: 'custom',
+        message: `state is one of ${CASE_STATES.join(', ')}, or several of them separated by ","`,
+        input: value,
+      });
+      return z.NEVER;
+    })
+    .meta({ type: 'string' })
     .optional()
-    .describe('case state'),
+    .describe('case state, or several separated by "," (any of them)'),
   hospital: slug('hospital').optional().describe('hospital organisation id'),
   from: uintParam('from').optional().describe('submitted at or after (ms since the epoch)'),
   to: uintParam('to').optional().describe('submitted before (ms since the epoch)'),
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{1,64}$/, 'id is up to 64 lowercase hex digits')
+    .optional()
+    .describe('the case number, or its first digits (lowercase hex)'),
   limit: uintParam('limit', 1, 200).default(50).describe('1 to 200 (default 50)'),
   cursor: CursorSchema.optional().describe('nextCursor of the previous page'),
   reference: z
@@ -112,10 +134,14 @@ const CaseQuery = z.object({
 function caseFilter(q: z.output<typeof CaseQuery>): CaseFilter {
   const f: CaseFilter = { limit: q.limit };
   if (q.program !== undefined) f.program = q.program;
-  if (q.state !== undefined) f.state = q.state;
+  if (q.state !== undefined) {
+    if (q.state.length === 1) f.state = q.state[0]!;
+    else f.states = q.state;
+  }
   if (q.hospital !== undefined) f.hospital = q.hospital;
   if (q.from !== undefined) f.from = q.from;
   if (q.to !== undefined) f.to = q.to;
+  if (q.id !== undefined) f.idPrefix = q.id;
   if (q.cursor !== undefined) f.after = q.cursor;
   if (q.reference !== undefined) f.ids = { from: q.reference.from, to: q.reference.to };
   return f;
@@ -144,6 +170,21 @@ function readBanking(dir: string | undefined): Banking {
   if (!r.success)
     throw new AidError('UNAVAILABLE', `banking.json is not valid: ${r.error.issues[0]!.message}`);
   return r.data;
+}
+
+/**
+ * Narrows a case filter to what the viewer may see: a hospital its own cases, a program's
+ * organisation its programs' cases, an applicant theirs, regulators and auditors all.
+ * @throws AidError FORBIDDEN when a hospital asks for another hospital's cases.
+ */
+function viewerScope(v: Viewer, f: CaseFilter, hospital: string | undefined): CaseFilter {
+  if (seesAll(v)) return f;
+  if (v.org === '') f.applicant = v.key;
+  else if (v.orgType === 'hospital') f.hospital = v.org;
+  else f.owner = v.org;
+  if (v.orgType === 'hospital' && hospital !== undefined && hospital !== v.org)
+    throw new AidError('FORBIDDEN', 'a hospital sees its own cases');
+  return f;
 }
 
 /** Whether the viewer may take the private parts a rule assessment needs. */
@@ -346,19 +387,7 @@ export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
       response: CasePageSchema,
       errors: { 403: 'a hospital asked for another hospital’s cases' },
       handler: (req) => {
-        const v = req.viewer;
-        const f = caseFilter(req.query);
-        if (!seesAll(v)) {
-          if (v.org === '') f.applicant = v.key;
-          else if (v.orgType === 'hospital') f.hospital = v.org;
-          else f.owner = v.org;
-          if (
-            v.orgType === 'hospital' &&
-            req.query.hospital !== undefined &&
-            req.query.hospital !== v.org
-          )
-            throw new AidError('FORBIDDEN', 'a hospital sees its own cases');
-        }
+        const f = viewerScope(req.viewer, caseFilter(req.query), req.query.hospital);
         return page(q.cases(f), f.limit);
       },
     }),
@@ -451,6 +480,30 @@ export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
         },
       }),
     ),
+    route({
+      id: 'caseCounts',
+      method: 'GET',
+      path: '/v1/cases/counts',
+      summary:
+        'How many of the cases the viewer may see are in each state, under the same filters as /v1/cases (its state and cursor aside)',
+      access: 'signed-in',
+      query: CaseQuery.omit({ state: true, cursor: true, limit: true }),
+      response: z.object({
+        counts: z.record(z.string(), z.number().int()).describe('cases by state; absent: none'),
+        total: z.number().int(),
+      }),
+      errors: { 403: 'a hospital asked for another hospital’s cases' },
+      handler: (req) => {
+        const f = viewerScope(
+          req.viewer,
+          caseFilter({ ...req.query, limit: 1 }),
+          req.query.hospital,
+        );
+        const { limit: _limit, ...filter } = f;
+        const counts = q.caseCounts(filter);
+        return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+      },
+    }),
     route({
       id: 'case',
       method: 'GET',

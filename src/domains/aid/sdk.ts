@@ -10,6 +10,7 @@ export {
   programVersion,
   donationTrace,
   listCases,
+  caseCounts,
   getCase,
   openCaseCheck,
   explainCase,

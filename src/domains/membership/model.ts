@@ -11,6 +11,7 @@ import { Overlay } from '../../runtime/overlay.js';
 import type { Viewer } from '../../runtime/routes.js';
 import { accountKeys, type AccountRecord } from './contracts/accounts.js';
 import {
+  allowedRoles,
   keys,
   nodeKeyHolder,
   type Config,
@@ -19,7 +20,7 @@ import {
   type OrgRecord,
   type ProposalRecord,
 } from './contracts/membership.js';
-import type { Governance, OrgView } from './types.js';
+import type { Governance, MemberView, OrgView } from './types.js';
 
 export class MembershipQueries {
   private readonly view: StateView;
@@ -36,6 +37,33 @@ export class MembershipQueries {
 
   org(id: string): OrgRecord | undefined {
     return this.view.get<OrgRecord>(keys.org(id));
+  }
+
+  /** A member record by its id (`<org>/<name>`). */
+  member(id: string): MemberRecord | undefined {
+    return this.view.get<MemberRecord>(keys.member(id));
+  }
+
+  /** The roles an organisation may give its members now (its type's table and any grant). */
+  allowedRoles(org: OrgRecord): ReadonlySet<string> {
+    return allowedRoles(this.view, org);
+  }
+
+  /** The members of one organisation, by id, with the roles each signs with now. */
+  members(orgId: string): MemberView[] {
+    const org = this.org(orgId);
+    if (!org) return [];
+    const allowed = this.allowedRoles(org);
+    return this.scan<MemberRecord>(`membership/member/${orgId}/`)
+      .filter((m) => m.org === orgId)
+      .map((m) => ({
+        id: m.id,
+        roles: m.roles,
+        effectiveRoles: m.status === 'active' ? m.roles.filter((r) => allowed.has(r)) : [],
+        key: m.key,
+        status: m.status,
+        since: m.since,
+      }));
   }
 
   /** Every organisation, as `GET /v1/orgs` lists them. */

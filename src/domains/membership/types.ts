@@ -75,3 +75,61 @@ export const GovernanceSchema = z
   })
   .meta({ id: 'Governance' });
 export type Governance = z.infer<typeof GovernanceSchema>;
+
+/**
+ * An invitation to join an organisation, as its administrators see it (`GET /v1/invitations`).
+ * Invitations are node-local (the admin's node keeps them in its own SQLite file, never on the
+ * ledger); the node keeps only a SHA-256 hash of the secret, which travels in the link's fragment.
+ * `status`: `open` (not yet used), `requested` (the new member made a key and proved it: the
+ * administrator may sign the enrolment), `enrolled` (the ledger holds the member with that key),
+ * `revoked`, `expired`.
+ */
+export const InvitationViewSchema = z
+  .object({
+    id: z.string(),
+    org: z.string(),
+    name: z.string().describe('the member name the enrolment will give: <org>/<name>'),
+    roles: z.array(z.string()),
+    status: z.enum(['open', 'requested', 'enrolled', 'revoked', 'expired']),
+    created: z.number().int(),
+    createdBy: z.string().describe('the administrator who made it'),
+    expires: z.number().int().describe('ms since the epoch; an unused invitation is refused after'),
+    requested: z.number().int().exactOptional().describe('when the new member answered'),
+    key: z.string().exactOptional().describe('the new member’s public key, once requested'),
+    pop: z
+      .string()
+      .exactOptional()
+      .describe('the key’s proof of possession for <org>/<name>: the `pop` of membership.enrol'),
+  })
+  .meta({ id: 'Invitation' });
+export type InvitationView = z.infer<typeof InvitationViewSchema>;
+
+/** What the link's holder learns before answering: which organisation, name and roles. */
+export const InvitationOfferSchema = z
+  .object({
+    chain: z.string(),
+    org: z.string(),
+    orgNames: NamesSchema,
+    orgType: OrgTypeSchema,
+    name: z.string(),
+    holder: z.string().describe('<org>/<name>: what the proof of possession names'),
+    roles: z.array(z.string()),
+    expires: z.number().int(),
+  })
+  .meta({ id: 'InvitationOffer' });
+export type InvitationOffer = z.infer<typeof InvitationOfferSchema>;
+
+/** A member of the administrator's own organisation (`GET /v1/members`). */
+export const MemberViewSchema = z
+  .object({
+    id: z.string(),
+    roles: z.array(z.string()).describe('as enrolled'),
+    effectiveRoles: z
+      .array(z.string())
+      .describe('the roles the member signs with now (the organisation may hold them)'),
+    key: z.string(),
+    status: z.enum(['active', 'revoked']),
+    since: z.number().int(),
+  })
+  .meta({ id: 'Member' });
+export type MemberView = z.infer<typeof MemberViewSchema>;

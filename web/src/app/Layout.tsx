@@ -82,6 +82,9 @@ function Footer() {
   return (
     <Stack component="footer" gap={4} py="lg" className="footer">
       <Text size="sm">{t('footer.note')}</Text>
+      <Anchor component={Link} to="/staff" size="sm" data-testid="staff-link">
+        {t('footer.staff')}
+      </Anchor>
       {health.data && (
         <Text size="sm" className="footer-chain">
           {t('footer.chain')} <span className="mono">{health.data.chain}</span> ·{' '}

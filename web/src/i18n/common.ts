@@ -22,6 +22,7 @@ export const common = catalog(
       chain: 'Ledger',
       size: '{{size}} log entries, {{height}} blocks',
       note: 'Every figure on these pages comes from the ledger and can be checked with a receipt.',
+      staff: 'Staff sign-in',
     },
     money: {
       budget: 'Budget',
@@ -83,6 +84,7 @@ export const common = catalog(
       chain: '帳本',
       size: '共 {{size}} 筆日誌紀錄、{{height}} 個區塊',
       note: '本站每一個數字都來自帳本，並可用收據查核。',
+      staff: '職員登入',
     },
     money: {
       budget: '預算',
@@ -144,6 +146,7 @@ export const common = catalog(
       chain: '账本',
       size: '共 {{size}} 条日志记录、{{height}} 个区块',
       note: '本站每一个数字都来自账本，并可用回执查验。',
+      staff: '职员登录',
     },
     money: {
       budget: '预算',

@@ -11,8 +11,9 @@ import { explorer } from '../explorer/messages';
 import { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
 import { family } from '../applicant/family-messages';
+import { staff } from '../staff/messages';
 
-export const namespaces = { common, portal, explorer, verify, applicant, family };
+export const namespaces = { common, portal, explorer, verify, applicant, family, staff };
 type Namespaces = typeof namespaces;
 
 declare module 'i18next' {

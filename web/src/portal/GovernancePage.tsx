@@ -144,7 +144,14 @@ function Checkpoints(props: { g: Governance; policy: Policy }) {
   );
 }
 
-function Proposals(props: { g: Governance }) {
+/**
+ * What a proposal asks for, in the reader's language (also the administrator's workspace uses
+ * it), and a list of organisations in words.
+ */
+export function useProposalWords(): {
+  what(p: Governance['proposals'][number]): string;
+  names(orgs: string[]): string;
+} {
   const { t } = useTranslation('portal');
   const fmt = useFormats();
   const { locale } = useLocale();
@@ -153,7 +160,6 @@ function Proposals(props: { g: Governance }) {
     () => new Intl.ListFormat(LOCALE_TAGS[locale], { type: 'conjunction' }),
     [locale],
   );
-  if (props.g.proposals.length === 0) return <Text>{t('governance.noProposals')}</Text>;
   const what = (p: Governance['proposals'][number]): string => {
     switch (p.kind) {
       case 'admitOrg':
@@ -193,6 +199,14 @@ function Proposals(props: { g: Governance }) {
     }
   };
   const names = (orgs: string[]) => list.format(orgs.map((o) => orgName(o) ?? o));
+  return { what, names };
+}
+
+function Proposals(props: { g: Governance }) {
+  const { t } = useTranslation('portal');
+  const fmt = useFormats();
+  const { what, names } = useProposalWords();
+  if (props.g.proposals.length === 0) return <Text>{t('governance.noProposals')}</Text>;
   return (
     <ScrollTable minWidth={640} label={t('governance.proposals')}>
       <Table striped aria-label={t('governance.proposals')} data-testid="proposals">

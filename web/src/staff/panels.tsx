@@ -1,0 +1,18 @@
+/**
+ * The actions on a case that each role's screens add to the case page: a panel is shown to a
+ * member holding one of its roles, beside the case's history. The hospital, bureau, reviewer,
+ * finance and regulator screens each add theirs here.
+ */
+import type { ReactNode } from 'react';
+import type { CaseRecord } from '@sdk';
+import type { StaffRole } from './roles';
+
+/** A panel of actions on a case, shown on the case page to members holding one of `roles`. */
+export interface CasePanel {
+  id: string;
+  roles: readonly StaffRole[];
+  render(rec: CaseRecord): ReactNode;
+}
+
+/** The role's action panels of the case page, added with each role's screens. */
+export const CASE_PANELS: readonly CasePanel[] = [];

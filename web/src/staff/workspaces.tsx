@@ -1,0 +1,40 @@
+/**
+ * The workspaces of the staff frame, by role. Each is a page under `/staff/<path>`, shown in the
+ * navigation to a member holding one of its roles (a member may hold several).
+ *
+ * A role's screens plug in here: add the role's page (say `/staff/review`, built from
+ * `WorkQueue` and the case page) as an entry of `WORKSPACES`, its words to `messages.ts`
+ * (`nav.<id>`), its queue's states to `ROLE_QUEUES` (roles.ts) and, for actions on a case, an
+ * entry of `CASE_PANELS` (panels.tsx) that the case page shows to that role.
+ */
+import type { ReactNode } from 'react';
+import { AdminPage } from './AdminPage';
+import { KeyPage } from './KeyPage';
+import { QueuePage } from './QueuePage';
+import { queueStates, type StaffRole } from './roles';
+
+export interface Workspace {
+  /** Its name in `messages.ts` (`nav.<id>`) and its address under /staff. */
+  id: 'queue' | 'admin' | 'key';
+  path: string;
+  /** Shown to a member with any of these roles; undefined: to every member. */
+  roles?: readonly StaffRole[];
+  /** Shown only when the member's roles give a work queue. */
+  needsQueue?: boolean;
+  element: ReactNode;
+}
+
+export const WORKSPACES: readonly Workspace[] = [
+  { id: 'queue', path: 'queue', needsQueue: true, element: <QueuePage /> },
+  { id: 'admin', path: 'admin', roles: ['admin'], element: <AdminPage /> },
+  { id: 'key', path: 'key', element: <KeyPage /> },
+];
+
+/** The workspaces a member sees, in the navigation's order. */
+export function workspacesFor(roles: readonly string[], orgType: string): Workspace[] {
+  return WORKSPACES.filter(
+    (w) =>
+      (w.roles === undefined || w.roles.some((r) => roles.includes(r))) &&
+      (!w.needsQueue || queueStates(roles, orgType) !== undefined),
+  );
+}
