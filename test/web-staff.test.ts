@@ -4,7 +4,8 @@
  * answers the link in another browser (a key made and sealed there, proven for its member id);
  * the administrator compares the fingerprint and signs the enrolment, and the reviewer's page
  * signs in by itself and shows the reviewer's queue and a case's history. The link cannot be used
- * twice; a revoked member is refused sign-in. Every staff page is axe-clean in the three
+ * twice; a revoked member is refused sign-in. A case page follows a review made elsewhere without a
+ * reload, and reads nothing while nothing changes (the events stream, not polling). Every staff page is axe-clean in the three
  * languages at phone and desktop size, with no console error.
  */
 import { after, before, describe, it } from 'node:test';
@@ -13,8 +14,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { canonicalJson } from '../src/core/canonical.js';
 import { keyFileFromSeed } from '../src/runtime/keyfile.js';
-import { pubOf, seedOf } from './helpers.js';
+import { buildSubmission } from '../src/sdk/build.js';
+import { get, post, pubOf, seedOf } from './helpers.js';
 import { axeViolations, DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture.js';
 
 const ADMIN_PASS = 'granite orchard beacon 77';
@@ -212,6 +215,63 @@ describe('staff workspace', () => {
       // The node says the old key is revoked.
       const old = await fetch(`${web.node.url}/v1/keys/${pubOf('hope-foundation/finance-1')}`);
       assert.equal(((await old.json()) as { status: string }).status, 'revoked');
+      assert.deepEqual(p.errors, []);
+      await p.context.close();
+    },
+  );
+
+  it(
+    'follows a review made elsewhere on an open case page without a reload, and does not poll',
+    { timeout: 180_000 },
+    async () => {
+      const p = await openPage(web.browser, { viewport: DESKTOP });
+      await importAndSignIn(p, keyFile('city-bureau/reviewer-2'), ADMIN_PASS);
+      const reads: string[] = [];
+      p.page.on('request', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (path.startsWith('/v1/cases')) reads.push(path);
+      });
+      const assessed = (await get(web.node.url, '/v1/public/cases?state=assessed&limit=200'))
+        .json as { cases: { id: string }[] };
+      let nonce = 0;
+      let reviewed: string | undefined;
+      for (const c of assessed.cases) {
+        await p.page.evaluate(
+          `window.history.pushState({}, '', '/staff/cases/${c.id}'); dispatchEvent(new PopStateEvent('popstate'))`,
+        );
+        const history = p.page.getByTestId('case-history');
+        await history.waitFor();
+        const items = await history.locator('li').count();
+        if (nonce === 0) {
+          // Nothing is read again while nothing changes (longer than the reads stay fresh): no
+          // polling.
+          const before = reads.length;
+          await new Promise((r) => setTimeout(r, 12_000));
+          assert.deepEqual(reads.slice(before), [], 'no reads while the case stood still');
+        }
+        // Another reviewer of the bureau reviews it, through the API.
+        const sub = buildSubmission(
+          {
+            chain: web.node.chain,
+            type: 'cases.review',
+            payload: { case: c.id, approve: true, reason: 'criteria-met' },
+            nonce: `live-${++nonce}`,
+          },
+          seedOf('city-bureau/reviewer-1#3'),
+        );
+        const r = await post(web.node.url, '/v1/tx', canonicalJson(sub));
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        if (!(r.json as { result: { ok: boolean } }).result.ok) continue;
+        // The open page shows the review without a reload.
+        await history.locator('li').nth(items).waitFor({ timeout: 20_000 });
+        reviewed = c.id;
+        break;
+      }
+      assert.ok(reviewed, 'a case of the bureau waited for a review reviewer-1 could make');
+      assert.ok(
+        reads.includes(`/v1/cases/${reviewed}`),
+        'the case was read again after the block that changed it',
+      );
       assert.deepEqual(p.errors, []);
       await p.context.close();
     },

@@ -2,7 +2,8 @@
  * The frame every staff workspace is built in: while the tab is locked, the sign-in; once the
  * member's key is unlocked and the node has said who holds it, a bar with who is signed in (the
  * member, the organisation, the roles it signs with now) and a lock button, the navigation to the
- * workspaces the member's roles open (workspaces.tsx), and the workspace itself.
+ * workspaces the member's roles open (workspaces.tsx), and the workspace itself, kept up to date
+ * by the events stream (lib/live.ts).
  */
 import { Button, Group, Text } from '@mantine/core';
 import { Navigate, NavLink, Outlet } from 'react-router';
@@ -10,7 +11,8 @@ import { useTranslation } from 'react-i18next';
 import { Page } from '../components/Page';
 import { useOrgName } from '../applicant/shared';
 import { RoleList } from './parts';
-import { lock, useStaffSession } from './session';
+import { useLiveUpdates } from '../lib/live';
+import { liveToken, lock, useStaffSession } from './session';
 import { SignInPage } from './SignInPage';
 import { workspacesFor, type Workspace } from './workspaces';
 
@@ -18,6 +20,9 @@ export function StaffFrame() {
   const { t } = useTranslation('staff');
   const s = useStaffSession();
   const orgName = useOrgName();
+  // Queues and case pages follow the ledger: each block that changes what this member may see
+  // refreshes the workspace's reads.
+  useLiveUpdates(Boolean(s?.viewer), { token: liveToken, queryKey: ['staff'], revoked: lock });
   if (!s?.viewer) return <SignInPage />;
   const v = s.viewer;
   const spaces = workspacesFor(v.roles, v.orgType);

@@ -118,6 +118,11 @@ async function getToken(renew: boolean): Promise<string> {
   return value;
 }
 
+/** A token for the unlocked key, for the events stream; `renew` signs in afresh. */
+export function liveToken(renew: boolean): Promise<string> {
+  return getToken(renew);
+}
+
 /**
  * Runs a signed-in call with a token, signing in first when there is none or it lapsed, and
  * once more if the node says it lapsed anyway. A key the node no longer knows (revoked) locks
