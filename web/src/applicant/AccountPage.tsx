@@ -42,6 +42,7 @@ import {
   type Registration,
 } from './AccountForms';
 import type { KeyFile } from './keystore';
+import { useApplicantLive } from './live';
 import { lock, useStoredKey, useUnlocked, withToken, type Unlocked } from './session';
 import { openNotes } from './notes';
 import { StateBadge } from './StateBadge';
@@ -131,8 +132,8 @@ function CaseList(props: { unlocked: Unlocked }) {
   const cases = useQuery({
     queryKey: ['me', props.unlocked.key, 'cases'],
     queryFn: () => withToken(lang, (tok) => listCases(client, tok, { limit: 100 })),
-    refetchInterval: 5_000,
   });
+  useApplicantLive(props.unlocked);
   const notes = useQuery({
     queryKey: ['me', props.unlocked.key, 'notes'],
     queryFn: () => openNotes(props.unlocked),

@@ -50,11 +50,9 @@ import { CaseReference, MoneySummary, NextWhen } from './CaseSummary';
 import { When } from '../components/When';
 import { RequireUnlocked, useApplicantPrograms } from './AccountPage';
 import { StateBadge } from './StateBadge';
+import { useApplicantLive } from './live';
 import { submitSigned, withToken, type Unlocked } from './session';
 import { cap, useFactValue, useFocusFirstError, useOrgName, useRefusalText } from './shared';
-
-/** How often the page asks the ledger again. */
-const REFRESH_MS = 3_000;
 
 /** A state this app has words for (a newer node may know more). */
 const isCaseState = (s: string): s is CaseState => (CASE_STATES as readonly string[]).includes(s);
@@ -78,10 +76,10 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
   const { lang } = useLocale();
   const refusal = useRefusalText();
   const progs = useApplicantPrograms();
+  useApplicantLive(props.unlocked);
   const q = useQuery({
     queryKey: ['me', props.unlocked.key, 'case', props.id],
     queryFn: () => withToken(lang, (tok) => getCase(client, tok, props.id)),
-    refetchInterval: REFRESH_MS,
   });
   if (q.isPending) return <Loading />;
   if (q.isError && !q.data)
@@ -222,7 +220,6 @@ function DocumentReads(props: { rec: CaseRecord; unlocked: Unlocked }) {
   const q = useQuery({
     queryKey: ['me', props.unlocked.key, 'documents', props.rec.id],
     queryFn: () => withToken(lang, (tok) => caseDocuments(client, tok, props.rec.id)),
-    refetchInterval: REFRESH_MS,
   });
   // A node without documents (an older one) has nothing to list: the section stays away.
   if (q.isError && !q.data) return null;

@@ -154,6 +154,11 @@ async function getToken(lang: Lang, renew: boolean): Promise<string> {
   return value;
 }
 
+/** A token for the unlocked account, for the events stream; `renew` signs in afresh. */
+export function liveToken(lang: Lang, renew: boolean): Promise<string> {
+  return getToken(lang, renew);
+}
+
 /**
  * Runs a signed-in read with a token, signing in first when there is none or it lapsed, and
  * once more if the node says it lapsed anyway.
