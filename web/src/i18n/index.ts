@@ -1,5 +1,6 @@
 /**
- * i18next set up with every namespace of the app. A key missing in the reader's language is
+ * i18next set up with the app's namespaces; a chunk loaded later (the staff workspace) adds its
+ * own. A key missing in the reader's language is
  * reported on the console (the browser tests fail on any console error), never shown raw.
  */
 import i18next from 'i18next';
@@ -11,10 +12,15 @@ import { explorer } from '../explorer/messages';
 import { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
 import { family } from '../applicant/family-messages';
-import { staff } from '../staff/messages';
+import type { staff } from '../staff/messages';
 
-export const namespaces = { common, portal, explorer, verify, applicant, family, staff };
-type Namespaces = typeof namespaces;
+/** The words every visitor may need, loaded with the app. */
+export const namespaces = { common, portal, explorer, verify, applicant, family };
+/**
+ * Every namespace, with those a chunk of its own brings when it loads (the staff workspace's,
+ * added by `addNamespaces`).
+ */
+type Namespaces = typeof namespaces & { staff: typeof staff };
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -47,4 +53,12 @@ export async function initI18n(lang: Lang): Promise<typeof i18next> {
     },
   });
   return i18next;
+}
+
+/** Adds the namespaces a lazily loaded chunk brings, in the three languages. */
+export function addNamespaces(bundles: Record<string, Record<Lang, object>>): void {
+  for (const [ns, byLang] of Object.entries(bundles))
+    for (const [lang, words] of Object.entries(byLang)) {
+      if (!i18next.hasResourceBundle(lang, ns)) i18next.addResourceBundle(lang, ns, words);
+    }
 }

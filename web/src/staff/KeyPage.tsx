@@ -14,7 +14,7 @@ import { useOrgName } from '../applicant/shared';
 import { useSignedAction } from './api';
 import { keyFileText, MIN_PASSPHRASE, sealSeed, storedKey, storeKey } from './keystore';
 import { downloadText, Fingerprint, PassphraseField, Refusal, RoleList, useRefusal } from './parts';
-import { chainId, lock, storedKeyChanged, switchSeed, useStaffSession } from './session';
+import { chainId, lock, movingKey, storedKeyChanged, switchSeed, useStaffSession } from './session';
 
 export function KeyPage() {
   const { t } = useTranslation('staff');
@@ -86,11 +86,15 @@ function Rotate(props: { member: string }) {
       const file = await sealSeed(seed, pass);
       const key = toHex(publicKeyFromSeed(seed));
       const pop = proveKey(await chainId(), props.member, seed);
-      const ok = await action.run({ type: 'membership.rotateKey', payload: { key, pop } });
+      const ok = await movingKey(async () => {
+        if (!(await action.run({ type: 'membership.rotateKey', payload: { key, pop } })))
+          return false;
+        storeKey({ ...file, member: props.member });
+        storedKeyChanged();
+        await switchSeed(new Uint8Array(seed));
+        return true;
+      });
       if (!ok) return;
-      storeKey({ ...file, member: props.member });
-      storedKeyChanged();
-      await switchSeed(new Uint8Array(seed));
       setDone(key);
       setPass('');
       setAgain('');

@@ -12,7 +12,7 @@ import { Page } from '../components/Page';
 import { useOrgName } from '../applicant/shared';
 import { RoleList } from './parts';
 import { useLiveUpdates } from '../lib/live';
-import { liveToken, lock, useStaffSession } from './session';
+import { liveToken, lock, revokedKey, useStaffSession } from './session';
 import { SignInPage } from './SignInPage';
 import { workspacesFor, type Workspace } from './workspaces';
 
@@ -22,7 +22,12 @@ export function StaffFrame() {
   const orgName = useOrgName();
   // Queues and case pages follow the ledger: each block that changes what this member may see
   // refreshes the workspace's reads.
-  useLiveUpdates(Boolean(s?.viewer), { token: liveToken, queryKey: ['staff'], revoked: lock });
+  const key = s?.viewer ? s.key : '';
+  useLiveUpdates(key !== '', {
+    token: liveToken,
+    queryKey: ['staff', key],
+    revoked: () => revokedKey(key),
+  });
   if (!s?.viewer) return <SignInPage />;
   const v = s.viewer;
   const spaces = workspacesFor(v.roles, v.orgType);

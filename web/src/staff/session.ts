@@ -118,6 +118,27 @@ async function getToken(renew: boolean): Promise<string> {
   return value;
 }
 
+/** Set while the member moves to a new key (rotation): the old key's revocation is expected. */
+let moving = false;
+
+/** Runs a move to a new key; meanwhile the old key's revocation does not lock the tab. */
+export async function movingKey<T>(move: () => Promise<T>): Promise<T> {
+  moving = true;
+  try {
+    return await move();
+  } finally {
+    moving = false;
+  }
+}
+
+/**
+ * The events stream said `key` was revoked: locks the tab if that is still its key and the member
+ * is not moving to a new one.
+ */
+export function revokedKey(key: string): void {
+  if (current?.key === key && !moving) lock();
+}
+
 /** A token for the unlocked key, for the events stream; `renew` signs in afresh. */
 export function liveToken(renew: boolean): Promise<string> {
   return getToken(renew);
