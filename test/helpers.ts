@@ -110,11 +110,20 @@ export async function post(
   text: string,
   contentType = 'application/json',
 ) {
-  const res = await fetch(url + path, {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body: text,
-  });
+  let res: Response;
+  try {
+    res = await fetch(url + path, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: text,
+    });
+  } catch (e) {
+    // fetch says only "fetch failed": name the socket's own error, which says why.
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`POST ${path}: ${(e as Error).message}: ${cause?.code ?? cause?.message}`, {
+      cause: e,
+    });
+  }
   return {
     status: res.status,
     json: (await res.json()) as Record<string, unknown> & {
