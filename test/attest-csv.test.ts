@@ -20,8 +20,8 @@ const CSV = [
 ].join('\r\n');
 
 describe('attestations in bulk from a CSV file', () => {
-  it('names each row’s result before anything is signed', () => {
-    const rows = attestationsFromCsv(CSV);
+  it('names each row’s result before anything is signed', async () => {
+    const rows = await attestationsFromCsv(CSV);
     assert.deepEqual(
       rows.map((r) => [r.row, r.ok, r.ok ? undefined : r.column]),
       [
@@ -47,15 +47,17 @@ describe('attestations in bulk from a CSV file', () => {
       },
     });
     // A lower-case check character X is the same ID.
-    const lower = attestationsFromCsv(`id_kind,id_number,age\ncn,${cnId(803).toLowerCase()},40`);
+    const lower = await attestationsFromCsv(
+      `id_kind,id_number,age\ncn,${cnId(803).toLowerCase()},40`,
+    );
     assert.equal(lower[0]!.ok, true);
   });
 
-  it('refuses a file that is not one, whole', () => {
-    assert.throws(() => attestationsFromCsv(''), /empty/);
-    assert.throws(() => attestationsFromCsv('name,income\nA,1'), /id_kind and id_number/);
-    assert.throws(
-      () => attestationsFromCsv('id_kind,id_number,salary\ncn,1,2'),
+  it('refuses a file that is not one, whole', async () => {
+    await assert.rejects(attestationsFromCsv(''), /empty/);
+    await assert.rejects(attestationsFromCsv('name,income\nA,1'), /id_kind and id_number/);
+    await assert.rejects(
+      attestationsFromCsv('id_kind,id_number,salary\ncn,1,2'),
       /unknown columns: salary/,
     );
   });
@@ -68,7 +70,7 @@ describe('attestations in bulk from a CSV file', () => {
     after(() => n.close());
 
     it('attests each good row in one transaction, the bureau’s clerk signing', async () => {
-      const good = attestationsFromCsv(CSV).filter((r) => r.ok);
+      const good = (await attestationsFromCsv(CSV)).filter((r) => r.ok);
       for (const r of good) {
         assert.ok(r.ok);
         const res = await n.send('city-bureau/clerk-1', 'attest.facts', {}, r.facts);

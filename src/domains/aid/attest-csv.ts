@@ -10,9 +10,9 @@
  * `lowIncome`, `disability` (yes/no, true/false, 是/否, 1/0). An empty cell attests nothing.
  * UTF-8, with or without a byte order mark; comma or semicolon separated.
  *
- * Browser-safe.
+ * Browser-safe. The CSV reader is loaded on the first file, so a screen that never reads one (a
+ * family's phone) never downloads it.
  */
-import { parse } from 'csv-parse/browser/esm/sync';
 import { AttestFactsSchema } from './contracts/attest.js';
 import { MINOR_DIGITS } from '../../core/money.js';
 
@@ -97,7 +97,8 @@ function factOf(column: FactColumn, text: string, currency: string): unknown {
  * many rows); each row's own problem is in its result.
  * @param currency the currency incomes are attested in (the programs')
  */
-export function attestationsFromCsv(text: string, currency = 'CNY'): AttestRow[] {
+export async function attestationsFromCsv(text: string, currency = 'CNY'): Promise<AttestRow[]> {
+  const { parse } = await import('csv-parse/browser/esm/sync');
   const records = parse(text.replace(/^\uFEFF/, ''), {
     delimiter: [',', ';'],
     skip_empty_lines: true,
