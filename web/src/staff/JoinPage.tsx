@@ -27,13 +27,19 @@ import { Loading } from '../components/Status';
 import {
   forgetStoredKey,
   keyFileText,
-  MIN_PASSPHRASE,
   sealSeed,
   storedKey,
   storeKey,
   type StaffKeyFile,
 } from './keystore';
-import { downloadText, Fingerprint, PassphraseField, Refusal, RoleList, useRefusal } from './parts';
+import {
+  downloadText,
+  Fingerprint,
+  Refusal,
+  RoleList,
+  useNewPassphrase,
+  useRefusal,
+} from './parts';
 import { storedKeyChanged, unlockAndSignIn } from './session';
 
 /** How often the page asks whether the enrolment was signed, and for how long. */
@@ -80,9 +86,7 @@ function Answer(props: {
   const fmt = useFormats();
   const refusal = useRefusal();
   const { offer } = props;
-  const [pass, setPass] = useState('');
-  const [again, setAgain] = useState('');
-  const [errors, setErrors] = useState<{ pass?: string; again?: string }>({});
+  const np = useNewPassphrase();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -90,11 +94,7 @@ function Answer(props: {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const errs: typeof errors = {};
-    if ([...pass].length < MIN_PASSPHRASE) errs.pass = t('key.tooShort');
-    if (again !== pass) errs.again = t('key.mismatch');
-    setErrors(errs);
-    if (errs.pass || errs.again) {
+    if (!np.check()) {
       form.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus();
       return;
     }
@@ -102,7 +102,7 @@ function Answer(props: {
     setFailure(null);
     const seed = randomSeed();
     try {
-      const file = await sealSeed(seed, pass);
+      const file = await sealSeed(seed, np.pass);
       // Kept here before the node hears of it: the administrator must never enrol a key that
       // this device could not keep.
       storeKey({ ...file, member: offer.holder });
@@ -152,24 +152,7 @@ function Answer(props: {
         )}
         <form ref={form} onSubmit={(e) => void submit(e)} noValidate>
           <Stack gap="sm" maw={420}>
-            <PassphraseField
-              label={t('key.newPassphrase')}
-              description={t('key.passphraseHelp')}
-              value={pass}
-              onChange={setPass}
-              error={errors.pass}
-              autoComplete="new-password"
-              testId="join-passphrase"
-              strength
-            />
-            <PassphraseField
-              label={t('key.confirm')}
-              value={again}
-              onChange={setAgain}
-              error={errors.again}
-              autoComplete="new-password"
-              testId="join-confirm"
-            />
+            {np.fields('join')}
             <Group>
               <Button type="submit" loading={busy} data-testid="join-submit">
                 {t('join.submit')}

@@ -12,8 +12,15 @@ import { Page } from '../components/Page';
 import { Section } from '../components/Section';
 import { useOrgName } from '../applicant/shared';
 import { useSignedAction } from './api';
-import { keyFileText, MIN_PASSPHRASE, sealSeed, storedKey, storeKey } from './keystore';
-import { downloadText, Fingerprint, PassphraseField, Refusal, RoleList, useRefusal } from './parts';
+import { keyFileText, sealSeed, storedKey, storeKey } from './keystore';
+import {
+  downloadText,
+  Fingerprint,
+  Refusal,
+  RoleList,
+  useNewPassphrase,
+  useRefusal,
+} from './parts';
 import { chainId, lock, movingKey, storedKeyChanged, switchSeed, useStaffSession } from './session';
 
 export function KeyPage() {
@@ -63,27 +70,21 @@ function Rotate(props: { member: string }) {
   const { t } = useTranslation('staff');
   const refusal = useRefusal();
   const action = useSignedAction();
-  const [pass, setPass] = useState('');
-  const [again, setAgain] = useState('');
-  const [errors, setErrors] = useState<{ pass?: string; again?: string }>({});
+  const np = useNewPassphrase();
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const errs: typeof errors = {};
-    if ([...pass].length < MIN_PASSPHRASE) errs.pass = t('key.tooShort');
-    if (again !== pass) errs.again = t('key.mismatch');
-    setErrors(errs);
-    if (errs.pass || errs.again) return;
+    if (!np.check()) return;
     setBusy(true);
     setFailure(null);
     setDone(null);
     const seed = randomSeed();
     try {
       // Sealed before the ledger hears of it, so the new key is never one this device lost.
-      const file = await sealSeed(seed, pass);
+      const file = await sealSeed(seed, np.pass);
       const key = toHex(publicKeyFromSeed(seed));
       const pop = proveKey(await chainId(), props.member, seed);
       const ok = await movingKey(async () => {
@@ -96,8 +97,7 @@ function Rotate(props: { member: string }) {
       });
       if (!ok) return;
       setDone(key);
-      setPass('');
-      setAgain('');
+      np.clear();
     } catch (err) {
       setFailure(refusal(err));
     } finally {
@@ -111,24 +111,7 @@ function Rotate(props: { member: string }) {
       <Text>{t('key.rotateText')}</Text>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack gap="sm" maw={420}>
-          <PassphraseField
-            label={t('key.newPassphrase')}
-            description={t('key.passphraseHelp')}
-            value={pass}
-            onChange={setPass}
-            error={errors.pass}
-            autoComplete="new-password"
-            testId="rotate-passphrase"
-            strength
-          />
-          <PassphraseField
-            label={t('key.confirm')}
-            value={again}
-            onChange={setAgain}
-            error={errors.again}
-            autoComplete="new-password"
-            testId="rotate-confirm"
-          />
+          {np.fields('rotate')}
           <Group>
             <Button type="submit" loading={busy} data-testid="rotate-submit">
               {t('key.rotate')}

@@ -16,7 +16,6 @@ import {
   hasWebCrypto,
   keyFileText,
   KeyError,
-  MIN_PASSPHRASE,
   openSeed,
   parseCliKeyFile,
   parseKeyFile,
@@ -25,7 +24,14 @@ import {
   storeKey,
   type StoredStaffKey,
 } from './keystore';
-import { downloadText, Fingerprint, PassphraseField, Refusal, useRefusal } from './parts';
+import {
+  downloadText,
+  Fingerprint,
+  PassphraseField,
+  Refusal,
+  useNewPassphrase,
+  useRefusal,
+} from './parts';
 import { storedKeyChanged, unlockAndSignIn, useStoreVersion } from './session';
 
 export function SignInPage() {
@@ -223,23 +229,17 @@ function SealImported(props: {
 }) {
   const { t } = useTranslation('staff');
   const refusal = useRefusal();
-  const [pass, setPass] = useState('');
-  const [again, setAgain] = useState('');
-  const [errors, setErrors] = useState<{ pass?: string; again?: string }>({});
+  const np = useNewPassphrase();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const errs: typeof errors = {};
-    if ([...pass].length < MIN_PASSPHRASE) errs.pass = t('key.tooShort');
-    if (again !== pass) errs.again = t('key.mismatch');
-    setErrors(errs);
-    if (errs.pass || errs.again) return;
+    if (!np.check()) return;
     setBusy(true);
     setFailure(null);
     try {
-      const file = await sealSeed(props.picked.seed, pass);
+      const file = await sealSeed(props.picked.seed, np.pass);
       // Kept only once the node knows the key as an active member's: an import is for a member.
       const viewer = await unlockAndSignIn(new Uint8Array(props.picked.seed));
       storeKey({ ...file, member: viewer.member });
@@ -264,24 +264,7 @@ function SealImported(props: {
           )}
           {t('key.fingerprint')} <Fingerprint value={props.picked.key} />
         </Text>
-        <PassphraseField
-          label={t('key.newPassphrase')}
-          description={t('key.passphraseHelp')}
-          value={pass}
-          onChange={setPass}
-          error={errors.pass}
-          autoComplete="new-password"
-          testId="import-passphrase"
-          strength
-        />
-        <PassphraseField
-          label={t('key.confirm')}
-          value={again}
-          onChange={setAgain}
-          error={errors.again}
-          autoComplete="new-password"
-          testId="import-confirm"
-        />
+        {np.fields('import')}
         <Group>
           <Button type="submit" loading={busy} data-testid="import-seal">
             {t('signIn.sealAndSignIn')}

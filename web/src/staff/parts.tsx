@@ -1,10 +1,10 @@
 /** Pieces the staff pages share: role names, key fingerprints, refusals in words, passphrases. */
-import { useCallback, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { Alert, Group, PasswordInput, Progress, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { AidError } from '@sdk';
 import { useErrorText } from '../components/Status';
-import { KeyError, passphraseStrength } from './keystore';
+import { KeyError, MIN_PASSPHRASE, passphraseStrength } from './keystore';
 import { STAFF_ROLES, type StaffRole } from './roles';
 
 const isRole = (r: string): r is StaffRole => (STAFF_ROLES as readonly string[]).includes(r);
@@ -133,6 +133,55 @@ export function PassphraseField(props: {
       )}
     </Stack>
   );
+}
+
+/**
+ * A new passphrase typed twice, for sealing a key (answering an invitation, importing a key file,
+ * rotating): its two fields (`<testId>-passphrase`, `<testId>-confirm`) and the check before
+ * sealing, which shows what is wrong beside the field.
+ */
+export function useNewPassphrase() {
+  const { t } = useTranslation('staff');
+  const [pass, setPass] = useState('');
+  const [again, setAgain] = useState('');
+  const [errors, setErrors] = useState<{ pass?: string; again?: string }>({});
+  return {
+    pass,
+    /** Whether the passphrase is long enough and typed alike twice; says why not otherwise. */
+    check(): boolean {
+      const errs: typeof errors = {};
+      if ([...pass].length < MIN_PASSPHRASE) errs.pass = t('key.tooShort');
+      if (again !== pass) errs.again = t('key.mismatch');
+      setErrors(errs);
+      return !errs.pass && !errs.again;
+    },
+    clear(): void {
+      setPass('');
+      setAgain('');
+    },
+    fields: (testId: string) => (
+      <>
+        <PassphraseField
+          label={t('key.newPassphrase')}
+          description={t('key.passphraseHelp')}
+          value={pass}
+          onChange={setPass}
+          error={errors.pass}
+          autoComplete="new-password"
+          testId={`${testId}-passphrase`}
+          strength
+        />
+        <PassphraseField
+          label={t('key.confirm')}
+          value={again}
+          onChange={setAgain}
+          error={errors.again}
+          autoComplete="new-password"
+          testId={`${testId}-confirm`}
+        />
+      </>
+    ),
+  };
 }
 
 /** Saves text as a file through the browser's download. */
