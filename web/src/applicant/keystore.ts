@@ -3,7 +3,7 @@
  * (lib/sealed-key.ts), in the applicant's own format and storage slot, with whether its
  * registration is known to be on the ledger.
  */
-import { sealedKeyStore, type SealedKeyFile } from '../lib/sealed-key';
+import { sealedKeyStore, type SealedKeyFile, type SealedKeyStore } from '../lib/sealed-key';
 
 export {
   KDF_ITERATIONS,
@@ -38,12 +38,4 @@ export const {
   storedKey,
   storeKey,
   forgetStoredKey,
-}: {
-  sealSeed(seed: Uint8Array, passphrase: string): Promise<KeyFile>;
-  openSeed(file: KeyFile, passphrase: string): Promise<Uint8Array>;
-  parseKeyFile(text: string): KeyFile;
-  keyFileText(file: KeyFile): string;
-  storedKey(): StoredKey | undefined;
-  storeKey(k: StoredKey): void;
-  forgetStoredKey(): void;
-} = store;
+}: SealedKeyStore<KeyFile, StoredKey> = store;

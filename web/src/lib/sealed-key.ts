@@ -76,11 +76,22 @@ async function deriveKey(
  * slot keeps beside the file (the applicant's "registered" flag), read back from the stored
  * JSON.
  */
+/** What a sealed key store offers, for key files `F` and the stored key `S` (with its extras). */
+export interface SealedKeyStore<F, S> {
+  sealSeed(seed: Uint8Array, passphrase: string): Promise<F>;
+  openSeed(file: F, passphrase: string): Promise<Uint8Array>;
+  parseKeyFile(text: string): F;
+  keyFileText(file: F): string;
+  storedKey(): S | undefined;
+  storeKey(k: S): void;
+  forgetStoredKey(): void;
+}
+
 export function sealedKeyStore<F extends string, X extends object = Record<never, never>>(opts: {
   format: F;
   storageKey: string;
   readExtra(stored: Record<string, unknown>): X;
-}) {
+}): SealedKeyStore<SealedKeyFile<F>, SealedKeyFile<F> & X> {
   type KeyFile = SealedKeyFile<F>;
   type StoredKey = KeyFile & X;
   const FORMAT = opts.format;

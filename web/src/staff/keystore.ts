@@ -6,7 +6,12 @@
  * or imported for, to greet the member before the key is unlocked.
  */
 import { fromHex, publicKeyFromSeed, toHex } from '@sdk';
-import { KeyError, sealedKeyStore, type SealedKeyFile } from '../lib/sealed-key';
+import {
+  KeyError,
+  sealedKeyStore,
+  type SealedKeyFile,
+  type SealedKeyStore,
+} from '../lib/sealed-key';
 
 export { KeyError, MIN_PASSPHRASE, hasWebCrypto, passphraseStrength } from '../lib/sealed-key';
 
@@ -36,15 +41,7 @@ export const {
   storedKey,
   storeKey,
   forgetStoredKey,
-}: {
-  sealSeed(seed: Uint8Array, passphrase: string): Promise<StaffKeyFile>;
-  openSeed(file: StaffKeyFile, passphrase: string): Promise<Uint8Array>;
-  parseKeyFile(text: string): StaffKeyFile;
-  keyFileText(file: StaffKeyFile): string;
-  storedKey(): StoredStaffKey | undefined;
-  storeKey(k: StoredStaffKey): void;
-  forgetStoredKey(): void;
-} = store;
+}: SealedKeyStore<StaffKeyFile, StoredStaffKey> = store;
 
 /**
  * Reads a key file the `aidledger keys new` command wrote (`{"alg":"ed25519","publicKey","seed",
