@@ -4,7 +4,6 @@
  * transactions signed with it. Kept outside React so that moving between pages keeps the tab
  * unlocked.
  */
-import { useSyncExternalStore } from 'react';
 import {
   AidError,
   buildSubmission,
@@ -15,6 +14,7 @@ import {
   type Outcome,
 } from '@sdk';
 import { client, queryClient } from '../lib/api';
+import { changeSignal } from '../lib/changes';
 import { storedKey, storeKey, type StoredKey } from './keystore';
 
 export interface Unlocked {
@@ -26,33 +26,17 @@ export interface Unlocked {
 let current: Unlocked | null = null;
 /** Bumped when the stored key changes (created, restored, forgotten). */
 let storeVersion = 0;
-const listeners = new Set<() => void>();
-
-function emit(): void {
-  for (const l of listeners) l();
-}
-
-function subscribe(l: () => void): () => void {
-  listeners.add(l);
-  return () => listeners.delete(l);
-}
+const signal = changeSignal();
+const emit = signal.emit;
 
 /** The unlocked key of this tab, or null. */
 export function useUnlocked(): Unlocked | null {
-  return useSyncExternalStore(
-    subscribe,
-    () => current,
-    () => null,
-  );
+  return signal.use(() => current, null);
 }
 
 /** The sealed key this browser holds (re-read when it changes). */
 export function useStoredKey(): StoredKey | undefined {
-  const v = useSyncExternalStore(
-    subscribe,
-    () => storeVersion,
-    () => 0,
-  );
+  const v = signal.use(() => storeVersion, 0);
   void v;
   return storedKey();
 }

@@ -5,9 +5,9 @@
  * signed with it. Kept outside React so that moving between the workspace's pages keeps the tab
  * unlocked.
  */
-import { useSyncExternalStore } from 'react';
 import { AidError, buildSubmission, publicKeyFromSeed, signIn, toHex, type Outcome } from '@sdk';
 import { client, queryClient } from '../lib/api';
+import { changeSignal } from '../lib/changes';
 
 /** Who the node says the signed-in key is (the `viewer` of `GET /v1/me`). */
 export interface StaffViewer {
@@ -30,33 +30,17 @@ export interface StaffSession {
 let current: StaffSession | null = null;
 /** Bumped when the stored key changes (made, imported, forgotten). */
 let storeVersion = 0;
-const listeners = new Set<() => void>();
-
-function emit(): void {
-  for (const l of listeners) l();
-}
-
-function subscribe(l: () => void): () => void {
-  listeners.add(l);
-  return () => listeners.delete(l);
-}
+const signal = changeSignal();
+const emit = signal.emit;
 
 /** The session of this tab, or null while locked. */
 export function useStaffSession(): StaffSession | null {
-  return useSyncExternalStore(
-    subscribe,
-    () => current,
-    () => null,
-  );
+  return signal.use(() => current, null);
 }
 
 /** A number that changes whenever the stored key does, for pages to read it again. */
 export function useStoreVersion(): number {
-  return useSyncExternalStore(
-    subscribe,
-    () => storeVersion,
-    () => 0,
-  );
+  return signal.use(() => storeVersion, 0);
 }
 
 export function storedKeyChanged(): void {
