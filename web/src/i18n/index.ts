@@ -12,8 +12,20 @@ import { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
 import { family } from '../applicant/family-messages';
 import { staff } from '../staff/messages';
+import { finance } from '../staff/finance/messages';
+import { oversight } from '../staff/oversight/messages';
 
-export const namespaces = { common, portal, explorer, verify, applicant, family, staff };
+export const namespaces = {
+  common,
+  portal,
+  explorer,
+  verify,
+  applicant,
+  family,
+  staff,
+  finance,
+  oversight,
+};
 type Namespaces = typeof namespaces;
 
 declare module 'i18next' {
