@@ -106,6 +106,8 @@ describe('finance and oversight workspaces', () => {
     if (!SCREENSHOTS) return;
     const dir = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
     mkdirSync(dir, { recursive: true });
+    // From the top, so that the sticky header sits where it belongs.
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(dir, name), fullPage: true });
   }
 
@@ -134,11 +136,6 @@ describe('finance and oversight workspaces', () => {
     assert.ok(publicText.includes('A neighbour'));
     assert.ok(!publicText.includes('Chan Tai Man') && !publicText.includes('TRF-2026-0001'));
 
-    // A bad amount is refused before anything is signed, in words.
-    await p.getByTestId('donation-amount').fill('12.345');
-    await p.getByTestId('donation-submit').click();
-    await p.getByText('Type an amount above zero, such as 1200.50.').waitFor();
-
     // Choose two funded cases of the queue and pay them as a batch.
     await p.getByTestId('finance-queue').waitFor();
     const choose = p.getByTestId('finance-choose');
@@ -154,9 +151,12 @@ describe('finance and oversight workspaces', () => {
     await p.getByTestId('batch-reference').fill(REFERENCE);
     await noViolations(p, 'the finance workspace with a batch chosen');
     await p.getByTestId('batch-disburse').click();
+    await p.getByTestId('batch-confirm').waitFor();
+    await noViolations(p, 'the batch awaiting confirmation');
     await p.getByTestId('batch-confirm').click();
     await p.getByTestId('batch-paid').nth(1).waitFor({ timeout: 30_000 });
     assert.equal(await p.getByTestId('batch-refused').count(), 0);
+    await noViolations(p, 'the batch’s results');
     for (const id of batch) {
       const v = await ledgerCase(id);
       assert.equal(v.case.state, 'disbursed');
@@ -165,6 +165,11 @@ describe('finance and oversight workspaces', () => {
     // The batch just paid is chosen for the bank already.
     assert.match(await p.getByTestId('export-summary').innerText(), /^2 in the batch/);
     await shot(p, 'staff-finance.png');
+
+    // A bad amount is refused before anything is signed, in words.
+    await p.getByTestId('donation-amount').fill('12.345');
+    await p.getByTestId('donation-submit').click();
+    await p.getByText('Type an amount above zero, such as 1200.50.').waitFor();
     assert.deepEqual(finance.errors, []);
   });
 
@@ -414,23 +419,35 @@ describe('finance and oversight workspaces', () => {
         const funded = await listCases(web.node.client, token, { state: 'funded', limit: 1 });
         const caseId = funded.cases[0]!.id;
 
-        const checks: [OpenPage, string, string][] = [
-          [fin, '/staff/finance', 'finance-queue'],
-          [fin, `/staff/cases/${caseId}`, 'disburse-one'],
-          [reg, '/staff/queue', 'queue-table'],
-          [reg, '/staff/refusals', 'refusals-table'],
-          [reg, '/staff/ledger', 'verify-start'],
-          [reg, `/staff/cases/${caseId}`, 'freeze-status'],
+        // On a case's page, the words checked are those of this workspace's panels.
+        const panels =
+          'section[aria-labelledby="disburse-title"], section[aria-labelledby="freeze-title"], section[aria-labelledby="trail-title"]';
+        const checks: [OpenPage, string, string, string][] = [
+          [fin, '/staff/finance', 'finance-queue', 'body'],
+          [fin, `/staff/cases/${caseId}`, 'disburse-one', panels],
+          [reg, '/staff/queue', 'queue-table', 'body'],
+          [reg, '/staff/refusals', 'refusals-table', 'body'],
+          [reg, '/staff/ledger', 'verify-start', 'body'],
+          [reg, `/staff/cases/${caseId}`, 'freeze-status', panels],
         ];
-        for (const [o, path, ready] of checks) {
+        for (const [o, path, ready, scope] of checks) {
           await moveTo(o.page, path);
           await o.page.getByTestId(ready).first().waitFor({ timeout: 30_000 });
-          await noViolationsInEveryLanguage(o.page, `${path} at ${viewport.width} px`);
+          await noViolationsInEveryLanguage(o.page, `${path} at ${viewport.width} px`, scope);
         }
         // The trail and a finished verification, in every language too.
         await reg.page.getByTestId('trail-start').click();
         await reg.page.getByTestId('trail-count').waitFor({ timeout: 60_000 });
-        await noViolationsInEveryLanguage(reg.page, `the audit trail at ${viewport.width} px`);
+        await noViolationsInEveryLanguage(
+          reg.page,
+          `the audit trail at ${viewport.width} px`,
+          panels,
+        );
+        // A finished verification.
+        await moveTo(reg.page, '/staff/ledger');
+        await reg.page.getByTestId('verify-start').click();
+        await reg.page.getByTestId('verify-passed').waitFor({ timeout: 240_000 });
+        await noViolationsInEveryLanguage(reg.page, `a verified ledger at ${viewport.width} px`);
         for (const o of [fin, reg]) {
           assert.deepEqual(o.errors, [], `console at ${viewport.width} px`);
           await o.context.close();

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { keyFileFromSeed } from '../src/runtime/keyfile.js';
 import { seedOf } from './helpers.js';
 import { axeViolations, type OpenPage } from './web-fixture.js';
+import { readTextIn, textProblems } from './web-text-rules.js';
 
 /** Writes a demo member's key file in `dir`; `label` names the seed (a rotated key's label). */
 export function writeKeyFile(dir: string, member: string, label = member): string {
@@ -60,12 +61,24 @@ export async function moveTo(page: Page, path: string): Promise<void> {
 /** Each language of the language chooser, ending in English. */
 export const LANGUAGES = ['zh-TW', 'zh-CN', 'en'] as const;
 
-/** Axe in the three languages on the page as it is. */
-export async function noViolationsInEveryLanguage(page: Page, where: string): Promise<void> {
+const LANG_OF = { 'zh-TW': 'zh-Hant', 'zh-CN': 'zh-Hans', en: 'en' } as const;
+
+/**
+ * The page as it is, in each of the three languages: every visible string in that language
+ * (no English left on a Chinese page, no other script) within `scope` (the whole page by
+ * default), and no axe violation on the whole page.
+ */
+export async function noViolationsInEveryLanguage(
+  page: Page,
+  where: string,
+  scope = 'body',
+): Promise<void> {
   for (const l of LANGUAGES) {
     await page.getByTestId('language').selectOption(l);
     await page.waitForLoadState('networkidle');
     await noViolations(page, `${where} in ${l}`);
+    const found = textProblems((await page.evaluate(readTextIn(scope))) as string[], LANG_OF[l]);
+    assert.deepEqual(found, [], `words of ${where} in ${l}`);
   }
 }
 

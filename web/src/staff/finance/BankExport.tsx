@@ -39,6 +39,7 @@ export function BankExport(props: { programs: readonly ProgramView[]; preselect:
   const [selected, setSelected] = useState<string[]>(props.preselect);
   const [busy, setBusy] = useState<BankFormat | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
+  /** The name of the file last saved. */
   const [saved, setSaved] = useState<string | undefined>();
 
   useEffect(() => {
@@ -71,7 +72,7 @@ export function BankExport(props: { programs: readonly ProgramView[]; preselect:
       const blob = await fetchBankFile(format, selected);
       const name = bankFileName(format, caseReference(selected[0]!), selected.length);
       downloadBlob(name, blob);
-      setSaved(t('export.saved', { name }));
+      setSaved(name);
     } catch (e) {
       setProblem(explain(e));
     } finally {
@@ -190,7 +191,7 @@ export function BankExport(props: { programs: readonly ProgramView[]; preselect:
         )}
         {saved !== undefined && (
           <Text role="status" data-testid="export-saved">
-            {saved}
+            {t('export.saved')} <span className="mono">{saved}</span>
           </Text>
         )}
       </Stack>

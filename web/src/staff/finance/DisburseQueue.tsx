@@ -270,7 +270,7 @@ export function DisburseQueue(props: {
         </Stack>
       </form>
       {confirming && (
-        <Alert color="yellow" title={t('queue.confirmTitle')}>
+        <Alert color="orange" title={t('queue.confirmTitle')}>
           <Stack gap="sm">
             <Text>{t('queue.confirmText', { n: selected.length, total: totalText })}</Text>
             <Group>

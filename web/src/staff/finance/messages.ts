@@ -75,7 +75,7 @@ export const finance = catalog(
       chosen: '{{n}} in the batch',
       csv: 'Download CSV',
       pain001: 'Download pain.001',
-      saved: 'Saved {{name}}.',
+      saved: 'Saved:',
       failed: 'No file was made',
       noBanking:
         'This node has no bank details (a valid banking.json in its directory), so it cannot make bank files. Ask the node’s operator to add them.',
@@ -218,7 +218,7 @@ export const finance = catalog(
       chosen: '批次內 {{n}} 宗',
       csv: '下載 CSV',
       pain001: '下載 pain.001',
-      saved: '已儲存 {{name}}。',
+      saved: '已儲存：',
       failed: '未能產生檔案',
       noBanking:
         '本節點沒有銀行資料（其目錄中沒有有效的 banking.json），因此無法產生銀行檔案。請聯絡節點的營運人員加入。',
@@ -359,7 +359,7 @@ export const finance = catalog(
       chosen: '批次内 {{n}} 件',
       csv: '下载 CSV',
       pain001: '下载 pain.001',
-      saved: '已保存 {{name}}。',
+      saved: '已保存：',
       failed: '未能生成文件',
       noBanking:
         '本节点没有银行资料（其目录中没有有效的 banking.json），因此无法生成银行文件。请联系节点的运营人员添加。',

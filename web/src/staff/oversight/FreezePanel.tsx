@@ -58,8 +58,8 @@ export function FreezePanel(props: { rec: CaseRecord }) {
       <Text data-testid="freeze-status">
         {frozen ? (
           <>
-            {t('freeze.frozenBy', {
-              member: frozen.by,
+            {t('freeze.frozenBefore')} <span className="mono">{frozen.by}</span>{' '}
+            {t('freeze.frozenAfter', {
               org: orgName(frozen.org),
               reason: reasonName(frozen.reason),
             })}{' '}

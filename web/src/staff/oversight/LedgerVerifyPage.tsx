@@ -43,7 +43,7 @@ export function LedgerVerifyPage() {
           </div>
         )}
         {s.kind === 'verified' && (
-          <Alert color="green" title={t('verify.passed')} data-testid="verify-passed">
+          <Alert color="brand" title={t('verify.passed')} role="status" data-testid="verify-passed">
             <Stack gap={4}>
               <Text>
                 {t('verify.passedText', {

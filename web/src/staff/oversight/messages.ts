@@ -62,7 +62,8 @@ export const oversight = catalog(
     freeze: {
       title: 'Freeze',
       notFrozen: 'This case is not frozen.',
-      frozenBy: 'Frozen by {{member}} ({{org}}): {{reason}}, since',
+      frozenBefore: 'Frozen by',
+      frozenAfter: '({{org}}): {{reason}}, since',
       notOurs:
         'Only {{org}}, which placed this freeze, may lift it, or a regulator citing a consortium proposal adopted to lift it.',
       freezeReason: 'Reason to freeze',
@@ -114,7 +115,7 @@ export const oversight = catalog(
     verify: {
       title: '驗證帳本',
       intro:
-        '在您的瀏覽器中根據節點的公開日誌檢查整個帳本，不信任節點對其所作的任何陳述：與 aidledger verify 命令的檢查相同。',
+        '在您的瀏覽器中根據節點的公開日誌檢查整個帳本，不信任節點對其所作的任何陳述：與命令列的帳本驗證工具所作的檢查相同。',
       runTitle: '檢查項目',
       checkSignatures: '每項記錄格式正確，每筆交易的簽署均有效。',
       checkChain: '每個區塊都接續前一個區塊，直至創世區塊。',
@@ -158,7 +159,8 @@ export const oversight = catalog(
     freeze: {
       title: '凍結',
       notFrozen: '此案件未被凍結。',
-      frozenBy: '由 {{member}}（{{org}}）凍結：{{reason}}，始於',
+      frozenBefore: '由',
+      frozenAfter: '（{{org}}）凍結：{{reason}}，始於',
       notOurs: '只有施加此凍結的{{org}}可以解除，或由監管機構引用聯盟為解除此凍結而通過的提案。',
       freezeReason: '凍結原因',
       unfreezeReason: '解除凍結原因',
@@ -207,7 +209,7 @@ export const oversight = catalog(
     verify: {
       title: '验证账本',
       intro:
-        '在您的浏览器中根据节点的公开日志检查整个账本，不信任节点对其所作的任何陈述：与 aidledger verify 命令的检查相同。',
+        '在您的浏览器中根据节点的公开日志检查整个账本，不信任节点对其所作的任何陈述：与命令行的账本验证工具所作的检查相同。',
       runTitle: '检查项目',
       checkSignatures: '每条记录格式正确，每笔交易的签名均有效。',
       checkChain: '每个区块都接续前一个区块，直至创世区块。',
@@ -251,7 +253,8 @@ export const oversight = catalog(
     freeze: {
       title: '冻结',
       notFrozen: '此案件未被冻结。',
-      frozenBy: '由 {{member}}（{{org}}）冻结：{{reason}}，始于',
+      frozenBefore: '由',
+      frozenAfter: '（{{org}}）冻结：{{reason}}，始于',
       notOurs: '只有施加此冻结的{{org}}可以解除，或由监管机构引用联盟为解除此冻结而通过的提案。',
       freezeReason: '冻结原因',
       unfreezeReason: '解除冻结原因',
