@@ -27,6 +27,9 @@ import {
   type CaseView,
 } from '../src/sdk/index.js';
 import { majorUnits, toAmount, type Currency } from '../src/core/money.js';
+import { canonicalJson } from '../src/core/canonical.js';
+import { toHex, utf8 } from '../src/core/bytes.js';
+import { sha256 } from '../src/core/hash.js';
 import { CSV_COLUMNS } from '../src/domains/aid/payments-export.js';
 import { CITY_PROGRAM } from '../src/domains/aid/demo.js';
 import { seedOf } from './helpers.js';
@@ -261,6 +264,23 @@ describe('finance and oversight workspaces', () => {
         assert.equal(tx.Amt.InstdAmt['@_Ccy'], 'CNY');
         assert.equal(tx.RmtInf.Ustrd, `${ref} ${REFERENCE} ${ref}`);
       }
+
+      // One case paid singly, from its own page.
+      const single = p
+        .locator('[data-testid="finance-row"]:has([data-testid="finance-choose"])')
+        .first();
+      const singleId = (await single.getAttribute('data-case'))!;
+      await single.getByRole('link').click();
+      await p.getByTestId('disburse-reference').fill('TRF-2026-0099');
+      await p.getByTestId('disburse-one').click();
+      await p.getByTestId('disburse-done').waitFor({ timeout: 20_000 });
+      const paid = await ledgerCase(singleId);
+      assert.equal(paid.case.state, 'disbursed');
+      assert.equal(
+        paid.case.payments.at(-1)?.reference,
+        `TRF-2026-0099 ${caseReference(singleId)}`,
+      );
+      await noViolations(p, 'a case paid singly');
       assert.deepEqual(onlyStatus(finance.errors, 503), []);
       assert.ok(finance.errors.some((e) => /status of 503\b/.test(e)));
       finance.errors.length = 0;
@@ -375,6 +395,9 @@ describe('finance and oversight workspaces', () => {
     async () => {
       const p = regulator.page;
       await p.getByRole('link', { name: 'Verify the ledger' }).click();
+      // The policy the checkpoint is checked under, named by its fingerprint.
+      const fp = toHex(sha256(utf8(canonicalJson(await web.node.client.policy()))));
+      assert.match(await p.getByTestId('verify-policy').innerText(), new RegExp(fp.slice(0, 16)));
       await p.getByTestId('verify-start').click();
       // Every value the bar and its words take, as the page shows them.
       await p.evaluate(`(() => {
@@ -415,6 +438,11 @@ describe('finance and oversight workspaces', () => {
         await importAndSignIn(fin, web.node.url, writeKeyFile(files, FINANCE), PASS);
         const reg = await openPage(web.browser, { viewport });
         await importAndSignIn(reg, web.node.url, writeKeyFile(files, REGULATOR), PASS);
+        // On the phone, this browser saw another policy first: the page must say so.
+        if (viewport === PHONE)
+          await reg.page.evaluate(
+            `localStorage.setItem('aidledger.policy.' + location.origin, JSON.stringify({ fingerprint: '${'0'.repeat(64)}', since: 0 }))`,
+          );
         const token = await signIn(web.node.client, web.node.chain, seedOf(FINANCE));
         const funded = await listCases(web.node.client, token, { state: 'funded', limit: 1 });
         const caseId = funded.cases[0]!.id;
@@ -433,6 +461,8 @@ describe('finance and oversight workspaces', () => {
         for (const [o, path, ready, scope] of checks) {
           await moveTo(o.page, path);
           await o.page.getByTestId(ready).first().waitFor({ timeout: 30_000 });
+          if (path === '/staff/ledger' && viewport === PHONE)
+            await o.page.getByTestId('verify-policy-changed').waitFor();
           await noViolationsInEveryLanguage(o.page, `${path} at ${viewport.width} px`, scope);
         }
         // The trail and a finished verification, in every language too.

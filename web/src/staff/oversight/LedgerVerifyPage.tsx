@@ -4,10 +4,18 @@
  * well-formed and its signature valid, every block chained to the one before and to the genesis,
  * and the Merkle root of all leaves equal to the root of the checkpoint signed under the
  * consortium's policy. The same checks as `aidledger verify`, trusting nothing the node says.
+ * The policy is the one the node publishes, shown with its fingerprint and compared with the one
+ * this browser saw first for the ledger (the verify page's memory): a changed policy is pointed
+ * out, since a node could publish one that trusts only its own keys.
  */
 import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { Policy } from '@sdk';
+import { client, usePolicy } from '../../lib/api';
 import { useFormats } from '../../lib/locale-context';
+import { ErrorNotice, Loading } from '../../components/Status';
+import { policyFingerprint } from '../../verify/check';
+import { comparePolicy } from '../../verify/policy-memory';
 import { Page } from '../../components/Page';
 import { Section } from '../../components/Section';
 import { JobProgress } from './JobProgress';
@@ -17,6 +25,7 @@ export function LedgerVerifyPage() {
   const { t } = useTranslation('oversight');
   const fmt = useFormats();
   const job = useLedgerJob();
+  const policy = usePolicy();
   const s = job.state;
   return (
     <Page title={t('verify.title')}>
@@ -27,6 +36,13 @@ export function LedgerVerifyPage() {
           <li>{t('verify.checkChain')}</li>
           <li>{t('verify.checkRoot')}</li>
         </ul>
+        {policy.isPending ? (
+          <Loading />
+        ) : policy.isError ? (
+          <ErrorNotice error={policy.error} retry={() => void policy.refetch()} />
+        ) : (
+          <PolicyLine policy={policy.data} />
+        )}
         {s.kind === 'running' ? (
           <JobProgress
             done={s.done}
@@ -37,7 +53,11 @@ export function LedgerVerifyPage() {
           />
         ) : (
           <div>
-            <Button onClick={() => job.start({ kind: 'verify' })} data-testid="verify-start">
+            <Button
+              onClick={() => policy.data && job.start({ kind: 'verify', policy: policy.data })}
+              disabled={!policy.data}
+              data-testid="verify-start"
+            >
               {s.kind === 'idle' ? t('verify.start') : t('verify.again')}
             </Button>
           </div>
@@ -78,5 +98,35 @@ export function LedgerVerifyPage() {
         )}
       </Section>
     </Page>
+  );
+}
+
+/** The policy the checkpoint is checked under, and whether this browser saw another before. */
+function PolicyLine(props: { policy: Policy }) {
+  const { t } = useTranslation('oversight');
+  const fmt = useFormats();
+  const fp = policyFingerprint(props.policy);
+  const memory = comparePolicy(client.base, fp);
+  return (
+    <Stack gap={4} data-testid="verify-policy">
+      <Text>
+        {t('verify.policy', {
+          quorum: props.policy.quorum,
+          n: props.policy.signers.length,
+        })}{' '}
+        <span className="mono" title={fp}>
+          {fp.slice(0, 16)}
+        </span>
+      </Text>
+      {memory.kind === 'changed' ? (
+        <Alert color="orange" title={t('verify.policyChanged')} data-testid="verify-policy-changed">
+          {t('verify.policyChangedText', { since: fmt.date(memory.remembered.since) })}
+        </Alert>
+      ) : (
+        <Text size="sm">
+          {t('verify.policySince', { since: fmt.date(memory.remembered.since) })}
+        </Text>
+      )}
+    </Stack>
   );
 }

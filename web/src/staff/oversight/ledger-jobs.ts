@@ -5,10 +5,12 @@
  * transaction whose payload names a case, accepted or refused, with its block time). Both read
  * the node's public log page by page; the page shows the progress and may stop the worker.
  */
+import type { Policy } from '@sdk';
 
-/** What the page asks the worker to do. */
+/** What the page asks the worker to do; `verify` checks against the policy the page shows. */
 export type LedgerJob =
-  { kind: 'verify'; base: string } | { kind: 'trail'; base: string; caseId: string };
+  | { kind: 'verify'; base: string; policy: Policy }
+  | { kind: 'trail'; base: string; caseId: string };
 
 /** One transaction of a case's trail, as the log holds it. */
 export interface TrailEntry {

@@ -66,7 +66,7 @@ port.onmessage = (e) => {
   const client = new AidClient(job.base, { timeoutMs: 60_000 });
   const run = async (): Promise<LedgerMessage> => {
     if (job.kind === 'trail') return { kind: 'trail', entries: await trail(client, job.caseId) };
-    const report = await auditLog(client, await client.policy(), {
+    const report = await auditLog(client, job.policy, {
       pageSize: PAGE,
       onProgress: (done, total) => port.postMessage({ kind: 'progress', done, total }),
     });

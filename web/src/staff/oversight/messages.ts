@@ -23,6 +23,12 @@ export const oversight = catalog(
       checkChain: 'Every block follows the one before it, back to the genesis.',
       checkRoot:
         'The Merkle root of all the entries equals the root of the latest checkpoint, signed by a quorum of the consortium’s organisations.',
+      policy:
+        'Checkpoints are checked under the consortium’s policy as the node publishes it: a quorum of {{quorum}} of {{n}} organisations’ keys. Its fingerprint:',
+      policySince: 'This browser has known this policy since {{since}}.',
+      policyChanged: 'The policy has changed',
+      policyChangedText:
+        'The node now publishes a policy other than the one this browser first saw for this ledger on {{since}}. A ledger that verifies under it proves only what its keys signed: compare its fingerprint with the consortium’s before relying on the result.',
       start: 'Verify the whole ledger',
       again: 'Verify again',
       progressLabel: 'Verification progress',
@@ -120,6 +126,12 @@ export const oversight = catalog(
       checkSignatures: '每項記錄格式正確，每筆交易的簽署均有效。',
       checkChain: '每個區塊都接續前一個區塊，直至創世區塊。',
       checkRoot: '所有記錄的默克爾根等於最新檢查點的根，而該檢查點由聯盟法定數目的機構簽署。',
+      policy:
+        '檢查點按節點公佈的聯盟政策檢查：{{n}} 個機構的金鑰中須有 {{quorum}} 個簽署。其指紋：',
+      policySince: '此瀏覽器自 {{since}} 起已知此政策。',
+      policyChanged: '政策已改變',
+      policyChangedText:
+        '節點現時公佈的政策與此瀏覽器於 {{since}} 首次為此帳本看到的不同。在此政策下驗證通過，只證明其金鑰所簽署的內容：依賴結果之前，請將其指紋與聯盟公佈的核對。',
       start: '驗證整個帳本',
       again: '再次驗證',
       progressLabel: '驗證進度',
@@ -214,6 +226,12 @@ export const oversight = catalog(
       checkSignatures: '每条记录格式正确，每笔交易的签名均有效。',
       checkChain: '每个区块都接续前一个区块，直至创世区块。',
       checkRoot: '所有记录的默克尔根等于最新检查点的根，而该检查点由联盟法定数量的机构签名。',
+      policy:
+        '检查点按节点公布的联盟策略检查：{{n}} 个机构的密钥中须有 {{quorum}} 个签名。其指纹：',
+      policySince: '此浏览器自 {{since}} 起已知此策略。',
+      policyChanged: '策略已改变',
+      policyChangedText:
+        '节点现在公布的策略与此浏览器于 {{since}} 首次为此账本看到的不同。在此策略下验证通过，只证明其密钥所签名的内容：依赖结果之前，请将其指纹与联盟公布的核对。',
       start: '验证整个账本',
       again: '再次验证',
       progressLabel: '验证进度',

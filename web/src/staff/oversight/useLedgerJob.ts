@@ -3,10 +3,11 @@
  * code; `cancel` ends the worker at once. Leaving the page ends it too.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Policy } from '@sdk';
 import { client } from '../../lib/api';
 import type { LedgerJob, LedgerMessage, TrailEntry, VerifyResult } from './ledger-jobs';
 
-type JobSpec = { kind: 'verify' } | { kind: 'trail'; caseId: string };
+type JobSpec = { kind: 'verify'; policy: Policy } | { kind: 'trail'; caseId: string };
 
 export type JobState =
   | { kind: 'idle' }
@@ -49,7 +50,7 @@ export function useLedgerJob() {
       };
       const job: LedgerJob =
         spec.kind === 'verify'
-          ? { kind: 'verify', base: client.base }
+          ? { kind: 'verify', base: client.base, policy: spec.policy }
           : { kind: 'trail', base: client.base, caseId: spec.caseId };
       w.postMessage(job);
     },
