@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn } from '../src/domains/aid/client.js';
+import { FREEZE_REASONS } from '../src/domains/aid/reasons.js';
 import { seedOf } from './helpers.js';
 import { startDemoWebNode, type DemoWebNode } from './web-fixture.js';
 
@@ -99,5 +100,24 @@ describe('the work queue’s reads', () => {
 
     const notHex = await read('/v1/cases?id=XYZ', hospital);
     assert.equal(notHex.status, 400);
+  });
+
+  it('names a case’s freeze while it holds, to those who may see the case', async () => {
+    const funded = await read('/v1/cases?state=funded&limit=200', bureau);
+    const views = await Promise.all(
+      (funded.json.cases as Row[]).map(async (r) => (await read(`/v1/cases/${r.id}`, bureau)).json),
+    );
+    const frozen = views.filter((v) => v.frozen !== undefined);
+    // The demo's regulator froze one funded case of the city program.
+    assert.equal(frozen.length, 1);
+    const f = frozen[0]!.frozen as Record<string, unknown>;
+    assert.equal(f.org, 'audit-office');
+    assert.equal(f.by, 'audit-office/auditor-1');
+    assert.ok(Object.keys(FREEZE_REASONS).includes(f.reason as string));
+    assert.match(f.tx as string, /^[0-9a-f]{64}$/);
+    const tx = await fetch(`${t.url}/v1/tx/${f.tx as string}`);
+    assert.equal(((await tx.json()) as { tx: { type: string } }).tx.type, 'audit.freeze');
+    // A case nobody froze says nothing of a freeze.
+    assert.ok(views.some((v) => !('frozen' in v)));
   });
 });

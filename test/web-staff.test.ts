@@ -10,15 +10,20 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { canonicalJson } from '../src/core/canonical.js';
-import { keyFileFromSeed } from '../src/runtime/keyfile.js';
 import { buildSubmission } from '../src/sdk/build.js';
 import { get, post, pubOf, seedOf } from './helpers.js';
-import { axeViolations, DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture.js';
+import { DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture.js';
+import {
+  importAndSignIn as signInWith,
+  inLanguage,
+  LANGUAGES,
+  noViolations,
+  writeKeyFile,
+} from './web-staff-helpers.js';
 
 const ADMIN_PASS = 'granite orchard beacon 77';
 const REVIEWER_PASS = 'copper meadow lantern 19';
@@ -27,52 +32,11 @@ describe('staff workspace', () => {
   const web = webSuite();
   let files: string;
   /** Key files as `aidledger keys new --member` writes them, for demo members. */
-  const keyFile = (member: string, label = member) => {
-    const path = join(files, `${member.replace('/', '_')}.json`);
-    writeFileSync(path, JSON.stringify(keyFileFromSeed(seedOf(label), member), null, 2));
-    return path;
-  };
-
-  async function settle(page: Page) {
-    // Finite animations only (a spinner turns for ever), and never longer than a few seconds.
-    await page.evaluate(`Promise.race([
-      Promise.allSettled(document.getAnimations()
-        .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
-        .map((a) => a.finished)),
-      new Promise((r) => setTimeout(r, 3000)),
-    ])`);
-  }
-
-  /**
-   * Waits until the page speaks `locale` and has no read in flight but the events stream (which
-   * stays open, so "network idle" never comes on a signed-in page).
-   */
-  async function inLanguage(page: Page, locale: string) {
-    const tag = { 'zh-TW': 'zh-Hant-TW', 'zh-CN': 'zh-Hans-CN', en: 'en' }[locale]!;
-    await page.locator(`html[lang="${tag}"]`).waitFor({ state: 'attached' });
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    for (let i = 0; (await page.locator('.mantine-Loader-root').count()) > 0; i++) {
-      assert.ok(i < 100, 'the page finished loading within 10 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  async function noViolations(page: Page, where: string) {
-    await settle(page);
-    assert.deepEqual(await axeViolations(page), [], `axe on ${where}`);
-  }
+  const keyFile = (member: string, label = member) => writeKeyFile(files, member, label);
 
   /** Signs in on `/staff` by importing a command-made key file and sealing it here. */
-  async function importAndSignIn(p: OpenPage, path: string, pass: string) {
-    await p.page.goto(`${web.node.url}/staff`);
-    const chooser = p.page.waitForEvent('filechooser');
-    await p.page.getByTestId('import-key').click();
-    await (await chooser).setFiles(path);
-    await p.page.getByTestId('import-passphrase').fill(pass);
-    await p.page.getByTestId('import-confirm').fill(pass);
-    await p.page.getByTestId('import-seal').click();
-    await p.page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
-  }
+  const importAndSignIn = (p: OpenPage, path: string, pass: string) =>
+    signInWith(p, web.node.url, path, pass);
 
   before(() => {
     files = mkdtempSync(join(tmpdir(), 'aidledger-web-staff-'));
@@ -327,7 +291,7 @@ describe('staff workspace', () => {
               `window.history.pushState({}, '', '${path}'); dispatchEvent(new PopStateEvent('popstate'))`,
             );
           await p.page.getByRole('heading', { level: 1 }).waitFor();
-          for (const l of ['zh-TW', 'zh-CN', 'en']) {
+          for (const l of LANGUAGES) {
             await p.page.getByTestId('language').selectOption(l);
             await inLanguage(p.page, l);
             await noViolations(p.page, `${path} in ${l} at ${viewport.width} px`);
@@ -339,7 +303,7 @@ describe('staff workspace', () => {
         );
         await member.page.getByTestId('queue-row').first().getByRole('link').click();
         await member.page.getByTestId('case-history').waitFor();
-        for (const l of ['zh-TW', 'zh-CN', 'en']) {
+        for (const l of LANGUAGES) {
           await member.page.getByTestId('language').selectOption(l);
           await inLanguage(member.page, l);
           await noViolations(member.page, `a case in ${l} at ${viewport.width} px`);

@@ -27,7 +27,7 @@ export {
 } from '../chain/tx.js';
 export { canonicalJson } from '../core/canonical.js';
 export { randomSeed, publicKeyFromSeed } from '../core/ed25519.js';
-export { AidError, type ErrorCode } from '../core/errors.js';
+export { AidError, EXECUTION_CODES, type ErrorCode, type ExecutionCode } from '../core/errors.js';
 export { toHex, fromHex } from '../core/bytes.js';
 export { parseLeaf, type Leaf, type TxLeaf, type BlockLeaf, type TxResult } from '../chain/leaf.js';
 export type {

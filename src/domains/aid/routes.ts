@@ -15,6 +15,7 @@ import {
 } from '../../runtime/routes.js';
 import { ProgramVersionSchema } from './contracts/programs.js';
 import { JournalEntrySchema } from './contracts/journal.js';
+import type { FreezeRecord } from './contracts/audit.js';
 import { publicDonation, AidQueries } from './model.js';
 import type { CaseFilter } from './projections.js';
 import {
@@ -520,10 +521,22 @@ export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
         const v = req.viewer;
         const rec = visibleCase(v, req.params.id);
         const waitlist = q.waitlistPlace(rec);
+        const frozen = q.frozen('case', rec.id) as FreezeRecord | undefined;
         return {
           case: q.caseForReader(rec, v.org !== ''),
           funding: q.caseFunding(rec.id),
           ...(waitlist ? { waitlist } : {}),
+          ...(frozen
+            ? {
+                frozen: {
+                  reason: frozen.reason,
+                  by: frozen.by,
+                  org: frozen.org,
+                  time: frozen.time,
+                  tx: frozen.tx,
+                },
+              }
+            : {}),
         };
       },
     }),

@@ -347,6 +347,18 @@ export const CaseViewSchema = z.object({
     .object({ position: z.number().int(), ahead: z.number().int() })
     .exactOptional()
     .describe("for a waitlisted case: its place in the program's queue (1 = funded next)"),
+  frozen: z
+    .object({
+      reason: z.string().describe('a code of FREEZE_REASONS from protocol 2; free text under 1'),
+      by: z.string().describe('the regulator who froze it'),
+      org: z.string(),
+      time,
+      tx: z.string(),
+    })
+    .exactOptional()
+    .describe(
+      'while a regulator holds the case frozen: who froze it, when and why (public on the ledger already)',
+    ),
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 

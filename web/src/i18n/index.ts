@@ -13,6 +13,8 @@ import { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
 import { family } from '../applicant/family-messages';
 import type { staff } from '../staff/messages';
+import type { finance } from '../staff/finance/messages';
+import type { oversight } from '../staff/oversight/messages';
 
 /** The words every visitor may need, loaded with the app. */
 export const namespaces = { common, portal, explorer, verify, applicant, family };
@@ -20,7 +22,11 @@ export const namespaces = { common, portal, explorer, verify, applicant, family 
  * Every namespace, with those a chunk of its own brings when it loads (the staff workspace's,
  * added by `addNamespaces`).
  */
-type Namespaces = typeof namespaces & { staff: typeof staff };
+type Namespaces = typeof namespaces & {
+  staff: typeof staff;
+  finance: typeof finance;
+  oversight: typeof oversight;
+};
 
 declare module 'i18next' {
   interface CustomTypeOptions {

@@ -10,10 +10,12 @@ import { NotFound } from '../app/Layout';
 import { CasePage } from './CasePage';
 import { JoinPage } from './JoinPage';
 import { staff } from './messages';
+import { finance } from './finance/messages';
+import { oversight } from './oversight/messages';
 import { StaffFrame, StaffHome, WorkspaceGate } from './StaffFrame';
 import { WORKSPACES } from './workspaces';
 
-addNamespaces({ staff });
+addNamespaces({ staff, finance, oversight });
 
 export function StaffApp() {
   return (

@@ -9,8 +9,16 @@ import { Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@man
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { caseCounts, CASE_STATES, listCases, programs, STATE_LABELS, type CaseState } from '@sdk';
-import { client } from '../lib/api';
+import {
+  caseCounts,
+  CASE_STATES,
+  listCases,
+  parseCaseReference,
+  programs,
+  STATE_LABELS,
+  type CaseState,
+} from '@sdk';
+import { client, useOrgs } from '../lib/api';
 import { useLocale } from '../lib/locale-context';
 import { ErrorNotice, Loading } from '../components/Status';
 import { When } from '../components/When';
@@ -27,8 +35,14 @@ export function WorkQueue(props: {
   pageSize?: number;
 }) {
   const { t } = useTranslation('staff');
-  const { lang } = useLocale();
+  const { t: to } = useTranslation('oversight');
+  const { lang, fmt } = useLocale();
   const orgName = useOrgName();
+  const orgs = useOrgs();
+  /** Those who watch every state (regulators, auditors) also filter by hospital. */
+  const everyState = props.states.length === 0;
+  const [hospital, setHospital] = useState('');
+  const [reference, setReference] = useState('');
   const limit = props.pageSize ?? 25;
   const [state, setState] = useState<CaseState | ''>('');
   const [program, setProgram] = useState('');
@@ -44,7 +58,12 @@ export function WorkQueue(props: {
     queryFn: () => programs(client, lang),
     staleTime: 60_000,
   });
-  const filter = { ...(program ? { program } : {}), ...(id ? { id } : {}) };
+  const filter = {
+    ...(program ? { program } : {}),
+    ...(id ? { id } : {}),
+    ...(reference ? { reference } : {}),
+    ...(hospital ? { hospital } : {}),
+  };
   const counts = useStaffQuery(['counts', filter], (tok) => caseCounts(client, tok, filter));
   const shown: readonly CaseState[] = state ? [state] : props.states;
   const page = useStaffQuery(['cases', shown, filter, cursor, limit], (tok) =>
@@ -68,13 +87,17 @@ export function WorkQueue(props: {
 
   function submitSearch(e: FormEvent) {
     e.preventDefault();
-    const v = search.trim().toLowerCase();
-    if (v !== '' && !CASE_NUMBER.test(v)) {
-      setSearchError(t('queue.searchInvalid'));
+    const typed = search.trim();
+    const v = typed.toLowerCase();
+    // A case number (its first hex digits) or a case reference such as AL-7KQ4-M9XC.
+    const isNumber = v === '' || CASE_NUMBER.test(v);
+    if (!isNumber && parseCaseReference(typed) === undefined) {
+      setSearchError(to('queue.searchInvalid'));
       return;
     }
     setSearchError(undefined);
-    setId(v);
+    setId(isNumber ? v : '');
+    setReference(isNumber ? '' : typed);
     restart();
   }
 
@@ -126,10 +149,30 @@ export function WorkQueue(props: {
             </option>
           ))}
         </NativeSelect>
+        {everyState && (
+          <NativeSelect
+            label={t('queue.hospital')}
+            value={hospital}
+            onChange={(e) => {
+              setHospital(e.currentTarget.value);
+              restart();
+            }}
+            data-testid="queue-hospital"
+          >
+            <option value="">{to('queue.allHospitals')}</option>
+            {(orgs.data?.orgs ?? [])
+              .filter((o) => o.type === 'hospital')
+              .map((o) => (
+                <option key={o.id} value={o.id}>
+                  {fmt.name(o.names, o.id)}
+                </option>
+              ))}
+          </NativeSelect>
+        )}
         <form onSubmit={submitSearch} className="queue-search" role="search">
           <Group align="flex-end" gap="xs" wrap="nowrap">
             <TextInput
-              label={t('queue.search')}
+              label={to('queue.search')}
               value={search}
               onChange={(e) => setSearch(e.currentTarget.value)}
               error={searchError}
@@ -149,7 +192,9 @@ export function WorkQueue(props: {
       ) : page.isError ? (
         <ErrorNotice error={page.error} retry={() => void page.refetch()} />
       ) : page.data.cases.length === 0 ? (
-        <Text data-testid="queue-empty">{id ? t('queue.noneFound') : t('queue.empty')}</Text>
+        <Text data-testid="queue-empty">
+          {id || reference ? t('queue.noneFound') : t('queue.empty')}
+        </Text>
       ) : (
         <ScrollTable minWidth={680} label={t('queue.tableLabel')}>
           <Table striped data-testid="queue-table">

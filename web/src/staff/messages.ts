@@ -5,7 +5,14 @@ export const staff = catalog(
   {
     cancel: 'Cancel',
     refused: 'Not done',
-    nav: { queue: 'Work queue', admin: 'Administration', key: 'My key' },
+    nav: {
+      queue: 'Work queue',
+      admin: 'Administration',
+      key: 'My key',
+      finance: 'Money and payments',
+      refusals: 'Refused transactions',
+      ledger: 'Verify the ledger',
+    },
     roles: {
       admin: 'Administrator',
       operator: 'Operator',
@@ -271,7 +278,14 @@ export const staff = catalog(
   {
     cancel: '取消',
     refused: '未完成',
-    nav: { queue: '待辦案件', admin: '機構管理', key: '我的金鑰' },
+    nav: {
+      queue: '待辦案件',
+      admin: '機構管理',
+      key: '我的金鑰',
+      finance: '款項與撥付',
+      refusals: '被拒交易',
+      ledger: '驗證帳本',
+    },
     roles: {
       admin: '管理員',
       operator: '營運人員',
@@ -529,7 +543,14 @@ export const staff = catalog(
   {
     cancel: '取消',
     refused: '未完成',
-    nav: { queue: '待办案件', admin: '机构管理', key: '我的密钥' },
+    nav: {
+      queue: '待办案件',
+      admin: '机构管理',
+      key: '我的密钥',
+      finance: '款项与拨付',
+      refusals: '被拒交易',
+      ledger: '验证账本',
+    },
     roles: {
       admin: '管理员',
       operator: '运营人员',

@@ -6,6 +6,9 @@
 import type { ReactNode } from 'react';
 import type { CaseRecord } from '@sdk';
 import type { StaffRole } from './roles';
+import { DisbursePanel } from './finance/DisbursePanel';
+import { AuditTrailPanel } from './oversight/AuditTrailPanel';
+import { FreezePanel } from './oversight/FreezePanel';
 
 /** A panel of actions on a case, shown on the case page to members holding one of `roles`. */
 export interface CasePanel {
@@ -15,4 +18,12 @@ export interface CasePanel {
 }
 
 /** The role's action panels of the case page, added with each role's screens. */
-export const CASE_PANELS: readonly CasePanel[] = [];
+export const CASE_PANELS: readonly CasePanel[] = [
+  { id: 'disburse', roles: ['finance'], render: (rec) => <DisbursePanel rec={rec} /> },
+  { id: 'freeze', roles: ['regulator'], render: (rec) => <FreezePanel rec={rec} /> },
+  {
+    id: 'audit-trail',
+    roles: ['regulator', 'auditor'],
+    render: (rec) => <AuditTrailPanel rec={rec} />,
+  },
+];

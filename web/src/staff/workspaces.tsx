@@ -9,13 +9,16 @@
  */
 import type { ReactNode } from 'react';
 import { AdminPage } from './AdminPage';
+import { FinancePage } from './finance/FinancePage';
+import { LedgerVerifyPage } from './oversight/LedgerVerifyPage';
+import { RefusalsPage } from './oversight/RefusalsPage';
 import { KeyPage } from './KeyPage';
 import { QueuePage } from './QueuePage';
 import { queueStates, type StaffRole } from './roles';
 
 export interface Workspace {
   /** Its name in `messages.ts` (`nav.<id>`) and its address under /staff. */
-  id: 'queue' | 'admin' | 'key';
+  id: 'queue' | 'admin' | 'key' | 'finance' | 'refusals' | 'ledger';
   path: string;
   /** Shown to a member with any of these roles; undefined: to every member. */
   roles?: readonly StaffRole[];
@@ -26,6 +29,9 @@ export interface Workspace {
 
 export const WORKSPACES: readonly Workspace[] = [
   { id: 'queue', path: 'queue', needsQueue: true, element: <QueuePage /> },
+  { id: 'finance', path: 'finance', roles: ['finance'], element: <FinancePage /> },
+  { id: 'refusals', path: 'refusals', roles: ['regulator', 'auditor'], element: <RefusalsPage /> },
+  { id: 'ledger', path: 'ledger', roles: ['regulator', 'auditor'], element: <LedgerVerifyPage /> },
   { id: 'admin', path: 'admin', roles: ['admin'], element: <AdminPage /> },
   { id: 'key', path: 'key', element: <KeyPage /> },
 ];

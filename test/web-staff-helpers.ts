@@ -1,0 +1,114 @@
+/**
+ * Helpers the staff workspace's browser tests share: key files as `aidledger keys new` writes
+ * them for demo members, signing in by importing one, moving within the app without a reload
+ * (a reload locks the tab), and axe once animations have settled.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { keyFileFromSeed } from '../src/runtime/keyfile.js';
+import { seedOf } from './helpers.js';
+import { axeViolations, type OpenPage } from './web-fixture.js';
+import { readTextIn, textProblems } from './web-text-rules.js';
+
+/** Writes a demo member's key file in `dir`; `label` names the seed (a rotated key's label). */
+export function writeKeyFile(dir: string, member: string, label = member): string {
+  const path = join(dir, `${member.replace('/', '_')}.json`);
+  writeFileSync(path, JSON.stringify(keyFileFromSeed(seedOf(label), member), null, 2));
+  return path;
+}
+
+/** Waits for finite animations (a spinner turns for ever), never longer than a few seconds. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(`Promise.race([
+    Promise.allSettled(document.getAnimations()
+      .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+      .map((a) => a.finished)),
+    new Promise((r) => setTimeout(r, 3000)),
+  ])`);
+}
+
+export async function noViolations(page: Page, where: string): Promise<void> {
+  await settle(page);
+  assert.deepEqual(await axeViolations(page), [], `axe on ${where}`);
+}
+
+/** Signs in on `/staff` by importing a command-made key file and sealing it here. */
+export async function importAndSignIn(
+  p: OpenPage,
+  url: string,
+  path: string,
+  pass: string,
+): Promise<void> {
+  await p.page.goto(`${url}/staff`);
+  const chooser = p.page.waitForEvent('filechooser');
+  await p.page.getByTestId('import-key').click();
+  await (await chooser).setFiles(path);
+  await p.page.getByTestId('import-passphrase').fill(pass);
+  await p.page.getByTestId('import-confirm').fill(pass);
+  await p.page.getByTestId('import-seal').click();
+  await p.page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+}
+
+/** Moves to an address within the app without reloading (which would lock the tab). */
+export async function moveTo(page: Page, path: string): Promise<void> {
+  await page.evaluate(
+    `window.history.pushState({}, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'))`,
+  );
+}
+
+const LOCALE_TAG = { 'zh-TW': 'zh-Hant-TW', 'zh-CN': 'zh-Hans-CN', en: 'en' } as const;
+
+/**
+ * Waits until the page speaks `locale` and has no read in flight. A signed-in page keeps the
+ * events stream open, so "network idle" never comes: wait for the language and the loaders.
+ */
+export async function inLanguage(page: Page, locale: keyof typeof LOCALE_TAG): Promise<void> {
+  await page.locator(`html[lang="${LOCALE_TAG[locale]}"]`).waitFor({ state: 'attached' });
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  for (let i = 0; (await page.locator('.mantine-Loader-root').count()) > 0; i++) {
+    assert.ok(i < 100, 'the page finished loading within 10 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Each language of the language chooser, ending in English. */
+export const LANGUAGES = ['zh-TW', 'zh-CN', 'en'] as const;
+
+const LANG_OF = { 'zh-TW': 'zh-Hant', 'zh-CN': 'zh-Hans', en: 'en' } as const;
+
+/**
+ * The page as it is, in each of the three languages: every visible string in that language
+ * (no English left on a Chinese page, no other script) within `scope` (the whole page by
+ * default), and no axe violation on the whole page.
+ */
+export async function noViolationsInEveryLanguage(
+  page: Page,
+  where: string,
+  scope = 'body',
+): Promise<void> {
+  for (const l of LANGUAGES) {
+    await page.getByTestId('language').selectOption(l);
+    await inLanguage(page, l);
+    await noViolations(page, `${where} in ${l}`);
+    const found = textProblems((await page.evaluate(readTextIn(scope))) as string[], LANG_OF[l]);
+    assert.deepEqual(found, [], `words of ${where} in ${l}`);
+  }
+}
+
+/**
+ * Waits until `check` holds, asking again every 100 ms (the app's CSP forbids the page-side
+ * string predicates of `waitForFunction`). @throws when it still fails after `timeoutMs`.
+ */
+export async function until(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The worker that runs a ledger job (ledger-jobs.ts) away from the page, so that checking every
+ * signature of a long log never freezes the screen. It reads only the node's public API.
+ */
+import {
+  AidClient,
+  AidError,
+  auditLog,
+  canonicalJson,
+  fromUtf8,
+  parseLeaf,
+  txIdOf,
+  type SignedTx,
+} from '@sdk';
+import type { LedgerJob, LedgerMessage, TrailEntry } from './ledger-jobs';
+
+const port = self as unknown as {
+  postMessage(m: LedgerMessage): void;
+  onmessage: ((e: MessageEvent<LedgerJob>) => void) | null;
+};
+
+const PAGE = 1000;
+
+/** Whether a payload names the case anywhere in its values (a few levels down). */
+function names(value: unknown, id: string, depth = 0): boolean {
+  if (typeof value === 'string') return value === id;
+  if (depth > 4 || value === null || typeof value !== 'object') return false;
+  return Object.values(value).some((v) => names(v, id, depth + 1));
+}
+
+async function trail(client: AidClient, caseId: string): Promise<TrailEntry[]> {
+  const { size } = await client.health();
+  const found: TrailEntry[] = [];
+  let pending: Omit<TrailEntry, 'time' | 'height'>[] = [];
+  let start = 0;
+  while (start < size) {
+    const entries = await client.entries(start, Math.min(size, start + PAGE));
+    if (entries.length === 0) throw new AidError('UNAVAILABLE', 'the node served no entries');
+    for (const bytes of entries) {
+      const index = start++;
+      const leaf = parseLeaf(fromUtf8(bytes));
+      if (leaf.kind === 'block') {
+        for (const p of pending) found.push({ ...p, time: leaf.time, height: leaf.height });
+        pending = [];
+        continue;
+      }
+      const tx: SignedTx = leaf.tx;
+      const id = txIdOf(canonicalJson(tx));
+      if (id !== caseId && !names(tx.payload, caseId)) continue;
+      pending.push({
+        index,
+        id,
+        type: tx.type,
+        signer: tx.signer,
+        ok: leaf.result.ok,
+        ...(leaf.result.ok ? {} : { code: leaf.result.code }),
+      });
+    }
+    port.postMessage({ kind: 'progress', done: start, total: size });
+  }
+  return found;
+}
+
+port.onmessage = (e) => {
+  const job = e.data;
+  const client = new AidClient(job.base, { timeoutMs: 60_000 });
+  const run = async (): Promise<LedgerMessage> => {
+    if (job.kind === 'trail') return { kind: 'trail', entries: await trail(client, job.caseId) };
+    const report = await auditLog(client, job.policy, {
+      pageSize: PAGE,
+      onProgress: (done, total) => port.postMessage({ kind: 'progress', done, total }),
+    });
+    return { kind: 'verified', report };
+  };
+  run().then(
+    (m) => port.postMessage(m),
+    (err: unknown) =>
+      port.postMessage(
+        err instanceof AidError
+          ? {
+              kind: 'failed',
+              code: err.code,
+              message: err.message,
+              ...(err.details ? { details: err.details } : {}),
+            }
+          : { kind: 'failed', code: 'UNAVAILABLE', message: String(err) },
+      ),
+  );
+};
