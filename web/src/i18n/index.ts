@@ -12,8 +12,20 @@ import { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
 import { family } from '../applicant/family-messages';
 import { staff } from '../staff/messages';
+import { hospital } from '../staff/hospital/messages';
+import { applicantDocuments } from '../applicant/documents-messages';
 
-export const namespaces = { common, portal, explorer, verify, applicant, family, staff };
+export const namespaces = {
+  common,
+  portal,
+  explorer,
+  verify,
+  applicant,
+  family,
+  staff,
+  hospital,
+  applicantDocuments,
+};
 type Namespaces = typeof namespaces;
 
 declare module 'i18next' {

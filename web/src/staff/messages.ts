@@ -5,7 +5,13 @@ export const staff = catalog(
   {
     cancel: 'Cancel',
     refused: 'Not done',
-    nav: { queue: 'Work queue', admin: 'Administration', key: 'My key' },
+    nav: {
+      queue: 'Work queue',
+      admin: 'Administration',
+      key: 'My key',
+      apply: 'Apply for a patient',
+      attest: 'Attest facts',
+    },
     roles: {
       admin: 'Administrator',
       operator: 'Operator',
@@ -271,7 +277,13 @@ export const staff = catalog(
   {
     cancel: '取消',
     refused: '未完成',
-    nav: { queue: '待辦案件', admin: '機構管理', key: '我的金鑰' },
+    nav: {
+      queue: '待辦案件',
+      admin: '機構管理',
+      key: '我的金鑰',
+      apply: '代病人申請',
+      attest: '證明事實',
+    },
     roles: {
       admin: '管理員',
       operator: '營運人員',
@@ -529,7 +541,13 @@ export const staff = catalog(
   {
     cancel: '取消',
     refused: '未完成',
-    nav: { queue: '待办案件', admin: '机构管理', key: '我的密钥' },
+    nav: {
+      queue: '待办案件',
+      admin: '机构管理',
+      key: '我的密钥',
+      apply: '代病人申请',
+      attest: '证明事实',
+    },
     roles: {
       admin: '管理员',
       operator: '运营人员',

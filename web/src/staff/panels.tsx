@@ -6,6 +6,8 @@
 import type { ReactNode } from 'react';
 import type { CaseRecord } from '@sdk';
 import type { StaffRole } from './roles';
+import { HospitalPanel, HOSPITAL_PANEL_ROLES } from './hospital/HospitalPanel';
+import { DocumentsPanel, DOCUMENT_PANEL_ROLES } from './documents/DocumentsPanel';
 
 /** A panel of actions on a case, shown on the case page to members holding one of `roles`. */
 export interface CasePanel {
@@ -15,4 +17,15 @@ export interface CasePanel {
 }
 
 /** The role's action panels of the case page, added with each role's screens. */
-export const CASE_PANELS: readonly CasePanel[] = [];
+export const CASE_PANELS: readonly CasePanel[] = [
+  {
+    id: 'hospital',
+    roles: HOSPITAL_PANEL_ROLES,
+    render: (rec) => <HospitalPanel rec={rec} />,
+  },
+  {
+    id: 'documents',
+    roles: DOCUMENT_PANEL_ROLES,
+    render: (rec) => <DocumentsPanel rec={rec} />,
+  },
+];

@@ -11,14 +11,18 @@ import type { ReactNode } from 'react';
 import { AdminPage } from './AdminPage';
 import { KeyPage } from './KeyPage';
 import { QueuePage } from './QueuePage';
+import { ApplyPage } from './hospital/ApplyPage';
+import { AttestPage } from './hospital/AttestPage';
 import { queueStates, type StaffRole } from './roles';
 
 export interface Workspace {
   /** Its name in `messages.ts` (`nav.<id>`) and its address under /staff. */
-  id: 'queue' | 'admin' | 'key';
+  id: 'queue' | 'admin' | 'key' | 'apply' | 'attest';
   path: string;
   /** Shown to a member with any of these roles; undefined: to every member. */
   roles?: readonly StaffRole[];
+  /** Shown only to members of organisations of these types; undefined: of any type. */
+  orgTypes?: readonly string[];
   /** Shown only when the member's roles give a work queue. */
   needsQueue?: boolean;
   element: ReactNode;
@@ -27,6 +31,20 @@ export interface Workspace {
 export const WORKSPACES: readonly Workspace[] = [
   { id: 'queue', path: 'queue', needsQueue: true, element: <QueuePage /> },
   { id: 'admin', path: 'admin', roles: ['admin'], element: <AdminPage /> },
+  {
+    id: 'apply',
+    path: 'apply',
+    roles: ['social-worker'],
+    orgTypes: ['hospital'],
+    element: <ApplyPage />,
+  },
+  {
+    id: 'attest',
+    path: 'attest',
+    roles: ['clerk'],
+    orgTypes: ['government'],
+    element: <AttestPage />,
+  },
   { id: 'key', path: 'key', element: <KeyPage /> },
 ];
 
@@ -35,6 +53,7 @@ export function workspacesFor(roles: readonly string[], orgType: string): Worksp
   return WORKSPACES.filter(
     (w) =>
       (w.roles === undefined || w.roles.some((r) => roles.includes(r))) &&
+      (w.orgTypes === undefined || w.orgTypes.includes(orgType)) &&
       (!w.needsQueue || queueStates(roles, orgType) !== undefined),
   );
 }
