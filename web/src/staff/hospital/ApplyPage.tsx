@@ -20,7 +20,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { caseReference, openCaseCheck, program, programs } from '@sdk';
+import { caseReference, loadRules, openCaseCheck, program, programs } from '@sdk';
 import { client } from '../../lib/api';
 import { useLocale } from '../../lib/locale-context';
 import { Page } from '../../components/Page';
@@ -89,9 +89,13 @@ function ApplyForm(props: { programId: string }) {
   const { t } = useTranslation('hospital');
   const { lang } = useLocale();
   const s = useStaffSession();
+  // The program and the rules engine its conditions are read with (factsAsked compiles them).
   const detail = useQuery({
-    queryKey: ['program', props.programId, lang],
-    queryFn: () => program(client, props.programId, lang),
+    queryKey: ['program-with-rules', props.programId, lang],
+    queryFn: async () => {
+      await loadRules();
+      return program(client, props.programId, lang);
+    },
     staleTime: 60_000,
   });
   const [patient, setPatient] = useState<PatientInput>(EMPTY_PATIENT);

@@ -36,6 +36,7 @@ import { keyCheckText } from '../../applicant/RecoveryPages';
 import { useSignedAction, type ActionState } from '../api';
 import { Refusal } from '../parts';
 import { useHospitalRefusal } from './refusal';
+import { plain } from '../../applicant/facts';
 import { useStaffSession } from '../session';
 import type { StaffRole } from '../roles';
 import { InvoiceLines } from './InvoiceLines';
@@ -127,6 +128,8 @@ function VerifyForm(props: { rec: CaseRecord }) {
   const [patientError, setPatientError] = useState<'required' | 'invalid' | undefined>();
   const [diagnoses, setDiagnoses] = useState('');
   const [diagError, setDiagError] = useState<'required' | 'invalid' | undefined>();
+  const [age, setAge] = useState('');
+  const [ageError, setAgeError] = useState(false);
   const [lines, setLines] = useState<LineInput[]>([EMPTY_LINE]);
   const [lineErrors, setLineErrors] = useState<LineErrors[]>([]);
   const [invalid, setInvalid] = useState(false);
@@ -147,15 +150,25 @@ function VerifyForm(props: { rec: CaseRecord }) {
           ? 'invalid'
           : undefined;
     setDiagError(dErr);
+    const ageText = plain(age);
+    const ageValue = /^[0-9]{1,3}$/.test(ageText) ? Number(ageText) : Number.NaN;
+    const aErr = ageText !== '' && !(ageValue >= 0 && ageValue <= 150);
+    setAgeError(aErr);
     const parsed = parseLines(lines, currency);
     setLineErrors(parsed.errors);
     const linesOk = parsed.errors.every((x) => Object.keys(x).length === 0);
-    setInvalid(!p.ok || dErr !== undefined || !linesOk);
-    if (!p.ok || dErr !== undefined || !linesOk) return;
+    const bad = !p.ok || dErr !== undefined || aErr || !linesOk;
+    setInvalid(bad);
+    if (!p.ok || bad) return;
     await action.run({
       type: 'cases.verify',
       payload: { case: props.rec.id },
-      facts: { patient: p.patient, diagnoses: codes, lines: parsed.lines },
+      facts: {
+        patient: p.patient,
+        diagnoses: codes,
+        ...(ageText === '' ? {} : { age: ageValue }),
+        lines: parsed.lines,
+      },
     });
   }
 
@@ -183,6 +196,17 @@ function VerifyForm(props: { rec: CaseRecord }) {
           autoComplete="off"
           required
           data-testid="verify-diagnoses"
+        />
+        <TextInput
+          label={t('verify.age')}
+          description={t('verify.ageHelp')}
+          value={age}
+          onChange={(e) => setAge(e.currentTarget.value)}
+          error={ageError ? t('verify.ageInvalid') : undefined}
+          aria-invalid={ageError}
+          inputMode="numeric"
+          autoComplete="off"
+          data-testid="verify-age"
         />
         <InvoiceLines lines={lines} errors={lineErrors} currency={currency} onChange={setLines} />
         {invalid && (

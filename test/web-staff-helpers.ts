@@ -1,0 +1,77 @@
+/**
+ * What the staff browser tests share: key files of demo members as `aidledger keys new` writes
+ * them, signing in by importing one, moving within the app without a reload (a reload locks the
+ * tab), waiting for animations before axe runs, axe in three languages, and screenshots for the
+ * docs (written only when AIDLEDGER_SCREENSHOTS=1).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { keyFileFromSeed } from '../src/runtime/keyfile.js';
+import { seedOf } from './helpers.js';
+import { axeViolations, type OpenPage } from './web-fixture.js';
+
+/** Writes the key file of a demo member into `dir`; returns its path. */
+export function demoKeyFile(dir: string, member: string, label = member): string {
+  const path = join(dir, `${member.replace('/', '_')}.json`);
+  writeFileSync(path, JSON.stringify(keyFileFromSeed(seedOf(label), member), null, 2));
+  return path;
+}
+
+/** Waits for finite animations (a spinner turns for ever), never longer than a few seconds. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(`Promise.race([
+    Promise.allSettled(document.getAnimations()
+      .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+      .map((a) => a.finished)),
+    new Promise((r) => setTimeout(r, 3000)),
+  ])`);
+}
+
+export async function noViolations(page: Page, where: string): Promise<void> {
+  await settle(page);
+  assert.deepEqual(await axeViolations(page), [], `axe on ${where}`);
+}
+
+/** The page axe-clean in each language, ending in English. */
+export async function noViolationsInEveryLanguage(page: Page, where: string): Promise<void> {
+  for (const l of ['zh-TW', 'zh-CN', 'en']) {
+    await page.getByTestId('language').selectOption(l);
+    await page.waitForLoadState('networkidle');
+    await noViolations(page, `${where} in ${l}`);
+  }
+}
+
+/** Signs in on `/staff` by importing a command-made key file and sealing it here. */
+export async function importAndSignIn(
+  p: OpenPage,
+  base: string,
+  path: string,
+  pass: string,
+): Promise<void> {
+  await p.page.goto(`${base}/staff`);
+  const chooser = p.page.waitForEvent('filechooser');
+  await p.page.getByTestId('import-key').click();
+  await (await chooser).setFiles(path);
+  await p.page.getByTestId('import-passphrase').fill(pass);
+  await p.page.getByTestId('import-confirm').fill(pass);
+  await p.page.getByTestId('import-seal').click();
+  await p.page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+}
+
+/** Moves within the app to `path` (a reload would lock the staff tab). */
+export async function moveTo(page: Page, path: string): Promise<void> {
+  await page.evaluate(
+    `window.history.pushState({}, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'))`,
+  );
+}
+
+/** Saves a screenshot for the docs when AIDLEDGER_SCREENSHOTS=1. */
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.AIDLEDGER_SCREENSHOTS !== '1') return;
+  const dir = join(process.cwd(), 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await settle(page);
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
