@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { keyFileFromSeed } from '../src/runtime/keyfile.js';
+import { publicKeyFromSeed, toHex } from '../src/sdk/index.js';
 import { seedOf } from './helpers.js';
 import { axeViolations, type OpenPage } from './web-fixture.js';
 
@@ -74,4 +75,48 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await settle(page);
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * An applicant's account file, sealed as the web app seals one (web/src/lib/sealed-key.ts:
+ * PBKDF2-SHA-256 → AES-256-GCM, the format and public key as additional data), with the fewest
+ * iterations the app accepts so that the test spends its time elsewhere.
+ */
+export async function sealedApplicantFile(seed: Uint8Array, passphrase: string): Promise<string> {
+  const format = 'aidledger-applicant-key/v1';
+  const { subtle } = globalThis.crypto;
+  const key = toHex(publicKeyFromSeed(seed));
+  const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  const iterations = 100_000;
+  const base = await subtle.importKey(
+    'raw',
+    new TextEncoder().encode(passphrase),
+    'PBKDF2',
+    false,
+    ['deriveKey'],
+  );
+  const aes = await subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt'],
+  );
+  const data = new Uint8Array(
+    await subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(`${format}\n${key}`) },
+      aes,
+      seed,
+    ),
+  );
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+  return JSON.stringify({
+    format,
+    key,
+    kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations, salt: b64(salt) },
+    cipher: { name: 'AES-GCM', iv: b64(iv) },
+    data: b64(data),
+    created: Date.now(),
+  });
 }

@@ -11,7 +11,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -36,6 +36,7 @@ import {
   moveTo,
   noViolations,
   noViolationsInEveryLanguage,
+  sealedApplicantFile,
 } from './web-staff-helpers.js';
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -45,6 +46,7 @@ const PATIENT = cnIdNumber('310101', 2015, 3, 4, 901);
 const OTHER = cnIdNumber('310104', 1970, 6, 1, 902);
 const FHIR = join(process.cwd(), 'test', 'vectors', 'fhir');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9]);
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
@@ -205,11 +207,10 @@ describe('hospital and bureau workspaces', () => {
       await page.getByTestId('document-open').nth(1).click();
       const link = page.getByTestId('document-link');
       await link.waitFor({ timeout: 20_000 });
-      const bytes = (await page.evaluate(
-        `fetch(document.querySelector('[data-testid="document-link"]').href)
-          .then((r) => r.arrayBuffer()).then((b) => Array.from(new Uint8Array(b)))`,
-      )) as number[];
-      assert.deepEqual(Buffer.from(bytes), PNG);
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const saved = join(files, 'saved.png');
+      await download.saveAs(saved);
+      assert.deepEqual(readFileSync(saved), PNG);
       await page.getByTestId('read-row').first().waitFor({ timeout: 20_000 });
       assert.match(
         await page.getByTestId('reads-table').innerText(),
@@ -277,7 +278,7 @@ describe('hospital and bureau workspaces', () => {
   );
 
   it(
-    'the hospital answers a request for information, and moves a case to a new phone',
+    'the hospital answers a request for information and moves a case to a new phone, where the family adds a document',
     { timeout: 180_000 },
     async () => {
       // The program's manager asks the hospital about one of its assessed cases.
@@ -329,7 +330,9 @@ describe('hospital and bureau workspaces', () => {
         new RegExp(account.slice(0, 4).toUpperCase()),
       );
       await page.getByTestId('recover-submit').click();
-      await page.getByText('Check the patient’s identity in person first.').waitFor();
+      await page
+        .getByText('Check the patient’s identity in person first.', { exact: true })
+        .waitFor();
       await page.getByTestId('recover-checked').check();
       await page.getByTestId('recover-submit').click();
       await page.getByTestId('recover-done').waitFor({ timeout: 20_000 });
@@ -338,6 +341,30 @@ describe('hospital and bureau workspaces', () => {
       assert.equal(moved.recovered?.at(-1)?.by, 'general-hospital/social-worker-1');
       assert.deepEqual(sw.errors, []);
       await sw.context.close();
+
+      // On the new phone the family sees the case and adds a photo of a document to it.
+      const fam = await openPage(web.browser, { viewport: PHONE });
+      const f = fam.page;
+      const accountFile = join(files, 'account.json');
+      writeFileSync(accountFile, await sealedApplicantFile(phone, PASS));
+      await f.goto(`${web.node.url}/me`);
+      await f.locator('input[type=file]').setInputFiles(accountFile);
+      await f.getByTestId('restore-passphrase').fill(PASS);
+      await f.getByRole('button', { name: 'Restore my account' }).click();
+      await f.getByRole('heading', { name: 'My applications' }).waitFor({ timeout: 30_000 });
+      await f.locator(`a[href="/me/cases/${target.id}"]`).first().click();
+      await f.getByTestId('my-attach-form').waitFor({ timeout: 20_000 });
+      await noViolations(f, 'the family’s case page with its documents at 360 px');
+      const c = f.waitForEvent('filechooser');
+      await f.getByTestId('my-attach-file').click();
+      await (await c).setFiles({ name: 'receipt.jpg', mimeType: 'image/jpeg', buffer: JPEG });
+      await f.getByTestId('my-attach-send').click();
+      await f.getByTestId('my-attach-sent').waitFor({ timeout: 20_000 });
+      await f.getByTestId('my-documents').getByText('hospital invoice').waitFor();
+      const listed = await caseDocuments(api(), tok, target.id);
+      assert.ok(listed.documents.some((d) => d.by === 'applicant' && d.format === 'jpeg'));
+      assert.deepEqual(fam.errors, []);
+      await fam.context.close();
     },
   );
 

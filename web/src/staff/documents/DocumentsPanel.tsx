@@ -6,16 +6,7 @@
  * keeps them encrypted, then named on the ledger by a signed `documents.attach`).
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import {
-  Anchor,
-  Button,
-  FileButton,
-  Group,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Anchor, Button, FileButton, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
@@ -30,7 +21,7 @@ import {
   type CaseRecord,
   type DocumentRecord,
 } from '@sdk';
-import { client } from '../../lib/api';
+import { client, queryClient } from '../../lib/api';
 import { useLocale } from '../../lib/locale-context';
 import { Section } from '../../components/Section';
 import { ErrorNotice, Loading } from '../../components/Status';
@@ -202,6 +193,8 @@ function OpenDocument(props: { doc: DocumentRecord; label: string }) {
       const got = await withToken((tok) => readDocument(client, tok, chain, s.seed, props.doc.id));
       const blob = new Blob([got.bytes as BlobPart], { type: got.type });
       setUrl(URL.createObjectURL(blob));
+      // The read is on the ledger now: the list of reads shows it.
+      await queryClient.invalidateQueries({ queryKey: ['staff'] });
     } catch (e) {
       setError(e);
     } finally {
@@ -212,15 +205,18 @@ function OpenDocument(props: { doc: DocumentRecord; label: string }) {
   return (
     <Stack gap={4}>
       {url ? (
-        <Anchor
-          href={url}
-          target="_blank"
-          rel="noopener"
-          download={`${props.doc.kind}-${props.doc.id.slice(0, 8)}.${ext}`}
-          data-testid="document-link"
-        >
-          {t('docs.save', { kind: props.label })}
-        </Anchor>
+        <Group gap="sm">
+          <Anchor href={url} target="_blank" rel="noopener" data-testid="document-show">
+            {t('docs.save', { kind: props.label })}
+          </Anchor>
+          <Anchor
+            href={url}
+            download={`${props.doc.kind}-${props.doc.id.slice(0, 8)}.${ext}`}
+            data-testid="document-link"
+          >
+            {t('docs.saveFile')}
+          </Anchor>
+        </Group>
       ) : (
         <Button
           size="xs"

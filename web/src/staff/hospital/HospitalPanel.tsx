@@ -275,7 +275,7 @@ function DeclineForm(props: { rec: CaseRecord }) {
         <div>
           <Button
             type="submit"
-            color="red"
+            color="red.9"
             variant="outline"
             loading={action.state.kind === 'busy'}
             data-testid="decline-submit"
