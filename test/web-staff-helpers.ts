@@ -73,6 +73,8 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
   if (process.env.AIDLEDGER_SCREENSHOTS !== '1') return;
   const dir = join(process.cwd(), 'docs', 'screenshots');
   mkdirSync(dir, { recursive: true });
+  // From the top, so that the header sticks where it belongs in a full-page picture.
+  await page.evaluate('window.scrollTo(0, 0)');
   await settle(page);
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }

@@ -164,6 +164,11 @@ describe('hospital and bureau workspaces', () => {
         .getByTestId('case-summary')
         .getByText(cap(STATE_LABELS.verified!.en))
         .waitFor({ timeout: 20_000 });
+      // The form has left with the step; the panel says what was done.
+      assert.equal(
+        await page.getByTestId('hospital-done').innerText(),
+        'Verified: the case goes to the program for assessment.',
+      );
       const verified = (
         await getCase(api(), await tokenOf('general-hospital/social-worker-1'), caseId)
       ).case;
@@ -335,7 +340,10 @@ describe('hospital and bureau workspaces', () => {
         .waitFor();
       await page.getByTestId('recover-checked').check();
       await page.getByTestId('recover-submit').click();
-      await page.getByTestId('recover-done').waitFor({ timeout: 20_000 });
+      await page
+        .getByTestId('hospital-done')
+        .getByText('The case now belongs to the new account')
+        .waitFor({ timeout: 20_000 });
       const moved = (await getCase(api(), tok, target.id)).case;
       assert.deepEqual(moved.applicant, { kind: 'account', key: account });
       assert.equal(moved.recovered?.at(-1)?.by, 'general-hospital/social-worker-1');
@@ -396,6 +404,7 @@ describe('hospital and bureau workspaces', () => {
       await page.getByTestId('close-outcome').selectOption('treatment-completed');
       await page.getByTestId('close-submit').click();
       await page.getByTestId('case-closed').waitFor({ timeout: 20_000 });
+      assert.equal(await page.getByTestId('hospital-done').innerText(), 'The case is closed.');
       const rec = (await getCase(api(), await tokenOf('general-hospital/clerk-2'), id)).case;
       assert.equal(rec.state, 'closed');
       assert.equal(rec.outcome, 'treatment-completed');

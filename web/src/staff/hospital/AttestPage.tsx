@@ -23,8 +23,8 @@ import {
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
-  AidError,
   attestationsFromCsv,
+  buildSubmission,
   MAX_ATTEST_ROWS,
   PersonFactsSchema,
   type AttestRow,
@@ -37,10 +37,14 @@ import { ScrollTable } from '../../portal/ScrollTable';
 import { plain, toMinor } from '../../applicant/facts';
 import { useSignedAction } from '../api';
 import { Refusal } from '../parts';
-import { submitSigned } from '../session';
+import { chainId, useStaffSession } from '../session';
+import { client } from '../../lib/api';
 import { ActionResult } from './HospitalPanel';
 import { EMPTY_PATIENT, parsePatient, PatientIdFields, type PatientInput } from './PatientId';
 import { codeOf, useHospitalRefusal } from './refusal';
+
+/** Rows sent in one request. */
+const BATCH = 20;
 
 /** Bureaus attest incomes in the programs' currency. */
 const CURRENCY = 'CNY';
@@ -228,6 +232,7 @@ function AttestBulk() {
   const [fileError, setFileError] = useState<string | undefined>();
   const [signed, setSigned] = useState<Record<number, Signed>>({});
   const [running, setRunning] = useState(false);
+  const session = useStaffSession();
 
   async function choose(f: File | null) {
     setFile(f);
@@ -246,26 +251,53 @@ function AttestBulk() {
   const good = (rows ?? []).filter((r): r is Extract<AttestRow, { ok: true }> => r.ok);
   const done = Object.values(signed).filter((s) => s.kind !== 'waiting').length;
 
+  /**
+   * Signs every good row, then sends them in batches (`POST /v1/txs`, all of a batch admitted or
+   * none): each row's result is the ledger's, shown as its batch comes back.
+   */
   async function signAll() {
+    if (!session) return;
     setRunning(true);
     setSigned(Object.fromEntries(good.map((r) => [r.row, { kind: 'waiting' } as Signed])));
-    for (const r of good) {
-      let result: Signed;
-      try {
-        const out = await submitSigned({ type: 'attest.facts', payload: {}, facts: r.facts });
-        result = out.result.ok
-          ? { kind: 'recorded', tx: out.id }
-          : { kind: 'refused', code: out.result.code };
-      } catch (e) {
-        result = { kind: 'refused', code: codeOf(e), error: e };
-        if (e instanceof AidError && e.code === 'UNAUTHORIZED') {
-          setSigned((s) => ({ ...s, [r.row]: result }));
-          break;
+    try {
+      const chain = await chainId();
+      for (let i = 0; i < good.length; i += BATCH) {
+        const batch = good.slice(i, i + BATCH);
+        const results: Record<number, Signed> = {};
+        try {
+          const subs = batch.map((r) =>
+            buildSubmission(
+              { chain, type: 'attest.facts', payload: {}, facts: r.facts },
+              session.seed,
+            ),
+          );
+          const outs = await client.submitMany(subs);
+          batch.forEach((r, k) => {
+            const out = outs[k];
+            results[r.row] =
+              out === undefined
+                ? { kind: 'refused', code: 'UNAVAILABLE' }
+                : out.result.ok
+                  ? { kind: 'recorded', tx: out.id }
+                  : { kind: 'refused', code: out.result.code };
+          });
+        } catch (e) {
+          for (const r of batch) results[r.row] = { kind: 'refused', code: codeOf(e), error: e };
         }
+        setSigned((s) => ({ ...s, ...results }));
       }
-      setSigned((s) => ({ ...s, [r.row]: result }));
+    } catch (e) {
+      setSigned((s) =>
+        Object.fromEntries(
+          Object.entries(s).map(([k, v]) => [
+            k,
+            v.kind === 'waiting' ? { kind: 'refused', code: codeOf(e), error: e } : v,
+          ]),
+        ),
+      );
+    } finally {
+      setRunning(false);
     }
-    setRunning(false);
   }
 
   const factsText = (f: PersonFacts) =>

@@ -7,7 +7,7 @@
  * payment arrived; close with the outcome; and move a family's case to their new phone's account
  * after checking the patient in person (`cases.recover`).
  */
-import { useState, type FormEvent } from 'react';
+import { createContext, useCallback, useContext, useState, type FormEvent } from 'react';
 import {
   Alert,
   Button,
@@ -60,12 +60,34 @@ function useCurrency(programId: string): string | undefined {
   return p.data?.currency;
 }
 
+/**
+ * Where a panel keeps the last step done: a form leaves the page once its step moves the case on,
+ * so the panel says what was done instead.
+ */
+const DoneNotice = createContext<((text: string) => void) | undefined>(undefined);
+
+/**
+ * A signed action of the panel: once done, the panel says so (the form may already have left the
+ * page, its step having moved the case on).
+ */
+function usePanelAction(doneText: string) {
+  const action = useSignedAction();
+  const notice = useContext(DoneNotice);
+  const run = async (spec: Parameters<typeof action.run>[0]) => {
+    const ok = await action.run(spec);
+    if (ok) notice?.(doneText);
+    return ok;
+  };
+  return { state: action.state, run };
+}
+
 /** An action's outcome under its form: done in words, or refused with the code's words. */
 export function ActionResult(props: { state: ActionState; done: string; testId: string }) {
   const refusal = useHospitalRefusal();
+  const notice = useContext(DoneNotice);
   const { t } = useTranslation('hospital');
   const s = props.state;
-  if (s.kind === 'done')
+  if (s.kind === 'done' && !notice)
     return (
       <Alert color="green" role="status" data-testid={`${props.testId}-done`}>
         {props.done}
@@ -85,6 +107,8 @@ export function HospitalPanel(props: { rec: CaseRecord }) {
   const s = useStaffSession();
   const v = s?.viewer;
   const { rec } = props;
+  const [done, setDone] = useState<{ case: string; text: string } | undefined>();
+  const notice = useCallback((text: string) => setDone({ case: rec.id, text }), [rec.id]);
   if (!v || v.orgType !== 'hospital' || v.org !== rec.hospital) return null;
   const ended = (ENDED_STATES as readonly string[]).includes(rec.state);
   const ask = rec.infoRequests?.[rec.infoRequests.length - 1];
@@ -95,28 +119,37 @@ export function HospitalPanel(props: { rec: CaseRecord }) {
     (ask.from === 'hospital' || v.roles.includes('social-worker'));
   return (
     <Section id="hospital-actions" title={t('panel.title')}>
-      <Stack gap="lg" data-testid="hospital-panel">
-        {rec.state === 'submitted' && (
-          <>
-            <VerifyForm rec={rec} />
-            <DeclineForm rec={rec} />
-          </>
-        )}
-        {rec.identified === undefined && IDENTIFY_STATES.includes(rec.state) && (
-          <IdentifyForm rec={rec} />
-        )}
-        {mayAnswer && <AnswerForm rec={rec} reason={ask.reason} from={ask.from} />}
-        {rec.state === 'disbursed' &&
-          (v.roles.includes('clerk') ? (
-            <ConfirmForm rec={rec} />
-          ) : (
-            <Text data-testid="confirm-by-clerk">{t('confirm.byClerk')}</Text>
-          ))}
-        {rec.state === 'confirmed' && <CloseForm rec={rec} />}
-        {!ended && <RecoverForm rec={rec} />}
-        {ended && rec.state !== 'closed' && <Text>{t('panel.ended')}</Text>}
-        {rec.state === 'closed' && <Text data-testid="case-closed">{t('panel.closed')}</Text>}
-      </Stack>
+      <DoneNotice.Provider value={notice}>
+        <Stack gap="lg" data-testid="hospital-panel">
+          <div role="status">
+            {done?.case === rec.id && (
+              <Alert color="green" data-testid="hospital-done">
+                {done.text}
+              </Alert>
+            )}
+          </div>
+          {rec.state === 'submitted' && (
+            <>
+              <VerifyForm rec={rec} />
+              <DeclineForm rec={rec} />
+            </>
+          )}
+          {rec.identified === undefined && IDENTIFY_STATES.includes(rec.state) && (
+            <IdentifyForm rec={rec} />
+          )}
+          {mayAnswer && <AnswerForm rec={rec} reason={ask.reason} from={ask.from} />}
+          {rec.state === 'disbursed' &&
+            (v.roles.includes('clerk') ? (
+              <ConfirmForm rec={rec} />
+            ) : (
+              <Text data-testid="confirm-by-clerk">{t('confirm.byClerk')}</Text>
+            ))}
+          {rec.state === 'confirmed' && <CloseForm rec={rec} />}
+          {!ended && <RecoverForm rec={rec} />}
+          {ended && rec.state !== 'closed' && <Text>{t('panel.ended')}</Text>}
+          {rec.state === 'closed' && <Text data-testid="case-closed">{t('panel.closed')}</Text>}
+        </Stack>
+      </DoneNotice.Provider>
     </Section>
   );
 }
@@ -133,7 +166,7 @@ function VerifyForm(props: { rec: CaseRecord }) {
   const [lines, setLines] = useState<LineInput[]>([EMPTY_LINE]);
   const [lineErrors, setLineErrors] = useState<LineErrors[]>([]);
   const [invalid, setInvalid] = useState(false);
-  const action = useSignedAction();
+  const action = usePanelAction(t('verify.done'));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -231,7 +264,7 @@ function DeclineForm(props: { rec: CaseRecord }) {
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
   const [missing, setMissing] = useState(false);
-  const action = useSignedAction();
+  const action = usePanelAction(t('decline.done'));
   async function submit(e: FormEvent) {
     e.preventDefault();
     setMissing(reason === '');
@@ -293,7 +326,7 @@ function IdentifyForm(props: { rec: CaseRecord }) {
   const { t } = useTranslation('hospital');
   const [patient, setPatient] = useState<PatientInput>(EMPTY_PATIENT);
   const [error, setError] = useState<'required' | 'invalid' | undefined>();
-  const action = useSignedAction();
+  const action = usePanelAction(t('identify.done'));
   async function submit(e: FormEvent) {
     e.preventDefault();
     const p = parsePatient(patient);
@@ -338,7 +371,7 @@ function AnswerForm(props: { rec: CaseRecord; reason: string; from: 'applicant' 
   const { t } = useTranslation('hospital');
   const { lang } = useLocale();
   const [note, setNote] = useState('');
-  const action = useSignedAction();
+  const action = usePanelAction(t('answer.done'));
   const reason = (INFO_REASONS as Record<string, Record<string, string> | undefined>)[props.reason];
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -381,7 +414,7 @@ function AnswerForm(props: { rec: CaseRecord; reason: string; from: 'applicant' 
 
 function ConfirmForm(props: { rec: CaseRecord }) {
   const { t } = useTranslation('hospital');
-  const action = useSignedAction();
+  const action = usePanelAction(t('confirm.done'));
   return (
     <Stack gap="sm" data-testid="confirm-form">
       <Text fw={700} component="h3" size="lg">
@@ -409,7 +442,7 @@ function CloseForm(props: { rec: CaseRecord }) {
   const { lang } = useLocale();
   const [outcome, setOutcome] = useState('');
   const [missing, setMissing] = useState(false);
-  const action = useSignedAction();
+  const action = usePanelAction(t('close.done'));
   async function submit(e: FormEvent) {
     e.preventDefault();
     setMissing(outcome === '');
@@ -461,7 +494,7 @@ function RecoverForm(props: { rec: CaseRecord }) {
   const [key, setKey] = useState('');
   const [checked, setChecked] = useState(false);
   const [errors, setErrors] = useState<{ key?: boolean; checked?: boolean }>({});
-  const action = useSignedAction();
+  const action = usePanelAction(t('recover.done'));
   const typed = key.replace(/\s/g, '').toLowerCase();
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -489,7 +522,7 @@ function RecoverForm(props: { rec: CaseRecord }) {
           aria-invalid={errors.key === true}
           autoComplete="off"
           spellCheck={false}
-          className="mono"
+          classNames={{ input: 'mono' }}
           required
           data-testid="recover-key"
         />

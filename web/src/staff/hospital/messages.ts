@@ -61,7 +61,7 @@ export const hospital = catalog(
       pasteHelp:
         'Copy the rows in your spreadsheet and paste them here: invoice, line, amount, insurer’s share, item (a header row is skipped).',
       pasteAdd: 'Add the pasted rows',
-      pasted: '{{n}} rows added from the paste.',
+      pasted: 'Added from the paste: {{n}}.',
       fhirTitle: 'Import from the billing system (FHIR)',
       fhirHelp:
         'Choose the FHIR R4 Claim file, and the insurer’s ClaimResponse beside it if you have one. The files are read on this device only.',
@@ -334,7 +334,7 @@ export const hospital = catalog(
       pasteHelp:
         '在試算表中複製各列並貼到這裡：收費單、項次、金額、保險給付、項目（標題列會略過）。',
       pasteAdd: '加入貼上的各列',
-      pasted: '已從貼上內容加入 {{n}} 列。',
+      pasted: '從貼上內容加入的列數：{{n}}。',
       fhirTitle: '從收費系統匯入（FHIR）',
       fhirHelp:
         '選擇 FHIR R4 Claim 檔案，如有保險的 ClaimResponse 也一併選擇。檔案只在這部裝置上讀取。',
@@ -601,7 +601,7 @@ export const hospital = catalog(
       pasteHelp:
         '在电子表格中复制各行并粘贴到这里：收费单、项次、金额、医保支付、项目（标题行会跳过）。',
       pasteAdd: '加入粘贴的各行',
-      pasted: '已从粘贴内容加入 {{n}} 行。',
+      pasted: '从粘贴内容加入的行数：{{n}}。',
       fhirTitle: '从收费系统导入（FHIR）',
       fhirHelp:
         '选择 FHIR R4 Claim 文件，如有医保的 ClaimResponse 也一并选择。文件只在这台设备上读取。',
