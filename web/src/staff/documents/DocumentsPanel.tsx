@@ -203,7 +203,7 @@ function OpenDocument(props: { doc: DocumentRecord; label: string }) {
   }
   const ext = props.doc.format === 'jpeg' ? 'jpg' : props.doc.format;
   return (
-    <Stack gap={4}>
+    <Stack gap={4} align="flex-start">
       {url ? (
         <Group gap="sm">
           <Anchor href={url} target="_blank" rel="noopener" data-testid="document-show">
