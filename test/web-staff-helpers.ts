@@ -1,13 +1,16 @@
 /**
- * Helpers the staff workspace's browser tests share: key files as `aidledger keys new` writes
- * them for demo members, signing in by importing one, moving within the app without a reload
- * (a reload locks the tab), and axe once animations have settled.
+ * What the staff browser tests share: key files of demo members as `aidledger keys new` writes
+ * them, signing in by importing one, moving within the app without a reload (a reload locks the
+ * tab), waiting for animations before axe runs, axe and the words in three languages, an
+ * applicant's sealed account file, and screenshots for the docs (written only when
+ * AIDLEDGER_SCREENSHOTS=1).
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { keyFileFromSeed } from '../src/runtime/keyfile.js';
+import { publicKeyFromSeed, toHex } from '../src/sdk/index.js';
 import { seedOf } from './helpers.js';
 import { axeViolations, type OpenPage } from './web-fixture.js';
 import { readTextIn, textProblems } from './web-text-rules.js';
@@ -111,4 +114,59 @@ export async function until(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Saves a screenshot for the docs when AIDLEDGER_SCREENSHOTS=1. */
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.AIDLEDGER_SCREENSHOTS !== '1') return;
+  const dir = join(process.cwd(), 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  // From the top, so that the header sticks where it belongs in a full-page picture.
+  await page.evaluate('window.scrollTo(0, 0)');
+  await settle(page);
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * An applicant's account file, sealed as the web app seals one (web/src/lib/sealed-key.ts:
+ * PBKDF2-SHA-256 → AES-256-GCM, the format and public key as additional data), with the fewest
+ * iterations the app accepts so that the test spends its time elsewhere.
+ */
+export async function sealedApplicantFile(seed: Uint8Array, passphrase: string): Promise<string> {
+  const format = 'aidledger-applicant-key/v1';
+  const { subtle } = globalThis.crypto;
+  const key = toHex(publicKeyFromSeed(seed));
+  const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  const iterations = 100_000;
+  const base = await subtle.importKey(
+    'raw',
+    new TextEncoder().encode(passphrase),
+    'PBKDF2',
+    false,
+    ['deriveKey'],
+  );
+  const aes = await subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt'],
+  );
+  const data = new Uint8Array(
+    await subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(`${format}\n${key}`) },
+      aes,
+      seed,
+    ),
+  );
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+  return JSON.stringify({
+    format,
+    key,
+    kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations, salt: b64(salt) },
+    cipher: { name: 'AES-GCM', iv: b64(iv) },
+    data: b64(data),
+    created: Date.now(),
+  });
 }

@@ -51,6 +51,7 @@ import { When } from '../components/When';
 import { RequireUnlocked, useApplicantPrograms } from './AccountPage';
 import { StateBadge } from './StateBadge';
 import { useApplicantLive } from './live';
+import { CaseDocuments } from './CaseDocuments';
 import { submitSigned, withToken, type Unlocked } from './session';
 import { cap, useFactValue, useFocusFirstError, useOrgName, useRefusalText } from './shared';
 
@@ -135,6 +136,7 @@ function CaseDetail(props: { id: string; unlocked: Unlocked }) {
       <Timeline rec={rec} />
       {rec.decision && <Decision rec={rec} unlocked={props.unlocked} />}
       <MoneySection view={view} currency={prog?.currency} />
+      <CaseDocuments rec={rec} unlocked={props.unlocked} />
       <DocumentReads rec={rec} unlocked={props.unlocked} />
       <Actions rec={rec} unlocked={props.unlocked} />
     </Stack>

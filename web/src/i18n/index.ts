@@ -15,9 +15,19 @@ import { family } from '../applicant/family-messages';
 import type { staff } from '../staff/messages';
 import type { finance } from '../staff/finance/messages';
 import type { oversight } from '../staff/oversight/messages';
+import type { hospital } from '../staff/hospital/messages';
+import { applicantDocuments } from '../applicant/documents-messages';
 
 /** The words every visitor may need, loaded with the app. */
-export const namespaces = { common, portal, explorer, verify, applicant, family };
+export const namespaces = {
+  common,
+  portal,
+  explorer,
+  verify,
+  applicant,
+  family,
+  applicantDocuments,
+};
 /**
  * Every namespace, with those a chunk of its own brings when it loads (the staff workspace's,
  * added by `addNamespaces`).
@@ -26,6 +36,7 @@ type Namespaces = typeof namespaces & {
   staff: typeof staff;
   finance: typeof finance;
   oversight: typeof oversight;
+  hospital: typeof hospital;
 };
 
 declare module 'i18next' {

@@ -12,10 +12,11 @@ import { JoinPage } from './JoinPage';
 import { staff } from './messages';
 import { finance } from './finance/messages';
 import { oversight } from './oversight/messages';
+import { hospital } from './hospital/messages';
 import { StaffFrame, StaffHome, WorkspaceGate } from './StaffFrame';
 import { WORKSPACES } from './workspaces';
 
-addNamespaces({ staff, finance, oversight });
+addNamespaces({ staff, finance, oversight, hospital });
 
 export function StaffApp() {
   return (

@@ -12,6 +12,8 @@ export const staff = catalog(
       finance: 'Money and payments',
       refusals: 'Refused transactions',
       ledger: 'Verify the ledger',
+      apply: 'Apply for a patient',
+      attest: 'Attest facts',
     },
     roles: {
       admin: 'Administrator',
@@ -285,6 +287,8 @@ export const staff = catalog(
       finance: '款項與撥付',
       refusals: '被拒交易',
       ledger: '驗證帳本',
+      apply: '代病人申請',
+      attest: '證明事實',
     },
     roles: {
       admin: '管理員',
@@ -550,6 +554,8 @@ export const staff = catalog(
       finance: '款项与拨付',
       refusals: '被拒交易',
       ledger: '验证账本',
+      apply: '代病人申请',
+      attest: '证明事实',
     },
     roles: {
       admin: '管理员',

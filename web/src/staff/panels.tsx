@@ -9,6 +9,8 @@ import type { StaffRole } from './roles';
 import { DisbursePanel } from './finance/DisbursePanel';
 import { AuditTrailPanel } from './oversight/AuditTrailPanel';
 import { FreezePanel } from './oversight/FreezePanel';
+import { HospitalPanel, HOSPITAL_PANEL_ROLES } from './hospital/HospitalPanel';
+import { DocumentsPanel, DOCUMENT_PANEL_ROLES } from './documents/DocumentsPanel';
 
 /** A panel of actions on a case, shown on the case page to members holding one of `roles`. */
 export interface CasePanel {
@@ -25,5 +27,15 @@ export const CASE_PANELS: readonly CasePanel[] = [
     id: 'audit-trail',
     roles: ['regulator', 'auditor'],
     render: (rec) => <AuditTrailPanel rec={rec} />,
+  },
+  {
+    id: 'hospital',
+    roles: HOSPITAL_PANEL_ROLES,
+    render: (rec) => <HospitalPanel rec={rec} />,
+  },
+  {
+    id: 'documents',
+    roles: DOCUMENT_PANEL_ROLES,
+    render: (rec) => <DocumentsPanel rec={rec} />,
   },
 ];

@@ -28,8 +28,8 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 export const ROLE_QUEUES: Readonly<Record<StaffRole, readonly CaseState[] | undefined>> = {
   admin: undefined,
   operator: [],
-  clerk: ['submitted', 'disbursed', 'confirmed'],
-  'social-worker': ['submitted', 'disbursed', 'confirmed'],
+  clerk: ['submitted', 'info-requested', 'disbursed', 'confirmed'],
+  'social-worker': ['submitted', 'info-requested', 'disbursed', 'confirmed'],
   reviewer: ['assessed', 'appealed'],
   finance: ['funded', 'waitlisted'],
   'program-manager': ['verified'],

@@ -14,14 +14,18 @@ import { LedgerVerifyPage } from './oversight/LedgerVerifyPage';
 import { RefusalsPage } from './oversight/RefusalsPage';
 import { KeyPage } from './KeyPage';
 import { QueuePage } from './QueuePage';
+import { ApplyPage } from './hospital/ApplyPage';
+import { AttestPage } from './hospital/AttestPage';
 import { queueStates, type StaffRole } from './roles';
 
 export interface Workspace {
   /** Its name in `messages.ts` (`nav.<id>`) and its address under /staff. */
-  id: 'queue' | 'admin' | 'key' | 'finance' | 'refusals' | 'ledger';
+  id: 'queue' | 'admin' | 'key' | 'finance' | 'refusals' | 'ledger' | 'apply' | 'attest';
   path: string;
   /** Shown to a member with any of these roles; undefined: to every member. */
   roles?: readonly StaffRole[];
+  /** Shown only to members of organisations of these types; undefined: of any type. */
+  orgTypes?: readonly string[];
   /** Shown only when the member's roles give a work queue. */
   needsQueue?: boolean;
   element: ReactNode;
@@ -33,6 +37,20 @@ export const WORKSPACES: readonly Workspace[] = [
   { id: 'refusals', path: 'refusals', roles: ['regulator', 'auditor'], element: <RefusalsPage /> },
   { id: 'ledger', path: 'ledger', roles: ['regulator', 'auditor'], element: <LedgerVerifyPage /> },
   { id: 'admin', path: 'admin', roles: ['admin'], element: <AdminPage /> },
+  {
+    id: 'apply',
+    path: 'apply',
+    roles: ['social-worker'],
+    orgTypes: ['hospital'],
+    element: <ApplyPage />,
+  },
+  {
+    id: 'attest',
+    path: 'attest',
+    roles: ['clerk'],
+    orgTypes: ['government'],
+    element: <AttestPage />,
+  },
   { id: 'key', path: 'key', element: <KeyPage /> },
 ];
 
@@ -41,6 +59,7 @@ export function workspacesFor(roles: readonly string[], orgType: string): Worksp
   return WORKSPACES.filter(
     (w) =>
       (w.roles === undefined || w.roles.some((r) => roles.includes(r))) &&
+      (w.orgTypes === undefined || w.orgTypes.includes(orgType)) &&
       (!w.needsQueue || queueStates(roles, orgType) !== undefined),
   );
 }
