@@ -12,8 +12,18 @@ import { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
 import { family } from '../applicant/family-messages';
 import { staff } from '../staff/messages';
+import { review } from '../staff/review/messages';
 
-export const namespaces = { common, portal, explorer, verify, applicant, family, staff };
+export const namespaces = {
+  common,
+  portal,
+  explorer,
+  verify,
+  applicant,
+  family,
+  staff,
+  review,
+};
 type Namespaces = typeof namespaces;
 
 declare module 'i18next' {

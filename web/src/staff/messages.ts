@@ -5,7 +5,12 @@ export const staff = catalog(
   {
     cancel: 'Cancel',
     refused: 'Not done',
-    nav: { queue: 'Work queue', admin: 'Administration', key: 'My key' },
+    nav: {
+      queue: 'Work queue',
+      admin: 'Administration',
+      key: 'My key',
+      programs: 'Programs',
+    },
     roles: {
       admin: 'Administrator',
       operator: 'Operator',
@@ -271,7 +276,12 @@ export const staff = catalog(
   {
     cancel: '取消',
     refused: '未完成',
-    nav: { queue: '待辦案件', admin: '機構管理', key: '我的金鑰' },
+    nav: {
+      queue: '待辦案件',
+      admin: '機構管理',
+      key: '我的金鑰',
+      programs: '救助項目',
+    },
     roles: {
       admin: '管理員',
       operator: '營運人員',
@@ -529,7 +539,12 @@ export const staff = catalog(
   {
     cancel: '取消',
     refused: '未完成',
-    nav: { queue: '待办案件', admin: '机构管理', key: '我的密钥' },
+    nav: {
+      queue: '待办案件',
+      admin: '机构管理',
+      key: '我的密钥',
+      programs: '救助项目',
+    },
     roles: {
       admin: '管理员',
       operator: '运营人员',

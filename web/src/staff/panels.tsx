@@ -6,6 +6,8 @@
 import type { ReactNode } from 'react';
 import type { CaseRecord } from '@sdk';
 import type { StaffRole } from './roles';
+import { AssessPanel } from './review/AssessPanel';
+import { ReviewPanel } from './review/ReviewPanel';
 
 /** A panel of actions on a case, shown on the case page to members holding one of `roles`. */
 export interface CasePanel {
@@ -15,4 +17,17 @@ export interface CasePanel {
 }
 
 /** The role's action panels of the case page, added with each role's screens. */
-export const CASE_PANELS: readonly CasePanel[] = [];
+export const CASE_PANELS: readonly CasePanel[] = [
+  // The program's assessors: the rules applied to a verified case (review/AssessPanel.tsx).
+  {
+    id: 'assess',
+    roles: ['reviewer', 'program-manager', 'operator'],
+    render: (rec) => <AssessPanel rec={rec} />,
+  },
+  // The program's reviewers and managers: the evidence, then review or ask (review/ReviewPanel.tsx).
+  {
+    id: 'review',
+    roles: ['reviewer', 'program-manager'],
+    render: (rec) => <ReviewPanel rec={rec} />,
+  },
+];

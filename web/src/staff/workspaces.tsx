@@ -11,11 +11,12 @@ import type { ReactNode } from 'react';
 import { AdminPage } from './AdminPage';
 import { KeyPage } from './KeyPage';
 import { QueuePage } from './QueuePage';
+import { ProgramsPage } from './review/ProgramsPage';
 import { queueStates, type StaffRole } from './roles';
 
 export interface Workspace {
   /** Its name in `messages.ts` (`nav.<id>`) and its address under /staff. */
-  id: 'queue' | 'admin' | 'key';
+  id: 'queue' | 'admin' | 'key' | 'programs';
   path: string;
   /** Shown to a member with any of these roles; undefined: to every member. */
   roles?: readonly StaffRole[];
@@ -26,6 +27,7 @@ export interface Workspace {
 
 export const WORKSPACES: readonly Workspace[] = [
   { id: 'queue', path: 'queue', needsQueue: true, element: <QueuePage /> },
+  { id: 'programs', path: 'programs', roles: ['program-manager'], element: <ProgramsPage /> },
   { id: 'admin', path: 'admin', roles: ['admin'], element: <AdminPage /> },
   { id: 'key', path: 'key', element: <KeyPage /> },
 ];
