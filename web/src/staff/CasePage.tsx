@@ -10,10 +10,12 @@ import { useTranslation } from 'react-i18next';
 import {
   AidError,
   explainCase,
+  FACTS,
   getCase,
   STATE_LABELS,
   type CaseExplanation,
   type CaseRecord,
+  type FactName,
 } from '@sdk';
 import { client } from '../lib/api';
 import { useFormats, useLocale } from '../lib/locale-context';
@@ -185,6 +187,14 @@ function Explanation(props: { id: string }) {
   );
 }
 
+/** A fact's value in words: money in the program's currency, lists as lists. */
+function factText(name: string, v: unknown, money: (v: string) => string): string {
+  if (Array.isArray(v)) return v.join(', ');
+  if (FACTS[name as FactName]?.type === 'money' && /^[0-9]+$/.test(String(v)))
+    return money(String(v));
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
 function ExplanationBody(props: { e: CaseExplanation; money(v: string): string }) {
   const { t } = useTranslation('staff');
   const { e } = props;
@@ -203,10 +213,8 @@ function ExplanationBody(props: { e: CaseExplanation; money(v: string): string }
             {c.facts.map((f) => (
               <Text size="sm" key={f.name}>
                 {f.label}
-                {f.value !== undefined && (
-                  <>: {typeof f.value === 'object' ? JSON.stringify(f.value) : String(f.value)}</>
-                )}{' '}
-                · {f.sourceLabel}
+                {f.value !== undefined && <>: {factText(f.name, f.value, props.money)}</>} ·{' '}
+                {f.sourceLabel}
                 {f.by !== undefined && <> ({f.by})</>}
               </Text>
             ))}

@@ -176,7 +176,6 @@ export function DraftForm(props: { initial: Draft; baseVersion: number }) {
               <div>
                 <Button
                   variant="subtle"
-                  color="red.8"
                   size="xs"
                   disabled={d.conditions.length === 1}
                   onClick={() =>
@@ -277,7 +276,6 @@ export function DraftForm(props: { initial: Draft; baseVersion: number }) {
               <div>
                 <Button
                   variant="subtle"
-                  color="red.8"
                   size="xs"
                   onClick={() =>
                     setD((x) => ({ ...x, documents: x.documents.filter((y) => y.key !== doc.key) }))

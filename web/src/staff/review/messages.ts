@@ -28,7 +28,7 @@ export const review = catalog(
       open: 'Open',
       openNamed: 'Open {{name}}',
       newTab: 'Open in a new tab',
-      newTabNamed: 'Open {{name}} in a new tab',
+      newTabNamed: 'Open in a new tab: {{name}}',
       notReader: 'Your role sees the list of documents but does not read them.',
       readsTitle: 'Who read the documents',
       noReads: 'Nobody has read these documents yet.',
@@ -36,7 +36,7 @@ export const review = catalog(
       who: 'Who',
       document: 'Document',
       record: 'Record',
-      recordNamed: 'The ledger’s record of this read of {{name}}',
+      recordNamed: 'Record of the read of {{name}}',
     },
     policy: {
       one: 'One reviewer decides this case.',
@@ -284,7 +284,7 @@ export const review = catalog(
       who: '讀取者',
       document: '文件',
       record: '紀錄',
-      recordNamed: '帳本上這次讀取{{name}}的紀錄',
+      recordNamed: '紀錄：讀取{{name}}',
     },
     policy: {
       one: '此個案由一位審核員決定。',
@@ -522,7 +522,7 @@ export const review = catalog(
       who: '读取者',
       document: '文件',
       record: '记录',
-      recordNamed: '账本上这次读取{{name}}的记录',
+      recordNamed: '记录：读取{{name}}',
     },
     policy: {
       one: '此案件由一位审核员决定。',
