@@ -19,6 +19,7 @@ import { demoPdf } from '../src/domains/documents/demo.js';
 import { fromBase64 } from '../src/core/bytes.js';
 import { seedOf } from './helpers.js';
 import { DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture.js';
+import { problems, READ_TEXT } from './web-text.js';
 import {
   importAndSignIn,
   keyFiles,
@@ -391,10 +392,17 @@ describe('the reviewer’s and the program manager’s workspaces', () => {
           [r, 'a case to review'],
           [m, 'the programs with a draft'],
         ] as [OpenPage, string][]) {
-          for (const l of ['zh-TW', 'zh-CN', 'en']) {
+          for (const [l, lang] of [
+            ['zh-TW', 'zh-Hant'],
+            ['zh-CN', 'zh-Hans'],
+            ['en', 'en'],
+          ] as const) {
             await p.page.getByTestId('language').selectOption(l);
             await p.page.waitForLoadState('networkidle');
             await noViolations(p.page, `${where} in ${l} at ${viewport.width} px`);
+            // Every word in the page's language (names, codes and units aside).
+            const found = problems((await p.page.evaluate(READ_TEXT)) as string[], lang);
+            assert.deepEqual(found, [], `${where} in ${l}`);
           }
           assert.deepEqual(p.errors, [], `console at ${viewport.width} px`);
           await p.context.close();

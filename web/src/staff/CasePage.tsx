@@ -83,7 +83,7 @@ function CaseBody(props: { rec: CaseRecord }) {
         </dd>
         <dt>{t('case.program')}</dt>
         <dd>
-          {rec.program} · {orgName(rec.owner)}
+          <span className="mono">{rec.program}</span> · {orgName(rec.owner)}
         </dd>
         <dt>{t('case.hospital')}</dt>
         <dd>{orgName(rec.hospital)}</dd>
@@ -215,7 +215,12 @@ function ExplanationBody(props: { e: CaseExplanation; money(v: string): string }
                 {f.label}
                 {f.value !== undefined && <>: {factText(f.name, f.value, props.money)}</>} ·{' '}
                 {f.sourceLabel}
-                {f.by !== undefined && <> ({f.by})</>}
+                {f.by !== undefined && (
+                  <>
+                    {' '}
+                    (<span className="mono">{f.by}</span>)
+                  </>
+                )}
               </Text>
             ))}
           </li>
