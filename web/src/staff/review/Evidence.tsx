@@ -235,7 +235,17 @@ export function CaseDocumentsPanel(props: { rec: CaseRecord }) {
                     )}
                   </Group>
                   {o && o.format !== 'pdf' && (
-                    <Image src={o.url} alt={name} maw={640} mt="xs" data-testid="document-image" />
+                    <Image
+                      src={o.url}
+                      alt={name}
+                      w="auto"
+                      maw="100%"
+                      mah={640}
+                      fit="contain"
+                      mt="xs"
+                      className="review-image"
+                      data-testid="document-image"
+                    />
                   )}
                   {o && (
                     <Anchor
