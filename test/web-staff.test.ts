@@ -7,62 +7,24 @@
  * twice; a revoked member is refused sign-in. Every staff page is axe-clean in the three
  * languages at phone and desktop size, with no console error.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { keyFileFromSeed } from '../src/runtime/keyfile.js';
-import { pubOf, seedOf } from './helpers.js';
-import { axeViolations, DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture.js';
+import { pubOf } from './helpers.js';
+import { DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture.js';
+import { importAndSignIn as signInWithFile, keyFiles, noViolations } from './web-staff-fixture.js';
 
 const ADMIN_PASS = 'granite orchard beacon 77';
 const REVIEWER_PASS = 'copper meadow lantern 19';
 
 describe('staff workspace', () => {
   const web = webSuite();
-  let files: string;
+  const keys = keyFiles();
   /** Key files as `aidledger keys new --member` writes them, for demo members. */
-  const keyFile = (member: string, label = member) => {
-    const path = join(files, `${member.replace('/', '_')}.json`);
-    writeFileSync(path, JSON.stringify(keyFileFromSeed(seedOf(label), member), null, 2));
-    return path;
-  };
+  const keyFile = (member: string, label = member) => keys.file(member, label);
+  const importAndSignIn = (p: OpenPage, path: string, pass: string) =>
+    signInWithFile(p, web.node.url, path, pass);
 
-  async function settle(page: Page) {
-    // Finite animations only (a spinner turns for ever), and never longer than a few seconds.
-    await page.evaluate(`Promise.race([
-      Promise.allSettled(document.getAnimations()
-        .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
-        .map((a) => a.finished)),
-      new Promise((r) => setTimeout(r, 3000)),
-    ])`);
-  }
-
-  async function noViolations(page: Page, where: string) {
-    await settle(page);
-    assert.deepEqual(await axeViolations(page), [], `axe on ${where}`);
-  }
-
-  /** Signs in on `/staff` by importing a command-made key file and sealing it here. */
-  async function importAndSignIn(p: OpenPage, path: string, pass: string) {
-    await p.page.goto(`${web.node.url}/staff`);
-    const chooser = p.page.waitForEvent('filechooser');
-    await p.page.getByTestId('import-key').click();
-    await (await chooser).setFiles(path);
-    await p.page.getByTestId('import-passphrase').fill(pass);
-    await p.page.getByTestId('import-confirm').fill(pass);
-    await p.page.getByTestId('import-seal').click();
-    await p.page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
-  }
-
-  before(() => {
-    files = mkdtempSync(join(tmpdir(), 'aidledger-web-staff-'));
-  });
-  after(() => {
-    if (files) rmSync(files, { recursive: true, force: true });
-  });
+  after(() => keys.remove());
 
   let admin: OpenPage;
   let reviewer: OpenPage;
