@@ -140,7 +140,7 @@ describe('the reviewer’s and the program manager’s workspaces', () => {
   }
 
   it(
-    'a program manager drafts the next version with a CEL condition checked as typed, previews it on past cases and publishes it',
+    'a program manager drafts the next version with a CEL condition checked as typed, previews it on past cases and publishes it; then a new program',
     { timeout: 240_000 },
     async () => {
       const m = await openPage(web.browser, { viewport: DESKTOP });
@@ -212,6 +212,49 @@ describe('the reviewer’s and the program manager’s workspaces', () => {
         .getByTestId('program-version')
         .getByText(String(version + 1))
         .waitFor();
+
+      // A new program: an incomplete form says what is missing; complete, it is published.
+      await page.getByTestId('draft-choice').selectOption('new');
+      await page.getByTestId('draft-start').click();
+      await page.getByTestId('draft-publish').click();
+      await page.getByTestId('draft-faults').waitFor();
+      assert.equal(await page.getByTestId('draft-id').getAttribute('aria-invalid'), 'true');
+      await page.getByTestId('draft-id').fill('city-dental-aid');
+      for (const [l, words] of [
+        ['en', 'City Dental Aid'],
+        ['zh-Hant', '市牙科救助'],
+        ['zh-Hans', '市牙科救助'],
+      ] as const) {
+        await page.getByTestId(`draft-name-${l}`).fill(words);
+        await page.getByTestId(`condition-label-${l}`).fill(words);
+      }
+      await page.getByTestId('draft-budget').fill('1,000,000');
+      await page.getByTestId('condition-name').fill('own-expense');
+      await page.getByTestId('condition-expr').fill('ownExpense >= 100000');
+      await page.getByTestId('draft-rate').fill('50');
+      await page.getByTestId('draft-per-case').fill('5000');
+      await page.getByTestId('draft-per-year').fill('10000.50');
+      await page.getByTestId('draft-auto').fill('1000');
+      await page.getByTestId('draft-two').fill('3000');
+      await page.getByTestId('draft-publish').click();
+      await page.getByTestId('draft-published').waitFor({ timeout: 30_000 });
+      await page.getByTestId('program-city-dental-aid').waitFor();
+      const dental = (await (
+        await fetch(`${web.node.url}/v1/programs/city-dental-aid`)
+      ).json()) as {
+        definition: { budget: string; benefit: Record<string, unknown>; review: object };
+      };
+      assert.equal(dental.definition.budget, '100000000');
+      assert.deepEqual(dental.definition.benefit, {
+        deductible: '0',
+        rateBp: 5000,
+        perCaseCap: '500000',
+        perPatientYearCap: '1000050',
+      });
+      assert.deepEqual(dental.definition.review, {
+        autoApproveUpTo: '100000',
+        twoReviewersAbove: '300000',
+      });
 
       // The manager's queue: a verified case, assessed under the new version.
       await openCase(page, target);
