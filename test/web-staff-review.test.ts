@@ -6,7 +6,8 @@
  * read then on the case's read list), sees the rules in words and the two-person rule, and
  * approves; a second reviewer, on a phone, confirms. A reviewer of the children's hospital sees
  * approval closed to them on a case of their own hospital (conflict of interest) before any
- * click. Another case gets a request for more information. Every page is axe-clean in the three
+ * click, and the reviewer who rejected a case sees its appeal closed to them. Another case gets a
+ * request for more information. Every page is axe-clean in the three
  * languages at 360 px and desktop, with no console error.
  */
 import { after, before, describe, it } from 'node:test';
@@ -62,6 +63,9 @@ describe('the reviewer’s and the program manager’s workspaces', () => {
   let otherCase = '';
   /** The children's hospital's fund's case of one of its own patients. */
   let ownCase = '';
+  /** An appeal, and the reviewer who rejected the case first: another must review it. */
+  let appeal = '';
+  let appealReviewer = '';
   let version = 0;
 
   const read = async <T>(path: string, token: string): Promise<T> => {
@@ -89,6 +93,16 @@ describe('the reviewer’s and the program manager’s workspaces', () => {
     }
     [askCase, otherCase] = single as [string, string];
     assert.ok(askCase && otherCase, 'the demo has cases waiting for one reviewer');
+    const appealed = await read<{ cases: Row[] }>(
+      `/v1/cases?program=${CITY}&state=appealed`,
+      manager,
+    );
+    for (const r of appealed.cases) {
+      const v = await read<CaseView>(`/v1/cases/${r.id}`, manager);
+      const first = v.case.reviews[0]?.member;
+      if (first !== undefined) [appeal, appealReviewer] = [r.id, first];
+    }
+    assert.ok(appeal, 'the demo has an appeal of a case a reviewer rejected');
     const kidsReviewer = await signIn(
       node.client,
       node.chain,
@@ -369,7 +383,7 @@ describe('the reviewer’s and the program manager’s workspaces', () => {
   );
 
   it(
-    'closes approval to a reviewer of the treating hospital before the click, and asks for more information',
+    'closes approval before the click to a reviewer of the treating hospital and to an appeal’s first reviewer, and asks for more information',
     { timeout: 180_000 },
     async () => {
       const own = await openPage(web.browser, { viewport: DESKTOP });
@@ -383,6 +397,18 @@ describe('the reviewer’s and the program manager’s workspaces', () => {
       await noViolations(own.page, 'a case closed to its hospital’s reviewer');
       assert.deepEqual(own.errors, []);
       await own.context.close();
+
+      // An appeal goes to someone who has not reviewed the case: closed to the first reviewer.
+      const first = await openPage(web.browser, { viewport: DESKTOP });
+      const label =
+        appealReviewer === 'city-bureau/reviewer-1' ? 'city-bureau/reviewer-1#3' : appealReviewer;
+      await importAndSignIn(first, web.node.url, keys.file(appealReviewer, label), PASS);
+      await openCase(first.page, appeal);
+      await first.page.getByTestId('review-blocked').getByText('ALREADY_REVIEWED').waitFor();
+      assert.match(await first.page.getByTestId('review-policy').innerText(), /It is an appeal/);
+      assert.equal(await first.page.getByTestId('review-submit').isDisabled(), true);
+      assert.deepEqual(first.errors, []);
+      await first.context.close();
 
       const r = await openPage(web.browser, { viewport: DESKTOP });
       await importAndSignIn(r, web.node.url, keys.file('city-bureau/reviewer-2'), PASS);

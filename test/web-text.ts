@@ -53,7 +53,9 @@ export function problems(texts: string[], lang: 'en' | 'zh-Hant' | 'zh-Hans'): s
       if (CJK.test(t)) out.push(`Chinese on an English page: "${t}"`);
       continue;
     }
-    for (const w of t.match(/[A-Za-z][A-Za-z0-9._-]*/g) ?? []) {
+    // A case number's first digits (`62718b5828`) are an id, not a word, wherever a letter falls.
+    const words = t.replace(/(?<![0-9A-Za-z])[0-9a-f]{6,}(?![0-9A-Za-z])/g, ' ');
+    for (const w of words.match(/[A-Za-z][A-Za-z0-9._-]*/g) ?? []) {
       const word = w.replace(/[._-]+$/, '');
       if (!ALLOWED_LATIN.some((re) => re.test(word))) out.push(`"${word}" in "${t}"`);
     }
