@@ -6,9 +6,10 @@
  * AIDLEDGER_SCREENSHOTS=1).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { keyFileFromSeed } from '../src/runtime/keyfile.js';
 import { publicKeyFromSeed, toHex } from '../src/sdk/index.js';
 import { seedOf } from './helpers.js';
@@ -20,6 +21,16 @@ export function writeKeyFile(dir: string, member: string, label = member): strin
   const path = join(dir, `${member.replace('/', '_')}.json`);
   writeFileSync(path, JSON.stringify(keyFileFromSeed(seedOf(label), member), null, 2));
   return path;
+}
+
+/** A folder of key files for demo members; `remove()` when the suite ends. */
+export function keyFiles(): { file(member: string, label?: string): string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'aidledger-web-staff-'));
+  return {
+    /** A key file of `member`, whose current key derives from `label` (rotated keys differ). */
+    file: (member, label = member) => writeKeyFile(dir, member, label),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Waits for finite animations (a spinner turns for ever), never longer than a few seconds. */
@@ -169,4 +180,9 @@ export async function sealedApplicantFile(seed: Uint8Array, passphrase: string):
     data: b64(data),
     created: Date.now(),
   });
+}
+
+/** Waits until `locator` matches exactly `n` elements. */
+export async function waitForCount(locator: Locator, n: number, timeout = 20_000): Promise<void> {
+  await until(async () => (await locator.count()) === n, `${n} elements`, timeout);
 }

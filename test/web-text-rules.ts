@@ -53,6 +53,8 @@ const ALLOWED_LATIN = [
   /^(CSV|XML|UTF-8)$/,
   /^pain\.001(\.001\.09)?$/,
   /^banking\.json$/,
+  // The standards a hospital's files are in, by their own names, and sizes.
+  /^(FHIR|R4|Claim|ClaimResponse|JPEG|PNG|MB|KB)$/,
 ];
 const SIMPLIFIED_ONLY =
   '这们个为证验据资请项计额赠医疗审态时间块账码级链签览发机构员织录详细总诊断补选择语简';
@@ -66,7 +68,9 @@ export function textProblems(texts: string[], lang: 'en' | 'zh-Hant' | 'zh-Hans'
       if (CJK.test(t)) out.push(`Chinese on an English page: "${t}"`);
       continue;
     }
-    for (const w of t.match(/[A-Za-z][A-Za-z0-9._-]*/g) ?? []) {
+    // A case number's first digits (`62718b5828`) are an id, not a word, wherever a letter falls.
+    const words = t.replace(/(?<![0-9A-Za-z])[0-9a-f]{6,}(?![0-9A-Za-z])/g, ' ');
+    for (const w of words.match(/[A-Za-z][A-Za-z0-9._-]*/g) ?? []) {
       const word = w.replace(/[._-]+$/, '');
       if (!ALLOWED_LATIN.some((re) => re.test(word))) out.push(`"${word}" in "${t}"`);
     }

@@ -255,3 +255,41 @@ export function caseSources(
 ): Promise<AssessmentSources> {
   return readSignedIn(client, token, `/v1/cases/${enc(id)}/sources`);
 }
+
+// ---- program drafts ----------------------------------------------------------------------
+
+/** A past case the draft decides otherwise: as decided, and as the draft decides. */
+export interface PreviewChange {
+  id: string;
+  reference: string;
+  state: string;
+  before: { eligible: boolean; amount: string; failed: string[]; version: number };
+  after: { eligible: boolean; amount: string; failed: string[]; review: 'auto' | 'one' | 'two' };
+}
+
+/** One page of a draft's preview on the program's past (assessed) cases. */
+export interface ProgramPreview {
+  evaluated: number;
+  unavailable: number;
+  eligibleBefore: number;
+  eligibleAfter: number;
+  grantedBefore: string;
+  grantedAfter: string;
+  changes: PreviewChange[];
+  nextCursor?: string;
+}
+
+/**
+ * What a draft of a program's rules (a `programs.publish` payload) would have decided on a page
+ * of the program's past cases; follow `nextCursor` for the rest. For the program's own managers
+ * and reviewers. @throws AidError BAD_REQUEST (an invalid draft), FORBIDDEN, NOT_FOUND.
+ */
+export function previewProgram(
+  client: AidClient | string,
+  token: string,
+  id: string,
+  draft: Record<string, unknown>,
+  page: { cursor?: string; limit?: number } = {},
+): Promise<ProgramPreview> {
+  return asClient(client).post(`/v1/programs/${enc(id)}/preview`, { draft, ...page }, token);
+}

@@ -13,7 +13,13 @@ import {
   type DomainRoutes,
   type Viewer,
 } from '../../runtime/routes.js';
-import { ProgramVersionSchema } from './contracts/programs.js';
+import { ProgramSpecSchema, ProgramVersionSchema } from './contracts/programs.js';
+import { changed, checkDraftId, granted, previewCase, type PreviewSource } from './preview.js';
+import {
+  keys as membershipKeys,
+  type MemberRecord,
+  type OrgRecord,
+} from '../membership/contracts/membership.js';
 import { JournalEntrySchema } from './contracts/journal.js';
 import type { FreezeRecord } from './contracts/audit.js';
 import { publicDonation, AidQueries } from './model.js';
@@ -197,6 +203,35 @@ function canAssess(v: Viewer, c: { owner: string }): boolean {
 }
 
 const CaseParams = z.object({ id: hexParam('a case id') });
+
+/** Cases a preview evaluates in one request, at most: a program of thousands is paged. */
+export const PREVIEW_PAGE = 200;
+
+const PreviewDecisionSchema = z.object({
+  eligible: z.boolean(),
+  amount: z.string().describe('what the formula gives, minor units (granted only if eligible)'),
+  failed: z.array(z.string()).describe('the conditions that did not hold'),
+});
+const PreviewSchema = z.object({
+  evaluated: z.number().int().describe('assessed cases of this page the draft was evaluated on'),
+  unavailable: z.number().int().describe('cases whose assessment’s private part is not held'),
+  eligibleBefore: z.number().int(),
+  eligibleAfter: z.number().int(),
+  grantedBefore: z.string().describe('the sum granted to the eligible cases as decided'),
+  grantedAfter: z.string().describe('the sum the draft grants to the cases it finds eligible'),
+  changes: z
+    .array(
+      z.object({
+        id: z.string(),
+        reference: z.string(),
+        state: z.string(),
+        before: PreviewDecisionSchema.extend({ version: z.number().int() }),
+        after: PreviewDecisionSchema.extend({ review: z.enum(['auto', 'one', 'two']) }),
+      }),
+    )
+    .describe('the cases the draft decides otherwise (eligibility or amount granted)'),
+  nextCursor: z.string().optional().describe('where the next page starts; absent: done'),
+});
 const caseRefusals = { 403: 'not yours to see', 404: 'no such case' };
 
 export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
@@ -208,6 +243,23 @@ export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
     const rec = q.caseRecord(id);
     if (!canSeeCase(v, rec)) throw new AidError('FORBIDDEN', 'this case is not yours to see');
     return rec;
+  };
+
+  /** What a preview reads of this node: private parts, order and signers of transactions. */
+  const previewSource: PreviewSource = {
+    privatePart: (tx) => ledger.privatePart(tx),
+    position: (tx) => ledger.tx(tx)?.index,
+    signerOrg(tx) {
+      const t = ledger.tx(tx);
+      const json = <T>(k: string): T | undefined => {
+        const v = ledger.stateGet(k);
+        return v === undefined ? undefined : (JSON.parse(v) as T);
+      };
+      const key = t && json<{ member: string }>(membershipKeys.key(t.tx.signer));
+      const member = key && json<MemberRecord>(membershipKeys.member(key.member));
+      const org = member && json<OrgRecord>(membershipKeys.org(member.org));
+      return org ? { id: org.id, type: org.type } : undefined;
+    },
   };
 
   return [
@@ -377,6 +429,84 @@ export const aidRoutes: DomainRoutes = ({ ledger, node }) => {
     }),
 
     // ---- signed in ---------------------------------------------------------------------------
+    route({
+      id: 'programPreview',
+      method: 'POST',
+      path: '/v1/programs/{id}/preview',
+      summary:
+        'What a draft of the program’s rules would have decided on its past cases: eligibility and amount before and after, and which cases change (a page of assessed cases at a time)',
+      description:
+        'For the program’s own managers and reviewers, on the owner’s node (which holds the private facts). Each assessed case is evaluated on the facts its assessment carried, by the contract’s own evaluator, with the expense and the year’s use the decision recorded: a draft equal to the version that decided a case decides it the same. At most 200 cases a request; follow `nextCursor`.',
+      access: 'signed-in',
+      params: z.object({ id: slug('program').describe('program id') }),
+      body: z.strictObject({
+        draft: ProgramSpecSchema,
+        limit: z.number().int().min(1).max(PREVIEW_PAGE).default(100),
+        cursor: CursorSchema.optional(),
+      }),
+      bodyLimit: 256 * 1024,
+      response: PreviewSchema,
+      errors: {
+        400: 'a draft that is not a valid program (a condition that does not compile, names its position), or of another program',
+        403: 'not a manager or reviewer of the organisation that runs the program',
+        404: 'no such program',
+      },
+      handler: (req) => {
+        const v = req.viewer;
+        const prog = q.programRecord(req.params.id);
+        if (
+          v.org !== prog.owner ||
+          !v.roles.some((r) => r === 'program-manager' || r === 'reviewer')
+        )
+          throw new AidError(
+            'FORBIDDEN',
+            'only the program’s own managers and reviewers preview a draft of its rules',
+          );
+        checkDraftId(req.body.draft, prog.id);
+        const f: CaseFilter = { program: prog.id, limit: req.body.limit };
+        if (req.body.cursor !== undefined) f.after = req.body.cursor;
+        const rows = q.cases(f);
+        const out = {
+          evaluated: 0,
+          unavailable: 0,
+          eligibleBefore: 0,
+          eligibleAfter: 0,
+          grantedBefore: 0n,
+          grantedAfter: 0n,
+        };
+        const changes = [];
+        for (const row of rows) {
+          const rec = q.caseRecord(row.id);
+          if (rec.decision === undefined) continue;
+          const p = previewCase(previewSource, ledger.secrets, rec, req.body.draft);
+          if (p.after === null) {
+            out.unavailable++;
+            continue;
+          }
+          out.evaluated++;
+          if (p.before.eligible) out.eligibleBefore++;
+          if (p.after.eligible) out.eligibleAfter++;
+          out.grantedBefore += granted(p.before);
+          out.grantedAfter += granted(p.after);
+          if (changed(p))
+            changes.push({
+              id: p.id,
+              reference: caseReference(p.id),
+              state: p.state,
+              before: p.before,
+              after: p.after,
+            });
+        }
+        const { nextCursor } = page(rows, f.limit);
+        return {
+          ...out,
+          grantedBefore: out.grantedBefore.toString(),
+          grantedAfter: out.grantedAfter.toString(),
+          changes,
+          ...(nextCursor === undefined ? {} : { nextCursor }),
+        };
+      },
+    }),
     route({
       id: 'cases',
       method: 'GET',

@@ -16,6 +16,7 @@ import type { staff } from '../staff/messages';
 import type { finance } from '../staff/finance/messages';
 import type { oversight } from '../staff/oversight/messages';
 import type { hospital } from '../staff/hospital/messages';
+import type { review } from '../staff/review/messages';
 import { applicantDocuments } from '../applicant/documents-messages';
 
 /** The words every visitor may need, loaded with the app. */
@@ -37,6 +38,7 @@ type Namespaces = typeof namespaces & {
   finance: typeof finance;
   oversight: typeof oversight;
   hospital: typeof hospital;
+  review: typeof review;
 };
 
 declare module 'i18next' {

@@ -10,10 +10,12 @@ import { useTranslation } from 'react-i18next';
 import {
   AidError,
   explainCase,
+  FACTS,
   getCase,
   STATE_LABELS,
   type CaseExplanation,
   type CaseRecord,
+  type FactName,
 } from '@sdk';
 import { client } from '../lib/api';
 import { useFormats, useLocale } from '../lib/locale-context';
@@ -81,7 +83,7 @@ function CaseBody(props: { rec: CaseRecord }) {
         </dd>
         <dt>{t('case.program')}</dt>
         <dd>
-          {rec.program} · {orgName(rec.owner)}
+          <span className="mono">{rec.program}</span> · {orgName(rec.owner)}
         </dd>
         <dt>{t('case.hospital')}</dt>
         <dd>{orgName(rec.hospital)}</dd>
@@ -185,6 +187,14 @@ function Explanation(props: { id: string }) {
   );
 }
 
+/** A fact's value in words: money in the program's currency, lists as lists. */
+function factText(name: string, v: unknown, money: (v: string) => string): string {
+  if (Array.isArray(v)) return v.join(', ');
+  if (FACTS[name as FactName]?.type === 'money' && /^[0-9]+$/.test(String(v)))
+    return money(String(v));
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
 function ExplanationBody(props: { e: CaseExplanation; money(v: string): string }) {
   const { t } = useTranslation('staff');
   const { e } = props;
@@ -203,11 +213,14 @@ function ExplanationBody(props: { e: CaseExplanation; money(v: string): string }
             {c.facts.map((f) => (
               <Text size="sm" key={f.name}>
                 {f.label}
-                {f.value !== undefined && (
-                  <>: {typeof f.value === 'object' ? JSON.stringify(f.value) : String(f.value)}</>
-                )}{' '}
-                · {f.sourceLabel}
-                {f.by !== undefined && <> ({f.by})</>}
+                {f.value !== undefined && <>: {factText(f.name, f.value, props.money)}</>} ·{' '}
+                {f.sourceLabel}
+                {f.by !== undefined && (
+                  <>
+                    {' '}
+                    (<span className="mono">{f.by}</span>)
+                  </>
+                )}
               </Text>
             ))}
           </li>

@@ -13,10 +13,11 @@ import { staff } from './messages';
 import { finance } from './finance/messages';
 import { oversight } from './oversight/messages';
 import { hospital } from './hospital/messages';
+import { review } from './review/messages';
 import { StaffFrame, StaffHome, WorkspaceGate } from './StaffFrame';
 import { WORKSPACES } from './workspaces';
 
-addNamespaces({ staff, finance, oversight, hospital });
+addNamespaces({ staff, finance, oversight, hospital, review });
 
 export function StaffApp() {
   return (

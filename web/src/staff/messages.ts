@@ -14,6 +14,7 @@ export const staff = catalog(
       ledger: 'Verify the ledger',
       apply: 'Apply for a patient',
       attest: 'Attest facts',
+      programs: 'Programs',
     },
     roles: {
       admin: 'Administrator',
@@ -289,6 +290,7 @@ export const staff = catalog(
       ledger: '驗證帳本',
       apply: '代病人申請',
       attest: '證明事實',
+      programs: '救助項目',
     },
     roles: {
       admin: '管理員',
@@ -556,6 +558,7 @@ export const staff = catalog(
       ledger: '验证账本',
       apply: '代病人申请',
       attest: '证明事实',
+      programs: '救助项目',
     },
     roles: {
       admin: '管理员',

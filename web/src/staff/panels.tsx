@@ -11,6 +11,8 @@ import { AuditTrailPanel } from './oversight/AuditTrailPanel';
 import { FreezePanel } from './oversight/FreezePanel';
 import { HospitalPanel, HOSPITAL_PANEL_ROLES } from './hospital/HospitalPanel';
 import { DocumentsPanel, DOCUMENT_PANEL_ROLES } from './documents/DocumentsPanel';
+import { AssessPanel } from './review/AssessPanel';
+import { ReviewPanel } from './review/ReviewPanel';
 
 /** A panel of actions on a case, shown on the case page to members holding one of `roles`. */
 export interface CasePanel {
@@ -37,5 +39,17 @@ export const CASE_PANELS: readonly CasePanel[] = [
     id: 'documents',
     roles: DOCUMENT_PANEL_ROLES,
     render: (rec) => <DocumentsPanel rec={rec} />,
+  },
+  // The program's assessors: the rules applied to a verified case (review/AssessPanel.tsx).
+  {
+    id: 'assess',
+    roles: ['reviewer', 'program-manager', 'operator'],
+    render: (rec) => <AssessPanel rec={rec} />,
+  },
+  // The program's reviewers and managers: the evidence, then review or ask (review/ReviewPanel.tsx).
+  {
+    id: 'review',
+    roles: ['reviewer', 'program-manager'],
+    render: (rec) => <ReviewPanel rec={rec} />,
   },
 ];

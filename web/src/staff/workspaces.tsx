@@ -16,11 +16,13 @@ import { KeyPage } from './KeyPage';
 import { QueuePage } from './QueuePage';
 import { ApplyPage } from './hospital/ApplyPage';
 import { AttestPage } from './hospital/AttestPage';
+import { ProgramsPage } from './review/ProgramsPage';
 import { queueStates, type StaffRole } from './roles';
 
 export interface Workspace {
   /** Its name in `messages.ts` (`nav.<id>`) and its address under /staff. */
-  id: 'queue' | 'admin' | 'key' | 'finance' | 'refusals' | 'ledger' | 'apply' | 'attest';
+  id:
+    'queue' | 'admin' | 'key' | 'finance' | 'refusals' | 'ledger' | 'apply' | 'attest' | 'programs';
   path: string;
   /** Shown to a member with any of these roles; undefined: to every member. */
   roles?: readonly StaffRole[];
@@ -36,6 +38,7 @@ export const WORKSPACES: readonly Workspace[] = [
   { id: 'finance', path: 'finance', roles: ['finance'], element: <FinancePage /> },
   { id: 'refusals', path: 'refusals', roles: ['regulator', 'auditor'], element: <RefusalsPage /> },
   { id: 'ledger', path: 'ledger', roles: ['regulator', 'auditor'], element: <LedgerVerifyPage /> },
+  { id: 'programs', path: 'programs', roles: ['program-manager'], element: <ProgramsPage /> },
   { id: 'admin', path: 'admin', roles: ['admin'], element: <AdminPage /> },
   {
     id: 'apply',

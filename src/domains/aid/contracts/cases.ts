@@ -190,7 +190,7 @@ function releaseHoldings(ctx: ActionContext, rec: CaseRecord): CaseRecord {
   return { ...rec, fundedBy: [] };
 }
 
-interface SourcedFact {
+export interface SourcedFact {
   value: FactValue;
   source: 'declared' | 'attested';
   /** The transaction whose private part holds the value. */
@@ -236,9 +236,13 @@ function personFacts(
   }
 }
 
-/** Every fact of the case with where it came from: attested facts win over declared ones. */
-function gatherFacts(
-  ctx: ActionContext,
+/**
+ * Every fact of the case with where it came from: attested facts win over declared ones. Also
+ * what a program manager's preview of a draft reads (domains/aid/preview.ts), so a preview and an
+ * assessment see the same facts.
+ */
+export function gatherFacts(
+  ctx: Pick<ActionContext, 'secrets'>,
   rec: CaseRecord,
   sources: Map<string, Record<string, unknown>>,
   att: PatientAttestations,
@@ -315,7 +319,11 @@ function matchPatient(
     );
 }
 
-function evaluate(spec: ProgramVersion, facts: Map<FactName, SourcedFact>): ConditionResult[] {
+/** Each condition of `spec` on the facts: the one evaluator of assessments and of previews. */
+export function evaluate(
+  spec: Pick<ProgramVersion, 'conditions'>,
+  facts: ReadonlyMap<FactName, SourcedFact>,
+): ConditionResult[] {
   const values: Record<string, FactValue> = {};
   for (const [k, v] of facts) values[k] = v.value;
   const bound: Facts = values;
@@ -356,6 +364,21 @@ function evaluate(spec: ProgramVersion, facts: Map<FactName, SourcedFact>): Cond
   });
 }
 
+/**
+ * The benefit formula on an expense `base` (net of insurance and of what other cases hold) when
+ * the patient has `yearLeft` of the year cap: min(⌊max(0, base − deductible) × rate⌋, per-case
+ * cap, year left). Shared by assessments and previews.
+ */
+export function benefitFormula(
+  b: ProgramVersion['benefit'],
+  base: bigint,
+  yearLeft: bigint,
+): { afterDeductible: bigint; rated: bigint; amount: bigint } {
+  const afterDeductible = max(0n, base - big(b.deductible));
+  const rated = (afterDeductible * BigInt(b.rateBp)) / 10_000n;
+  return { afterDeductible, rated, amount: min(min(rated, big(b.perCaseCap)), yearLeft) };
+}
+
 /** The benefit formula, step by step, with what the claims guard and the year cap leave. */
 function benefit(
   ctx: ActionContext,
@@ -369,15 +392,7 @@ function benefit(
   const year = civilYear(ctx.time, spec.timeZone);
   const used = patientUsed(ctx.state, rec.patient, rec.program, year);
   const yearLeft = max(0n, big(spec.benefit.perPatientYearCap) - used);
-  const formula = (base: bigint) => {
-    const afterDeductible = max(0n, base - deductible);
-    const rated = (afterDeductible * BigInt(spec.benefit.rateBp)) / 10_000n;
-    return {
-      afterDeductible,
-      rated,
-      amount: min(min(rated, big(spec.benefit.perCaseCap)), yearLeft),
-    };
-  };
+  const formula = (base: bigint) => benefitFormula(spec.benefit, base, yearLeft);
   const { afterDeductible, rated, amount } = formula(open);
   return {
     expense: str(expense),
