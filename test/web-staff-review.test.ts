@@ -23,6 +23,7 @@ import { DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture
 import { READ_TEXT, textProblems as problems } from './web-text-rules.js';
 import {
   importAndSignIn,
+  inLanguage,
   keyFiles,
   moveTo,
   noViolations,
@@ -469,7 +470,7 @@ describe('the reviewer’s and the program manager’s workspaces', () => {
             ['en', 'en'],
           ] as const) {
             await p.page.getByTestId('language').selectOption(l);
-            await p.page.waitForLoadState('networkidle');
+            await inLanguage(p.page, l);
             await noViolations(p.page, `${where} in ${l} at ${viewport.width} px`);
             // Every word in the page's language (names, codes and units aside).
             const found = problems((await p.page.evaluate(READ_TEXT)) as string[], lang);
