@@ -21,7 +21,9 @@ import {
   importAndSignIn as signInWith,
   inLanguage,
   LANGUAGES,
+  docScreenshot,
   noViolations,
+  waitForCount,
   writeKeyFile,
 } from './web-staff-helpers.js';
 
@@ -92,6 +94,7 @@ describe('staff workspace', () => {
       await request.waitFor();
       assert.equal(await request.getByTestId('request-fingerprint').innerText(), fingerprint);
       await noViolations(a, 'the administration with a request to sign');
+      await docScreenshot(a, 'staff-admin');
       await request.getByTestId('sign-enrolment').click();
       await a.getByTestId('no-requests').waitFor({ timeout: 20_000 });
       await a
@@ -110,19 +113,27 @@ describe('staff workspace', () => {
       const badge = await r.getByTestId('queue-all').innerText();
       assert.match(badge, /All waiting \(\d+\)/);
       await noViolations(r, 'the reviewer’s queue at 360 px');
+      await docScreenshot(r, 'staff-queue-phone');
 
       // Search by the first digits of a case number, then open it: its whole history.
       const first = r.getByTestId('queue-row').first().getByRole('link');
       const short = await first.innerText();
       await r.getByTestId('queue-search').fill(short);
       await r.getByRole('button', { name: 'Find' }).click();
-      await r.waitForFunction(
-        `document.querySelectorAll('[data-testid="queue-row"]').length === 1`,
-      );
+      await waitForCount(r.getByTestId('queue-row'), 1);
+      // The row names the case by the reference a person reads aloud; searching by it, as typed
+      // (lower case, no dashes), finds the same case.
+      const reference = (await r.getByTestId('queue-reference').innerText()).trim();
+      assert.match(reference, /^AL-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+      await r.getByTestId('queue-search').fill(reference.replace(/-/g, '').toLowerCase());
+      await r.getByRole('button', { name: 'Find' }).click();
+      await waitForCount(r.getByTestId('queue-row'), 1);
+      assert.equal((await r.getByTestId('queue-row').getByRole('link').innerText()).trim(), short);
       await r.getByTestId('queue-row').getByRole('link').click();
       await r.getByTestId('case-history').waitFor();
       assert.ok((await r.getByTestId('case-history').locator('li').count()) >= 3);
       assert.match(await r.getByTestId('case-summary').innerText(), new RegExp(short));
+      assert.equal((await r.getByTestId('case-reference').innerText()).trim(), reference);
       await noViolations(r, 'a case at 360 px');
       assert.deepEqual(reviewer.errors, []);
       assert.deepEqual(admin.errors, []);

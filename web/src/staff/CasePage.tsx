@@ -9,6 +9,7 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
   AidError,
+  caseReference,
   explainCase,
   FACTS,
   getCase,
@@ -75,6 +76,10 @@ function CaseBody(props: { rec: CaseRecord }) {
   return (
     <Stack gap="lg">
       <dl className="staff-facts" data-testid="case-summary">
+        <dt>{t('case.reference')}</dt>
+        <dd className="mono" data-testid="case-reference">
+          {caseReference(rec.id)}
+        </dd>
         <dt>{t('case.number')}</dt>
         <dd className="mono case-number">{rec.id}</dd>
         <dt>{t('case.state')}</dt>

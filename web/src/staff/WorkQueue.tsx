@@ -11,6 +11,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
   caseCounts,
+  caseReference,
   CASE_STATES,
   listCases,
   parseCaseReference,
@@ -201,6 +202,7 @@ export function WorkQueue(props: {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('queue.case')}</Table.Th>
+                <Table.Th scope="col">{t('queue.reference')}</Table.Th>
                 <Table.Th scope="col">{t('queue.program')}</Table.Th>
                 <Table.Th scope="col">{t('queue.hospital')}</Table.Th>
                 <Table.Th scope="col">{t('queue.state')}</Table.Th>
@@ -219,6 +221,9 @@ export function WorkQueue(props: {
                     >
                       {c.id.slice(0, 10)}
                     </Link>
+                  </Table.Td>
+                  <Table.Td className="mono" data-testid="queue-reference">
+                    {caseReference(c.id)}
                   </Table.Td>
                   <Table.Td>{programName(c.program)}</Table.Td>
                   <Table.Td>{orgName(c.hospital)}</Table.Td>

@@ -143,6 +143,7 @@ export const staff = catalog(
     },
     queue: {
       title: 'Work queue',
+      reference: 'Reference',
       intro: 'The cases waiting for your roles, newest first.',
       introAll: 'Every case you may see, newest first.',
       byState: 'Filter by state',
@@ -170,6 +171,7 @@ export const staff = catalog(
       title: 'Case {{id}}',
       back: 'Back to the work queue',
       number: 'Case number',
+      reference: 'Reference',
       state: 'State',
       program: 'Program',
       hospital: 'Hospital',
@@ -412,6 +414,7 @@ export const staff = catalog(
     },
     queue: {
       title: '待辦案件',
+      reference: '參考編號',
       intro: '等待您的角色處理的案件，最新的在前。',
       introAll: '您可查看的所有案件，最新的在前。',
       byState: '依狀態篩選',
@@ -439,6 +442,7 @@ export const staff = catalog(
       title: '案件 {{id}}',
       back: '回到待辦案件',
       number: '案件編號',
+      reference: '參考編號',
       state: '狀態',
       program: '計劃',
       hospital: '醫院',
@@ -680,6 +684,7 @@ export const staff = catalog(
     },
     queue: {
       title: '待办案件',
+      reference: '参考编号',
       intro: '等待您的角色处理的案件，最新的在前。',
       introAll: '您可查看的所有案件，最新的在前。',
       byState: '按状态筛选',
@@ -707,6 +712,7 @@ export const staff = catalog(
       title: '案件 {{id}}',
       back: '回到待办案件',
       number: '案件编号',
+      reference: '参考编号',
       state: '状态',
       program: '项目',
       hospital: '医院',
