@@ -13,6 +13,9 @@ export function ScrollTable(props: { minWidth: number; label: string; children: 
       tabIndex={0}
       role="region"
       aria-label={props.label}
+      // Positioned, so that what is placed absolutely inside (a visually hidden label) scrolls
+      // with the table instead of widening the page.
+      style={{ position: 'relative' }}
     >
       {props.children}
     </Table.ScrollContainer>
