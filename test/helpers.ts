@@ -110,19 +110,22 @@ export async function post(
   text: string,
   contentType = 'application/json',
 ) {
+  const send = () =>
+    fetch(url + path, { method: 'POST', headers: { 'content-type': contentType }, body: text });
   let res: Response;
   try {
-    res = await fetch(url + path, {
-      method: 'POST',
-      headers: { 'content-type': contentType },
-      body: text,
-    });
+    res = await send();
   } catch (e) {
     // fetch says only "fetch failed": name the socket's own error, which says why.
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`POST ${path}: ${(e as Error).message}: ${cause?.code ?? cause?.message}`, {
-      cause: e,
-    });
+    // A kept-alive connection the server closed just as this request went out is reset before
+    // anything was answered; a submission is idempotent (the same text is answered alike), so a
+    // client sends it again, once.
+    if (cause?.code === 'ECONNRESET') res = await send();
+    else
+      throw new Error(`POST ${path}: ${(e as Error).message}: ${cause?.code ?? cause?.message}`, {
+        cause: e,
+      });
   }
   return {
     status: res.status,
