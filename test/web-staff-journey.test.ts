@@ -439,7 +439,11 @@ describe('one case from application to closed, through the screens of three orga
           `${BATCH_REFERENCE} ${caseReference(v.case.id)}`,
         );
       }
-      assert.match(await p.getByTestId('export-summary').innerText(), /^2 in the batch/);
+      // The batch is chosen for the bank once the queue's reads are refreshed, after the results.
+      await p
+        .getByTestId('export-summary')
+        .getByText(/^2 in the batch/)
+        .waitFor({ timeout: 30_000 });
       await noViolations(p, 'the batch paid');
       await docScreenshot(p, 'staff-journey-batch');
 
