@@ -166,7 +166,11 @@ describe('finance and oversight workspaces', () => {
       assert.equal(v.case.payments.at(-1)?.reference, `${REFERENCE} ${caseReference(id)}`);
     }
     // The batch just paid is chosen for the bank already.
-    assert.match(await p.getByTestId('export-summary').innerText(), /^2 in the batch/);
+    // (handed over once the queue's reads have been refreshed, a moment after the results show)
+    await p
+      .getByTestId('export-summary')
+      .getByText(/^2 in the batch/)
+      .waitFor({ timeout: 30_000 });
     await shot(p, 'staff-finance.png');
 
     // A bad amount is refused before anything is signed, in words.

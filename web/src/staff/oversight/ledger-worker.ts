@@ -21,11 +21,11 @@ const port = self as unknown as {
 
 const PAGE = 1000;
 
-/** Whether a payload names the case anywhere in its values (a few levels down). */
-function names(value: unknown, id: string, depth = 0): boolean {
-  if (typeof value === 'string') return value === id;
+/** Whether a payload names one of `ids` anywhere in its values (a few levels down). */
+function names(value: unknown, ids: ReadonlySet<string>, depth = 0): boolean {
+  if (typeof value === 'string') return ids.has(value);
   if (depth > 4 || value === null || typeof value !== 'object') return false;
-  return Object.values(value).some((v) => names(v, id, depth + 1));
+  return Object.values(value).some((v) => names(v, ids, depth + 1));
 }
 
 async function trail(client: AidClient, caseId: string): Promise<TrailEntry[]> {
@@ -33,6 +33,9 @@ async function trail(client: AidClient, caseId: string): Promise<TrailEntry[]> {
   const found: TrailEntry[] = [];
   let pending: Omit<TrailEntry, 'time' | 'height'>[] = [];
   let start = 0;
+  // The case and its documents: a read or an erasure names the document (the attaching
+  // transaction), not the case.
+  const related = new Set([caseId]);
   while (start < size) {
     const entries = await client.entries(start, Math.min(size, start + PAGE));
     if (entries.length === 0) throw new AidError('UNAVAILABLE', 'the node served no entries');
@@ -46,7 +49,8 @@ async function trail(client: AidClient, caseId: string): Promise<TrailEntry[]> {
       }
       const tx: SignedTx = leaf.tx;
       const id = txIdOf(canonicalJson(tx));
-      if (id !== caseId && !names(tx.payload, caseId)) continue;
+      if (id !== caseId && !names(tx.payload, related)) continue;
+      if (tx.type === 'documents.attach' && leaf.result.ok) related.add(id);
       pending.push({
         index,
         id,
