@@ -273,7 +273,7 @@ describe('applicant portal', () => {
     await readsTable.getByText('City Medical Security Bureau · program reviewer').waitFor();
     assert.equal(
       await main
-        .getByRole('link', { name: 'Check on the public record: the read of invoice' })
+        .getByRole('link', { name: 'Check on the public record: the read of hospital invoice' })
         .getAttribute('href'),
       `/verify/${opened.read}`,
     );

@@ -12,13 +12,12 @@ import {
   AidError,
   caseDocuments,
   MAX_DOCUMENT_BYTES,
-  program,
   sniffFormat,
   uploadDocument,
   type CaseRecord,
-  type Names,
 } from '@sdk';
 import { client } from '../lib/api';
+import { useDocumentKinds } from '../lib/document-kinds';
 import { useLocale } from '../lib/locale-context';
 import { Section } from '../components/Section';
 import { When } from '../components/When';
@@ -32,12 +31,7 @@ export function CaseDocuments(props: { rec: CaseRecord; unlocked: Unlocked }) {
   const { lang } = useLocale();
   const qc = useQueryClient();
   const { rec } = props;
-  const detail = useQuery({
-    queryKey: ['program', rec.program, lang],
-    queryFn: () => program(client, rec.program, lang),
-    staleTime: 60_000,
-  });
-  const asked: readonly { name: string; labels: Names }[] = detail.data?.definition.documents ?? [];
+  const { kinds: asked, label } = useDocumentKinds(rec.program);
   const key = ['me', props.unlocked.key, 'documents', rec.id];
   const q = useQuery({
     queryKey: key,
@@ -50,7 +44,6 @@ export function CaseDocuments(props: { rec: CaseRecord; unlocked: Unlocked }) {
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState(false);
 
-  const label = (k: string) => asked.find((a) => a.name === k)?.labels[lang] ?? k;
   const words = (code: string) =>
     (WORDED as readonly string[]).includes(code)
       ? t(`problems.${code as (typeof WORDED)[number]}`)

@@ -50,6 +50,7 @@ import { CaseReference, MoneySummary, NextWhen } from './CaseSummary';
 import { When } from '../components/When';
 import { RequireUnlocked, useApplicantPrograms } from './AccountPage';
 import { StateBadge } from './StateBadge';
+import { useDocumentKinds } from '../lib/document-kinds';
 import { useApplicantLive } from './live';
 import { CaseDocuments } from './CaseDocuments';
 import { submitSigned, withToken, type Unlocked } from './session';
@@ -219,6 +220,7 @@ function DocumentReads(props: { rec: CaseRecord; unlocked: Unlocked }) {
   const { t } = useTranslation('applicant');
   const { lang } = useLocale();
   const orgName = useOrgName();
+  const { label } = useDocumentKinds(props.rec.program);
   const q = useQuery({
     queryKey: ['me', props.unlocked.key, 'documents', props.rec.id],
     queryFn: () => withToken(lang, (tok) => caseDocuments(client, tok, props.rec.id)),
@@ -256,13 +258,13 @@ function DocumentReads(props: { rec: CaseRecord; unlocked: Unlocked }) {
                       ? t('reads.you')
                       : `${orgName(r.org)} · ${READ_ROLE_LABELS[r.as]?.[lang] ?? r.as}`}
                   </Table.Td>
-                  <Table.Td>{r.kind}</Table.Td>
+                  <Table.Td>{label(r.kind)}</Table.Td>
                   <Table.Td>
                     <Anchor
                       component={Link}
                       to={`/verify/${r.tx}`}
                       className="tap-link"
-                      aria-label={t('reads.verifyRead', { kind: r.kind })}
+                      aria-label={t('reads.verifyRead', { kind: label(r.kind) })}
                     >
                       {t('timeline.verify')}
                     </Anchor>
