@@ -17,6 +17,7 @@ import { useSignedAction } from '../api';
 import { useStaffSession } from '../session';
 import { Refusal } from '../parts';
 import { askGate, reviewGate, type Block } from './gate';
+import { documentsInReview } from '../documents/DocumentsPanel';
 import { CaseDocumentsPanel, CaseSources } from './Evidence';
 import { useActionRefusal } from './words';
 
@@ -40,10 +41,9 @@ export function ReviewPanel(props: { rec: CaseRecord }) {
     queryFn: () => program(client, rec.program, lang),
     staleTime: 60_000,
   });
-  if (!v || v.org !== rec.owner) return null;
+  if (!v || !documentsInReview(rec, v.org, v.roles)) return null;
   const deciding = rec.state === 'assessed' || rec.state === 'appealed';
   const waiting = rec.state === 'info-requested';
-  if (!deciding && !waiting && rec.state !== 'verified') return null;
   const currency = prog.data?.currency ?? 'CNY';
   return (
     <Stack gap="lg" data-testid="review-panel">
