@@ -9,6 +9,7 @@ import { Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@man
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { PageButtons, useCursorPages } from './parts';
 import {
   caseCounts,
   caseReference,
@@ -50,9 +51,9 @@ export function WorkQueue(props: {
   const [search, setSearch] = useState('');
   const [searchError, setSearchError] = useState<string | undefined>();
   const [id, setId] = useState('');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
-  const restart = () => setCursors([undefined]);
+  const pages = useCursorPages<string>();
+  const cursor = pages.cursor;
+  const restart = pages.restart;
 
   const programList = useQuery({
     queryKey: ['programs', lang],
@@ -242,33 +243,7 @@ export function WorkQueue(props: {
           </Table>
         </ScrollTable>
       )}
-      <Group gap="sm" justify="space-between">
-        <Text size="sm" aria-live="polite">
-          {t('queue.page', { n: cursors.length })}
-        </Text>
-        <Group gap="xs">
-          <Button
-            variant="default"
-            size="xs"
-            disabled={cursors.length === 1}
-            onClick={() => setCursors((c) => c.slice(0, -1))}
-          >
-            {t('queue.newer')}
-          </Button>
-          <Button
-            variant="default"
-            size="xs"
-            disabled={!page.data?.nextCursor}
-            onClick={() => {
-              const next = page.data?.nextCursor;
-              if (next) setCursors((c) => [...c, next]);
-            }}
-            data-testid="queue-older"
-          >
-            {t('queue.older')}
-          </Button>
-        </Group>
-      </Group>
+      <PageButtons pages={pages} next={page.data?.nextCursor} showPage olderTestId="queue-older" />
     </Stack>
   );
 }

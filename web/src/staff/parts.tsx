@@ -1,6 +1,6 @@
 /** Pieces the staff pages share: role names, key fingerprints, refusals in words, passphrases. */
 import { useCallback, useState, type ReactNode } from 'react';
-import { Alert, Group, PasswordInput, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Progress, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { AidError } from '@sdk';
 import { useErrorText } from '../components/Status';
@@ -194,4 +194,63 @@ export function downloadText(name: string, text: string, type = 'application/jso
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Pages of a list read newest first, by cursor: the cursor of each page seen, so "Newer" steps
+ * back through them and "Older" steps on to the cursor the last page gave.
+ */
+export function useCursorPages<C extends string | number>() {
+  const [cursors, setCursors] = useState<(C | undefined)[]>([undefined]);
+  return {
+    /** The cursor of the page shown (undefined on the first). */
+    cursor: cursors[cursors.length - 1],
+    /** The number of the page shown, from 1. */
+    n: cursors.length,
+    /** Back to the first page, when the list's filter changes. */
+    restart: () => setCursors([undefined]),
+    newer: () => setCursors((c) => c.slice(0, -1)),
+    older: (next: C) => setCursors((c) => [...c, next]),
+  };
+}
+
+/**
+ * The "Newer" and "Older" buttons under a list paged by `useCursorPages`; `next` is the cursor
+ * the shown page gave (none on the last page). With `showPage`, the page's number beside them.
+ */
+export function PageButtons<C extends string | number>(props: {
+  pages: ReturnType<typeof useCursorPages<C>>;
+  next: C | undefined;
+  showPage?: boolean;
+  olderTestId?: string;
+}) {
+  const { t } = useTranslation('staff');
+  const { pages, next } = props;
+  const buttons = (
+    <Group gap="xs" justify={props.showPage ? undefined : 'flex-end'}>
+      <Button variant="default" size="xs" disabled={pages.n === 1} onClick={pages.newer}>
+        {t('queue.newer')}
+      </Button>
+      <Button
+        variant="default"
+        size="xs"
+        disabled={next === undefined || next === ''}
+        onClick={() => {
+          if (next !== undefined && next !== '') pages.older(next);
+        }}
+        data-testid={props.olderTestId}
+      >
+        {t('queue.older')}
+      </Button>
+    </Group>
+  );
+  if (!props.showPage) return buttons;
+  return (
+    <Group gap="sm" justify="space-between">
+      <Text size="sm" aria-live="polite">
+        {t('queue.page', { n: pages.n })}
+      </Text>
+      {buttons}
+    </Group>
+  );
 }

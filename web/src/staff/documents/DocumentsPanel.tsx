@@ -49,8 +49,29 @@ export const DOCUMENT_PANEL_ROLES: readonly StaffRole[] = [
 
 const ENDED = ['closed', 'withdrawn', 'cancelled'];
 
+/** The states in which the owner's reviewers and managers review a case (review/ReviewPanel.tsx). */
+export const REVIEW_STATES: readonly string[] = [
+  'verified',
+  'assessed',
+  'appealed',
+  'info-requested',
+];
+
+/**
+ * Whether the review panel shows this member the case's documents (review/Evidence.tsx,
+ * `CaseDocumentsPanel`, with the attach form): then this panel steps aside, so the documents
+ * are listed once on the page.
+ */
+export function documentsInReview(rec: CaseRecord, org: string, roles: readonly string[]): boolean {
+  return (
+    org === rec.owner &&
+    REVIEW_STATES.includes(rec.state) &&
+    roles.some((r) => r === 'reviewer' || r === 'program-manager')
+  );
+}
+
 /** Whether the member may attach to this case (docs/documents.md "Who may do what"). */
-function mayAttach(rec: CaseRecord, org: string, roles: readonly string[]): boolean {
+export function mayAttach(rec: CaseRecord, org: string, roles: readonly string[]): boolean {
   if (ENDED.includes(rec.state)) return false;
   if (org === rec.hospital && roles.some((r) => r === 'clerk' || r === 'social-worker'))
     return true;
@@ -78,6 +99,7 @@ export function DocumentsPanel(props: { rec: CaseRecord }) {
   const docs = useStaffQuery(['documents', rec.id], (tok) => caseDocuments(client, tok, rec.id));
   const { kinds, label } = useDocumentKinds(rec.program);
   const v = s?.viewer;
+  if (v && documentsInReview(rec, v.org, v.roles)) return null;
   return (
     <Section id="documents-title" title={t('docs.title')}>
       {docs.isPending ? (
@@ -239,7 +261,7 @@ function OpenDocument(props: { doc: DocumentRecord; label: string }) {
   );
 }
 
-function AttachForm(props: { rec: CaseRecord; kinds: { name: string; label: string }[] }) {
+export function AttachForm(props: { rec: CaseRecord; kinds: { name: string; label: string }[] }) {
   const { t } = useTranslation('hospital');
   const refusal = useHospitalRefusal();
   const [kind, setKind] = useState(props.kinds[0]?.name ?? '');

@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Anchor, Button, Checkbox, Group, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { PageButtons, useCursorPages } from '../parts';
 import { AidError, caseReference, type ProgramView } from '@sdk';
 import { useFormats } from '../../lib/locale-context';
 import { Section } from '../../components/Section';
@@ -31,8 +32,8 @@ export function BankExport(props: { programs: readonly ProgramView[]; preselect:
   const fmt = useFormats();
   const orgName = useOrgName();
   const refusal = useMoneyRefusal();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages<string>();
+  const cursor = pages.cursor;
   const page = useCasePage('finance-disbursed', 'disbursed', { cursor, limit: 50 });
   const rows = page.data?.cases ?? [];
   const views = useCaseViews(rows.map((r) => r.id));
@@ -141,27 +142,7 @@ export function BankExport(props: { programs: readonly ProgramView[]; preselect:
           </Table>
         </ScrollTable>
       )}
-      <Group gap="xs" justify="flex-end">
-        <Button
-          variant="default"
-          size="xs"
-          disabled={cursors.length === 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          {t('queue.newer')}
-        </Button>
-        <Button
-          variant="default"
-          size="xs"
-          disabled={!page.data?.nextCursor}
-          onClick={() => {
-            const next = page.data?.nextCursor;
-            if (next) setCursors((c) => [...c, next]);
-          }}
-        >
-          {t('queue.older')}
-        </Button>
-      </Group>
+      <PageButtons pages={pages} next={page.data?.nextCursor} />
       <Stack gap="sm">
         <Text aria-live="polite" data-testid="export-summary">
           {t('export.chosen', { n: selected.length })}

@@ -22,6 +22,7 @@ import {
 } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { PageButtons, useCursorPages } from '../parts';
 import { AidError, caseReference, STATE_LABELS, type CaseView, type ProgramView } from '@sdk';
 import { queryClient } from '../../lib/api';
 import { useFormats, useLocale } from '../../lib/locale-context';
@@ -55,8 +56,8 @@ export function DisburseQueue(props: {
   const orgName = useOrgName();
   const refusal = useMoneyRefusal();
   const [program, setProgram] = useState('');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages<string>();
+  const cursor = pages.cursor;
   const page = useCasePage('finance-queue', 'funded,waitlisted', { program, cursor, limit: 20 });
   const rows = page.data?.cases ?? [];
   const views = useCaseViews(rows.map((r) => r.id));
@@ -134,7 +135,7 @@ export function DisburseQueue(props: {
         value={program}
         onChange={(e) => {
           setProgram(e.currentTarget.value);
-          setCursors([undefined]);
+          pages.restart();
         }}
         data-testid="finance-program"
         maw={420}
@@ -215,27 +216,7 @@ export function DisburseQueue(props: {
           </Table>
         </ScrollTable>
       )}
-      <Group gap="xs" justify="flex-end">
-        <Button
-          variant="default"
-          size="xs"
-          disabled={cursors.length === 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          {t('queue.newer')}
-        </Button>
-        <Button
-          variant="default"
-          size="xs"
-          disabled={!page.data?.nextCursor}
-          onClick={() => {
-            const next = page.data?.nextCursor;
-            if (next) setCursors((c) => [...c, next]);
-          }}
-        >
-          {t('queue.older')}
-        </Button>
-      </Group>
+      <PageButtons pages={pages} next={page.data?.nextCursor} />
       <form onSubmit={ask} aria-labelledby="batch-title">
         <Stack gap="sm">
           <Text fw={600} id="batch-title" aria-live="polite" data-testid="batch-summary">

@@ -6,9 +6,10 @@
  * payload names a case, to that case: the leaf is read from the public log to find it.
  */
 import { useState, type FormEvent } from 'react';
-import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Table, Text, TextInput } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { PageButtons, useCursorPages } from '../parts';
 import { useQuery } from '@tanstack/react-query';
 import {
   canonicalJson,
@@ -106,9 +107,9 @@ export function RefusalsPage() {
   const [typeText, setTypeText] = useState('');
   const [type, setType] = useState('');
   const [typeError, setTypeError] = useState<string | undefined>();
-  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
-  const before = cursors[cursors.length - 1];
-  const restart = () => setCursors([undefined]);
+  const pages = useCursorPages<number>();
+  const before = pages.cursor;
+  const restart = pages.restart;
 
   const list = useStaffQuery(['refusals', code, org, type, before], (tok) => {
     const q = new URLSearchParams({ limit: String(PAGE) });
@@ -234,35 +235,12 @@ export function RefusalsPage() {
           </Table>
         </ScrollTable>
       )}
-      <Stack gap="xs">
-        <Group gap="sm" justify="space-between">
-          <Text size="sm" aria-live="polite">
-            {t('refusals.page', { n: cursors.length })}
-          </Text>
-          <Group gap="xs">
-            <Button
-              variant="default"
-              size="xs"
-              disabled={cursors.length === 1}
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-            >
-              {t('refusals.newer')}
-            </Button>
-            <Button
-              variant="default"
-              size="xs"
-              disabled={list.data?.nextBefore === undefined}
-              onClick={() => {
-                const next = list.data?.nextBefore;
-                if (next !== undefined) setCursors((c) => [...c, next]);
-              }}
-              data-testid="refusals-older"
-            >
-              {t('refusals.older')}
-            </Button>
-          </Group>
-        </Group>
-      </Stack>
+      <PageButtons
+        pages={pages}
+        next={list.data?.nextBefore}
+        showPage
+        olderTestId="refusals-older"
+      />
     </Page>
   );
 }

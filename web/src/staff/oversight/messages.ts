@@ -61,9 +61,6 @@ export const oversight = catalog(
       tx: 'Transaction',
       txLink: 'Transaction at log entry {{index}}',
       empty: 'No refused transaction matches.',
-      page: 'Page {{n}}',
-      newer: 'Newer',
-      older: 'Older',
     },
     freeze: {
       title: 'Freeze',
@@ -164,9 +161,6 @@ export const oversight = catalog(
       tx: '交易',
       txLink: '第 {{index}} 項日誌記錄的交易',
       empty: '沒有符合的被拒交易。',
-      page: '第 {{n}} 頁',
-      newer: '較新',
-      older: '較舊',
     },
     freeze: {
       title: '凍結',
@@ -264,9 +258,6 @@ export const oversight = catalog(
       tx: '交易',
       txLink: '第 {{index}} 条日志记录的交易',
       empty: '没有符合的被拒交易。',
-      page: '第 {{n}} 页',
-      newer: '较新',
-      older: '较旧',
     },
     freeze: {
       title: '冻结',

@@ -47,6 +47,14 @@ export function DraftForm(props: { initial: Draft; baseVersion: number }) {
   const err = (field: string): string | undefined =>
     shown && errors[field] ? t(`errors.${errors[field] as 'required'}`) : undefined;
   const set = (patch: Partial<Draft>) => setD((x) => ({ ...x, ...patch }));
+  /** Changes one entry of a list of the draft (a condition, a required document), found by key. */
+  const editEntry = <L extends EntryList>(list: L, key: number, patch: Partial<Draft[L][number]>) =>
+    setD((x) => ({
+      ...x,
+      [list]: (x[list] as Draft[L][number][]).map((y) => (y.key === key ? { ...y, ...patch } : y)),
+    }));
+  const removeEntry = (list: EntryList, key: number) =>
+    setD((x) => ({ ...x, [list]: (x[list] as { key: number }[]).filter((y) => y.key !== key) }));
   const published = publish.state.kind === 'done';
 
   async function doPublish() {
@@ -122,72 +130,38 @@ export function DraftForm(props: { initial: Draft; baseVersion: number }) {
       <Section small id="conditions-title" title={t('draft.conditions')}>
         <Text size="sm">{t('draft.conditionsHelp')}</Text>
         {d.conditions.map((c, i) => (
-          <fieldset key={c.key} className="draft-group" data-testid="draft-condition">
-            <legend>{t('draft.condition', { n: i + 1 })}</legend>
-            <Stack gap="sm">
-              <TextInput
-                label={t('draft.conditionName')}
-                description={t('draft.slugHelp')}
-                value={c.name}
-                onChange={(e) => {
-                  const name = e.currentTarget.value.trim();
-                  setD((x) => ({
-                    ...x,
-                    conditions: x.conditions.map((y) => (y.key === c.key ? { ...y, name } : y)),
-                  }));
-                }}
-                required
-                error={err(`conditions.${i}.name`)}
-                data-testid="condition-name"
-              />
-              <NamesFields
-                legend={t('draft.conditionLabels')}
-                value={c.labels}
-                onChange={(labels) =>
-                  setD((x) => ({
-                    ...x,
-                    conditions: x.conditions.map((y) => (y.key === c.key ? { ...y, labels } : y)),
-                  }))
-                }
-                error={(l) => err(`conditions.${i}.labels.${l}`)}
-                testId="condition-label"
-              />
-              <CelField
-                value={c.expr}
-                onChange={(expr) =>
-                  setD((x) => ({
-                    ...x,
-                    conditions: x.conditions.map((y) => (y.key === c.key ? { ...y, expr } : y)),
-                  }))
-                }
-                n={i + 1}
-              />
-              {c.attested && c.attested.length > 0 && (
-                <Text size="sm">
-                  {t('draft.attested')}{' '}
-                  {c.attested.map((a) => (
-                    <span key={a.fact}>
-                      <FactName name={a.fact} /> (
-                      {a.by.map((b) => t(`orgTypes.${b as 'hospital'}`)).join(', ')}){' '}
-                    </span>
-                  ))}
-                </Text>
-              )}
-              <div>
-                <Button
-                  variant="subtle"
-                  size="xs"
-                  disabled={d.conditions.length === 1}
-                  onClick={() =>
-                    setD((x) => ({ ...x, conditions: x.conditions.filter((y) => y.key !== c.key) }))
-                  }
-                  aria-label={t('draft.removeConditionN', { n: i + 1 })}
-                >
-                  {t('draft.remove')}
-                </Button>
-              </div>
-            </Stack>
-          </fieldset>
+          <DraftEntry
+            key={c.key}
+            testId="draft-condition"
+            legend={t('draft.condition', { n: i + 1 })}
+            nameLabel={t('draft.conditionName')}
+            nameTestId="condition-name"
+            labelsLegend={t('draft.conditionLabels')}
+            labelTestId="condition-label"
+            removeLabel={t('draft.removeConditionN', { n: i + 1 })}
+            removeDisabled={d.conditions.length === 1}
+            entry={c}
+            error={(f) => err(`conditions.${i}.${f}`)}
+            onChange={(patch) => editEntry('conditions', c.key, patch)}
+            onRemove={() => removeEntry('conditions', c.key)}
+          >
+            <CelField
+              value={c.expr}
+              onChange={(expr) => editEntry('conditions', c.key, { expr })}
+              n={i + 1}
+            />
+            {c.attested && c.attested.length > 0 && (
+              <Text size="sm">
+                {t('draft.attested')}{' '}
+                {c.attested.map((a) => (
+                  <span key={a.fact}>
+                    <FactName name={a.fact} /> (
+                    {a.by.map((b) => t(`orgTypes.${b as 'hospital'}`)).join(', ')}){' '}
+                  </span>
+                ))}
+              </Text>
+            )}
+          </DraftEntry>
         ))}
         <div>
           <Button
@@ -244,49 +218,19 @@ export function DraftForm(props: { initial: Draft; baseVersion: number }) {
       <Section small id="documents-required-title" title={t('draft.documents')}>
         <Text size="sm">{t('draft.documentsHelp')}</Text>
         {d.documents.map((doc, i) => (
-          <fieldset key={doc.key} className="draft-group" data-testid="draft-document">
-            <legend>{t('draft.document', { n: i + 1 })}</legend>
-            <Stack gap="sm">
-              <TextInput
-                label={t('draft.documentName')}
-                description={t('draft.slugHelp')}
-                value={doc.name}
-                onChange={(e) => {
-                  const name = e.currentTarget.value.trim();
-                  setD((x) => ({
-                    ...x,
-                    documents: x.documents.map((y) => (y.key === doc.key ? { ...y, name } : y)),
-                  }));
-                }}
-                required
-                error={err(`documents.${i}.name`)}
-              />
-              <NamesFields
-                legend={t('draft.documentLabels')}
-                value={doc.labels}
-                onChange={(labels) =>
-                  setD((x) => ({
-                    ...x,
-                    documents: x.documents.map((y) => (y.key === doc.key ? { ...y, labels } : y)),
-                  }))
-                }
-                error={(l) => err(`documents.${i}.labels.${l}`)}
-                testId="document-label"
-              />
-              <div>
-                <Button
-                  variant="subtle"
-                  size="xs"
-                  onClick={() =>
-                    setD((x) => ({ ...x, documents: x.documents.filter((y) => y.key !== doc.key) }))
-                  }
-                  aria-label={t('draft.removeDocumentN', { n: i + 1 })}
-                >
-                  {t('draft.remove')}
-                </Button>
-              </div>
-            </Stack>
-          </fieldset>
+          <DraftEntry
+            key={doc.key}
+            testId="draft-document"
+            legend={t('draft.document', { n: i + 1 })}
+            nameLabel={t('draft.documentName')}
+            labelsLegend={t('draft.documentLabels')}
+            labelTestId="document-label"
+            removeLabel={t('draft.removeDocumentN', { n: i + 1 })}
+            entry={doc}
+            error={(f) => err(`documents.${i}.${f}`)}
+            onChange={(patch) => editEntry('documents', doc.key, patch)}
+            onRemove={() => removeEntry('documents', doc.key)}
+          />
         ))}
         <div>
           <Button
@@ -364,6 +308,66 @@ export function DraftForm(props: { initial: Draft; baseVersion: number }) {
 export function FactName(props: { name: string }) {
   const { lang } = useLocale();
   return <>{FACT_LABELS[props.name]?.[lang] ?? props.name}</>;
+}
+
+type EntryList = 'conditions' | 'documents';
+
+/**
+ * One entry of a draft's list (a condition, a required document) in its own group: its short
+ * name, its label in the three languages, what else it holds (`children`), and a button to remove it.
+ */
+function DraftEntry(props: {
+  testId: string;
+  legend: string;
+  nameLabel: string;
+  nameTestId?: string;
+  labelsLegend: string;
+  labelTestId: string;
+  removeLabel: string;
+  removeDisabled?: boolean;
+  entry: { name: string; labels: Names };
+  /** The fault of a field of the entry (`name`, `labels.en`, …), in words. */
+  error(field: string): string | undefined;
+  onChange(patch: { name?: string; labels?: Names }): void;
+  onRemove(): void;
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation('review');
+  return (
+    <fieldset className="draft-group" data-testid={props.testId}>
+      <legend>{props.legend}</legend>
+      <Stack gap="sm">
+        <TextInput
+          label={props.nameLabel}
+          description={t('draft.slugHelp')}
+          value={props.entry.name}
+          onChange={(e) => props.onChange({ name: e.currentTarget.value.trim() })}
+          required
+          error={props.error('name')}
+          data-testid={props.nameTestId}
+        />
+        <NamesFields
+          legend={props.labelsLegend}
+          value={props.entry.labels}
+          onChange={(labels) => props.onChange({ labels })}
+          error={(l) => props.error(`labels.${l}`)}
+          testId={props.labelTestId}
+        />
+        {props.children}
+        <div>
+          <Button
+            variant="subtle"
+            size="xs"
+            disabled={props.removeDisabled ?? false}
+            onClick={props.onRemove}
+            aria-label={props.removeLabel}
+          >
+            {t('draft.remove')}
+          </Button>
+        </div>
+      </Stack>
+    </fieldset>
+  );
 }
 
 /** A name in each of the three languages. */

@@ -7,14 +7,12 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { Anchor, Button, Group, Image, Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
   caseDocuments,
   caseSources,
   FACT_LABELS,
-  program,
   READ_ROLE_LABELS,
   readDocument,
   type CaseRecord,
@@ -30,6 +28,7 @@ import { useOrgName } from '../../applicant/shared';
 import { useStaffQuery } from '../api';
 import { chainId, useStaffSession, withToken } from '../session';
 import { Refusal } from '../parts';
+import { AttachForm, mayAttach, useDocumentKinds } from '../documents/DocumentsPanel';
 import { useActionRefusal } from './words';
 
 /** The facts of each source of the case, as the program's assessors may read them. */
@@ -147,7 +146,11 @@ interface Opened {
   format: string | undefined;
 }
 
-/** The case's documents, opened by a recorded read, and every read of them. */
+/**
+ * The case's documents, opened by a recorded read, every read of them and, where the member may,
+ * the form to attach one: the one list of documents the owner's reviewers see on a case in review
+ * (documents/DocumentsPanel.tsx steps aside for them).
+ */
 export function CaseDocumentsPanel(props: { rec: CaseRecord }) {
   const { t } = useTranslation('review');
   const { lang } = useLocale();
@@ -156,11 +159,8 @@ export function CaseDocumentsPanel(props: { rec: CaseRecord }) {
   const s = useStaffSession();
   const { rec } = props;
   const docs = useStaffQuery(['documents', rec.id], (tok) => caseDocuments(client, tok, rec.id));
-  const prog = useQuery({
-    queryKey: ['program', rec.program, lang],
-    queryFn: () => program(client, rec.program, lang),
-    staleTime: 60_000,
-  });
+  const { kinds, label } = useDocumentKinds(rec.program);
+  const v = s?.viewer;
   const [opened, setOpened] = useState<Record<string, Opened>>({});
   const [busy, setBusy] = useState<string | undefined>();
   const [failed, setFailed] = useState<unknown>();
@@ -172,10 +172,6 @@ export function CaseDocumentsPanel(props: { rec: CaseRecord }) {
     },
     [],
   );
-  const kindName = (kind: string) => {
-    const d = prog.data?.definition.documents.find((x) => x.name === kind);
-    return d ? d.labels[lang] : kind;
-  };
 
   async function open(d: DocumentRecord) {
     if (!s) return;
@@ -209,7 +205,7 @@ export function CaseDocumentsPanel(props: { rec: CaseRecord }) {
           <Stack component="ul" gap="sm" className="review-list" data-testid="case-documents">
             {docs.data.documents.map((d) => {
               const o = opened[d.id];
-              const name = kindName(d.kind);
+              const name = label(d.kind);
               return (
                 <li key={d.id} data-testid="case-document">
                   <Group gap="sm" wrap="wrap" align="center">
@@ -297,13 +293,13 @@ export function CaseDocumentsPanel(props: { rec: CaseRecord }) {
                           </>
                         )}
                       </Table.Td>
-                      <Table.Td>{kindName(r.kind)}</Table.Td>
+                      <Table.Td>{label(r.kind)}</Table.Td>
                       <Table.Td>
                         <Anchor
                           component={Link}
                           to={`/explorer/tx/${r.tx}`}
                           size="sm"
-                          aria-label={t('documents.recordNamed', { name: kindName(r.kind) })}
+                          aria-label={t('documents.recordNamed', { name: label(r.kind) })}
                         >
                           {t('documents.record')}
                         </Anchor>
@@ -315,6 +311,9 @@ export function CaseDocumentsPanel(props: { rec: CaseRecord }) {
             </ScrollTable>
           )}
         </Stack>
+      )}
+      {v && mayAttach(rec, v.org, v.roles) && kinds.length > 0 && (
+        <AttachForm rec={rec} kinds={kinds.map((k) => ({ name: k.name, label: label(k.name) }))} />
       )}
     </Section>
   );

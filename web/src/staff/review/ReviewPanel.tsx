@@ -17,6 +17,7 @@ import { useSignedAction } from '../api';
 import { useStaffSession } from '../session';
 import { Refusal } from '../parts';
 import { askGate, reviewGate, type Block } from './gate';
+import { documentsInReview } from '../documents/DocumentsPanel';
 import { CaseDocumentsPanel, CaseSources } from './Evidence';
 import { useActionRefusal } from './words';
 
@@ -40,10 +41,9 @@ export function ReviewPanel(props: { rec: CaseRecord }) {
     queryFn: () => program(client, rec.program, lang),
     staleTime: 60_000,
   });
-  if (!v || v.org !== rec.owner) return null;
+  if (!v || !documentsInReview(rec, v.org, v.roles)) return null;
   const deciding = rec.state === 'assessed' || rec.state === 'appealed';
   const waiting = rec.state === 'info-requested';
-  if (!deciding && !waiting && rec.state !== 'verified') return null;
   const currency = prog.data?.currency ?? 'CNY';
   return (
     <Stack gap="lg" data-testid="review-panel">
@@ -102,6 +102,32 @@ function Decide(props: { rec: CaseRecord }) {
 }
 
 /** Why an action is closed to this member, in words, before the click. */
+/** The reason a decision or a request gives, chosen from the ledger's list; none chosen is said. */
+function ReasonSelect(props: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  disabled: boolean;
+  /** Whether the form was sent without a reason. */
+  missing: boolean;
+  reasons: { value: string; label: string }[];
+  testId: string;
+}) {
+  const { t } = useTranslation('review');
+  return (
+    <NativeSelect
+      label={props.label}
+      value={props.value}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+      disabled={props.disabled}
+      required
+      error={props.missing ? t('decide.reasonMissing') : undefined}
+      data={[{ value: '', label: t('decide.chooseReason') }, ...props.reasons]}
+      data-testid={props.testId}
+    />
+  );
+}
+
 function BlockNotice(props: { block: Block; testId: string }) {
   const { t } = useTranslation('review');
   return (
@@ -174,21 +200,17 @@ function ReviewForm(props: { rec: CaseRecord; block: Block | undefined }) {
             />
           </Group>
         </Radio.Group>
-        <NativeSelect
+        <ReasonSelect
           label={t('decide.reason')}
           value={reason}
-          onChange={(e) => setReason(e.currentTarget.value)}
+          onChange={setReason}
           disabled={disabled}
-          required
-          error={missing ? t('decide.reasonMissing') : undefined}
-          data={[
-            { value: '', label: t('decide.chooseReason') },
-            ...reasons.map((r) => ({
-              value: r,
-              label: REVIEW_REASONS[r as keyof typeof REVIEW_REASONS][lang],
-            })),
-          ]}
-          data-testid="review-reason"
+          missing={missing}
+          reasons={reasons.map((r) => ({
+            value: r,
+            label: REVIEW_REASONS[r as keyof typeof REVIEW_REASONS][lang],
+          }))}
+          testId="review-reason"
         />
         <Textarea
           label={t('decide.note')}
@@ -279,21 +301,17 @@ function AskForm(props: { rec: CaseRecord; block: Block | undefined }) {
             />
           </Group>
         </Radio.Group>
-        <NativeSelect
+        <ReasonSelect
           label={t('ask.reason')}
           value={reason}
-          onChange={(e) => setReason(e.currentTarget.value)}
+          onChange={setReason}
           disabled={disabled}
-          required
-          error={missing ? t('decide.reasonMissing') : undefined}
-          data={[
-            { value: '', label: t('decide.chooseReason') },
-            ...Object.entries(INFO_REASONS).map(([value, words]) => ({
-              value,
-              label: words[lang],
-            })),
-          ]}
-          data-testid="ask-reason"
+          missing={missing}
+          reasons={Object.entries(INFO_REASONS).map(([value, words]) => ({
+            value,
+            label: words[lang],
+          }))}
+          testId="ask-reason"
         />
         <Textarea
           label={t('ask.note')}
