@@ -33,6 +33,7 @@ const BANKING = {
     // A name a spreadsheet would run as a formula, were it not escaped.
     'general-hospital': {
       name: '=HYPERLINK("http://evil.example","General Hospital")',
+      // The example IBAN of the IBAN literature and its bank's BIC: test data, no one's account.
       account: { iban: 'DE89370400440532013000' },
       agent: { bic: 'COBADEFFXXX' },
     },

@@ -33,6 +33,7 @@ import { sha256 } from '../src/core/hash.js';
 import { CSV_COLUMNS } from '../src/domains/aid/payments-export.js';
 import { CITY_PROGRAM } from '../src/domains/aid/demo.js';
 import { seedOf } from './helpers.js';
+import { DEMO_BANKING } from './banking-fixture.js';
 import { DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture.js';
 import {
   importAndSignIn,
@@ -49,35 +50,6 @@ const REGULATOR = 'audit-office/auditor-1';
 /** A payment reference a spreadsheet would run as a formula, were it not escaped. */
 const REFERENCE = '=SUM(1+1)';
 const SCREENSHOTS = process.env['AIDLEDGER_SCREENSHOTS'] === '1';
-
-const BANKING = {
-  debtor: {
-    name: 'City Civil Affairs Bureau',
-    accounts: {
-      CNY: {
-        account: { id: '6222020200112233445', scheme: 'CNAPS-ACCOUNT' },
-        agent: { clearing: { system: 'CNAPS', member: '102100099996' } },
-      },
-    },
-  },
-  payees: {
-    'general-hospital': {
-      name: 'General Hospital',
-      account: { iban: 'DE89370400440532013000' },
-      agent: { bic: 'COBADEFFXXX' },
-    },
-    'children-hospital': {
-      name: 'Children’s Hospital',
-      account: { id: '6222020200998877665' },
-      agent: { clearing: { system: 'CNAPS', member: '102100099997' } },
-    },
-    'east-hospital': {
-      name: 'East District Central Hospital',
-      account: { id: '6222020200554433221' },
-      agent: { clearing: { system: 'CNAPS', member: '102100099998' } },
-    },
-  },
-};
 
 /** The browser logs a node's refusal (a 4xx or 5xx answer) itself; nothing else may reach it. */
 function onlyStatus(errors: string[], status: number): string[] {
@@ -191,7 +163,7 @@ describe('finance and oversight workspaces', () => {
       assert.match(await problem.innerText(), /This node has no bank details/);
       await noViolations(p, 'the bank export without bank details');
 
-      writeFileSync(join(web.node.dir, 'banking.json'), JSON.stringify(BANKING));
+      writeFileSync(join(web.node.dir, 'banking.json'), JSON.stringify(DEMO_BANKING));
       const views = await Promise.all(batch.map(ledgerCase));
       const currency = 'CNY' as Currency;
       const major = (v: CaseView) => majorUnits(toAmount(BigInt(v.case.amount!)), currency);

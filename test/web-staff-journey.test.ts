@@ -34,6 +34,7 @@ import { majorUnits, toAmount, type Currency } from '../src/core/money.js';
 import { CSV_COLUMNS } from '../src/domains/aid/payments-export.js';
 import { CITY_PROGRAM, cnIdNumber } from '../src/domains/aid/demo.js';
 import { seedOf } from './helpers.js';
+import { DEMO_BANKING } from './banking-fixture.js';
 import { DESKTOP, openPage, PHONE, webSuite, type OpenPage } from './web-fixture.js';
 import {
   docScreenshot,
@@ -83,36 +84,6 @@ const BATCH_REFERENCE = 'JOURNEY-2026-01';
 const PAIN001 = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.09';
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** The bank details the node reads for its exports (as the finance test writes them). */
-const BANKING = {
-  debtor: {
-    name: 'City Civil Affairs Bureau',
-    accounts: {
-      CNY: {
-        account: { id: '6222020200112233445', scheme: 'CNAPS-ACCOUNT' },
-        agent: { clearing: { system: 'CNAPS', member: '102100099996' } },
-      },
-    },
-  },
-  payees: {
-    'general-hospital': {
-      name: 'General Hospital',
-      account: { iban: 'DE89370400440532013000' },
-      agent: { bic: 'COBADEFFXXX' },
-    },
-    'children-hospital': {
-      name: 'Children’s Hospital',
-      account: { id: '6222020200998877665' },
-      agent: { clearing: { system: 'CNAPS', member: '102100099997' } },
-    },
-    'east-hospital': {
-      name: 'East District Central Hospital',
-      account: { id: '6222020200554433221' },
-      agent: { clearing: { system: 'CNAPS', member: '102100099998' } },
-    },
-  },
-};
-
 interface Pain001 {
   Document: {
     '@_xmlns': string;
@@ -148,7 +119,7 @@ describe('one case from application to closed, through the screens of three orga
 
   before(() => {
     files = mkdtempSync(join(tmpdir(), 'aidledger-web-journey-'));
-    writeFileSync(join(web.node.dir, 'banking.json'), JSON.stringify(BANKING));
+    writeFileSync(join(web.node.dir, 'banking.json'), JSON.stringify(DEMO_BANKING));
   });
   after(async () => {
     for (const p of [admin, invited, family]) await p?.context.close().catch(() => undefined);
