@@ -55,7 +55,7 @@ describe('proofs of possession checked ahead', () => {
       enrolPayload(t.chain, 'city-bureau', 'ahead-1'),
     );
     const [item] = await prove([itemOf(tx)]);
-    assert.equal(item!.proven?.size, 1);
+    assert.equal(item!.proven?.length, 1);
     assert.deepEqual(
       commit([item!]).map((o) => o.result),
       [{ ok: true }],
@@ -81,7 +81,7 @@ describe('proofs of possession checked ahead', () => {
     const proven = (
       await prove([itemOf(txBy(t.chain, 'city-bureau/admin', 'membership.enrol', p))])
     )[0]!.proven;
-    assert.equal(proven?.size, 1);
+    assert.equal(proven?.length, 1);
     const other = txBy(t.chain, 'city-bureau/admin', 'membership.enrol', { ...p, name: 'ahead-4' });
     assert.deepEqual(
       commit([{ ...itemOf(other), proven: proven! }]).map((o) => o.result),
@@ -120,7 +120,7 @@ describe('proofs of possession checked ahead', () => {
     );
     assert.equal(items.length, 20);
     for (const item of items) {
-      assert.equal(item.proven?.size, 1);
+      assert.equal(item.proven?.length, 1);
       assert.equal(
         item.checked?.version,
         t.node.ledger.protocolFor(t.node.ledger.height + 1).version,

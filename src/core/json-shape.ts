@@ -47,6 +47,9 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
+/** A run of string characters that need no attention: no quotation mark, escape or control. */
+const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
+
 const isWs = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 const isDigit = (c: number) => c >= ZERO && c <= NINE;
 const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
@@ -69,8 +72,14 @@ const isEscape = (c: number) =>
  *   (with `list`) is not an array; TOO_MANY when the list holds more than `maxItems`; TOO_LARGE
  *   when an array, object, string, number or item is larger than its limit, or an item (or the
  *   whole list) holds more values than its `maxValues`.
+ * @returns with `list`, where each item starts and ends: `[start0, end0, start1, end1, …]` (an
+ *   item is `text.slice(start, end)`); otherwise an empty array.
  */
-export function scanJsonShape(text: string, limits: JsonShapeLimits, list?: JsonListShape): void {
+export function scanJsonShape(
+  text: string,
+  limits: JsonShapeLimits,
+  list?: JsonListShape,
+): number[] {
   const n = text.length;
   let i = 0;
   // The open containers: for each, whether it is an object and how many elements it has so far.
@@ -81,6 +90,7 @@ export function scanJsonShape(text: string, limits: JsonShapeLimits, list?: Json
   let itemStart = 0;
   let values = 0;
   let total = 0;
+  const bounds: number[] = [];
 
   const where = () => (item >= 0 ? { details: { index: item } } : undefined);
   const malformed = (why: string): never => {
@@ -97,6 +107,12 @@ export function scanJsonShape(text: string, limits: JsonShapeLimits, list?: Json
   const scanString = () => {
     const start = ++i;
     for (;;) {
+      // Most of a string (hex, names, words) is plain: one regular-expression step skips it.
+      PLAIN_RUN.lastIndex = i;
+      PLAIN_RUN.test(text);
+      i = PLAIN_RUN.lastIndex;
+      if (i - start > limits.maxStringLength)
+        tooLarge(`a string is at most ${limits.maxStringLength} characters`);
       if (i >= n) malformed('unterminated string');
       const c = text.charCodeAt(i);
       if (c === QUOTE) break;
@@ -171,8 +187,10 @@ export function scanJsonShape(text: string, limits: JsonShapeLimits, list?: Json
 
   /** The end of an element: in a list, the end of an item when it is a direct element. */
   const endValue = () => {
-    if (list && counts.length === 1 && i - itemStart > limits.maxItemLength)
+    if (!list || counts.length !== 1) return;
+    if (i - itemStart > limits.maxItemLength)
       tooLarge(`an item is at most ${limits.maxItemLength} characters`);
+    bounds.push(itemStart, i);
   };
 
   skipWs();
@@ -223,7 +241,7 @@ export function scanJsonShape(text: string, limits: JsonShapeLimits, list?: Json
       const depth = counts.length;
       if (depth === 0) {
         if (i < n) malformed('text after the value');
-        return;
+        return bounds;
       }
       const d = text.charCodeAt(i);
       if (d === VALUE_SEPARATOR) {

@@ -12,12 +12,18 @@ import {
   txIdOf,
   type Submission,
 } from '../chain/tx.js';
-import { canonicalJson, parseJson } from '../core/canonical.js';
+import { canonicalJson } from '../core/canonical.js';
 import type { TxId } from '../chain/schemas.js';
 import { AidError, type AdmissionCode } from '../core/errors.js';
-import { findAction, type KeyStatus, type Protocol, type Signer } from './contract.js';
+import {
+  findAction,
+  type KeyStatus,
+  type Protocol,
+  type SignatureClaim,
+  type Signer,
+} from './contract.js';
 import type { ProtocolRegistry } from './registry.js';
-import { checkedPayload, MALFORMED, provenKey, type AdmittedItem } from './execute.js';
+import { checkedPayload, MALFORMED, type AdmittedItem } from './execute.js';
 
 import type { Ledger } from './ledger.js';
 import { verifyHex, type SigJob } from './node-ed25519.js';
@@ -157,6 +163,56 @@ export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol)
 }
 
 /**
+ * The check of a submission sent to a worker as the text it arrived in: `checkItem` on its parse,
+ * and whether that text is its canonical form. The texts the check made are not sent back: when
+ * the submission is canonical they are the text the caller holds (the transaction is its tail).
+ */
+export type TextCheck =
+  | (Omit<CheckedItem, 'txText' | 'itemText'> & {
+      sub: Submission;
+      canonical: boolean;
+      txLength: number;
+    })
+  | {
+      ok: false;
+      code: AdmissionCode;
+      message: string;
+      /** Set once the check got as far as the canonical form. */
+      canonical?: boolean;
+      /** With BAD_SIGNATURE: who signed it, to name an unknown key first. */
+      signer?: string;
+      type?: string;
+    };
+
+/** `checkItem` on a submission's text, which the caller scanned for its shape already. */
+export function checkText(text: string, ctx: CheckContext, protocol: Protocol): TextCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, code: 'MALFORMED', message: (e as Error).message };
+  }
+  const c = checkItem(value, ctx, protocol);
+  if (c.ok) {
+    const { id, payload, factsText } = c;
+    const base = { ok: true as const, id, payload, sub: value as Submission };
+    const canonical = c.itemText === text;
+    const txLength = c.txText.length;
+    return factsText === undefined
+      ? { ...base, canonical, txLength }
+      : { ...base, factsText, canonical, txLength };
+  }
+  const out: TextCheck = { ok: false, code: c.code, message: c.message };
+  if (c.itemText !== undefined) out.canonical = c.itemText === text;
+  if (c.code === 'BAD_SIGNATURE') {
+    const { tx } = value as Submission;
+    out.signer = tx.signer;
+    out.type = tx.type;
+  }
+  return out;
+}
+
+/**
  * What a checked submission becomes for execution: the one conversion for every way an item
  * arrives (`POST /v1/txs`, an etcd batch, a peer's block during catch-up). `sub` is the parsed
  * submission the check was made on, `version` the protocol whose schemas checked it.
@@ -210,15 +266,15 @@ export async function proveAhead(
   if (jobs.length === 0) return out;
   // Workers that fail leave the checks to execution: only where the work is done changes.
   const ok = await verify(jobs).catch(() => [] as boolean[]);
-  const proven = new Map<number, Set<string>>();
+  const proven = new Map<number, SignatureClaim[]>();
   jobs.forEach((j, k) => {
     if (!ok[k]) return;
     const i = owners[k]!;
-    let set = proven.get(i);
-    if (!set) proven.set(i, (set = new Set()));
-    set.add(provenKey({ key: j.key, text: j.message, sig: j.sig }));
+    let list = proven.get(i);
+    if (!list) proven.set(i, (list = []));
+    list.push({ key: j.key, text: j.message, sig: j.sig });
   });
-  for (const [i, set] of proven) out[i] = { ...out[i]!, proven: set };
+  for (const [i, list] of proven) out[i] = { ...out[i]!, proven: list };
   return out;
 }
 
@@ -241,6 +297,7 @@ function signerFor(
  */
 export interface Checker {
   check(values: unknown[], ctx: CheckContext): Promise<ItemCheck[]>;
+  checkTexts(texts: string[], ctx: CheckContext): Promise<TextCheck[]>;
   verify(jobs: SigJob[]): Promise<boolean[]>;
 }
 
@@ -254,13 +311,24 @@ export function registryCheck(
   return values.map((v) => checkItem(v, ctx, p));
 }
 
+/** Checks each submission's text under the registry's protocol of `ctx.version`. */
+export function registryCheckTexts(
+  registry: ProtocolRegistry,
+  texts: string[],
+  ctx: CheckContext,
+): TextCheck[] {
+  const p = registry.get(ctx.version);
+  return texts.map((t) => checkText(t, ctx, p));
+}
+
 function refuse(code: AdmissionCode, message: string, index: number | undefined): never {
   throw new AidError(code, message, index === undefined ? undefined : { details: { index } });
 }
 
 /**
  * Checks a request body: one submission (`many` false) or a JSON array of them. Either every
- * submission is admitted or none is.
+ * submission is admitted or none is. The body is parsed once, by the workers that check it: this
+ * thread only scans it for its shape and cuts it into the submissions' texts.
  * @throws AidError with an admission code and, for arrays, `details.index`.
  */
 export async function admitBody(
@@ -272,20 +340,18 @@ export async function admitBody(
   limits = DEFAULT_LIMITS,
 ): Promise<AdmittedItem[]> {
   // Hostile shapes (a million empty objects, deep nesting) are refused before they cost memory.
-  scanSubmissions(body, many, limits);
-  const value = parseJson(body);
-  const list: unknown[] = many
-    ? Array.isArray(value)
-      ? value
-      : refuse('MALFORMED', 'body must be a JSON array of submissions', undefined)
-    : [value];
-  if (list.length === 0) refuse('MALFORMED', 'no submissions', undefined);
-  if (list.length > limits.maxBatch) {
+  const bounds = scanSubmissions(body, many, limits);
+  const texts: string[] = [];
+  if (many)
+    for (let k = 0; k < bounds.length; k += 2) texts.push(body.slice(bounds[k], bounds[k + 1]));
+  else texts.push(body);
+  if (texts.length === 0) refuse('MALFORMED', 'no submissions', undefined);
+  if (texts.length > limits.maxBatch) {
     refuse('TOO_MANY', `at most ${limits.maxBatch} submissions a request`, undefined);
   }
   const protocol = ledger.protocolFor(ledger.height + 1);
   const ctx: CheckContext = { chain: ledger.chain, version: protocol.version, now, limits };
-  const checks = await pool.check(list, ctx);
+  const checks = await pool.checkTexts(texts, ctx);
   const at = (i: number) => (many ? i : undefined);
   // A batch usually comes from a few signers: look each one up once.
   const statuses = new Map<string, KeyStatus>();
@@ -294,8 +360,14 @@ export async function admitBody(
     if (st === undefined) statuses.set(key, (st = ledger.keyStatus(key)));
     return st;
   };
-  const signerOf = (i: number) => (list[i] as { tx: { signer: string } }).tx.signer;
-  const typeOf = (i: number) => (list[i] as { tx: { type: string } }).tx.type;
+  // Submission j is in place when it is canonical and starts where the canonical array puts it.
+  const inPlace = (j: number) =>
+    checks[j]!.canonical === true &&
+    (!many || bounds[2 * j] === (j === 0 ? 1 : bounds[2 * j - 1]! + 1));
+  const firstNonCanonical = () => {
+    for (let j = 0; j < checks.length; j++) if (!inPlace(j)) return j;
+    return -1;
+  };
 
   // The first refused submission, in order; an unknown key is named before a bad signature.
   for (let i = 0; i < checks.length; i++) {
@@ -303,24 +375,22 @@ export async function admitBody(
     if (c.ok) continue;
     if (
       c.code === 'BAD_SIGNATURE' &&
-      statusOf(signerOf(i)).kind === 'unknown' &&
-      !findAction(protocol, typeOf(i))?.selfSigned
+      statusOf(c.signer!).kind === 'unknown' &&
+      !findAction(protocol, c.type!)?.selfSigned
     ) {
       refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
     }
-    if (c.code === 'MALFORMED' && c.itemText === undefined) refuse(c.code, c.message, at(i));
+    if (c.code === 'MALFORMED' && c.canonical === undefined) refuse(c.code, c.message, at(i));
     // Past the shape checks, a non-canonical encoding is named first.
-    const nc = firstNonCanonical(body, many, checks);
-    if (nc >= 0 && nc <= i && checks[nc]!.itemText !== undefined) {
+    const nc = firstNonCanonical();
+    if (nc >= 0 && nc <= i && checks[nc]!.canonical !== undefined) {
       refuse('NON_CANONICAL', 'submissions are accepted only in their RFC 8785 form', at(nc));
     }
     refuse(c.code, c.message, at(i));
   }
-  // The exact bytes received must be the canonical form.
-  const texts = checks.map((c) => c.itemText!);
-  const expected = many ? `[${texts.join(',')}]` : texts[0]!;
-  if (expected !== body) {
-    const nc = firstNonCanonical(body, many, checks);
+  // The exact bytes received must be the canonical form: each submission, and the array's frame.
+  const nc = firstNonCanonical();
+  if (nc >= 0 || (many && body.length !== bounds[bounds.length - 1]! + 1)) {
     refuse(
       'NON_CANONICAL',
       'submissions are accepted only in their RFC 8785 form',
@@ -328,15 +398,25 @@ export async function admitBody(
     );
   }
   const items: AdmittedItem[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const sub = list[i] as Submission;
+  for (let i = 0; i < texts.length; i++) {
+    const c = checks[i] as Extract<TextCheck, { ok: true }>;
+    const { sub } = c;
     // A self-signed action (an applicant registering an account) brings its own new key.
     if (
       statusOf(sub.tx.signer).kind === 'unknown' &&
       !findAction(protocol, sub.tx.type)?.selfSigned
     )
       refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
-    items.push(admittedOf(sub, checks[i] as CheckedItem, ctx.version));
+    const text = texts[i]!;
+    const checked: CheckedItem = {
+      ok: true,
+      id: c.id,
+      txText: text.slice(text.length - 1 - c.txLength, text.length - 1),
+      itemText: text,
+      payload: c.payload,
+      ...(c.factsText === undefined ? {} : { factsText: c.factsText }),
+    };
+    items.push(admittedOf(sub, checked, ctx.version));
   }
   return proveAhead(items, protocol, ledger.chain, statusOf, (jobs) => pool.verify(jobs));
 }
@@ -369,15 +449,4 @@ export async function admitBatch(
     (k) => ledger.keyStatus(k),
     (jobs) => pool.verify(jobs),
   );
-}
-
-/** The index of the first submission whose canonical text is not where it should be in the body. */
-function firstNonCanonical(body: string, many: boolean, checks: ItemCheck[]): number {
-  let at = many ? 1 : 0;
-  for (let j = 0; j < checks.length; j++) {
-    const t = checks[j]!.itemText;
-    if (t === undefined || body.slice(at, at + t.length) !== t) return j;
-    at += t.length + 1;
-  }
-  return -1;
 }

@@ -40,16 +40,8 @@ export interface AdmittedItem {
    * every value a schema outputs here (plain data, strings with a brand, bigint).
    */
   checked?: { version: number; payload: unknown };
-  /** Signature checks already made and passed (see `provenKey`): a contract's proofs of possession. */
-  proven?: ReadonlySet<string>;
-}
-
-/**
- * The key of a passed signature check in `AdmittedItem.proven`: unambiguous for any strings, so
- * no triple can stand for another.
- */
-export function provenKey(c: SignatureClaim): string {
-  return JSON.stringify([c.key, c.text, c.sig]);
+  /** Signature checks already made and passed: a contract's proofs of possession (one or two). */
+  proven?: readonly SignatureClaim[];
 }
 
 export const NONCE_PREFIX = 'ledger/nonce/';
@@ -152,10 +144,11 @@ export function checkedPayload(
 }
 
 /** `ctx.verifySignature`: a check already passed is taken from `proven`, any other made here. */
-function signatureCheck(proven: ReadonlySet<string> | undefined): SignatureCheck {
-  if (proven === undefined || proven.size === 0) return verifyHexOnce;
+function signatureCheck(proven: readonly SignatureClaim[] | undefined): SignatureCheck {
+  if (proven === undefined || proven.length === 0) return verifyHexOnce;
   return (key, text, sig) =>
-    proven.has(provenKey({ key, text, sig })) || verifyHexOnce(key, text, sig);
+    proven.some((c) => c.sig === sig && c.key === key && c.text === text) ||
+    verifyHexOnce(key, text, sig);
 }
 
 /**

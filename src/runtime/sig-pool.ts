@@ -10,7 +10,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AidError } from '../core/errors.js';
-import { registryCheck, type CheckContext, type ItemCheck } from './admission.js';
+import {
+  registryCheck,
+  registryCheckTexts,
+  type CheckContext,
+  type ItemCheck,
+  type TextCheck,
+} from './admission.js';
 import type { ProtocolRegistry } from './registry.js';
 import { verifyJob, type SigJob } from './node-ed25519.js';
 import type { PoolTask } from './sig-worker.js';
@@ -194,6 +200,23 @@ export class SigPool {
     const results = await Promise.all(
       this.ranges(values.length).map(([a, b]) =>
         this.run<ItemCheck[]>({ kind: 'admit', values: values.slice(a, b), ctx }),
+      ),
+    );
+    return results.flat();
+  }
+
+  /**
+   * `check` of submissions sent as their texts, which the workers parse: this thread neither
+   * parses them nor copies a parsed value to a worker. Each text must have passed the shape scan.
+   */
+  async checkTexts(texts: string[], ctx: CheckContext): Promise<TextCheck[]> {
+    const registry = this.registry;
+    if (!registry) throw new AidError('CONFIG', 'this pool was given no protocol registry');
+    if (texts.length < INLINE_BELOW || !registry.module)
+      return registryCheckTexts(registry, texts, ctx);
+    const results = await Promise.all(
+      this.ranges(texts.length).map(([a, b]) =>
+        this.run<TextCheck[]>({ kind: 'admitTexts', texts: texts.slice(a, b), ctx }),
       ),
     );
     return results.flat();

@@ -3,14 +3,22 @@
  * the stateless admission checks of submissions. It answers each task with one message, in order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { registryCheck, type CheckContext, type ItemCheck } from './admission.js';
+import {
+  registryCheck,
+  registryCheckTexts,
+  type CheckContext,
+  type ItemCheck,
+  type TextCheck,
+} from './admission.js';
 import type { ProtocolRegistry } from './registry.js';
 import { verifyJob, type SigJob } from './node-ed25519.js';
 
 export type { SigJob };
 
 export type PoolTask =
-  { kind: 'sig'; jobs: SigJob[] } | { kind: 'admit'; values: unknown[]; ctx: CheckContext };
+  | { kind: 'sig'; jobs: SigJob[] }
+  | { kind: 'admit'; values: unknown[]; ctx: CheckContext }
+  | { kind: 'admitTexts'; texts: string[]; ctx: CheckContext };
 
 /** The protocol registry, loaded from the module the pool names (the runtime imports no domain). */
 const source = (workerData as { registryModule?: string } | null)?.registryModule;
@@ -22,10 +30,10 @@ const loaded: Promise<ProtocolRegistry | undefined> = source
  * A submission whose check throws (a schema that overflows the stack on some hostile value) is
  * refused like any malformed one: the same way on every node, and the worker lives on.
  */
-function checkEach(registry: ProtocolRegistry, values: unknown[], ctx: CheckContext): ItemCheck[] {
-  return values.map((v): ItemCheck => {
+function checkEach<I, R>(items: I[], check: (item: I) => R): (R | ItemCheck)[] {
+  return items.map((v) => {
     try {
-      return registryCheck(registry, [v], ctx)[0]!;
+      return check(v);
     } catch {
       return { ok: false, code: 'MALFORMED', message: 'the submission cannot be checked' };
     }
@@ -47,10 +55,15 @@ parentPort?.on('message', (msg: PoolTask) => {
 });
 
 async function run(msg: PoolTask): Promise<void> {
-  if (msg.kind === 'admit') {
+  if (msg.kind === 'admit' || msg.kind === 'admitTexts') {
     const registry = await loaded;
     if (!registry) throw new Error('the pool named no protocol registry');
-    parentPort!.postMessage({ result: checkEach(registry, msg.values, msg.ctx) });
+    const { ctx } = msg;
+    const result: (ItemCheck | TextCheck)[] =
+      msg.kind === 'admit'
+        ? checkEach(msg.values, (v) => registryCheck(registry, [v], ctx)[0]!)
+        : checkEach(msg.texts, (t) => registryCheckTexts(registry, [t], ctx)[0]!);
+    parentPort!.postMessage({ result });
     return;
   }
   const ok = new Uint8Array(msg.jobs.length);

@@ -44,11 +44,12 @@ export function submissionShape(limits: ShapeBudget): JsonShapeLimits {
 /**
  * Checks a request body before it is parsed: one submission, or (`many`) an array of at most
  * `maxBatch` of them.
+ * @returns with `many`, where each submission starts and ends in `body` (see `scanJsonShape`)
  * @throws AidError MALFORMED, TOO_LARGE or TOO_MANY, with `details.index` for an item at fault.
  */
-export function scanSubmissions(body: string, many: boolean, limits: ShapeBudget): void {
+export function scanSubmissions(body: string, many: boolean, limits: ShapeBudget): number[] {
   const list = { maxItems: limits.maxBatch, maxValues: MAX_BODY_VALUES };
-  scanJsonShape(body, submissionShape(limits), many ? list : undefined);
+  return scanJsonShape(body, submissionShape(limits), many ? list : undefined);
 }
 
 /**
