@@ -48,6 +48,7 @@ const ZERO = 0x30;
 const NINE = 0x39;
 
 /** A run of string characters that need no attention: no quotation mark, escape or control. */
+// eslint-disable-next-line no-control-regex -- control characters are what a string may not hold
 const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
 
 const isWs = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
