@@ -20,34 +20,51 @@ export function sortKeysUtf8(keys: string[]): string[] {
   return keys;
 }
 
+/** The bytes hashed at a time: a block's writes are encoded into this and hashed piece by piece. */
+const CHUNK = 1 << 20;
+let scratch: Buffer | undefined;
+
 /** @param keys the keys of `writes` in UTF-8 order, when the caller has them already. */
 export function stateDigest(
   prev: Uint8Array,
   writes: ReadonlyMap<string, string | null>,
   keys = sortKeysUtf8([...writes.keys()]),
 ): Uint8Array {
-  let size = 32;
+  const hash = createHash('sha256').update(prev);
+  const buf = (scratch ??= Buffer.allocUnsafe(CHUNK));
+  let at = 0;
+  const room = (bytes: number) => {
+    if (at + bytes <= CHUNK) return;
+    hash.update(buf.subarray(0, at));
+    at = 0;
+  };
+  // u32be(length) then the UTF-8 bytes, written in place: a UTF-16 unit takes at most 3 bytes,
+  // so no pass is needed to measure the string first.
+  const field = (s: string) => {
+    if (4 + 3 * s.length > CHUNK) {
+      const bytes = Buffer.from(s, 'utf8');
+      room(4);
+      buf.writeUInt32BE(bytes.length, at);
+      hash.update(buf.subarray(0, at + 4));
+      hash.update(bytes);
+      at = 0;
+      return;
+    }
+    room(4 + 3 * s.length);
+    const length = buf.write(s, at + 4, 'utf8');
+    buf.writeUInt32BE(length, at);
+    at += 4 + length;
+  };
   for (const k of keys) {
+    field(k);
     const v = writes.get(k);
-    size +=
-      4 + Buffer.byteLength(k, 'utf8') + 1 + (v == null ? 0 : 4 + Buffer.byteLength(v, 'utf8'));
-  }
-  const buf = Buffer.allocUnsafe(size);
-  buf.set(prev, 0);
-  let at = 32;
-  for (const k of keys) {
-    const kl = buf.write(k, at + 4, 'utf8');
-    buf.writeUInt32BE(kl, at);
-    at += 4 + kl;
-    const v = writes.get(k);
-    if (v == null) {
-      buf[at++] = 0;
-    } else {
+    room(1);
+    if (v == null) buf[at++] = 0;
+    else {
       buf[at++] = 1;
-      const vl = buf.write(v, at + 4, 'utf8');
-      buf.writeUInt32BE(vl, at);
-      at += 4 + vl;
+      field(v);
     }
   }
-  return createHash('sha256').update(buf).digest();
+  hash.update(buf.subarray(0, at));
+  return hash.digest();
 }
