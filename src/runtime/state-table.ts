@@ -2,10 +2,15 @@
  * The contract state table with a read cache in front of it: a bounded LRU of values, and a Bloom
  * filter of every key present, so the reads that find nothing (a fresh nonce, a new member, a new
  * key: most reads on the hot path) cost no SQLite lookup. The ledger and `verify` share it.
+ * Committed writes enter the cache: what a block wrote (a case, its invoice lines) is what the
+ * next steps of the same work read.
  */
 import type Database from 'better-sqlite3';
 
-const CACHE_ENTRIES = 8_192;
+/** The cache's bound, in UTF-16 units of keys and values (about 16 MB at most). */
+const CACHE_CHARS = 8 * 1024 * 1024;
+/** Per entry, beside its key and value: what a Map entry and a string header cost, roughly. */
+const ENTRY_CHARS = 32;
 const BITS_PER_KEY = 12;
 const PROBES = 8;
 
@@ -59,6 +64,7 @@ export class StateTable {
   private readonly delStmt: Database.Statement<[string]>;
   private readonly keysStmt: Database.Statement<[], string>;
   private readonly cache = new Map<string, string | null>();
+  private cachedChars = 0;
   private bloom: Bloom;
 
   /** @param expectedKeys how many keys the table will grow to, if known (sizes the filter). */
@@ -101,8 +107,22 @@ export class StateTable {
   }
 
   private remember(key: string, value: string | null): void {
-    if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.forget(key);
     this.cache.set(key, value);
+    this.cachedChars += charsOf(key, value);
+    // The least recently used first.
+    for (const [k, v] of this.cache) {
+      if (this.cachedChars <= CACHE_CHARS) break;
+      this.cache.delete(k);
+      this.cachedChars -= charsOf(k, v);
+    }
+  }
+
+  private forget(key: string): void {
+    const old = this.cache.get(key);
+    if (old === undefined) return;
+    this.cache.delete(key);
+    this.cachedChars -= charsOf(key, old);
   }
 
   /**
@@ -121,13 +141,16 @@ export class StateTable {
   committed(writes: ReadonlyMap<string, string | null>): void {
     for (const [k, v] of writes) {
       if (v !== null) this.bloom.add(k);
-      if (this.cache.has(k)) this.cache.set(k, v);
+      this.remember(k, v);
     }
     if (this.bloom.count > this.bloom.capacity) this.bloom = this.rebuild(this.bloom.count * 2);
   }
 
   /** After the transaction failed: nothing cached may describe it. */
   rolledBack(writes: ReadonlyMap<string, string | null>): void {
-    for (const k of writes.keys()) this.cache.delete(k);
+    for (const k of writes.keys()) this.forget(k);
   }
 }
+
+const charsOf = (key: string, value: string | null) =>
+  key.length + (value?.length ?? 0) + ENTRY_CHARS;
