@@ -135,3 +135,67 @@ describe('proofs of possession checked ahead', () => {
     assert.equal(report.state, t.node.ledger.stateDigestHex);
   });
 });
+
+describe('signer statuses worked out once a block', () => {
+  let t: TestNode;
+  before(async () => {
+    t = await startNode();
+  });
+  after(() => t.close());
+
+  const commit = (txs: SignedTx[]) =>
+    t.node.ledger
+      .commitBatch(
+        {
+          id: `${Date.now()}${Math.random()}`.replace('.', '').slice(0, 32),
+          proposer: 't',
+          time: Date.now(),
+        },
+        txs.map(itemOf),
+      )
+      .map((o) => o.result);
+
+  it('are worked out again as soon as the block changes what they were read from', () => {
+    const enrol = (by: string, name: string, roles = ['clerk']) =>
+      txBy(
+        t.chain,
+        by,
+        'membership.enrol',
+        enrolPayload(t.chain, 'city-bureau', name, roles, seedOf(`city-bureau/${name}`)),
+      );
+    assert.deepEqual(commit([enrol('city-bureau/admin', 'memo-admin', ['admin'])]), [{ ok: true }]);
+    // One block: the new admin enrols (its status is worked out and kept), loses the admin role,
+    // is refused for the role, gets it back, enrols again, is revoked, and is refused as revoked.
+    const setRoles = (roles: string[]) =>
+      txBy(t.chain, 'city-bureau/admin', 'membership.setRoles', {
+        member: 'city-bureau/memo-admin',
+        roles,
+      });
+    assert.deepEqual(
+      commit([
+        enrol('city-bureau/memo-admin', 'memo-1'),
+        setRoles(['clerk']),
+        enrol('city-bureau/memo-admin', 'memo-2'),
+        setRoles(['admin']),
+        enrol('city-bureau/memo-admin', 'memo-3'),
+        txBy(t.chain, 'city-bureau/admin', 'membership.revoke', {
+          member: 'city-bureau/memo-admin',
+        }),
+        enrol('city-bureau/memo-admin', 'memo-4'),
+      ]),
+      [
+        { ok: true },
+        { ok: true },
+        { ok: false, code: 'FORBIDDEN_ROLE' },
+        { ok: true },
+        { ok: true },
+        { ok: true },
+        { ok: false, code: 'KEY_REVOKED' },
+      ],
+    );
+    // A replay, which works statuses out over its own overlay, records the same.
+    return verifyLedgerFile(join(t.dir, 'ledger.sqlite'), { registry, sigWorkers: 2 }).then(
+      (report) => assert.equal(report.state, t.node.ledger.stateDigestHex),
+    );
+  });
+});

@@ -72,7 +72,7 @@ export function executeTx(
   };
 
   const action = findAction(protocol, tx.type);
-  const status = protocol.resolveKey(block.readView(), tx.signer);
+  const status = block.keyStatus(tx.signer, protocol.resolveKey);
   let signer: Signer;
   if (status.kind === 'active') signer = status.signer;
   else if (status.kind === 'unknown' && action?.selfSigned)

@@ -5,12 +5,54 @@
  */
 import { canonicalJson } from '../core/canonical.js';
 import { AidError } from '../core/errors.js';
-import type { StateView } from './contract.js';
+import type { KeyStatus, StateView } from './contract.js';
 
 export class Overlay {
   readonly writes = new Map<string, string | null>();
   private reader: StateView | undefined;
+  /** Signer keys' statuses worked out over this overlay (see `keyStatus`). */
+  private readonly statuses = new Map<string, KeyStatus>();
+  /** For each state key a status was worked out from, the signer keys whose status read it. */
+  private readonly readers = new Map<string, string[]>();
   constructor(private readonly base: (key: string) => string | null | undefined) {}
+
+  /**
+   * The status of signer `key` as `resolve` works it out over this overlay, worked out once and
+   * reused until one of the state keys it read is written here: a block signed by a few members
+   * resolves each of them once, not once a transaction. `resolve` must be a function of what it
+   * reads alone (a protocol's `resolveKey` is). The status is frozen: every transaction shares it.
+   */
+  keyStatus(key: string, resolve: (state: StateView, key: string) => KeyStatus): KeyStatus {
+    const known = this.statuses.get(key);
+    if (known !== undefined) return known;
+    const read: string[] = [];
+    const view = this.readView();
+    const recording: StateView = {
+      get: <T>(k: string): T | undefined => {
+        read.push(k);
+        return view.get<T>(k);
+      },
+      put: view.put,
+      del: view.del,
+    };
+    const status = deepFreeze(resolve(recording, key));
+    this.statuses.set(key, status);
+    for (const k of read) {
+      const who = this.readers.get(k);
+      if (who === undefined) this.readers.set(k, [key]);
+      else who.push(key);
+    }
+    return status;
+  }
+
+  /** A state key changed here: the statuses worked out from it are worked out again. */
+  private changed(key: string): void {
+    if (this.readers.size === 0) return;
+    const who = this.readers.get(key);
+    if (who === undefined) return;
+    for (const signer of who) this.statuses.delete(signer);
+    this.readers.delete(key);
+  }
 
   /** A view that reads through this overlay and writes nothing; made once, reused. */
   readView(): StateView {
@@ -42,17 +84,18 @@ export class Overlay {
       },
       put: (key, value) => {
         this.checkKey(key, prefixes);
-        this.writes.set(key, canonicalJson(value));
+        this.set(key, canonicalJson(value));
       },
       del: (key) => {
         this.checkKey(key, prefixes);
-        this.writes.set(key, null);
+        this.set(key, null);
       },
     };
   }
 
   set(key: string, value: string | null): void {
     this.writes.set(key, value);
+    this.changed(key);
   }
 
   private checkKey(key: string, prefixes: readonly string[]): void {
@@ -62,6 +105,14 @@ export class Overlay {
   }
 
   mergeInto(parent: Overlay): void {
-    for (const [k, v] of this.writes) parent.writes.set(k, v);
+    for (const [k, v] of this.writes) parent.set(k, v);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
