@@ -1,5 +1,5 @@
 /**
- * The contract state table with a read cache in front of it: a bounded LRU of values, and a Bloom
+ * The contract state table with a read cache in front of it: a bounded cache of values, and a Bloom
  * filter of every key present, so the reads that find nothing (a fresh nonce, a new member, a new
  * key: most reads on the hot path) cost no SQLite lookup. The ledger and `verify` share it.
  * Committed writes enter the cache: what a block wrote (a case, its invoice lines) is what the
@@ -63,8 +63,15 @@ export class StateTable {
   private readonly putStmt: Database.Statement<[string, string]>;
   private readonly delStmt: Database.Statement<[string]>;
   private readonly keysStmt: Database.Statement<[], string>;
-  private readonly cache = new Map<string, string | null>();
-  private cachedChars = 0;
+  /**
+   * The cache in two generations: values read or written lately, and those of the generation
+   * before, which a read brings back. When the young one is full it becomes the old one and the
+   * old one is dropped whole: recently used values stay, at no cost a read (an LRU map pays a
+   * delete and an insert a read, and its deletions slow every later walk of the map).
+   */
+  private young = new Map<string, string | null>();
+  private old = new Map<string, string | null>();
+  private youngChars = 0;
   private bloom: Bloom;
 
   /** @param expectedKeys how many keys the table will grow to, if known (sizes the filter). */
@@ -93,13 +100,12 @@ export class StateTable {
   }
 
   get(key: string): string | undefined {
-    const hit = this.cache.get(key);
-    if (hit !== undefined) {
-      // Refresh its place in the LRU order.
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit ?? undefined;
+    let hit = this.young.get(key);
+    if (hit === undefined) {
+      hit = this.old.get(key);
+      if (hit !== undefined) this.remember(key, hit);
     }
+    if (hit !== undefined) return hit ?? undefined;
     if (!this.bloom.mayHave(key)) return undefined;
     const v = this.getStmt.get(key);
     this.remember(key, v ?? null);
@@ -107,22 +113,15 @@ export class StateTable {
   }
 
   private remember(key: string, value: string | null): void {
-    this.forget(key);
-    this.cache.set(key, value);
-    this.cachedChars += charsOf(key, value);
-    // The least recently used first.
-    for (const [k, v] of this.cache) {
-      if (this.cachedChars <= CACHE_CHARS) break;
-      this.cache.delete(k);
-      this.cachedChars -= charsOf(k, v);
+    const before = this.young.get(key);
+    if (before !== undefined) this.youngChars -= charsOf(key, before);
+    this.young.set(key, value);
+    this.youngChars += charsOf(key, value);
+    if (this.youngChars > CACHE_CHARS / 2) {
+      this.old = this.young;
+      this.young = new Map();
+      this.youngChars = 0;
     }
-  }
-
-  private forget(key: string): void {
-    const old = this.cache.get(key);
-    if (old === undefined) return;
-    this.cache.delete(key);
-    this.cachedChars -= charsOf(key, old);
   }
 
   /**
@@ -148,7 +147,12 @@ export class StateTable {
 
   /** After the transaction failed: nothing cached may describe it. */
   rolledBack(writes: ReadonlyMap<string, string | null>): void {
-    for (const k of writes.keys()) this.forget(k);
+    for (const k of writes.keys()) {
+      const v = this.young.get(k);
+      if (v !== undefined) this.youngChars -= charsOf(k, v);
+      this.young.delete(k);
+      this.old.delete(k);
+    }
   }
 }
 
