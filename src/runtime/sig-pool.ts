@@ -191,33 +191,38 @@ export class SigPool {
    * @throws AidError TOO_LARGE when checking them exhausted a worker's memory, UNAVAILABLE when a
    *   worker failed otherwise: other callers' checks go on.
    */
-  async check(values: unknown[], ctx: CheckContext): Promise<ItemCheck[]> {
-    const registry = this.registry;
-    if (!registry) throw new AidError('CONFIG', 'this pool was given no protocol registry');
-    // A registry no module exports (a test's extra protocols) is checked on this thread.
-    if (values.length < INLINE_BELOW || !registry.module)
-      return registryCheck(registry, values, ctx);
-    const results = await Promise.all(
-      this.ranges(values.length).map(([a, b]) =>
-        this.run<ItemCheck[]>({ kind: 'admit', values: values.slice(a, b), ctx }),
-      ),
+  check(values: unknown[], ctx: CheckContext): Promise<ItemCheck[]> {
+    return this.admit(
+      values,
+      (registry) => registryCheck(registry, values, ctx),
+      (part) => ({ kind: 'admit', values: part, ctx }),
     );
-    return results.flat();
   }
 
   /**
    * `check` of submissions sent as their texts, which the workers parse: this thread neither
    * parses them nor copies a parsed value to a worker. Each text must have passed the shape scan.
    */
-  async checkTexts(texts: string[], ctx: CheckContext): Promise<TextCheck[]> {
+  checkTexts(texts: string[], ctx: CheckContext): Promise<TextCheck[]> {
+    return this.admit(
+      texts,
+      (registry) => registryCheckTexts(registry, texts, ctx),
+      (part) => ({ kind: 'admitTexts', texts: part, ctx }),
+    );
+  }
+
+  /** Spreads `items` over the workers as tasks made by `task`, or checks them here (`inline`). */
+  private async admit<I, R>(
+    items: I[],
+    inline: (registry: ProtocolRegistry) => R[],
+    task: (part: I[]) => PoolTask,
+  ): Promise<R[]> {
     const registry = this.registry;
     if (!registry) throw new AidError('CONFIG', 'this pool was given no protocol registry');
-    if (texts.length < INLINE_BELOW || !registry.module)
-      return registryCheckTexts(registry, texts, ctx);
+    // A registry no module exports (a test's extra protocols) is checked on this thread.
+    if (items.length < INLINE_BELOW || !registry.module) return inline(registry);
     const results = await Promise.all(
-      this.ranges(texts.length).map(([a, b]) =>
-        this.run<TextCheck[]>({ kind: 'admitTexts', texts: texts.slice(a, b), ctx }),
-      ),
+      this.ranges(items.length).map(([a, b]) => this.run<R[]>(task(items.slice(a, b)))),
     );
     return results.flat();
   }
