@@ -48,21 +48,31 @@ declare module 'i18next' {
   }
 }
 
-function resources(lang: Lang) {
-  return Object.fromEntries(Object.entries(namespaces).map(([ns, c]) => [ns, c[lang]]));
+type Bundles = Record<string, Record<Lang, object>>;
+
+/**
+ * Namespaces a chunk brought before `initI18n` ran: app/prefetch.ts fetches the page being opened
+ * alongside the app, so the staff workspace's chunk may run first; i18next takes them at its start.
+ */
+let early: Bundles | undefined = {};
+
+function resources(all: Bundles, lang: Lang) {
+  return Object.fromEntries(Object.entries(all).map(([ns, c]) => [ns, c[lang]]));
 }
 
 export async function initI18n(lang: Lang): Promise<typeof i18next> {
+  const all: Bundles = { ...namespaces, ...early };
+  early = undefined;
   await i18next.use(initReactI18next).init({
     lng: lang,
     fallbackLng: false,
     supportedLngs: ['en', 'zh-Hant', 'zh-Hans'],
-    ns: Object.keys(namespaces),
+    ns: Object.keys(all),
     defaultNS: 'common',
     resources: {
-      en: resources('en'),
-      'zh-Hant': resources('zh-Hant'),
-      'zh-Hans': resources('zh-Hans'),
+      en: resources(all, 'en'),
+      'zh-Hant': resources(all, 'zh-Hant'),
+      'zh-Hans': resources(all, 'zh-Hans'),
     },
     interpolation: { escapeValue: false },
     returnNull: false,
@@ -75,7 +85,11 @@ export async function initI18n(lang: Lang): Promise<typeof i18next> {
 }
 
 /** Adds the namespaces a lazily loaded chunk brings, in the three languages. */
-export function addNamespaces(bundles: Record<string, Record<Lang, object>>): void {
+export function addNamespaces(bundles: Bundles): void {
+  if (early) {
+    Object.assign(early, bundles);
+    return;
+  }
   for (const [ns, byLang] of Object.entries(bundles))
     for (const [lang, words] of Object.entries(byLang)) {
       if (!i18next.hasResourceBundle(lang, ns)) i18next.addResourceBundle(lang, ns, words);
