@@ -6,6 +6,9 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
+/** The ledger's own code (src/: core, chain, domains and the SDK the web app imports). */
+const LEDGER_SRC = `${resolve(import.meta.dirname, '../src')}/`;
+
 const COMPRESSIBLE = /\.(?:js|css|html|svg|json|txt)$/;
 
 /**
@@ -85,6 +88,17 @@ export default defineConfig({
     sourcemap: true,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
+      // Importing a module of the ledger runs nothing the app relies on: its top level declares
+      // (constants, functions, zod schemas). Saying so lets the build put each module with the
+      // pages that use it rather than with every page (all of the SDK is imported through one
+      // index): the wire schemas, and zod, then stay out of what a phone runs before /me is ready.
+      treeshake: {
+        moduleSideEffects: (id) => (id.startsWith(LEDGER_SRC) ? false : undefined),
+        // Building a zod schema only makes an object (and notes it for the API's OpenAPI text,
+        // which the browser never writes): one nothing in the browser uses can go, and with it
+        // zod itself from a page that checks no wire format (reasons.ts beside its words).
+        manualPureFunctions: ['z'],
+      },
       input: {
         index: resolve(import.meta.dirname, 'index.html'),
         prefetch: resolve(import.meta.dirname, 'src/app/prefetch.ts'),
