@@ -50,9 +50,10 @@ function precompress(): Plugin {
 }
 
 /**
- * Runs app/prefetch.ts, an entry of its own, before the app's entry: it starts fetching the code of
- * the page being opened while the app's code is still on its way. (A second script in index.html
- * would be bundled into the app's entry, and run only once all of the app's code had arrived.)
+ * Adds app/prefetch.ts, an entry of its own, as an `async` script: it runs as soon as it arrives,
+ * without waiting for the app's script before it, and starts fetching the code of the page being
+ * opened while the app's code is still on its way. (A second script in index.html would be
+ * bundled into the app's entry, and run only once all of the app's code had arrived.)
  */
 function prefetchFirst(): Plugin {
   return {
@@ -65,10 +66,10 @@ function prefetchFirst(): Plugin {
           (c) => c.type === 'chunk' && c.isEntry && c.name === 'prefetch',
         );
         if (!entry) throw new Error('no prefetch entry in the bundle');
-        // Module scripts run in the order they appear: this one goes before the app's.
-        const at = html.indexOf('<script type="module"');
-        if (at < 0) throw new Error('no app entry in index.html');
-        const tag = `<script type="module" crossorigin src="/${entry.fileName}"></script>\n    `;
+        const app = /<script type="module"[^>]*><\/script>\n/.exec(html);
+        if (!app) throw new Error('no app entry in index.html');
+        const at = app.index + app[0].length;
+        const tag = `    <script type="module" async fetchpriority="high" crossorigin src="/${entry.fileName}"></script>\n`;
         return html.slice(0, at) + tag + html.slice(at);
       },
     },

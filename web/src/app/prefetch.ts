@@ -1,7 +1,7 @@
 /**
- * The web app's first script (an entry of its own, which the build puts before the app's): it
- * starts fetching the code of the page being opened, its route's `lazy`, while the app's own code
- * is still on its way. The router would ask for it only once that code has arrived and run, which
+ * A script of its own beside the app's (the build adds it to index.html, `async`): it starts
+ * fetching the code of the page being opened, its route's `lazy`, while the app's own code is
+ * still on its way. The router would ask for it only once that code has arrived and run, which
  * on a slow phone on a slow network is most of a second later (bench/phone.ts). It only fetches:
  * the router still decides what shows, and loads the page itself where this guessed nothing.
  */
