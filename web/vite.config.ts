@@ -65,12 +65,31 @@ function prefetchFirst(): Plugin {
         const entry = Object.values(ctx.bundle ?? {}).find(
           (c) => c.type === 'chunk' && c.isEntry && c.name === 'prefetch',
         );
-        if (!entry) throw new Error('no prefetch entry in the bundle');
-        const app = /<script type="module"[^>]*><\/script>\n/.exec(html);
+        if (entry?.type !== 'chunk') throw new Error('no prefetch entry in the bundle');
+        // Its own imports (the pages' addresses, Vite's preloader) are asked for first, so that it
+        // runs while the app's code is still coming rather than as the last of it arrives.
+        const bundle = ctx.bundle ?? {};
+        const imports = new Set<string>();
+        const walk = (names: string[]): void => {
+          for (const f of names) {
+            const c = bundle[f];
+            if (imports.has(f) || c?.type !== 'chunk') continue;
+            imports.add(f);
+            walk(c.imports);
+          }
+        };
+        walk(entry.imports);
+        let rest = html;
+        const links = [...imports].map((f) => {
+          const link = `<link rel="modulepreload" crossorigin href="/${f}">`;
+          rest = rest.replace(`    ${link}\n`, '');
+          return `    ${link}\n`;
+        });
+        const app = /<script type="module"[^>]*><\/script>\n/.exec(rest);
         if (!app) throw new Error('no app entry in index.html');
         const at = app.index + app[0].length;
-        const tag = `    <script type="module" async fetchpriority="high" crossorigin src="/${entry.fileName}"></script>\n`;
-        return html.slice(0, at) + tag + html.slice(at);
+        const tag = `    <script type="module" async fetchpriority="high" crossorigin src="/${entry.fileName}"></script>\n${links.join('')}`;
+        return rest.slice(0, at) + tag + rest.slice(at);
       },
     },
   };
