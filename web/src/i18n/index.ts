@@ -1,15 +1,16 @@
 /**
- * i18next set up with the app's namespaces; a chunk loaded later (the staff workspace) adds its
- * own. A key missing in the reader's language is
- * reported on the console (the browser tests fail on any console error), never shown raw.
+ * i18next set up with the app's namespaces; a chunk loaded later (a page of the portal, the
+ * explorer or the verifier; the staff workspace) adds its own. A key missing in the reader's
+ * language is reported on the console (the browser tests fail on any console error), never shown
+ * raw.
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Lang } from '@sdk';
 import { common } from './common';
-import { portal } from '../portal/messages';
-import { explorer } from '../explorer/messages';
-import { verify } from '../verify/messages';
+import type { portal } from '../portal/messages';
+import type { explorer } from '../explorer/messages';
+import type { verify } from '../verify/messages';
 import { applicant } from '../applicant/messages';
 import { family } from '../applicant/family-messages';
 import type { staff } from '../staff/messages';
@@ -19,21 +20,25 @@ import type { hospital } from '../staff/hospital/messages';
 import type { review } from '../staff/review/messages';
 import { applicantDocuments } from '../applicant/documents-messages';
 
-/** The words every visitor may need, loaded with the app. */
+/**
+ * The words loaded with the app: the frame's and the applicant's (a family on a phone opens `/me`
+ * first). The portal's, the explorer's and the verifier's come with their pages (their
+ * `words.ts`).
+ */
 export const namespaces = {
   common,
-  portal,
-  explorer,
-  verify,
   applicant,
   family,
   applicantDocuments,
 };
 /**
- * Every namespace, with those a chunk of its own brings when it loads (the staff workspace's,
- * added by `addNamespaces`).
+ * Every namespace, with those a chunk brings when it loads (added by `addNamespaces`): the
+ * portal's, the explorer's, the verifier's and the staff workspace's.
  */
 type Namespaces = typeof namespaces & {
+  portal: typeof portal;
+  explorer: typeof explorer;
+  verify: typeof verify;
   staff: typeof staff;
   finance: typeof finance;
   oversight: typeof oversight;
