@@ -14,7 +14,7 @@ import type {
   Outcome,
   TxView,
 } from '../chain/explorer-types.js';
-import { parsePolicy, type Policy } from '../chain/policy.js';
+import type { Policy } from '../chain/policy.js';
 import type { Receipt } from '../chain/receipt.js';
 import type { Submission } from '../chain/tx.js';
 import { fromBase64, fromHex } from '../core/bytes.js';
@@ -201,6 +201,9 @@ export class AidClient {
   }
 
   async policy(): Promise<Policy> {
+    // Its schema (and zod) are loaded when a policy is first asked for: a web page that checks no
+    // checkpoint starts without them (on a slow phone, a good part of a second).
+    const { parsePolicy } = await import('../chain/policy.js');
     return parsePolicy(await this.json('/v1/policy'));
   }
 

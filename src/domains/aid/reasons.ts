@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import type { Names } from '../../chain/schemas.js';
 
+// Each `…ReasonSchema` below marks `Object.keys` pure (/* @__PURE__ */): a bundler then drops a
+// schema nothing uses, so a browser page that shows a reason's words loads neither it nor zod.
+
 const n = (zhHant: string, zhHans: string, en: string): Names => ({
   'zh-Hant': zhHant,
   'zh-Hans': zhHans,
@@ -24,7 +27,9 @@ export const FREEZE_REASONS = {
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;
 export type FreezeReason = keyof typeof FREEZE_REASONS;
-export const FreezeReasonSchema = z.enum(Object.keys(FREEZE_REASONS) as [FreezeReason]);
+export const FreezeReasonSchema = z.enum(
+  /* @__PURE__ */ Object.keys(FREEZE_REASONS) as [FreezeReason],
+);
 
 /** Why a freeze is lifted. */
 export const UNFREEZE_REASONS = {
@@ -35,7 +40,9 @@ export const UNFREEZE_REASONS = {
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;
 export type UnfreezeReason = keyof typeof UNFREEZE_REASONS;
-export const UnfreezeReasonSchema = z.enum(Object.keys(UNFREEZE_REASONS) as [UnfreezeReason]);
+export const UnfreezeReasonSchema = z.enum(
+  /* @__PURE__ */ Object.keys(UNFREEZE_REASONS) as [UnfreezeReason],
+);
 
 /**
  * The private part beside a coded reason: what the person wrote, kept off the log. Bounded so a
@@ -66,7 +73,9 @@ export const DECLINE_REASONS = {
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;
 export type DeclineReason = keyof typeof DECLINE_REASONS;
-export const DeclineReasonSchema = z.enum(Object.keys(DECLINE_REASONS) as [DeclineReason]);
+export const DeclineReasonSchema = z.enum(
+  /* @__PURE__ */ Object.keys(DECLINE_REASONS) as [DeclineReason],
+);
 
 /** Why a reviewer approves or rejects a case (`cases.review`). */
 export const REVIEW_REASONS = {
@@ -84,7 +93,9 @@ export const REVIEW_REASONS = {
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;
 export type ReviewReason = keyof typeof REVIEW_REASONS;
-export const ReviewReasonSchema = z.enum(Object.keys(REVIEW_REASONS) as [ReviewReason]);
+export const ReviewReasonSchema = z.enum(
+  /* @__PURE__ */ Object.keys(REVIEW_REASONS) as [ReviewReason],
+);
 
 /** What a reviewer asks for before deciding (`cases.requestInfo`, protocol 3). */
 export const INFO_REASONS = {
@@ -105,7 +116,7 @@ export const INFO_REASONS = {
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;
 export type InfoReason = keyof typeof INFO_REASONS;
-export const InfoReasonSchema = z.enum(Object.keys(INFO_REASONS) as [InfoReason]);
+export const InfoReasonSchema = z.enum(/* @__PURE__ */ Object.keys(INFO_REASONS) as [InfoReason]);
 
 /** Why the program cancels a case (`cases.cancel`). */
 export const CANCEL_REASONS = {
@@ -122,7 +133,9 @@ export const CANCEL_REASONS = {
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;
 export type CancelReason = keyof typeof CANCEL_REASONS;
-export const CancelReasonSchema = z.enum(Object.keys(CANCEL_REASONS) as [CancelReason]);
+export const CancelReasonSchema = z.enum(
+  /* @__PURE__ */ Object.keys(CANCEL_REASONS) as [CancelReason],
+);
 
 /** Why unspent money of a lot goes back to the donor or the treasury (`funds.return`). */
 export const RETURN_REASONS = {
@@ -142,7 +155,9 @@ export const RETURN_REASONS = {
   other: n('其他（見內部備註）', '其他（见内部备注）', 'other (see the private note)'),
 } as const satisfies Record<string, Names>;
 export type ReturnReason = keyof typeof RETURN_REASONS;
-export const ReturnReasonSchema = z.enum(Object.keys(RETURN_REASONS) as [ReturnReason]);
+export const ReturnReasonSchema = z.enum(
+  /* @__PURE__ */ Object.keys(RETURN_REASONS) as [ReturnReason],
+);
 
 /**
  * A payment or budget reference (bank transfer, FPS, cheque, treasury document), kept in the

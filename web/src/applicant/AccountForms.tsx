@@ -35,7 +35,14 @@ import {
   type StoredKey,
 } from './keystore';
 import { forgetNotes } from './notes';
-import { lock, registerAccount, storedKeyChanged, unlock, useStoredKey } from './session';
+import {
+  lock,
+  prepareToSign,
+  registerAccount,
+  storedKeyChanged,
+  unlock,
+  useStoredKey,
+} from './session';
 import { useFocusFirstError, useRefusalText } from './shared';
 
 /** Saves the key file through the browser's download. */
@@ -124,6 +131,8 @@ export function CreateAccount(props: {
     }
     setBusy(true);
     setFailure(null);
+    // Registering signs a transaction: its code arrives while the passphrase seals the key.
+    prepareToSign().catch(() => undefined);
     try {
       const seed = randomSeed();
       const file = await sealSeed(seed, pass);

@@ -59,7 +59,8 @@ import {
 } from './facts';
 import { initialsOf, openNotes, updateNotes, type Draft, type IdKind } from './notes';
 import { submitSigned, withToken, type Unlocked } from './session';
-import { cap, useFactValue, useFocusFirstError, useRefusalText } from './shared';
+import { cap, useFocusFirstError, useRefusalText } from './shared';
+import { useFactValue } from './fact-value';
 
 // ---- the application -------------------------------------------------------------------------
 

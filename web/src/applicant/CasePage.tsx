@@ -54,7 +54,8 @@ import { useDocumentKinds } from '../lib/document-kinds';
 import { useApplicantLive } from './live';
 import { CaseDocuments } from './CaseDocuments';
 import { submitSigned, withToken, type Unlocked } from './session';
-import { cap, useFactValue, useFocusFirstError, useOrgName, useRefusalText } from './shared';
+import { cap, useFocusFirstError, useOrgName, useRefusalText } from './shared';
+import { useFactValue } from './fact-value';
 
 /** A state this app has words for (a newer node may know more). */
 const isCaseState = (s: string): s is CaseState => (CASE_STATES as readonly string[]).includes(s);

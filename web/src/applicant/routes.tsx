@@ -1,10 +1,7 @@
-/**
- * The applicant pages and their addresses. Each page's code is fetched when it is first opened
- * (a route's `lazy`), so a phone opening `/me` loads neither the charts of the portal nor the
- * explorer.
- */
+/** The applicant pages (pages.ts), framed by the applicant's styles. */
 import './applicant.css';
 import { Outlet, type RouteObject } from 'react-router';
+import { applicantPages } from './pages';
 
 export const applicantRoutes: RouteObject[] = [
   {
@@ -13,35 +10,6 @@ export const applicantRoutes: RouteObject[] = [
         <Outlet />
       </div>
     ),
-    children: [
-      {
-        path: '/me',
-        lazy: () => import('./AccountPage').then((m) => ({ Component: m.AccountPage })),
-      },
-      {
-        path: '/me/apply',
-        lazy: () => import('./ChoosePage').then((m) => ({ Component: m.ChooseProgramPage })),
-      },
-      {
-        path: '/me/apply/:program',
-        lazy: () => import('./ApplyPage').then((m) => ({ Component: m.ApplyPage })),
-      },
-      {
-        path: '/me/cases/:id',
-        lazy: () => import('./CasePage').then((m) => ({ Component: m.CasePage })),
-      },
-      {
-        path: '/me/sheet',
-        lazy: () => import('./RecoveryPages').then((m) => ({ Component: m.RecoverySheetPage })),
-      },
-      {
-        path: '/me/restore',
-        lazy: () => import('./RecoveryPages').then((m) => ({ Component: m.RestoreFromSheetPage })),
-      },
-      {
-        path: '/me/new-phone',
-        lazy: () => import('./RecoveryPages').then((m) => ({ Component: m.NewPhonePage })),
-      },
-    ],
+    children: applicantPages,
   },
 ];

@@ -4,18 +4,11 @@
  * transactions signed with it. Kept outside React so that moving between pages keeps the tab
  * unlocked.
  */
-import {
-  AidError,
-  buildSubmission,
-  publicKeyFromSeed,
-  signIn,
-  toHex,
-  type Lang,
-  type Outcome,
-} from '@sdk';
+import { AidError, publicKeyFromSeed, signIn, toHex, type Lang, type Outcome } from '@sdk';
 import { client, queryClient } from '../lib/api';
 import { changeSignal } from '../lib/changes';
 import { storedKey, storeKey, type StoredKey } from './keystore';
+import type * as Submission from '../lib/submission';
 
 export interface Unlocked {
   seed: Uint8Array;
@@ -73,6 +66,21 @@ export async function chainId(): Promise<string> {
   return h.chain;
 }
 
+/** The transaction builder (lib/submission.ts), fetched once, when first needed or asked for. */
+let builder: Promise<typeof Submission> | undefined;
+
+/**
+ * Starts fetching the transaction builder, for a form about to sign (creating an account), so
+ * that signing does not wait for it.
+ */
+export function prepareToSign(): Promise<typeof Submission> {
+  builder ??= import('../lib/submission').catch((e: unknown) => {
+    builder = undefined;
+    throw e;
+  });
+  return builder;
+}
+
 function requireUnlocked(): Unlocked {
   if (!current) throw new AidError('UNAUTHORIZED', 'the key is locked');
   return current;
@@ -85,7 +93,7 @@ export async function submitSigned(spec: {
   facts?: Record<string, unknown>;
 }): Promise<Outcome> {
   const u = requireUnlocked();
-  const chain = await chainId();
+  const [chain, { buildSubmission }] = await Promise.all([chainId(), prepareToSign()]);
   return client.submit(buildSubmission({ chain, ...spec }, u.seed));
 }
 

@@ -1,10 +1,10 @@
 /** Pieces the applicant pages share: refusals in words, organisation names, focus on errors. */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AidError, FACTS, type Lang } from '@sdk';
+import { AidError, type Lang } from '@sdk';
 import { useErrorText } from '../components/Status';
 import { useOrgs } from '../lib/api';
-import { useFormats, useLocale } from '../lib/locale-context';
+import { useFormats } from '../lib/locale-context';
 import { KeyError } from './keystore';
 
 /** English labels start lower-case (they sit inside sentences); a field label starts upper-case. */
@@ -59,25 +59,6 @@ export function useOrgName(): (id: string) => string {
       return o ? fmt.name(o.names, id) : id;
     },
     [orgs.data, fmt],
-  );
-}
-
-/** A fact's value as the reader reads it: money in the program's currency, yes/no, a list. */
-export function useFactValue(): (name: string, value: unknown, currency: string) => string {
-  const { t } = useTranslation('applicant');
-  const fmt = useFormats();
-  const { lang } = useLocale();
-  return useCallback(
-    (name, value, currency) => {
-      const type = (FACTS as Record<string, { type: string } | undefined>)[name]?.type;
-      if (typeof value === 'boolean') return value ? t('yes') : t('no');
-      if (Array.isArray(value)) return value.join(lang === 'en' ? ', ' : '、');
-      if (type === 'money' && (typeof value === 'string' || typeof value === 'number'))
-        return fmt.money(String(value), currency);
-      if (typeof value === 'number') return fmt.number(value);
-      return String(value);
-    },
-    [t, fmt, lang],
   );
 }
 

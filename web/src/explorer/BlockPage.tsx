@@ -1,4 +1,5 @@
 /** One block: its fields (time, proposer, protocol, hashes) and its transactions with results. */
+import './words';
 import { useState } from 'react';
 import { Alert, Anchor, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { Link, useParams } from 'react-router';

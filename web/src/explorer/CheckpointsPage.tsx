@@ -2,6 +2,7 @@
  * The checkpoints the node signed, newest first, each checked here in the browser by the SDK
  * against the consortium's policy: who signed, and whether enough organisations did.
  */
+import './words';
 import { useMemo } from 'react';
 import { Stack, Table, Text } from '@mantine/core';
 import { useSearchParams } from 'react-router';

@@ -2,6 +2,7 @@
  * The explorer's front page: a search box (transaction id, block height or log index), the latest
  * blocks page by page, and the latest checkpoint with the organisations that signed it.
  */
+import './words';
 import { useState, type FormEvent } from 'react';
 import {
   Anchor,

@@ -1,4 +1,5 @@
 /** `/explorer/log/<index>`: goes to the transaction or the block whose leaf sits at that index. */
+import './words';
 import { Alert, Text } from '@mantine/core';
 import { Navigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';

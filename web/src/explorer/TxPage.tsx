@@ -3,6 +3,7 @@
  * private part is never shown (it never leaves member nodes — only its commitment is public).
  * Its receipt can be verified, downloaded, or printed with a QR code of the short verify link.
  */
+import './words';
 import { useEffect, useState } from 'react';
 import { Alert, Anchor, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';

@@ -3,6 +3,7 @@
  * a transaction's result in words, what a transaction type means, organisation names in the
  * reader's language.
  */
+import './words';
 import type { ReactNode } from 'react';
 import { Anchor, Button, Group, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';

@@ -82,28 +82,44 @@ export function minorToDecimal(minor: string | bigint, digits: number): string {
   return `${neg ? '-' : ''}${whole}${frac}`;
 }
 
+/** Made on first use: each Intl formatter takes a slow phone tens of milliseconds to build. */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 export function formatsFor(locale: Locale): Formats {
   const tag = LOCALE_TAGS[locale];
   const lang = langOf(locale);
   const moneyFmt = new Map<string, Intl.NumberFormat>();
-  const numberFmt = new Intl.NumberFormat(tag);
+  const numberFmt = once(() => new Intl.NumberFormat(tag));
   // Chinese readers get the numeric date of their region (Taiwan 2026/11/29, Hong Kong
   // 29/11/2026, mainland 2026/11/29); English readers an unambiguous "Nov 29, 2026".
   const numeric = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
-  const dateFmt = new Intl.DateTimeFormat(tag, locale === 'en' ? { dateStyle: 'medium' } : numeric);
-  const dateTimeFmt = new Intl.DateTimeFormat(
-    tag,
-    locale === 'en'
-      ? { dateStyle: 'medium', timeStyle: 'short' }
-      : { ...numeric, hour: 'numeric', minute: '2-digit' },
+  const dateFmt = once(
+    () => new Intl.DateTimeFormat(tag, locale === 'en' ? { dateStyle: 'medium' } : numeric),
   );
-  const instantFmt = new Intl.DateTimeFormat(
-    tag,
-    locale === 'en'
-      ? { dateStyle: 'medium', timeStyle: 'medium' }
-      : { ...numeric, hour: 'numeric', minute: '2-digit', second: '2-digit' },
+  const dateTimeFmt = once(
+    () =>
+      new Intl.DateTimeFormat(
+        tag,
+        locale === 'en'
+          ? { dateStyle: 'medium', timeStyle: 'short' }
+          : { ...numeric, hour: 'numeric', minute: '2-digit' },
+      ),
   );
-  const pctFmt = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 });
+  const instantFmt = once(
+    () =>
+      new Intl.DateTimeFormat(
+        tag,
+        locale === 'en'
+          ? { dateStyle: 'medium', timeStyle: 'medium' }
+          : { ...numeric, hour: 'numeric', minute: '2-digit', second: '2-digit' },
+      ),
+  );
+  const pctFmt = once(
+    () => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 }),
+  );
   return {
     money(minor, currency) {
       const digits = MINOR_DIGITS[currency] ?? 2;
@@ -120,11 +136,12 @@ export function formatsFor(locale: Locale): Formats {
       // Intl formats a decimal string exactly: no float on the way.
       return f.format(minorToDecimal(minor, digits) as Intl.StringNumericLiteral);
     },
-    number: (n) => numberFmt.format(n),
-    date: (ms) => dateFmt.format(ms),
-    dateTime: (ms) => dateTimeFmt.format(ms),
-    instant: (ms) => instantFmt.format(ms),
-    percent: (bp) => pctFmt.format(`${minorToDecimal(BigInt(bp), 4)}` as Intl.StringNumericLiteral),
+    number: (n) => numberFmt().format(n),
+    date: (ms) => dateFmt().format(ms),
+    dateTime: (ms) => dateTimeFmt().format(ms),
+    instant: (ms) => instantFmt().format(ms),
+    percent: (bp) =>
+      pctFmt().format(`${minorToDecimal(BigInt(bp), 4)}` as Intl.StringNumericLiteral),
     name: (names, fallback = '') => names?.[lang] ?? names?.en ?? fallback,
   };
 }

@@ -2,6 +2,7 @@
  * Recent donations and recent payments to hospitals as tables: amount, program, hospital, date
  * and the transaction, never a person.
  */
+import './words';
 import { Anchor, Badge, Table } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';

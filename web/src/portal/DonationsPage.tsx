@@ -1,4 +1,5 @@
 /** Donations: find yours by the id on the receipt, or browse the latest ones. */
+import './words';
 import { useState, type FormEvent } from 'react';
 import { Button, Stack, Text, TextInput } from '@mantine/core';
 import { useNavigate } from 'react-router';

@@ -2,6 +2,7 @@
  * "Where the money goes": the fund-flow diagram (loaded lazily) and, beside it, a table of the
  * same flows, the accessible form of the diagram.
  */
+import './words';
 import { lazy, Suspense } from 'react';
 import { Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';

@@ -3,6 +3,7 @@
  * signs the checkpoints that make the ledger checkable and how many signatures count, and every
  * governance proposal with its votes.
  */
+import './words';
 import { useMemo } from 'react';
 import { Anchor, Badge, Card, Code, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';

@@ -2,6 +2,7 @@
  * The portal: every program's money at a glance, the totals, where the money goes, and the
  * latest donations and payments to hospitals.
  */
+import './words';
 import { Anchor, Button, Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';

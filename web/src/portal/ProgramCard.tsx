@@ -1,4 +1,5 @@
 /** A program on the portal: its name, status, money and how the money received is used. */
+import './words';
 import { Anchor, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';

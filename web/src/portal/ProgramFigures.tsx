@@ -3,6 +3,7 @@
  * and a bar of how the money received is used. Each figure carries its exact minor units in
  * `data-amount`, so a test or a script can hold the page to the API.
  */
+import './words';
 import { Box, Group, Progress, SimpleGrid, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { PublicProgramSummary } from '@sdk';

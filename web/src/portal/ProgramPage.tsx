@@ -4,6 +4,7 @@
  * documents asked for, how applications are decided, the versions of the rules, and the rules as
  * code for auditors. Beside them the program's money and its applications by state.
  */
+import './words';
 import { useMemo } from 'react';
 import {
   Accordion,

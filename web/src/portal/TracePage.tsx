@@ -3,6 +3,7 @@
  * became, and each application it paid for, anonymised, with every step's transaction and a link
  * to verify it.
  */
+import './words';
 import type { ReactNode } from 'react';
 import {
   Alert,

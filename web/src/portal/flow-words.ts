@@ -1,4 +1,5 @@
 /** The words for each end of a fund flow in the reader's language. */
+import './words';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FlowEnd } from '@sdk';

@@ -3,6 +3,7 @@
  * has no name for (a donor organisation that is not a member) is shown as the id itself, set in
  * the monospace face that marks ids everywhere in the app.
  */
+import './words';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ORG_TYPES, type Donor } from '@sdk';

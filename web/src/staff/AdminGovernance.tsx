@@ -5,6 +5,7 @@
  * of the kinds an administrator brings day to day: a quorum, an oversight grant or its end, the
  * lifting of a freeze.
  */
+import '../portal/words';
 import { useState, type FormEvent } from 'react';
 import {
   Button,

@@ -2,6 +2,7 @@
  * Which policy a receipt is checked against: the node's (remembered in this browser on first
  * sight, and pointed out if it later differs) or a policy file an auditor loads instead.
  */
+import './words';
 import { useEffect, useState } from 'react';
 import { Alert, Button, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';

@@ -2,6 +2,7 @@
  * The outcome of checking a receipt: the verdict (announced to screen readers), every step with
  * ✓ / ✗ and what it established or why it failed, what the receipt proves and what it does not.
  */
+import './words';
 import type { ReactNode } from 'react';
 import { Anchor, List, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';

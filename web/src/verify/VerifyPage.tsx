@@ -3,6 +3,7 @@
  * short link of a printed QR code (`/verify/<txid>`: the receipt is fetched from the node, then
  * checked here like any other). The SDK's `verifyReceipt` does the checking.
  */
+import './words';
 import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import {
   Alert,
