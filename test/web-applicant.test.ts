@@ -19,6 +19,7 @@ import { attachDocument, readDocument, uploadDocument } from '../src/domains/doc
 import { cnId } from './aid-fixtures.js';
 import { post, seedOf } from './helpers.js';
 import { axeViolations, DESKTOP, openPage, PHONE, webSuite } from './web-fixture.js';
+import { until } from './web-staff-helpers.js';
 
 const PASSPHRASE = 'violet harbour lantern 42';
 const CITY = 'city-medical-assistance';
@@ -109,6 +110,13 @@ describe('applicant portal', () => {
     await main.getByRole('button', { name: 'Forget this device' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove your account from this phone?' });
     await dialog.waitFor();
+    // Its fade may start a frame after it appears (later still on a busy machine): wait it out.
+    await until(async () => {
+      const opacity = await page.evaluate(
+        `getComputedStyle(document.querySelector('[role="dialog"]')).opacity`,
+      );
+      return opacity === '1';
+    }, 'the dialog to finish fading in');
     await noViolations(page, 'the forget dialog');
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
