@@ -7,13 +7,11 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Anchor, Button, FileButton, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
   AidError,
   caseDocuments,
   MAX_DOCUMENT_BYTES,
-  program,
   READ_ROLE_LABELS,
   readDocument,
   sniffFormat,
@@ -22,6 +20,7 @@ import {
   type DocumentRecord,
 } from '@sdk';
 import { client, queryClient } from '../../lib/api';
+import { useDocumentKinds } from '../../lib/document-kinds';
 import { useLocale } from '../../lib/locale-context';
 import { Section } from '../../components/Section';
 import { ErrorNotice, Loading } from '../../components/Status';
@@ -76,19 +75,6 @@ export function mayAttach(rec: CaseRecord, org: string, roles: readonly string[]
   if (org === rec.hospital && roles.some((r) => r === 'clerk' || r === 'social-worker'))
     return true;
   return org === rec.owner && roles.some((r) => r === 'reviewer' || r === 'program-manager');
-}
-
-/** The name the program gives each kind of document, in the reader's language. */
-export function useDocumentKinds(programId: string) {
-  const { lang } = useLocale();
-  const p = useQuery({
-    queryKey: ['program', programId, lang],
-    queryFn: () => program(client, programId, lang),
-    staleTime: 60_000,
-  });
-  const kinds = p.data?.definition.documents ?? [];
-  const label = (kind: string) => kinds.find((k) => k.name === kind)?.labels[lang] ?? kind;
-  return { kinds, label };
 }
 
 export function DocumentsPanel(props: { rec: CaseRecord }) {

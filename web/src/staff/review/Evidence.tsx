@@ -28,7 +28,8 @@ import { useOrgName } from '../../applicant/shared';
 import { useStaffQuery } from '../api';
 import { chainId, useStaffSession, withToken } from '../session';
 import { Refusal } from '../parts';
-import { AttachForm, mayAttach, useDocumentKinds } from '../documents/DocumentsPanel';
+import { useDocumentKinds } from '../../lib/document-kinds';
+import { AttachForm, mayAttach } from '../documents/DocumentsPanel';
 import { useActionRefusal } from './words';
 
 /** The facts of each source of the case, as the program's assessors may read them. */
