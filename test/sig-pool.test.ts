@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAidError } from '../src/core/errors.js';
+import { signingTextOf } from '../src/chain/tx.js';
+import { canonicalJson } from '../src/core/canonical.js';
 import { DEFAULT_LIMITS, type CheckContext } from '../src/runtime/admission.js';
 import { body, enrolTx, get, post, startNode, type TestNode } from './helpers.js';
 
@@ -54,7 +56,7 @@ describe('signature pool', () => {
   it('replaces a terminated worker and runs the tasks queued behind it', async () => {
     // One task that takes a worker a while (400,000 objects to copy in), on the first worker.
     const slow = Array.from({ length: 8 }, () => Array.from({ length: 50_000 }, () => ({})));
-    // Three tasks: one starts on the other worker, two wait in the queue.
+    // Three tasks, spread over both workers: one waits behind the slow task on the first.
     const ordinary = Array.from({ length: 96 }, () => ({ tx: enrol() }));
     const victim = t.node.pool.threads[0]!;
     // Issued without a pause, so the first worker is still busy with the slow task when it ends.
@@ -72,6 +74,31 @@ describe('signature pool', () => {
     const r = await submitBatch(64);
     assert.equal(r.status, 200);
     assert.ok(r.results.every((x) => x.result.ok));
+  });
+
+  it('hands a block of signature checks to the workers at once, evenly', async () => {
+    // A block's worth: the workers must hold all of it before this thread goes on to execute a
+    // block, since they are handed more only when its event loop turns.
+    const tx = enrol();
+    const job = { key: tx.signer, message: signingTextOf(canonicalJson(tx)), sig: tx.sig };
+    const jobs = Array.from({ length: 4000 }, (_, i) =>
+      i === 2999 ? { ...job, sig: tx.sig.replace(/^./, (c) => (c === '0' ? '1' : '0')) } : job,
+    );
+    const checked = t.node.pool.verify(jobs);
+    const { held, queued } = t.node.pool.backlog;
+    assert.equal(queued, 0);
+    // Tasks of 32 items: 125 of them, 63 on one worker and 62 on the other.
+    assert.deepEqual(
+      [...held].sort((a, b) => a - b),
+      [1984, 2016],
+    );
+    const ok = await checked;
+    assert.equal(ok.length, 4000);
+    assert.deepEqual(
+      ok.flatMap((x, i) => (x ? [] : [i])),
+      [2999],
+    );
+    assert.deepEqual(t.node.pool.backlog, { held: [0, 0], queued: 0 });
   });
 
   it('fails what is still queued once closed, and refuses new work', async () => {

@@ -32,14 +32,18 @@ const INLINE_BELOW = 8;
  */
 const TASK_ITEMS = 32;
 /**
- * Tasks handed to one worker ahead of its answers: it never waits for the main thread (busy
- * committing a block) to send the next. A worker runs its tasks in order, so when it dies the
- * oldest is the one it was running; the others go back to the queue.
+ * Items handed to one worker ahead of its answers: a few hundred milliseconds of signature checks.
+ * The main thread hands out the next task only when its event loop turns, and it does not turn
+ * while a block executes and commits (a quarter of a second for 2,000 transactions): with only a
+ * few tasks in hand, the workers sat idle that long, every block. A worker runs its tasks in
+ * order, so when it dies the oldest is the one it was running; the others go back to the queue.
  */
-const PIPELINE = 4;
+const PIPELINE_ITEMS = 2048;
 
 interface Task {
   req: PoolTask;
+  /** How many items (signatures, submissions) the task holds. */
+  items: number;
   resolve: (result: unknown) => void;
   reject: (e: AidError) => void;
 }
@@ -48,6 +52,8 @@ interface Slot {
   worker: Worker;
   /** The tasks handed to the worker, oldest (the one it runs) first. */
   tasks: Task[];
+  /** The items of `tasks`. */
+  held: number;
   dead: boolean;
 }
 
@@ -78,15 +84,21 @@ export class SigPool {
     return this.slots.map((s) => s.worker);
   }
 
+  /** Items each worker has been handed and not answered, and tasks not yet handed out. */
+  get backlog(): { held: number[]; queued: number } {
+    return { held: this.slots.map((s) => s.held), queued: this.queue.length };
+  }
+
   private spawn(): Slot {
     // Small heaps: a worker holds one task of submissions at a time.
     const worker = new Worker(new URL('./sig-worker.js', import.meta.url), {
       workerData: { registryModule: this.registry?.module },
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
     });
-    const slot: Slot = { worker, tasks: [], dead: false };
+    const slot: Slot = { worker, tasks: [], held: 0, dead: false };
     worker.on('message', (m: { result: unknown }) => {
       const t = slot.tasks.shift();
+      if (t) slot.held -= t.items;
       this.failuresInRow = 0;
       t?.resolve(m.result);
       this.dispatch();
@@ -102,6 +114,7 @@ export class SigPool {
     if (slot.dead) return;
     slot.dead = true;
     const [t, ...waiting] = slot.tasks.splice(0);
+    slot.held = 0;
     // The tasks it had not started go first to the others and its successor.
     this.queue.unshift(...waiting);
     t?.reject(
@@ -130,30 +143,33 @@ export class SigPool {
       t.reject(new AidError('UNAVAILABLE', 'the signature workers are stopped'));
   }
 
-  /** Gives queued tasks to idle workers. */
+  /**
+   * Gives queued tasks, oldest first, each to the live worker holding the fewest items, while that
+   * one holds fewer than PIPELINE_ITEMS: the work spreads evenly, and a slow worker is not handed
+   * more than it can start soon.
+   */
   private dispatch(): void {
-    // Round by round, so that the tasks spread over every worker before any gets a second.
-    for (let depth = 1; depth <= PIPELINE; depth++) {
-      for (const slot of this.slots) {
-        if (this.queue.length === 0) return;
-        if (slot.dead || slot.tasks.length >= depth) continue;
-        const t = this.queue.shift()!;
-        try {
-          slot.worker.postMessage(t.req);
-          slot.tasks.push(t);
-        } catch (e) {
-          // A value the structured clone cannot copy (nested too deep for its stack).
-          t.reject(new AidError('MALFORMED', 'the submissions cannot be checked', { cause: e }));
-        }
+    while (this.queue.length > 0) {
+      let slot: Slot | undefined;
+      for (const s of this.slots) if (!s.dead && (!slot || s.held < slot.held)) slot = s;
+      if (!slot || slot.held >= PIPELINE_ITEMS) return;
+      const t = this.queue.shift()!;
+      try {
+        slot.worker.postMessage(t.req);
+        slot.tasks.push(t);
+        slot.held += t.items;
+      } catch (e) {
+        // A value the structured clone cannot copy (nested too deep for its stack).
+        t.reject(new AidError('MALFORMED', 'the submissions cannot be checked', { cause: e }));
       }
     }
   }
 
-  private run<T>(req: PoolTask): Promise<T> {
+  private run<T>(req: PoolTask, items: number): Promise<T> {
     if (this.closed || this.slots.length === 0)
       return Promise.reject(new AidError('UNAVAILABLE', 'the signature workers are stopped'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ req, resolve: resolve as (r: unknown) => void, reject });
+      this.queue.push({ req, items, resolve: resolve as (r: unknown) => void, reject });
       this.dispatch();
     });
   }
@@ -178,7 +194,7 @@ export class SigPool {
     if (jobs.length < INLINE_BELOW) return jobs.map(verifyJob);
     const results = await Promise.all(
       this.ranges(jobs.length).map(([a, b]) =>
-        this.run<Uint8Array>({ kind: 'sig', jobs: jobs.slice(a, b) }),
+        this.run<Uint8Array>({ kind: 'sig', jobs: jobs.slice(a, b) }, b - a),
       ),
     );
     const out: boolean[] = [];
@@ -222,7 +238,7 @@ export class SigPool {
     // A registry no module exports (a test's extra protocols) is checked on this thread.
     if (items.length < INLINE_BELOW || !registry.module) return inline(registry);
     const results = await Promise.all(
-      this.ranges(items.length).map(([a, b]) => this.run<R[]>(task(items.slice(a, b)))),
+      this.ranges(items.length).map(([a, b]) => this.run<R[]>(task(items.slice(a, b)), b - a)),
     );
     return results.flat();
   }

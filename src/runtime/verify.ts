@@ -57,6 +57,9 @@ export interface VerifyOptions {
   sigWorkers?: number;
 }
 
+/** How many blocks are read and checked on the pool ahead of the one executing. */
+const READ_AHEAD = 2;
+
 class VerifyError extends AidError {
   constructor(height: number, what: string) {
     super('VERIFY_FAILED', `block ${height}: ${what}`, { details: { height } });
@@ -269,18 +272,28 @@ async function run(
     });
   };
 
-  let next = readBlock(0);
-  while (next) {
-    const b = next;
-    // Read ahead so the next block's signatures are checked while this one executes; a problem
-    // found ahead is reported only once this block has passed, so the first bad block is named.
-    let ahead: unknown;
-    try {
-      next = readBlock(height + 1);
-    } catch (e) {
-      ahead = e;
-      next = undefined;
+  // Blocks read ahead, their signatures on the pool while the block before them executes. Two
+  // ahead keep the workers busy while this thread parses the next block and executes this one;
+  // with one, they idled while it parsed. A problem found ahead is reported only once the blocks
+  // before it have passed, so the first bad block is named.
+  const queue: PendingBlock[] = [];
+  let ahead: unknown;
+  let ended = false;
+  let toRead = 0;
+  for (;;) {
+    while (!ended && ahead === undefined && queue.length <= READ_AHEAD) {
+      try {
+        const p = readBlock(toRead);
+        if (p) {
+          queue.push(p);
+          toRead++;
+        } else ended = true;
+      } catch (e) {
+        ahead = e;
+      }
     }
+    const b = queue.shift();
+    if (!b) break;
     const row = getBlockRow.get(height);
     if (!row) throw new VerifyError(height, 'block row is missing');
     const problem = blockLinkProblem(
@@ -358,9 +371,9 @@ async function run(
     prevState = digest;
     prevTime = b.block.time;
     height++;
-    if (ahead !== undefined) throw ahead;
     opts.onProgress?.(acc.size, total);
   }
+  if (ahead !== undefined) throw ahead;
   if (!txIndex.matches(db)) {
     // The index of transaction ids differs somewhere: walk the log again to name the first
     // transaction it misplaces.
