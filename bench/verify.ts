@@ -6,6 +6,10 @@
 import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { fail, finish, LEDGER_PATH, logger, secondsSince } from './common.js';
 import { registry } from '../src/domains/protocols.js';
+import { keepHeapNearLive } from '../src/runtime/heap.js';
+
+// As `aidledger verify` runs it.
+keepHeapNearLive();
 
 const log = logger('verify');
 

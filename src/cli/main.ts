@@ -30,6 +30,9 @@ import { domains } from '../domains/index.js';
 import { printLine as out } from '../runtime/commands.js';
 import { registerClusterCommands } from './cluster.js';
 import { LATEST_PROTOCOL, registry } from '../domains/protocols.js';
+import { keepHeapNearLive } from '../runtime/heap.js';
+
+keepHeapNearLive();
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
