@@ -120,6 +120,8 @@ export class SpamGuard {
 
     const applicants = new Set<string>();
     const registrations: number[] = [];
+    // The organisations' node keys, read once a request and only if a registration needs them.
+    let nodeKeys: ReadonlySet<string | null> | undefined;
     // A batch usually comes from a few signers: look each one up once.
     const statuses = new Map<string, KeyStatus>();
     for (let i = 0; i < items.length; i++) {
@@ -137,7 +139,7 @@ export class SpamGuard {
       // when its transaction executes.)
       if (s.kind === 'revoked') refuse('KEY_REVOKED', `the key of ${s.member} was revoked`, i);
       if (isRegistration(i)) {
-        if (s.kind === 'unknown' && this.isNodeKey(signer))
+        if (s.kind === 'unknown' && (nodeKeys ??= this.nodeKeys()).has(signer))
           refuse('UNKNOWN_KEY', "an organisation's node key signs no transactions", i);
         registrations.push(i);
       }
@@ -242,9 +244,12 @@ export class SpamGuard {
     return counts;
   }
 
-  private isNodeKey(key: string): boolean {
-    return this.ledger
-      .stateScan('membership/org/')
-      .some((r) => (JSON.parse(r.value) as OrgRecord).nodeKey === key);
+  /** Every organisation's node key in the committed state. */
+  private nodeKeys(): ReadonlySet<string | null> {
+    return new Set(
+      this.ledger
+        .stateScan('membership/org/')
+        .map((r) => (JSON.parse(r.value) as OrgRecord).nodeKey),
+    );
   }
 }
