@@ -98,7 +98,23 @@ describe('signature pool', () => {
       ok.flatMap((x, i) => (x ? [] : [i])),
       [2999],
     );
-    assert.deepEqual(t.node.pool.backlog, { held: [0, 0], queued: 0 });
+    assert.deepEqual(t.node.pool.backlog, { held: [0, 0], heldBytes: [0, 0], queued: 0 });
+  });
+
+  it('hands a worker no more than 8 MiB of submissions ahead, however many wait', async () => {
+    // 256 texts of 120 KiB (near the largest a submission may be): 8 tasks of 3.75 MiB. Each
+    // worker may hold two (7.5 MiB); the rest wait here, not in the workers' 64 MB heaps.
+    const big = `{"tx":"${'x'.repeat(120 * 1024 - 9)}"}`;
+    const texts = Array.from({ length: 256 }, () => big);
+    const checked = t.node.pool.checkTexts(texts, ctx());
+    const { heldBytes, queued } = t.node.pool.backlog;
+    assert.deepEqual(heldBytes, [2 * 32 * big.length, 2 * 32 * big.length]);
+    assert.equal(queued, 4);
+    // Each is refused for what it is (not a transaction), and none is lost.
+    const results = await checked;
+    assert.equal(results.length, 256);
+    assert.ok(results.every((r) => !r.ok));
+    assert.deepEqual(t.node.pool.backlog, { held: [0, 0], heldBytes: [0, 0], queued: 0 });
   });
 
   it('fails what is still queued once closed, and refuses new work', async () => {

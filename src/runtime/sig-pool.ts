@@ -39,11 +39,20 @@ const TASK_ITEMS = 32;
  * order, so when it dies the oldest is the one it was running; the others go back to the queue.
  */
 const PIPELINE_ITEMS = 2048;
+/**
+ * Bytes of text handed to one worker ahead of its answers. A worker takes in every message it
+ * was sent as soon as it finishes a task, so what it was handed sits in its heap (64 MB) at once:
+ * submissions near the size limit (a transaction and its private part, 128 KiB) could otherwise
+ * take 2,048 × 128 KiB. A worker holding nothing is always handed the next task.
+ */
+const PIPELINE_BYTES = 8 * 1024 * 1024;
 
 interface Task {
   req: PoolTask;
   /** How many items (signatures, submissions) the task holds. */
   items: number;
+  /** The bytes of text it carries, or at most could. */
+  bytes: number;
   resolve: (result: unknown) => void;
   reject: (e: AidError) => void;
 }
@@ -54,6 +63,8 @@ interface Slot {
   tasks: Task[];
   /** The items of `tasks`. */
   held: number;
+  /** The bytes of `tasks`. */
+  heldBytes: number;
   dead: boolean;
 }
 
@@ -85,8 +96,12 @@ export class SigPool {
   }
 
   /** Items each worker has been handed and not answered, and tasks not yet handed out. */
-  get backlog(): { held: number[]; queued: number } {
-    return { held: this.slots.map((s) => s.held), queued: this.queue.length };
+  get backlog(): { held: number[]; heldBytes: number[]; queued: number } {
+    return {
+      held: this.slots.map((s) => s.held),
+      heldBytes: this.slots.map((s) => s.heldBytes),
+      queued: this.queue.length,
+    };
   }
 
   private spawn(): Slot {
@@ -95,10 +110,13 @@ export class SigPool {
       workerData: { registryModule: this.registry?.module },
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
     });
-    const slot: Slot = { worker, tasks: [], held: 0, dead: false };
+    const slot: Slot = { worker, tasks: [], held: 0, heldBytes: 0, dead: false };
     worker.on('message', (m: { result: unknown }) => {
       const t = slot.tasks.shift();
-      if (t) slot.held -= t.items;
+      if (t) {
+        slot.held -= t.items;
+        slot.heldBytes -= t.bytes;
+      }
       this.failuresInRow = 0;
       t?.resolve(m.result);
       this.dispatch();
@@ -115,6 +133,7 @@ export class SigPool {
     slot.dead = true;
     const [t, ...waiting] = slot.tasks.splice(0);
     slot.held = 0;
+    slot.heldBytes = 0;
     // The tasks it had not started go first to the others and its successor.
     this.queue.unshift(...waiting);
     t?.reject(
@@ -145,19 +164,26 @@ export class SigPool {
 
   /**
    * Gives queued tasks, oldest first, each to the live worker holding the fewest items, while that
-   * one holds fewer than PIPELINE_ITEMS: the work spreads evenly, and a slow worker is not handed
-   * more than it can start soon.
+   * one holds fewer than PIPELINE_ITEMS and the task fits in its PIPELINE_BYTES (or it holds
+   * nothing): the work spreads evenly, and no worker is handed more than it can hold.
    */
   private dispatch(): void {
     while (this.queue.length > 0) {
+      const t = this.queue[0]!;
       let slot: Slot | undefined;
       for (const s of this.slots) if (!s.dead && (!slot || s.held < slot.held)) slot = s;
-      if (!slot || slot.held >= PIPELINE_ITEMS) return;
-      const t = this.queue.shift()!;
+      if (!slot) return;
+      if (
+        slot.tasks.length > 0 &&
+        (slot.held >= PIPELINE_ITEMS || slot.heldBytes + t.bytes > PIPELINE_BYTES)
+      )
+        return;
+      this.queue.shift();
       try {
         slot.worker.postMessage(t.req);
         slot.tasks.push(t);
         slot.held += t.items;
+        slot.heldBytes += t.bytes;
       } catch (e) {
         // A value the structured clone cannot copy (nested too deep for its stack).
         t.reject(new AidError('MALFORMED', 'the submissions cannot be checked', { cause: e }));
@@ -165,11 +191,11 @@ export class SigPool {
     }
   }
 
-  private run<T>(req: PoolTask, items: number): Promise<T> {
+  private run<T>(req: PoolTask, items: number, bytes: number): Promise<T> {
     if (this.closed || this.slots.length === 0)
       return Promise.reject(new AidError('UNAVAILABLE', 'the signature workers are stopped'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ req, items, resolve: resolve as (r: unknown) => void, reject });
+      this.queue.push({ req, items, bytes, resolve: resolve as (r: unknown) => void, reject });
       this.dispatch();
     });
   }
@@ -194,7 +220,7 @@ export class SigPool {
     if (jobs.length < INLINE_BELOW) return jobs.map(verifyJob);
     const results = await Promise.all(
       this.ranges(jobs.length).map(([a, b]) =>
-        this.run<Uint8Array>({ kind: 'sig', jobs: jobs.slice(a, b) }, b - a),
+        this.run<Uint8Array>({ kind: 'sig', jobs: jobs.slice(a, b) }, b - a, textBytes(jobs, a, b)),
       ),
     );
     const out: boolean[] = [];
@@ -212,6 +238,9 @@ export class SigPool {
       values,
       (registry) => registryCheck(registry, values, ctx),
       (part) => ({ kind: 'admit', values: part, ctx }),
+      // Parsed values, whose size is not known here: each counted at 64 KiB, so a worker is
+      // handed at most 128 of them ahead, as many as before the pool counted bytes.
+      (part) => part.length * 64 * 1024,
     );
   }
 
@@ -224,6 +253,7 @@ export class SigPool {
       texts,
       (registry) => registryCheckTexts(registry, texts, ctx),
       (part) => ({ kind: 'admitTexts', texts: part, ctx }),
+      (part) => part.reduce((n, text) => n + text.length, 0),
     );
   }
 
@@ -232,13 +262,17 @@ export class SigPool {
     items: I[],
     inline: (registry: ProtocolRegistry) => R[],
     task: (part: I[]) => PoolTask,
+    bytes: (part: I[]) => number,
   ): Promise<R[]> {
     const registry = this.registry;
     if (!registry) throw new AidError('CONFIG', 'this pool was given no protocol registry');
     // A registry no module exports (a test's extra protocols) is checked on this thread.
     if (items.length < INLINE_BELOW || !registry.module) return inline(registry);
     const results = await Promise.all(
-      this.ranges(items.length).map(([a, b]) => this.run<R[]>(task(items.slice(a, b)), b - a)),
+      this.ranges(items.length).map(([a, b]) => {
+        const part = items.slice(a, b);
+        return this.run<R[]>(task(part), b - a, bytes(part));
+      }),
     );
     return results.flat();
   }
@@ -254,4 +288,12 @@ export class SigPool {
       }),
     );
   }
+}
+
+/** The text that signature jobs `a` to `b` carry. */
+function textBytes(jobs: readonly SigJob[], a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < b; i++)
+    n += jobs[i]!.message.length + jobs[i]!.key.length + jobs[i]!.sig.length;
+  return n;
 }
