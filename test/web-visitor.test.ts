@@ -38,6 +38,8 @@ describe('a new visitor', () => {
     // Donations, then where the newest one went, then verify its receipt from there.
     await page.getByRole('navigation').getByRole('link', { name: 'Donations' }).first().click();
     await page.getByRole('link', { name: 'Trace' }).first().click();
+    // The list's own heading is still there until the router has moved: wait for the address.
+    await page.waitForURL(/\/donations\/[0-9a-f]{64}$/);
     await page.getByRole('heading', { level: 1 }).waitFor();
     const donation = page.url().split('/').pop()!;
     assert.match(donation, /^[0-9a-f]{64}$/);
