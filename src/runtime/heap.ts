@@ -12,10 +12,11 @@ import { setFlagsFromString } from 'node:v8';
 /** The most the heap grows past its live size before a full collection, in percent. */
 export const HEAP_GROWING_PERCENT = 50;
 
-/** Sets the growth, unless the process was started with its own (`--heap-growing-percent`). */
+/**
+ * Sets the growth, unless node was started with its own (`node --heap-growing-percent=N`; Node
+ * does not take the flag from NODE_OPTIONS).
+ */
 export function keepHeapNearLive(): void {
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
-    a.includes('heap-growing-percent'),
-  );
+  const given = process.execArgv.some((a) => a.includes('heap-growing-percent'));
   if (!given) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
