@@ -95,7 +95,7 @@ export class SigPool {
     return this.slots.map((s) => s.worker);
   }
 
-  /** Items each worker has been handed and not answered, and tasks not yet handed out. */
+  /** Items and bytes each worker has been handed and not answered, and tasks not yet handed out. */
   get backlog(): { held: number[]; heldBytes: number[]; queued: number } {
     return {
       held: this.slots.map((s) => s.held),
