@@ -234,6 +234,8 @@ async function main(): Promise<Record<string, unknown>> {
     let assessBuild = 0;
     let nextGroup = 0;
     const cpu0 = cpuSeconds(server.pid);
+    // The load generator shares the machine's cores with the node: its own CPU is reported too.
+    const ownCpu0 = process.cpuUsage();
     const wall0 = Date.now();
     const t0 = process.hrtime.bigint();
     const stage = async (s: Stage, subs: Signed[]) => {
@@ -286,6 +288,8 @@ async function main(): Promise<Record<string, unknown>> {
     await Promise.all(Array.from({ length: lanes }, () => lane()));
     const seconds = secondsSince(t0);
     const serverCpu = cpuSeconds(server.pid) - cpu0;
+    const ownCpu = process.cpuUsage(ownCpu0);
+    const loadCores = (ownCpu.user + ownCpu.system) / 1e6 / seconds;
     const serverMaxRssKB = vmHwmKB(server.pid);
     await server.stop(15_000);
 
@@ -337,7 +341,7 @@ async function main(): Promise<Record<string, unknown>> {
         `first ${k * PER_BODY} cases ${firstRound.toFixed(0)}/s, last ${k * PER_BODY} ${lastRound.toFixed(0)}/s; ` +
         `reading the sources and signing the assessments took ${assessBuild.toFixed(2)}s; ` +
         `node VmHWM ${(serverMaxRssKB / 1024).toFixed(0)} MB, used ${serverCores.toFixed(2)} cores ` +
-        `(${serverCpuUsPerTx.toFixed(0)} µs of CPU a transaction)`,
+        `(${serverCpuUsPerTx.toFixed(0)} µs of CPU a transaction); the load generator used ${loadCores.toFixed(2)} cores`,
     );
     log(
       `stage body latency median (p90), ms: ` +
@@ -370,6 +374,7 @@ async function main(): Promise<Record<string, unknown>> {
       serverMaxRssKB,
       serverCores,
       serverCpuUsPerTx,
+      loadCores,
       blocks,
       stages,
       ledgerBytes: fileBytes,
