@@ -15,6 +15,7 @@ import {
   toAmount,
 } from '../src/core/money.js';
 import { parseNationalId, pseudonym, type IdKind } from '../src/core/national-id.js';
+import { consortiumSecrets, PSEUDONYM_KEY_VERSION } from '../src/runtime/secrets.js';
 
 const ids = JSON.parse(
   readFileSync(new URL('../../test/vectors/national-ids.json', import.meta.url), 'utf8'),
@@ -107,5 +108,17 @@ describe('national identity numbers', () => {
       () => pseudonym(id, new Uint8Array(16), 1),
       (e: unknown) => isAidError(e, 'CONFIG'),
     );
+  });
+  it('gives the same pseudonym on a node (node:crypto) as the portable code', () => {
+    const key = new Uint8Array(32).map((_, i) => i * 7 + 1);
+    const secrets = consortiumSecrets(key);
+    for (const [kind, input] of [
+      ['cn', '11010519491231002X'],
+      ['hk', 'A123456(3)'],
+      ['tw', 'A123456789'],
+    ] as const) {
+      const id = parseNationalId(kind, input);
+      assert.equal(secrets.pseudonym(id.kind, id.value), pseudonym(id, key, PSEUDONYM_KEY_VERSION));
+    }
   });
 });
