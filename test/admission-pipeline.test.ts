@@ -1,16 +1,26 @@
 /**
- * The admission pipeline hands execution what the signature workers checked: the payload as the
- * schema output it, and the proofs of possession that passed. Neither may let a transaction
+ * The admission pipeline hands execution what the signature workers checked: the payload and the
+ * private facts as their schemas output them, and the proofs of possession that passed. Neither may let a transaction
  * through that the checks made during execution would refuse, nor change any result.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { canonicalJson } from '../src/core/canonical.js';
-import { txIdOf, type SignedTx } from '../src/chain/tx.js';
+import { privateCommitment, signTx, txIdOf, type SignedTx } from '../src/chain/tx.js';
 import { registry } from '../src/domains/protocols.js';
-import { admitBody, proveAhead } from '../src/runtime/admission.js';
-import type { AdmittedItem } from '../src/runtime/execute.js';
+import {
+  admitBody,
+  admittedOf,
+  checkItem,
+  DEFAULT_LIMITS,
+  proveAhead,
+} from '../src/runtime/admission.js';
+import { action, type Protocol } from '../src/runtime/contract.js';
+import { executeTx, type AdmittedItem } from '../src/runtime/execute.js';
+import { Overlay } from '../src/runtime/overlay.js';
+import { NO_SECRETS } from '../src/runtime/secrets.js';
+import { z } from 'zod';
 import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { enrolPayload, seedOf, startNode, txBy, type TestNode } from './helpers.js';
 import { proveKey } from '../src/domains/membership/possession.js';
@@ -197,5 +207,78 @@ describe('signer statuses worked out once a block', () => {
     return verifyLedgerFile(join(t.dir, 'ledger.sqlite'), { registry, sigWorkers: 2 }).then(
       (report) => assert.equal(report.state, t.node.ledger.stateDigestHex),
     );
+  });
+});
+
+describe('private facts checked once', () => {
+  // A protocol of one self-signed action whose facts schema transforms what it reads, so what
+  // the contract got tells whether it was the worker's output or a parse of its own.
+  const Facts = z.strictObject({ word: z.string().transform((w) => `checked:${w}`) });
+  const Other = z.strictObject({ word: z.string() });
+  const protocol: Protocol = {
+    version: 7,
+    contracts: new Map([
+      [
+        'probe',
+        {
+          name: 'probe',
+          actions: {
+            note: action({
+              schema: z.strictObject({}),
+              roles: 'member',
+              selfSigned: true,
+              private: 'required',
+              facts: Facts,
+              apply(ctx) {
+                ctx.state.put('probe/seen', {
+                  own: ctx.parseFacts(Facts).word,
+                  other: ctx.parseFacts(Other).word,
+                });
+              },
+            }),
+          },
+        },
+      ],
+    ]),
+    genesis: () => {},
+    resolveKey: () => ({ kind: 'unknown' }),
+  };
+  const part = { salt: 'ab'.repeat(32), facts: { word: 'raw' } };
+  const tx = signTx(
+    {
+      chain: 'probe-chain',
+      type: 'probe.note',
+      payload: {},
+      nonce: 'n1',
+      time: 1_000,
+      private: { commitment: privateCommitment(part) },
+    },
+    new Uint8Array(32).fill(3),
+  );
+  const ctx = { chain: 'probe-chain', version: 7, now: 1_000, limits: DEFAULT_LIMITS };
+  const run = (item: AdmittedItem) => {
+    const block = new Overlay(() => undefined);
+    const { result } = executeTx(protocol, block, item, 1, 1_000, NO_SECRETS);
+    assert.deepEqual(result, { ok: true });
+    return JSON.parse(block.read('probe/seen')!) as { own: string; other: string };
+  };
+
+  it('hands execution the facts schema output the worker made, under the same version', () => {
+    const c = checkItem({ tx, private: part }, ctx, protocol);
+    assert.ok(c.ok);
+    assert.deepEqual(c.facts, { word: 'checked:raw' });
+    // The worker's output, as a clone brings it: execution takes it instead of parsing again.
+    const item = admittedOf({ tx, private: part }, { ...c, facts: { word: 'from-worker' } }, 7);
+    assert.deepEqual(run(item), { own: 'from-worker', other: 'raw' });
+  });
+
+  it('parses the facts again when they were checked under another version, or not at all', () => {
+    const c = checkItem({ tx, private: part }, ctx, protocol);
+    assert.ok(c.ok);
+    const other = admittedOf({ tx, private: part }, { ...c, facts: { word: 'from-worker' } }, 6);
+    assert.deepEqual(run(other), { own: 'checked:raw', other: 'raw' });
+    const text = canonicalJson(tx);
+    const unchecked: AdmittedItem = { id: txIdOf(text), text, tx, private: part };
+    assert.deepEqual(run(unchecked), { own: 'checked:raw', other: 'raw' });
   });
 });

@@ -68,6 +68,8 @@ export interface CheckedItem {
   factsText?: string;
   /** The payload as the action's schema of protocol `CheckContext.version` outputs it. */
   payload: unknown;
+  /** The private facts as that action's `facts` schema outputs them, when it has one. */
+  facts?: unknown;
 }
 
 export type ItemCheck =
@@ -90,6 +92,7 @@ export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol)
   let txText: string;
   let itemText: string;
   let factsText: string | undefined;
+  let checkedFacts: unknown;
   try {
     txText = canonicalJson((value as { tx: unknown }).tx);
     if (part === undefined) itemText = `{"tx":${txText}}`;
@@ -150,6 +153,7 @@ export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol)
         itemText,
       );
     }
+    checkedFacts = facts?.data;
   } else if (action.private === 'required') {
     return fail('PRIVATE_MISSING', `${tx.type} needs a private part`, itemText);
   }
@@ -157,9 +161,10 @@ export function checkItem(value: unknown, ctx: CheckContext, protocol: Protocol)
     return fail('BAD_SIGNATURE', 'signature does not verify under the signer key', itemText);
   }
   const id = txIdOf(txText, fastSha256);
-  return factsText === undefined
-    ? { ok: true, id, txText, itemText, payload: payload.data }
-    : { ok: true, id, txText, itemText, factsText, payload: payload.data };
+  const ok: CheckedItem = { ok: true, id, txText, itemText, payload: payload.data };
+  if (factsText !== undefined) ok.factsText = factsText;
+  if (checkedFacts !== undefined) ok.facts = checkedFacts;
+  return ok;
 }
 
 /**
@@ -194,13 +199,18 @@ export function checkText(text: string, ctx: CheckContext, protocol: Protocol): 
   }
   const c = checkItem(value, ctx, protocol);
   if (c.ok) {
-    const { id, payload, factsText } = c;
-    const base = { ok: true as const, id, payload, sub: value as Submission };
-    const canonical = c.itemText === text;
-    const txLength = c.txText.length;
-    return factsText === undefined
-      ? { ...base, canonical, txLength }
-      : { ...base, factsText, canonical, txLength };
+    const { id, payload, factsText, facts } = c;
+    const out: TextCheck = {
+      ok: true,
+      id,
+      payload,
+      sub: value as Submission,
+      canonical: c.itemText === text,
+      txLength: c.txText.length,
+    };
+    if (factsText !== undefined) out.factsText = factsText;
+    if (facts !== undefined) out.facts = facts;
+    return out;
   }
   const out: TextCheck = { ok: false, code: c.code, message: c.message };
   if (c.itemText !== undefined) out.canonical = c.itemText === text;
@@ -225,7 +235,10 @@ export function admittedOf(sub: Submission, c: CheckedItem, version: number): Ad
     private: sub.private,
     itemText: c.itemText,
     ...(c.factsText === undefined ? {} : { factsText: c.factsText }),
-    checked: { version, payload: c.payload },
+    checked:
+      c.facts === undefined
+        ? { version, payload: c.payload }
+        : { version, payload: c.payload, facts: c.facts },
   };
 }
 
@@ -415,6 +428,7 @@ export async function admitBody(
       itemText: text,
       payload: c.payload,
       ...(c.factsText === undefined ? {} : { factsText: c.factsText }),
+      ...(c.facts === undefined ? {} : { facts: c.facts }),
     };
     items.push(admittedOf(sub, checked, ctx.version));
   }

@@ -71,6 +71,13 @@ export interface ActionContext {
   state: StateView;
   /** The private facts, already checked against the commitment; absent when there are none. */
   facts: Record<string, unknown> | undefined;
+  /**
+   * The private facts as `schema` outputs them: for the action's own `facts` schema, the output
+   * admission already made on a signature worker (under this protocol version), so execution
+   * does not run it again; for any other schema, or without it, `schema.parse(facts)`.
+   * @throws what `schema.parse` throws
+   */
+  parseFacts<S extends z.ZodType>(schema: S): z.output<S>;
   /** The transaction's commitment to its private part, when it has one. */
   commitment: string | undefined;
   secrets: Secrets;

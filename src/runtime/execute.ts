@@ -39,7 +39,12 @@ export interface AdmittedItem {
    * again when it runs the same version. It crossed a thread as a structured clone, which keeps
    * every value a schema outputs here (plain data, strings with a brand, bigint).
    */
-  checked?: { version: number; payload: unknown };
+  checked?: {
+    version: number;
+    payload: unknown;
+    /** The action's `facts` schema's output for the private facts, when it has one. */
+    facts?: unknown;
+  };
   /** Signature checks already made and passed: a contract's proofs of possession (one or two). */
   proven?: readonly SignatureClaim[];
 }
@@ -109,6 +114,12 @@ export function executeTx(
         signer,
         state: txView.view([`${name}/`, ...(contract.writes ?? [])]),
         facts: item.private?.facts,
+        parseFacts: (schema) =>
+          schema === action.facts &&
+          item.checked?.version === protocol.version &&
+          item.checked.facts !== undefined
+            ? (item.checked.facts as never)
+            : schema.parse(item.private?.facts),
         commitment: tx.private?.commitment,
         secrets,
         verifySignature: signatureCheck(item.proven),

@@ -77,7 +77,7 @@ export const attest: Contract = {
       apply(ctx, _p) {
         const org = signerOrg(ctx, ['government', 'hospital']);
         checkNotFrozen(ctx.state, { orgs: [org.id] });
-        const f = AttestFactsSchema.parse(ctx.facts);
+        const f = ctx.parseFacts(AttestFactsSchema);
         const names = Object.keys(f.facts) as FactName[];
         for (const n of names) {
           const by: readonly OrgType[] = FACTS[n].attestedBy;

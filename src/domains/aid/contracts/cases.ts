@@ -453,9 +453,9 @@ function verifyAction(rules: Rules) {
     apply(ctx, p) {
       const rec = load(ctx, p.case, ['submitted']);
       requireHospital(ctx, rec);
-      if (rules.v2) matchPatient(ctx, rec, VerifyFactsSchemaV2.parse(ctx.facts).patient);
+      if (rules.v2) matchPatient(ctx, rec, ctx.parseFacts(VerifyFactsSchemaV2).patient);
       // Admission held the facts to this version's schema: with the patient from protocol 2 on.
-      const f = VerifySourceSchema.parse(ctx.facts);
+      const f = ctx.parseFacts(VerifySourceSchema);
       const lines: CaseLine[] = f.lines.map((l) => ({
         fp: fingerprint(ctx.secrets, rec.hospital, l.invoice, l.line),
         net: str(big(l.amount) - big(l.insurancePaid)),
@@ -517,7 +517,7 @@ function assessAction(rules: Rules) {
       const prog = getProgram(ctx.state, rec.program);
       const spec = getVersion(ctx.state, rec.program, prog.version);
       const att = attestationsOf(ctx.state, rec.patient);
-      const sources = checkedSources(rec, att, AssessFactsSchema.parse(ctx.facts));
+      const sources = checkedSources(rec, att, ctx.parseFacts(AssessFactsSchema));
       const { facts, differences } = gatherFacts(ctx, rec, sources, att);
       // A declared fact an attested one contradicts: a person looks, whatever the amount.
       const differ = rules.v2 && differences.length > 0;
@@ -704,7 +704,7 @@ export const cases: Contract = {
           refuse('WRONG_ORG', `${p.hospital} is not a hospital`);
         if (ctx.signer.org !== '' && ctx.signer.org !== p.hospital)
           refuse('WRONG_ORG', 'a social worker applies for patients of their own hospital');
-        const f = SubmitFactsSchema.parse(ctx.facts);
+        const f = ctx.parseFacts(SubmitFactsSchema);
         parseNationalId(f.patient.kind, f.patient.id);
         const rec: CaseRecord = {
           id: ctx.txId,
@@ -858,7 +858,7 @@ export const casesV2: Contract = {
         requireHospital(ctx, rec);
         if (rec.identified !== undefined)
           refuse('INVALID_STATE', 'the hospital has matched this case’s patient already');
-        matchPatient(ctx, rec, IdentifyFactsSchema.parse(ctx.facts).patient);
+        matchPatient(ctx, rec, ctx.parseFacts(IdentifyFactsSchema).patient);
         putCase(ctx.state, { ...rec, identified: ctx.txId });
       },
     }),
