@@ -107,6 +107,8 @@ export class AidNode {
     } else {
       this.orderer = new SoloOrderer<AdmittedItem>({
         proposer: nd.config.org,
+        // Blocks are timed by the clock admission goes by: a refusal's UTC day is its block's.
+        now: this.clock,
         maxTxs: opts.maxTxs ?? nd.config.maxTxs,
         maxWaitMs: opts.maxWaitMs ?? nd.config.maxWaitMs,
       });
