@@ -116,9 +116,9 @@ async function run(
   const total = db.prepare<[], number>('SELECT count(*) FROM leaves').pluck().get() ?? 0;
 
   // A transaction writes a few keys: size the replay's filter for the whole log at once. A replay
-  // reads each block's state once, with no cases in flight between blocks: a third of a node's
+  // reads each block's state once, with no cases in flight between blocks: half a node’s
   // cache keeps its reads as fast, and `verify` beside two files within its memory.
-  const replayState = new StateTable(replay, total * 4, CACHE_CHARS / 3);
+  const replayState = new StateTable(replay, total * 4, CACHE_CHARS / 2);
   const replayScan = replay.prepare<[string, string], { key: string; value: string }>(
     'SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key',
   );
