@@ -110,9 +110,17 @@ export function parseNationalId(kind: IdKind, input: string): NationalId {
  * by its version so keys can be rotated: `p<version>:<hex>`. The same person gets the same
  * pseudonym in every program; without the key it names no one.
  */
-export function pseudonym(id: NationalId, key: Uint8Array, keyVersion: number): string {
+export function pseudonym(
+  id: NationalId,
+  key: Uint8Array,
+  keyVersion: number,
+  mac: HmacSha256 = (k, m) => hmac(sha256, k, m),
+): string {
   if (key.length < 32) throw new AidError('CONFIG', 'a pseudonym key has at least 32 bytes');
   if (!Number.isSafeInteger(keyVersion) || keyVersion < 1)
     throw new AidError('CONFIG', 'key version is a positive integer');
-  return `p${keyVersion}:${toHex(hmac(sha256, key, utf8(`${id.kind}:${id.value}`)))}`;
+  return `p${keyVersion}:${toHex(mac(key, utf8(`${id.kind}:${id.value}`)))}`;
 }
+
+/** HMAC-SHA-256 of `message` under `key`: the portable one by default, node:crypto's on a node. */
+export type HmacSha256 = (key: Uint8Array, message: Uint8Array) => Uint8Array;

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { AidError } from '../core/errors.js';
+import { pseudonym, type HmacSha256, type IdKind } from '../core/national-id.js';
 import type { Secrets } from './contract.js';
 
 /** The key version protocol 1 pseudonymises under: a new key comes with a new protocol version. */
@@ -12,15 +13,17 @@ export const PSEUDONYM_KEY_VERSION = 1;
 
 export function consortiumSecrets(key: Uint8Array): Secrets {
   if (key.length !== 32) throw new AidError('CONFIG', 'the consortium key is 32 bytes');
-  // core/national-id.ts `pseudonym`, through node:crypto: a case's stages derive a patient's
-  // pseudonym several times, and the portable HMAC costs several times more.
   return {
+    // Through node:crypto: a case's stages derive a patient's pseudonym several times, and the
+    // portable HMAC costs several times more.
     pseudonym: (kind, id) =>
-      `p${PSEUDONYM_KEY_VERSION}:${createHmac('sha256', key).update(`${kind}:${id}`, 'utf8').digest('hex')}`,
+      pseudonym({ kind: kind as IdKind, value: id }, key, PSEUDONYM_KEY_VERSION, nodeHmac),
     fingerprint: (text) =>
       createHmac('sha256', key).update(`fingerprint\n${text}`, 'utf8').digest('hex'),
   };
 }
+
+const nodeHmac: HmacSha256 = (k, m) => createHmac('sha256', k).update(m).digest();
 
 /** For a node that holds no consortium key: any use is a configuration error, named. */
 export const NO_SECRETS: Secrets = {
