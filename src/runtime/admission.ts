@@ -412,8 +412,13 @@ export async function admitBody(
   }
   const items: AdmittedItem[] = [];
   for (let i = 0; i < texts.length; i++) {
-    const c = checks[i] as Extract<TextCheck, { ok: true }>;
-    const { sub } = c;
+    // What the worker checked, but for the texts it did not send back: the caller holds them.
+    const {
+      sub,
+      canonical: _canonical,
+      txLength,
+      ...made
+    } = checks[i] as Extract<TextCheck, { ok: true }>;
     // A self-signed action (an applicant registering an account) brings its own new key.
     if (
       statusOf(sub.tx.signer).kind === 'unknown' &&
@@ -422,13 +427,9 @@ export async function admitBody(
       refuse('UNKNOWN_KEY', 'the signer key belongs to no member', at(i));
     const text = texts[i]!;
     const checked: CheckedItem = {
-      ok: true,
-      id: c.id,
-      txText: text.slice(text.length - 1 - c.txLength, text.length - 1),
+      ...made,
+      txText: text.slice(text.length - 1 - txLength, text.length - 1),
       itemText: text,
-      payload: c.payload,
-      ...(c.factsText === undefined ? {} : { factsText: c.factsText }),
-      ...(c.facts === undefined ? {} : { facts: c.facts }),
     };
     items.push(admittedOf(sub, checked, ctx.version));
   }
