@@ -3,7 +3,7 @@
  * progress lines, medians, and where the cached 1M-transaction ledger lives.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
 import { join } from 'node:path';
 import { NodeProcess } from '../tools/node-process.js';
@@ -265,6 +265,27 @@ export function cpuSeconds(pid: number): number {
     return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return NaN;
+  }
+}
+
+/**
+ * The CPU seconds of a process's main thread (whose thread id is the process id) and of all its
+ * other threads together (signature workers, V8's helpers, libuv's pool); NaN when it is gone.
+ */
+export function threadCpuSeconds(pid: number): { main: number; others: number } {
+  const seconds = (path: string) => {
+    const stat = readFileSync(path, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  };
+  try {
+    const main = seconds(`/proc/${pid}/task/${pid}/stat`);
+    let all = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      all += seconds(`/proc/${pid}/task/${tid}/stat`);
+    return { main, others: all - main };
+  } catch {
+    return { main: NaN, others: NaN };
   }
 }
 

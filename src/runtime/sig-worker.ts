@@ -2,6 +2,8 @@
  * Worker thread of the pool (see sig-pool.ts): strict Ed25519 verification of signature jobs, and
  * the stateless admission checks of submissions. It answers each task with one message, in order.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   registryCheck,
@@ -20,8 +22,28 @@ export type PoolTask =
   | { kind: 'admit'; values: unknown[]; ctx: CheckContext }
   | { kind: 'admitTexts'; texts: string[]; ctx: CheckContext };
 
+const data = workerData as { registryModule?: string; nice?: number } | null;
+
+/**
+ * Signature checks are work in bulk; the node's main thread, which executes and commits every
+ * block one after another, is the path every acknowledgement waits on. With as many workers as
+ * cores, the workers and the main thread contend for the cores, and the main thread waited for
+ * one for 15-25% of the time it was runnable (its schedstat, case lifecycles). So a worker yields
+ * to it: its own thread's nice value is raised (Linux sets it per thread; /proc/thread-self names
+ * this thread). Where that cannot be done, the worker runs at the default priority.
+ */
+function yieldToMainThread(nice: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // Not Linux, or not allowed: the default priority.
+  }
+}
+if (data?.nice !== undefined) yieldToMainThread(data.nice);
+
 /** The protocol registry, loaded from the module the pool names (the runtime imports no domain). */
-const source = (workerData as { registryModule?: string } | null)?.registryModule;
+const source = data?.registryModule;
 const loaded: Promise<ProtocolRegistry | undefined> = source
   ? import(source).then((m: { registry: ProtocolRegistry }) => m.registry)
   : Promise.resolve(undefined);
