@@ -5,6 +5,7 @@
  * and the node keeps serving over HTTP.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { isAidError } from '../src/core/errors.js';
 import { signingTextOf } from '../src/chain/tx.js';
@@ -37,6 +38,19 @@ async function submitBatch(n: number) {
 }
 
 describe('signature pool', () => {
+  it('runs its workers below the main thread, which executes every block', async () => {
+    const first = await submitBatch(4);
+    assert.equal(first.status, 200);
+    // Field 19 of a thread's stat (after the name in parentheses) is its nice value.
+    const nice = (tid: string) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const niced = readdirSync('/proc/self/task').filter((tid) => nice(tid) === 10);
+    assert.equal(niced.length, t.node.pool.size, 'each worker thread, and nothing else, yields');
+    assert.equal(nice(String(process.pid)), 0, 'the main thread keeps its priority');
+  });
+
   it('fails only the task whose worker ran out of memory, while other checks go on', async () => {
     // Straight to the pool, past the door's shape check: what a worker failure must not spread.
     const hostile = [Array.from({ length: 1_500_000 }, () => ({})), 0, 0, 0, 0, 0, 0, 0];
