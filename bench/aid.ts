@@ -185,6 +185,72 @@ export function benchSecrets(): Secrets {
 /** The hospitals of the demo consortium, each with a clerk enrolled by round 1 of its activity. */
 export const HOSPITALS = ['general-hospital', 'children-hospital', 'east-hospital'] as const;
 
+/** One invoice line's amount and what insurance paid of it (minor units), in a lifecycle case. */
+export const LINE_AMOUNT = 800_000n;
+export const LINE_INSURED = 300_000n;
+
+/** A case's stages but the assessment, signed ahead (the assessment needs the case's sources). */
+export interface LifecycleCase {
+  submit: Signed;
+  verify: Signed;
+  disburse: Signed;
+  confirm: Signed;
+  close: Signed;
+}
+
+/**
+ * Case `i` of a lifecycle workload in `program`: applied for by `applicant` at a hospital of the
+ * demo consortium, verified by its clerk with `lines` invoice lines, disbursed by the city
+ * bureau's finance officer, then confirmed and closed by the clerk.
+ */
+export function lifecycleCase(
+  program: string,
+  i: number,
+  applicant: Key,
+  lines: number,
+  time: number,
+): LifecycleCase {
+  const hospital = HOSPITALS[i % HOSPITALS.length]!;
+  const clerk = member(`${hospital}/clerk-1`);
+  const patient = { kind: 'cn', id: cnId(i) };
+  const submit = signed(applicant, 'cases.submit', { program, hospital }, `submit-${i}`, time, {
+    patient,
+    declared: { householdIncomePerCapita: '1800000', householdSize: 3 },
+  });
+  const ref = { case: submit.id };
+  return {
+    submit,
+    verify: signed(clerk, 'cases.verify', ref, `verify-${i}`, time, {
+      patient,
+      diagnoses: ['C91.0'],
+      lines: Array.from({ length: lines }, (_, l) => ({
+        invoice: `ZY${String(i).padStart(8, '0')}`,
+        line: l + 1,
+        amount: LINE_AMOUNT.toString(),
+        insurancePaid: LINE_INSURED.toString(),
+      })),
+    }),
+    disburse: signed(
+      member('city-bureau/finance-1'),
+      'cases.disburse',
+      ref,
+      `disburse-${i}`,
+      time,
+      {
+        reference: `PAY-${i}`,
+      },
+    ),
+    confirm: signed(clerk, 'cases.confirm', ref, `confirm-${i}`, time),
+    close: signed(
+      clerk,
+      'cases.close',
+      { ...ref, outcome: 'treatment-completed' },
+      `close-${i}`,
+      time,
+    ),
+  };
+}
+
 export interface BatchOutcome {
   ok: number;
   /** The first refusal or failure, if any. */

@@ -33,14 +33,16 @@ import { demoActivity, writeDemoDir } from '../src/node/demo.js';
 import { Ledger } from '../src/runtime/ledger.js';
 import {
   applicantKey,
-  cnId,
   DEMO_CHAIN,
-  HOSPITALS,
+  LINE_AMOUNT,
+  LINE_INSURED,
+  lifecycleCase,
   member,
   post,
   postBatch,
   programSpec,
   signed,
+  type LifecycleCase,
   type Signed,
 } from './aid.js';
 import {
@@ -68,17 +70,8 @@ const PROGRAM = 'bench-assist';
 const STAGES = ['submit', 'verify', 'assess', 'disburse', 'confirm', 'close'] as const;
 type Stage = (typeof STAGES)[number];
 
-/** One invoice line's amount and what insurance paid of it (minor units). */
-const LINE_AMOUNT = 800_000n;
-const LINE_INSURED = 300_000n;
-
-interface Case {
+interface Case extends LifecycleCase {
   i: number;
-  submit: Signed;
-  verify: Signed;
-  disburse: Signed;
-  confirm: Signed;
-  close: Signed;
 }
 
 async function main(): Promise<Record<string, unknown>> {
@@ -169,49 +162,11 @@ async function main(): Promise<Record<string, unknown>> {
     // ---- everything but the assessments is signed before the clock starts ------------------
     const tSign = process.hrtime.bigint();
     const signedAt = Date.now();
-    const finance = member('city-bureau/finance-1');
     const reviewer = member('city-bureau/reviewer-1');
-    const cases: Case[] = applicants.map((k, i) => {
-      const hospital = HOSPITALS[i % HOSPITALS.length]!;
-      const clerk = member(`${hospital}/clerk-1`);
-      const submit = signed(
-        k,
-        'cases.submit',
-        { program: PROGRAM, hospital },
-        `submit-${i}`,
-        signedAt,
-        {
-          patient: { kind: 'cn', id: cnId(i) },
-          declared: { householdIncomePerCapita: '1800000', householdSize: 3 },
-        },
-      );
-      const ref = { case: submit.id };
-      return {
-        i,
-        submit,
-        verify: signed(clerk, 'cases.verify', ref, `verify-${i}`, signedAt, {
-          patient: { kind: 'cn', id: cnId(i) },
-          diagnoses: ['C91.0'],
-          lines: Array.from({ length: lines }, (_, l) => ({
-            invoice: `ZY${String(i).padStart(8, '0')}`,
-            line: l + 1,
-            amount: LINE_AMOUNT.toString(),
-            insurancePaid: LINE_INSURED.toString(),
-          })),
-        }),
-        disburse: signed(finance, 'cases.disburse', ref, `disburse-${i}`, signedAt, {
-          reference: `PAY-${i}`,
-        }),
-        confirm: signed(clerk, 'cases.confirm', ref, `confirm-${i}`, signedAt),
-        close: signed(
-          clerk,
-          'cases.close',
-          { ...ref, outcome: 'treatment-completed' },
-          `close-${i}`,
-          signedAt,
-        ),
-      };
-    });
+    const cases: Case[] = applicants.map((k, i) => ({
+      i,
+      ...lifecycleCase(PROGRAM, i, k, lines, signedAt),
+    }));
     registrations.length = 0;
     log(`${5 * n} transactions signed in ${secondsSince(tSign).toFixed(1)}s`);
     (globalThis as { gc?: () => void }).gc?.();
