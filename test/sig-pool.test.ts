@@ -46,9 +46,11 @@ describe('signature pool', () => {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     };
-    const niced = readdirSync('/proc/self/task').filter((tid) => nice(tid) === 10);
+    // The main thread keeps the priority the process was started with (0 unless run under nice).
+    const main = nice(String(process.pid));
+    const niced = readdirSync('/proc/self/task').filter((tid) => nice(tid) === Math.max(main, 10));
+    assert.ok(main < 10, `the test runs at nice ${main}: below 10, or the workers cannot yield`);
     assert.equal(niced.length, t.node.pool.size, 'each worker thread, and nothing else, yields');
-    assert.equal(nice(String(process.pid)), 0, 'the main thread keeps its priority');
   });
 
   it('fails only the task whose worker ran out of memory, while other checks go on', async () => {

@@ -3,7 +3,7 @@
  * the stateless admission checks of submissions. It answers each task with one message, in order.
  */
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   registryCheck,
@@ -29,13 +29,14 @@ const data = workerData as { registryModule?: string; nice?: number } | null;
  * block one after another, is the path every acknowledgement waits on. With as many workers as
  * cores, the workers and the main thread contend for the cores, and the main thread waited for
  * one for 15-25% of the time it was runnable (its schedstat, case lifecycles). So a worker yields
- * to it: its own thread's nice value is raised (Linux sets it per thread; /proc/thread-self names
- * this thread). Where that cannot be done, the worker runs at the default priority.
+ * to it: its own thread's nice value is raised to `nice`, or kept where the node already runs
+ * nicer (Linux sets it per thread; /proc/thread-self names this thread). Where that cannot be
+ * done, the worker runs at the node's priority.
  */
 function yieldToMainThread(nice: number): void {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, nice);
+    if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, Math.max(getPriority(tid), nice));
   } catch {
     // Not Linux, or not allowed: the default priority.
   }
