@@ -445,17 +445,21 @@ function isFrozenCase(ctx: ActionContext) {
 
 /** The treating hospital verifies diagnoses and invoice lines (and, from protocol 2, the patient). */
 function verifyAction(rules: Rules) {
+  // With the patient from protocol 2 on.
+  const facts: z.ZodType<z.output<typeof VerifySourceSchema>> = rules.v2
+    ? VerifyFactsSchemaV2
+    : VerifyFactsSchema;
   return action({
     schema: CaseRef,
     roles: HOSPITAL_STAFF,
     private: 'required',
-    facts: rules.v2 ? VerifyFactsSchemaV2 : VerifyFactsSchema,
+    facts,
     apply(ctx, p) {
       const rec = load(ctx, p.case, ['submitted']);
       requireHospital(ctx, rec);
-      if (rules.v2) matchPatient(ctx, rec, ctx.parseFacts(VerifyFactsSchemaV2).patient);
-      // Admission held the facts to this version's schema: with the patient from protocol 2 on.
-      const f = ctx.parseFacts(VerifySourceSchema);
+      // The action's own schema, which admission ran on a worker: its output, not a second parse.
+      const f = ctx.parseFacts(facts);
+      if (rules.v2) matchPatient(ctx, rec, f.patient!);
       const lines: CaseLine[] = f.lines.map((l) => ({
         fp: fingerprint(ctx.secrets, rec.hospital, l.invoice, l.line),
         net: str(big(l.amount) - big(l.insurancePaid)),
