@@ -259,13 +259,18 @@ export async function startNodeProcess(
  */
 export function cpuSeconds(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
+    return statSeconds(`/proc/${pid}/stat`);
   } catch {
     return NaN;
   }
+}
+
+/** User + system seconds from a /proc `stat` file (a process's or one of its threads'). */
+function statSeconds(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 /**
@@ -273,16 +278,11 @@ export function cpuSeconds(pid: number): number {
  * other threads together (signature workers, V8's helpers, libuv's pool); NaN when it is gone.
  */
 export function threadCpuSeconds(pid: number): { main: number; others: number } {
-  const seconds = (path: string) => {
-    const stat = readFileSync(path, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  };
   try {
-    const main = seconds(`/proc/${pid}/task/${pid}/stat`);
+    const main = statSeconds(`/proc/${pid}/task/${pid}/stat`);
     let all = 0;
     for (const tid of readdirSync(`/proc/${pid}/task`))
-      all += seconds(`/proc/${pid}/task/${tid}/stat`);
+      all += statSeconds(`/proc/${pid}/task/${tid}/stat`);
     return { main, others: all - main };
   } catch {
     return { main: NaN, others: NaN };
