@@ -16,8 +16,7 @@
  * That is 6 signed transactions a case; every one must commit ok, and every case must end
  * closed with the program's money paid out (checked in the ledger file once the node stopped).
  * Each case has `lines` invoice lines (5) of 5,000.00 net of insurance. The node's CPU a
- * transaction and peak RSS are read from /proc. At the end the ledger file's size and what its
- * `tx_writes` hold are reported (copies of FIFO lots grow with the cases a lot funded).
+ * transaction and peak RSS are read from /proc. At the end the ledger file's size is reported.
  * Set AIDLEDGER_BENCH_SERVER_PROF=<dir> to run the node under --cpu-prof.
  * Usage: node dist/bench/lifecycle.js [cases] [lanes] [lines per case] [--one-lot]
  */
@@ -260,8 +259,6 @@ async function main(): Promise<Record<string, unknown>> {
       firstFailure ??= `cases by state at the end: ${JSON.stringify(states)}`;
     if (paid !== BigInt(n) * perCase)
       firstFailure ??= `program paid ${paid}, expected ${BigInt(n) * perCase}`;
-    // Where the file's bytes went: the writes kept for transactions with a private part (so a
-    // replay survives erasure) hold every value such a transaction wrote, a whole FIFO lot too.
     const db = ledger.db;
     // Blocks are cut at the proposer's clock: those of the timed part.
     const blocks = db
@@ -269,11 +266,6 @@ async function main(): Promise<Record<string, unknown>> {
       .pluck()
       .get(wall0)!;
     const fileBytes = statSync(join(dir, 'ledger.sqlite')).size;
-    const tw = db
-      .prepare<[], { rows: number; bytes: number; lots: number }>(
-        "SELECT count(*) AS rows, coalesce(sum(length(value)), 0) AS bytes, coalesce(sum(CASE WHEN key LIKE 'funds/lot/%' THEN length(value) END), 0) AS lots FROM tx_writes",
-      )
-      .get()!;
     ledger.close();
 
     const txs = 6 * n;
@@ -312,10 +304,7 @@ async function main(): Promise<Record<string, unknown>> {
           (s) => `${s} ${stages[s]!.medianMs.toFixed(0)} (${stages[s]!.p90Ms.toFixed(0)})`,
         ).join(', '),
     );
-    log(
-      `ledger file ${(fileBytes / 1e6).toFixed(0)} MB; tx_writes ${tw.rows} rows, ` +
-        `${(tw.bytes / 1e6).toFixed(0)} MB of values, ${(tw.lots / 1e6).toFixed(0)} MB of them copies of FIFO lots`,
-    );
+    log(`ledger file ${(fileBytes / 1e6).toFixed(0)} MB`);
     if (firstFailure) log(`first failure: ${firstFailure}`);
     return {
       cases: n,
@@ -343,8 +332,6 @@ async function main(): Promise<Record<string, unknown>> {
       blocks,
       stages,
       ledgerBytes: fileBytes,
-      txWritesBytes: tw.bytes,
-      txWritesLotBytes: tw.lots,
     };
   } finally {
     agent.destroy();

@@ -160,8 +160,13 @@ describe('erasure of private parts', () => {
     await submitAll(t, 3);
     const id = r.json.id as string;
     assert.ok(t.node.ledger.privatePart(id));
-    assert.equal(t.node.ledger.erasePrivate(id), true);
+    // Commits record no transaction's writes; erasing replays the file and records this one's.
+    const recorded = t.node.ledger.db.prepare('SELECT count(*) FROM tx_writes').pluck();
+    assert.equal(recorded.get(), 0);
+    assert.deepEqual(await t.node.ledger.erasePrivate([id, '00'.repeat(32)]), [id]);
     assert.equal(t.node.ledger.privatePart(id), undefined);
+    assert.ok((recorded.get() as number) > 0);
+    assert.deepEqual(await t.node.ledger.erasePrivate([id]), []);
     const audit = await auditLog(t.client, await t.client.policy());
     assert.equal(audit.size, t.node.ledger.size);
     const dir = t.dir;

@@ -270,7 +270,7 @@ describe('free text stays out of the public log (protocol 2)', () => {
     const mine = (await n.read(`/v1/cases/${sub.id}`, 'general-hospital/clerk-1')).json.case;
     assert.equal(mine.reason, 'diagnosis-not-confirmed');
 
-    assert.equal(n.node.ledger.erasePrivate(dec.id), true);
+    assert.deepEqual(await n.node.ledger.erasePrivate([dec.id]), [dec.id]);
     assert.equal(n.node.ledger.privatePart(dec.id), undefined);
   });
 

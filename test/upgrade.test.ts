@@ -14,6 +14,7 @@ import { verifyConsistency } from '../src/core/merkle.js';
 import { registry } from '../src/domains/protocols.js';
 import { readConsortiumKey } from '../src/node/config.js';
 import { demoSeed } from '../src/runtime/demo-kit.js';
+import { Ledger } from '../src/runtime/ledger.js';
 import { consortiumSecrets } from '../src/runtime/secrets.js';
 import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { auditLog } from '../src/sdk/audit.js';
@@ -64,6 +65,31 @@ describe('a ledger written by the previous release', () => {
         },
         RELEASE,
       );
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('erases a private part it wrote, and still verifies with the same root and state', async () => {
+    const t = unpack();
+    try {
+      const secrets = consortiumSecrets(readConsortiumKey(t.dir)!);
+      const path = join(t.dir, 'ledger.sqlite');
+      const ledger = Ledger.open({ registry, path, secrets });
+      try {
+        const id = ledger.db
+          .prepare<[], Buffer>('SELECT txid FROM private_parts ORDER BY txid LIMIT 1')
+          .pluck()
+          .get()!
+          .toString('hex');
+        assert.deepEqual(await ledger.erasePrivate([id]), [id]);
+        assert.equal(ledger.privatePart(id), undefined);
+      } finally {
+        ledger.close();
+      }
+      const r = await verifyLedgerFile(path, { registry, secrets });
+      assert.equal(r.erased, 1);
+      assert.deepEqual([r.leaves, r.root, r.state], [RELEASE.size, RELEASE.root, RELEASE.state]);
     } finally {
       t.cleanup();
     }

@@ -473,20 +473,25 @@ export function program(): Command {
   cli
     .command('erase')
     .description(
-      'erase the private part of a transaction on this node (right to erasure); the log keeps its commitment',
+      'erase the private parts of transactions on this node (right to erasure); the log keeps their commitments. Replays the ledger once, as verify --dir does, so give all of a patient’s transactions together',
     )
     .requiredOption('--dir <dir>', 'node directory')
-    .requiredOption('--tx <id>', 'transaction id')
-    .action(async (o: { dir: string; tx: string }) => {
-      fromHex(o.tx, 32, 'transaction id');
+    .requiredOption('--tx <ids...>', 'transaction ids')
+    .action(async (o: { dir: string; tx: string[] }) => {
+      for (const id of o.tx) fromHex(id, 32, 'transaction id');
       const { Ledger } = await import('../runtime/ledger.js');
-      const ledger = Ledger.open({ registry, path: paths.ledger(o.dir) });
+      const key = readConsortiumKey(o.dir);
+      const ledger = Ledger.open({
+        registry,
+        path: paths.ledger(o.dir),
+        ...(key ? { secrets: consortiumSecrets(key) } : {}),
+      });
       try {
-        out(
-          ledger.erasePrivate(o.tx)
-            ? `erased the private part of ${o.tx}`
-            : `no private part held for ${o.tx}`,
-        );
+        const erased = new Set(await ledger.erasePrivate(o.tx));
+        for (const id of o.tx)
+          out(
+            erased.has(id) ? `erased the private part of ${id}` : `no private part held for ${id}`,
+          );
       } finally {
         ledger.close();
       }

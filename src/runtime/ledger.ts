@@ -39,6 +39,7 @@ import { nodeSigner, verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
+import { recordTxWrites } from './verify.js';
 import { RefusalIndex, utcDay, type RefusalFilter, type RefusedTx } from './refusals.js';
 import { Bloom, StateTable } from './state-table.js';
 
@@ -394,7 +395,6 @@ export class Ledger {
       return {
         text: txLeafText(item.text, result),
         item,
-        writes: run.writes[k]!,
         ok: result.ok,
         ...(result.ok ? {} : { code: result.code }),
       };
@@ -457,8 +457,6 @@ export class Ledger {
               Buffer.from(l.item.private.salt, 'hex'),
               l.item.factsText ?? canonicalJson(l.item.private.facts),
             );
-            let seq = 0;
-            for (const [k, v] of l.writes) st.putTxWrite.run(idx, seq++, k, v);
           }
         }
         const idx = this.log.append(blockBytes, blockHash);
@@ -676,16 +674,50 @@ export class Ledger {
     return r ? { salt: r.salt.toString('hex'), facts: JSON.parse(r.facts) } : undefined;
   }
 
-  /** Erases a private part (right to erasure); the log and its commitment stay. */
-  erasePrivate(id: string): boolean {
-    return this.st.delPrivate.run(Buffer.from(id, 'hex')).changes > 0;
+  /**
+   * Erases private parts (right to erasure); the log and their commitments stay. A replay cannot
+   * run a transaction again without its facts, so first the whole file is replayed as
+   * `verify --dir` does, recording the state writes each of `ids` made; then, in one SQLite
+   * transaction, those writes are kept (`tx_writes`, which a later replay applies in the
+   * transaction's place, bound by its block's state digest) and the parts deleted. Writes are
+   * recorded only here, not at every commit: erasure is rare, and a copy of every private
+   * transaction's writes doubled what a block wrote. It takes as long as a `verify --dir`, so a
+   * patient's transactions are best erased together.
+   * @returns the ids whose part this node held and erased
+   * @throws AidError VERIFY_FAILED when the file does not replay (nothing is erased)
+   */
+  async erasePrivate(
+    ids: readonly string[],
+    opts: { sigWorkers?: number } = {},
+  ): Promise<string[]> {
+    const held = new Set(ids.filter((id) => this.st.hasPrivate.get(Buffer.from(id, 'hex'))));
+    if (held.size === 0) return [];
+    const { writes } = await recordTxWrites(
+      this.db.name,
+      {
+        registry: this.registry,
+        secrets: this.secrets,
+        ...(opts.sigWorkers === undefined ? {} : { sigWorkers: opts.sigWorkers }),
+      },
+      held,
+    );
+    return this.db.transaction(() => {
+      const erased: string[] = [];
+      for (const [id, w] of writes) {
+        // Erased meanwhile by another caller, whose writes are recorded already.
+        if (this.st.delPrivate.run(Buffer.from(id, 'hex')).changes === 0) continue;
+        this.st.delTxWrites.run(w.leaf);
+        w.writes.forEach((x, seq) => this.st.putTxWrite.run(w.leaf, seq, x.key, x.value));
+        erased.push(id);
+      }
+      return erased;
+    })();
   }
 }
 
 interface PendingLeaf {
   text: string;
   item: AdmittedItem;
-  writes: Map<string, string | null>;
   ok: boolean;
   /** The refusal's code, when refused. */
   code?: string;
@@ -716,6 +748,8 @@ function prepare(db: Database.Database) {
       'SELECT salt, facts FROM private_parts WHERE txid = ?',
     ),
     delPrivate: db.prepare<[Buffer]>('DELETE FROM private_parts WHERE txid = ?'),
+    hasPrivate: db.prepare<[Buffer], number>('SELECT 1 FROM private_parts WHERE txid = ?').pluck(),
+    delTxWrites: db.prepare<[number]>('DELETE FROM tx_writes WHERE leaf = ?'),
     putTxWrite: db.prepare<[number, number, string, string | null]>(
       'INSERT INTO tx_writes (leaf, seq, key, value) VALUES (?, ?, ?, ?)',
     ),

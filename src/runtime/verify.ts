@@ -57,6 +57,12 @@ export interface VerifyOptions {
   sigWorkers?: number;
 }
 
+/** The writes one transaction made when the replay executed it, and its place in the log. */
+export interface TxWrites {
+  leaf: number;
+  writes: { key: string; value: string | null }[];
+}
+
 /** How many blocks are read and checked on the pool ahead of the one executing. */
 const READ_AHEAD = 2;
 
@@ -78,6 +84,29 @@ interface PendingBlock {
 
 /** Verifies the ledger file at `path`. @throws AidError VERIFY_FAILED naming the first bad block. */
 export async function verifyLedgerFile(path: string, opts: VerifyOptions): Promise<VerifyReport> {
+  return (await replayLedgerFile(path, opts, new Set())).report;
+}
+
+/**
+ * Verifies the ledger file at `path` as `verifyLedgerFile` does, and records the writes each
+ * transaction of `record` made as the replay executed it: what a replay applies in its place
+ * once its private part is erased (`Ledger.erasePrivate`). A transaction of `record` whose part
+ * was erased already, or that is not in the log, has no entry.
+ * @throws AidError VERIFY_FAILED naming the first bad block.
+ */
+export async function recordTxWrites(
+  path: string,
+  opts: VerifyOptions,
+  record: ReadonlySet<string>,
+): Promise<{ report: VerifyReport; writes: Map<string, TxWrites> }> {
+  return replayLedgerFile(path, opts, record);
+}
+
+async function replayLedgerFile(
+  path: string,
+  opts: VerifyOptions,
+  record: ReadonlySet<string>,
+): Promise<{ report: VerifyReport; writes: Map<string, TxWrites> }> {
   const db = openDatabase(path, { readonly: true });
   const scratch = mkdtempSync(join(tmpdir(), 'aidledger-verify-'));
   const replay = new Database(join(scratch, 'state.sqlite'));
@@ -91,7 +120,9 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions): Promi
   replay.exec('CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
   const pool = new SigPool(opts.sigWorkers, opts.registry);
   try {
-    return await run(db, replay, pool, opts);
+    const writes = new Map<string, TxWrites>();
+    const report = await run(db, replay, pool, opts, record, writes);
+    return { report, writes };
   } finally {
     await pool.close();
     db.close();
@@ -105,6 +136,8 @@ async function run(
   replay: Database.Database,
   pool: SigPool,
   opts: VerifyOptions,
+  record: ReadonlySet<string>,
+  captured: Map<string, TxWrites>,
 ): Promise<VerifyReport> {
   const genesisText = db
     .prepare<[], string>("SELECT value FROM meta WHERE key = 'genesis'")
@@ -338,6 +371,11 @@ async function run(
           `transaction ${t.id} re-executes to ${resultJson(result)}, the log says ${resultJson(t.leaf.result)}`,
         );
       }
+      if (result !== undefined && record.has(t.id))
+        captured.set(t.id, {
+          leaf: t.index,
+          writes: [...run.writes[i]!].map(([key, value]) => ({ key, value })),
+        });
       txIndex.add(t.id, t.index, height);
       if (!t.leaf.result.ok) refused++;
       nodeCheck.append(acc, leafHash(Buffer.from(t.leafText, 'utf8'), fastSha256));
