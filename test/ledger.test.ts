@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { erasePrivateParts } from '../src/runtime/erase.js';
 import Database from 'better-sqlite3';
 import { parsePolicy } from '../src/chain/policy.js';
 import { verifyReceipt } from '../src/chain/receipt.js';
@@ -163,10 +164,10 @@ describe('erasure of private parts', () => {
     // Commits record no transaction's writes; erasing replays the file and records this one's.
     const recorded = t.node.ledger.db.prepare('SELECT count(*) FROM tx_writes').pluck();
     assert.equal(recorded.get(), 0);
-    assert.deepEqual(await t.node.ledger.erasePrivate([id, '00'.repeat(32)]), [id]);
+    assert.deepEqual(await erasePrivateParts(t.node.ledger, [id, '00'.repeat(32)]), [id]);
     assert.equal(t.node.ledger.privatePart(id), undefined);
     assert.ok((recorded.get() as number) > 0);
-    assert.deepEqual(await t.node.ledger.erasePrivate([id]), []);
+    assert.deepEqual(await erasePrivateParts(t.node.ledger, [id]), []);
     const audit = await auditLog(t.client, await t.client.policy());
     assert.equal(audit.size, t.node.ledger.size);
     const dir = t.dir;

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { erasePrivateParts } from '../src/runtime/erase.js';
 import { verifyLedgerFile } from '../src/runtime/verify.js';
 import { consortiumSecrets } from '../src/runtime/secrets.js';
 import { readConsortiumKey } from '../src/node/config.js';
@@ -270,7 +271,7 @@ describe('free text stays out of the public log (protocol 2)', () => {
     const mine = (await n.read(`/v1/cases/${sub.id}`, 'general-hospital/clerk-1')).json.case;
     assert.equal(mine.reason, 'diagnosis-not-confirmed');
 
-    assert.deepEqual(await n.node.ledger.erasePrivate([dec.id]), [dec.id]);
+    assert.deepEqual(await erasePrivateParts(n.node.ledger, [dec.id]), [dec.id]);
     assert.equal(n.node.ledger.privatePart(dec.id), undefined);
   });
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { erasePrivateParts } from '../src/runtime/erase.js';
 import { gunzipSync } from 'node:zlib';
 import { toHex } from '../src/core/bytes.js';
 import { verifyConsistency } from '../src/core/merkle.js';
@@ -82,7 +83,7 @@ describe('a ledger written by the previous release', () => {
           .pluck()
           .get()!
           .toString('hex');
-        assert.deepEqual(await ledger.erasePrivate([id]), [id]);
+        assert.deepEqual(await erasePrivateParts(ledger, [id]), [id]);
         assert.equal(ledger.privatePart(id), undefined);
       } finally {
         ledger.close();

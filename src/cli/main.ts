@@ -480,6 +480,7 @@ export function program(): Command {
     .action(async (o: { dir: string; tx: string[] }) => {
       for (const id of o.tx) fromHex(id, 32, 'transaction id');
       const { Ledger } = await import('../runtime/ledger.js');
+      const { erasePrivateParts } = await import('../runtime/erase.js');
       const key = readConsortiumKey(o.dir);
       const ledger = Ledger.open({
         registry,
@@ -487,7 +488,7 @@ export function program(): Command {
         ...(key ? { secrets: consortiumSecrets(key) } : {}),
       });
       try {
-        const erased = new Set(await ledger.erasePrivate(o.tx));
+        const erased = new Set(await erasePrivateParts(ledger, o.tx));
         for (const id of o.tx)
           out(
             erased.has(id) ? `erased the private part of ${id}` : `no private part held for ${id}`,

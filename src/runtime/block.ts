@@ -19,6 +19,12 @@ import type { Overlay } from './overlay.js';
 export type BlockEntry =
   AdmittedItem | { recorded: readonly { key: string; value: string | null }[] };
 
+/** The state writes one transaction made, and its place in the log: what an erasure keeps. */
+export interface TxWrites {
+  leaf: number;
+  writes: { key: string; value: string | null }[];
+}
+
 export interface BlockRun {
   /** Each entry's result; undefined for a recorded one. */
   results: (TxResult | undefined)[];

@@ -31,7 +31,7 @@ import { AidError } from '../core/errors.js';
 import { leafHash } from '../core/merkle.js';
 import type { KeyStatus, Protocol, Secrets, StateView } from './contract.js';
 import { NO_SECRETS } from './secrets.js';
-import { executeBlock, type BlockContext, type BlockRun } from './block.js';
+import { executeBlock, type BlockContext, type BlockRun, type TxWrites } from './block.js';
 import { ZERO_DIGEST } from './digest.js';
 import { executeTx, type AdmittedItem } from './execute.js';
 import type { ProtocolRegistry, ReadModel, ReadModelSpec } from './registry.js';
@@ -39,7 +39,7 @@ import { nodeSigner, verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
-import { recordTxWrites } from './verify.js';
+
 import { RefusalIndex, utcDay, type RefusalFilter, type RefusedTx } from './refusals.js';
 import { Bloom, StateTable } from './state-table.js';
 
@@ -674,36 +674,21 @@ export class Ledger {
     return r ? { salt: r.salt.toString('hex'), facts: JSON.parse(r.facts) } : undefined;
   }
 
+  /** Whether this node holds the private part of a transaction (one not erased). */
+  holdsPrivate(id: string): boolean {
+    return this.st.hasPrivate.get(Buffer.from(id, 'hex')) !== undefined;
+  }
+
   /**
-   * Erases private parts (right to erasure); the log and their commitments stay. A replay cannot
-   * run a transaction again without its facts, so first the whole file is replayed as
-   * `verify --dir` does, recording the state writes each of `ids` made; then, in one SQLite
-   * transaction, those writes are kept (`tx_writes`, which a later replay applies in the
-   * transaction's place, bound by its block's state digest) and the parts deleted. Writes are
-   * recorded only here, not at every commit: erasure is rare, and a copy of every private
-   * transaction's writes doubled what a block wrote. It takes as long as a `verify --dir`, so a
-   * patient's transactions are best erased together.
-   * @returns the ids whose part this node held and erased
-   * @throws AidError VERIFY_FAILED when the file does not replay (nothing is erased)
+   * Erases private parts (right to erasure), keeping in their place the state writes each
+   * transaction made, which a replay applies instead of running it (`runtime/erase.ts` records
+   * them from a replay). One SQLite transaction: each part is deleted and its writes kept, or
+   * nothing is. @returns the ids whose part was held and is now erased
    */
-  async erasePrivate(
-    ids: readonly string[],
-    opts: { sigWorkers?: number } = {},
-  ): Promise<string[]> {
-    const held = new Set(ids.filter((id) => this.st.hasPrivate.get(Buffer.from(id, 'hex'))));
-    if (held.size === 0) return [];
-    const { writes } = await recordTxWrites(
-      this.db.name,
-      {
-        registry: this.registry,
-        secrets: this.secrets,
-        ...(opts.sigWorkers === undefined ? {} : { sigWorkers: opts.sigWorkers }),
-      },
-      held,
-    );
+  erasePrivateKeeping(recorded: ReadonlyMap<string, TxWrites>): string[] {
     return this.db.transaction(() => {
       const erased: string[] = [];
-      for (const [id, w] of writes) {
+      for (const [id, w] of recorded) {
         // Erased meanwhile by another caller, whose writes are recorded already.
         if (this.st.delPrivate.run(Buffer.from(id, 'hex')).changes === 0) continue;
         this.st.delTxWrites.run(w.leaf);

@@ -27,7 +27,7 @@ import { parseCheckpoint, parseNote, parseVerifierKey, verifiedSigners } from '.
 import type { Secrets } from './contract.js';
 import { NO_SECRETS } from './secrets.js';
 import { proveAhead } from './admission.js';
-import { executeBlock, type BlockEntry } from './block.js';
+import { executeBlock, type BlockEntry, type TxWrites } from './block.js';
 import { ZERO_DIGEST } from './digest.js';
 import type { AdmittedItem } from './execute.js';
 import type { ProtocolRegistry } from './registry.js';
@@ -57,12 +57,6 @@ export interface VerifyOptions {
   sigWorkers?: number;
 }
 
-/** The writes one transaction made when the replay executed it, and its place in the log. */
-export interface TxWrites {
-  leaf: number;
-  writes: { key: string; value: string | null }[];
-}
-
 /** How many blocks are read and checked on the pool ahead of the one executing. */
 const READ_AHEAD = 2;
 
@@ -90,7 +84,7 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions): Promi
 /**
  * Verifies the ledger file at `path` as `verifyLedgerFile` does, and records the writes each
  * transaction of `record` made as the replay executed it: what a replay applies in its place
- * once its private part is erased (`Ledger.erasePrivate`). A transaction of `record` whose part
+ * once its private part is erased (`runtime/erase.ts`). A transaction of `record` whose part
  * was erased already, or that is not in the log, has no entry.
  * @throws AidError VERIFY_FAILED naming the first bad block.
  */
