@@ -162,6 +162,9 @@ describe('public portal', () => {
     await page.getByTestId('donation-id').fill(donation.id);
     await page.getByRole('button', { name: 'Show where it went' }).click();
     await page.waitForURL(`**/donations/${donation.id}`);
+    // A client-side move: the search page's heading stays until the trace page's code arrives,
+    // so wait for the new heading rather than for any.
+    await page.locator('main h1', { hasText: 'Where this donation went' }).waitFor();
     await ready(page);
     assert.equal(await page.locator('main h1').innerText(), 'Where this donation went');
     const cards = page.getByTestId('trace-case');
