@@ -16,8 +16,7 @@ import type { Overlay } from './overlay.js';
  * cannot run again: the writes it recorded are applied instead, and the state digest still has to
  * match them.
  */
-export type BlockEntry =
-  AdmittedItem | { recorded: readonly { key: string; value: string | null }[] };
+export type BlockEntry = AdmittedItem | { recorded: TxWrites['writes'] };
 
 /** The state writes one transaction made, and its place in the log: what an erasure keeps. */
 export interface TxWrites {

@@ -15,20 +15,12 @@ import { recordTxWrites } from './verify.js';
  * @throws AidError VERIFY_FAILED when the file does not replay (nothing is erased), CONFIG when
  * the ledger has no consortium key to re-run transactions with private parts
  */
-export async function erasePrivateParts(
-  ledger: Ledger,
-  ids: readonly string[],
-  opts: { sigWorkers?: number } = {},
-): Promise<string[]> {
+export async function erasePrivateParts(ledger: Ledger, ids: readonly string[]): Promise<string[]> {
   const held = new Set(ids.filter((id) => ledger.holdsPrivate(id)));
   if (held.size === 0) return [];
   const { writes } = await recordTxWrites(
     ledger.db.name,
-    {
-      registry: ledger.registry,
-      secrets: ledger.secrets,
-      ...(opts.sigWorkers === undefined ? {} : { sigWorkers: opts.sigWorkers }),
-    },
+    { registry: ledger.registry, secrets: ledger.secrets },
     held,
   );
   return ledger.erasePrivateKeeping(writes);

@@ -39,7 +39,6 @@ import { nodeSigner, verifyHex } from './node-ed25519.js';
 import { fastSha256 } from './node-hash.js';
 import { Overlay } from './overlay.js';
 import { openDatabase, type BlockRow } from './store.js';
-
 import { RefusalIndex, utcDay, type RefusalFilter, type RefusedTx } from './refusals.js';
 import { Bloom, StateTable } from './state-table.js';
 

@@ -78,7 +78,7 @@ interface PendingBlock {
 
 /** Verifies the ledger file at `path`. @throws AidError VERIFY_FAILED naming the first bad block. */
 export async function verifyLedgerFile(path: string, opts: VerifyOptions): Promise<VerifyReport> {
-  return (await replayLedgerFile(path, opts, new Set())).report;
+  return (await recordTxWrites(path, opts, new Set())).report;
 }
 
 /**
@@ -89,14 +89,6 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions): Promi
  * @throws AidError VERIFY_FAILED naming the first bad block.
  */
 export async function recordTxWrites(
-  path: string,
-  opts: VerifyOptions,
-  record: ReadonlySet<string>,
-): Promise<{ report: VerifyReport; writes: Map<string, TxWrites> }> {
-  return replayLedgerFile(path, opts, record);
-}
-
-async function replayLedgerFile(
   path: string,
   opts: VerifyOptions,
   record: ReadonlySet<string>,
